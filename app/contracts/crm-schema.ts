@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * A CRM account's structure, normalized from whatever the CRM returns (amoCRM today),
+ * as the wizard needs it. Served by `GET /api/connectors/{connector}/schema`.
+ */
+
+export const crmStatusSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  /** CRM order inside the pipeline. */
+  sort: z.number(),
+  /** CRM colour as a hex string, e.g. `#99ccff`. Any hex is accepted on read. */
+  color: z.string(),
+  /** `unsorted` (amoCRM type 1), `won` (amoCRM 142), `lost` (amoCRM 143) or `regular`. */
+  kind: z.enum(['unsorted', 'regular', 'won', 'lost']),
+});
+export type CrmStatus = z.infer<typeof crmStatusSchema>;
+
+export const crmPipelineSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  sort: z.number(),
+  isMain: z.boolean(),
+  isArchive: z.boolean(),
+  /** In CRM order. */
+  statuses: z.array(crmStatusSchema),
+});
+export type CrmPipeline = z.infer<typeof crmPipelineSchema>;
+
+export const crmFieldEnumSchema = z.object({ id: z.number().int(), value: z.string() });
+
+export const crmCustomFieldSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  code: z.string().nullable(),
+  /** The CRM's own type string (amoCRM: text, numeric, select, monetary, tracking_data …). */
+  type: z.string(),
+  enums: z.array(crmFieldEnumSchema).nullable(),
+  /** numeric or monetary: usable in calculated fields. */
+  isNumeric: z.boolean(),
+  /** UTM and other tracking fields: always transferred, so never offered for selection. */
+  isTracking: z.boolean(),
+});
+export type CrmCustomField = z.infer<typeof crmCustomFieldSchema>;
+
+/** A deal parameter the filter step can use (system fields and custom fields). */
+export const filterParameterSchema = z.object({
+  /** The value stored in a filter condition's `field`, e.g. `LANDING`, `UTM_SOURCE`, `price`, `cf:1016236`. */
+  key: z.string(),
+  name: z.string(),
+  group: z.enum(['system', 'tracking', 'custom']),
+});
+export type FilterParameter = z.infer<typeof filterParameterSchema>;
+
+export const crmSchemaSchema = z.object({
+  account: z.object({ id: z.number().int(), subdomain: z.string(), name: z.string() }),
+  pipelines: z.array(crmPipelineSchema),
+  customFields: z.array(crmCustomFieldSchema),
+  filterParameters: z.array(filterParameterSchema),
+  /** ISO time the CRM was last read. */
+  fetchedAt: z.string().datetime(),
+});
+export type CrmSchema = z.infer<typeof crmSchemaSchema>;
+
+/** A few sample deals for the calculation preview: amount and numeric custom-field values. */
+export const sampleDealSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  price: z.number().nullable(),
+  /** custom field id → numeric value (only numeric and monetary fields). */
+  values: z.record(z.string(), z.number()),
+});
+export type SampleDeal = z.infer<typeof sampleDealSchema>;
+export const sampleDealsSchema = z.object({ deals: z.array(sampleDealSchema) });

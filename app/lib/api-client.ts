@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+
+import { problemSchema, type Problem } from '@/contracts/problem';
+
+/** An API failure, carrying the server's problem document when there is one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | null,
+  ) {
+    super(problem?.detail ?? problem?.title ?? `Request failed with status ${status}`);
+    this.name = 'ApiError';
+  }
+
+  get code(): string {
+    return this.problem?.code ?? (this.status === 0 ? 'network_error' : 'http_error');
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  json?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Calls the product's API and validates the response with the shared contract, so the UI
+ * never works with a shape it did not expect.
+ */
+export async function apiRequest<T>(path: string, schema: z.ZodType<T> | null, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  if (options.json !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => null);
+    const parsed = problemSchema.safeParse(body);
+    throw new ApiError(response.status, parsed.success ? parsed.data : null);
+  }
+  if (schema === null || response.status === 204) return undefined as T;
+  return schema.parse(await response.json());
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// The one test command (`npm test`): type-check, lint, unit + component + API tests (vitest),
+// build, then the browser tests (Playwright in Chromium). Ends with "N passed, N failed".
+// `--e2e-only` runs just the browser part; `--no-e2e` skips it.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const root = path.resolve(import.meta.dirname, '..');
+const out = path.join(root, '.test-output');
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(out, { recursive: true });
+
+const totals = { passed: 0, failed: 0 };
+const failures = [];
+
+function run(label, command, commandArgs, env = {}) {
+  process.stdout.write(`\n▶ ${label}\n`);
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) failures.push(label);
+  return result.status === 0;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Finds a Chromium for Playwright: $CHROMIUM_PATH, Debian's /usr/bin/chromium, else Playwright's own. */
+function ensureBrowser() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  const found = candidates.find((candidate) => fs.existsSync(candidate));
+  if (found) return { CHROMIUM_PATH: found };
+  process.stdout.write('No system Chromium found: installing Playwright\'s own Chromium (npx playwright install chromium)\n');
+  run('install Playwright Chromium', 'npx', ['playwright', 'install', 'chromium']);
+  return { CHROMIUM_PATH: '' };
+}
+
+const npx = 'npx';
+if (!args.has('--e2e-only')) {
+  run('type-check (tsc)', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  run('lint (eslint)', npx, ['eslint', '.', '--max-warnings', '0']);
+  const vitestJson = path.join(out, 'vitest.json');
+  run('unit, component and API tests (vitest)', npx, [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${vitestJson}`,
+  ]);
+  const report = readJson(vitestJson);
+  if (report) {
+    totals.passed += report.numPassedTests ?? 0;
+    totals.failed += (report.numFailedTests ?? 0) + (report.numTodoTests ?? 0) * 0;
+    if ((report.numFailedTestSuites ?? 0) > 0 && (report.numFailedTests ?? 0) === 0) totals.failed += report.numFailedTestSuites;
+  } else {
+    totals.failed += 1;
+  }
+}
+
+if (!args.has('--no-e2e')) {
+  const browserEnv = ensureBrowser();
+  if (run('build (vite)', 'npm', ['run', 'build', '--silent'])) {
+    const playwrightJson = path.join(out, 'playwright.json');
+    run('browser tests (Playwright, Chromium)', npx, ['playwright', 'test', '-c', 'e2e', '--reporter=list,json'], {
+      ...browserEnv,
+      PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+    });
+    const report = readJson(playwrightJson);
+    if (report?.stats) {
+      totals.passed += (report.stats.expected ?? 0) + (report.stats.flaky ?? 0);
+      totals.failed += report.stats.unexpected ?? 0;
+    } else {
+      totals.failed += 1;
+    }
+  } else {
+    totals.failed += 1;
+  }
+}
+
+if (failures.length > 0) process.stdout.write(`\nFailed steps: ${failures.join(', ')}\n`);
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed\n`);
+process.exit(failures.length > 0 || totals.failed > 0 ? 1 : 0);

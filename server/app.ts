@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+
+import type { Repository } from './db/repository';
+import type { Logger } from './lib/logger';
+import { problem, ProblemError } from './lib/problem';
+import { sameOriginOnly } from './lib/same-origin';
+import { sessionMiddleware, type SessionVariables } from './lib/session';
+import { buildOpenApiDocument } from './openapi';
+import { connectorRoutes } from './routes/connectors';
+
+export const API_VERSION = '1.0.0';
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  repo: Repository;
+  logger: Logger;
+  sessionSecret: string;
+  /** The URL users reach the product at (used for cookies' Secure flag and the OpenAPI server). */
+  publicUrl: string;
+  /** Built SPA to serve; omitted in API-only tests. */
+  staticDir?: string;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<{ Variables: SessionVariables }>();
+
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) return problem(c, error.status, error.init);
+    if (error instanceof HTTPException) {
+      return problem(c, error.status, { code: 'http_error', detail: error.message });
+    }
+    deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(error) });
+    return problem(c, 500, { code: 'internal_error', detail: 'Something went wrong on our side. Try again in a moment.' });
+  });
+
+  // Structured request log: method, path (never the query string, which may carry OAuth codes), status, time.
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+      workspace: c.get('workspace')?.id,
+    });
+  });
+
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use('/api/*', sameOriginOnly(new URL(deps.publicUrl).origin));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problem(c, 413, { code: 'body_too_large', detail: 'The request body is over 1 MB.' }),
+    }),
+  );
+
+  app.get('/api/health', (c) => c.json({ status: 'ok' as const, version: API_VERSION }));
+  app.get('/api/openapi.json', (c) => c.json(buildOpenApiDocument({ serverUrl: deps.publicUrl })));
+
+  const session = sessionMiddleware(deps.repo, deps.sessionSecret, deps.publicUrl.startsWith('https:'));
+  // '/api/connectors/*' also matches '/api/connectors' itself.
+  app.use('/api/connectors/*', session);
+  app.route('/api/connectors', connectorRoutes(deps.repo));
+
+  app.all('/api/*', (c) =>
+    problem(c, 404, { code: 'not_found', detail: `No API endpoint ${c.req.method} ${c.req.path}. See /api/openapi.json.` }),
+  );
+
+  const staticDir = deps.staticDir;
+  if (staticDir && fs.existsSync(path.join(staticDir, 'index.html'))) {
+    const root = path.relative(process.cwd(), staticDir) || '.';
+    const indexHtml = fs.readFileSync(path.join(staticDir, 'index.html'), 'utf8');
+    app.use('/assets/*', async (c, next) => {
+      await next();
+      if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    });
+    app.use('*', serveStatic({ root }));
+    // Deep links (/setup/amocrm/mapping) are the SPA's routes: answer them with index.html.
+    app.get('*', (c) => c.html(indexHtml));
+  } else {
+    app.get('*', (c) =>
+      c.text('The web app is not built. Run `npm start` (or `npm run build`), or use `npm run dev`.', 503),
+    );
+  }
+
+  return app;
+}

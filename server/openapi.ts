@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+import { connectorListSchema, healthSchema } from '../app/contracts/connector';
+import { configEnvelopeSchema, mappingConfigSchema } from '../app/contracts/mapping-config';
+import { problemSchema } from '../app/contracts/problem';
+
+/**
+ * The OpenAPI 3.1 description of the API, generated from the same zod contracts that
+ * validate requests (`z.toJSONSchema`). Other route groups add their paths through
+ * `extraPaths` and their schemas through `extraSchemas`.
+ */
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (schema: Json, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+
+const connectorParam = {
+  name: 'connector',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', enum: ['amocrm', 'bitrix24', 'retailcrm'] },
+};
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): Json {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+  delete json.$schema;
+  return json;
+}
+
+export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: Json; extraSchemas?: Record<string, z.ZodType> }) {
+  const extraSchemas = Object.fromEntries(
+    Object.entries(options.extraSchemas ?? {}).map(([name, schema]) => [name, toSchema(schema)]),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Hub Connect API',
+      version: '1.0.0',
+      description:
+        'Saves CRM mapping configurations for the analytics service. Every request belongs to the workspace of its ' +
+        'session cookie (`hc_session`, created on the first request). Errors are RFC 9457 problem documents.',
+    },
+    servers: [{ url: options.serverUrl }],
+    components: {
+      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'hc_session' } },
+      schemas: {
+        Health: toSchema(healthSchema),
+        ConnectorList: toSchema(connectorListSchema),
+        MappingConfig: toSchema(mappingConfigSchema),
+        MappingConfigInput: toSchema(mappingConfigSchema, 'input'),
+        ConfigEnvelope: toSchema(configEnvelopeSchema),
+        Problem: toSchema(problemSchema),
+        ...extraSchemas,
+      },
+    },
+    security: [{ session: [] }],
+    paths: {
+      '/api/health': {
+        get: { summary: 'Liveness', security: [], responses: { 200: jsonContent(ref('Health'), 'The API is up') } },
+      },
+      '/api/openapi.json': {
+        get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1 document' } } },
+      },
+      '/api/connectors': {
+        get: {
+          summary: "The connector catalogue with this workspace's state for each",
+          responses: { 200: jsonContent(ref('ConnectorList'), 'Catalogue') },
+        },
+      },
+      '/api/connectors/{connector}/config': {
+        parameters: [connectorParam],
+        get: {
+          summary: 'The saved configuration (draft) with its version',
+          responses: {
+            200: jsonContent(ref('ConfigEnvelope'), 'The configuration; the ETag header carries the version'),
+            404: problemResponse('Nothing saved yet, or unknown connector'),
+          },
+        },
+        put: {
+          summary: 'Save the configuration as a draft (optimistic concurrency)',
+          parameters: [
+            {
+              name: 'If-Match',
+              in: 'header',
+              required: true,
+              description: 'The version being edited, quoted: "3". "0" for the first save.',
+              schema: { type: 'string' },
+            },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('MappingConfigInput') } } },
+          responses: {
+            200: jsonContent(ref('ConfigEnvelope'), 'Saved; the new version'),
+            400: problemResponse('Malformed JSON or If-Match, or connector not supported yet'),
+            409: problemResponse('Stale version; `currentVersion` says which to re-read'),
+            413: problemResponse('Body over 1 MB'),
+            415: problemResponse('Body is not application/json'),
+            422: problemResponse('Invalid configuration; `errors` lists JSON pointers and messages'),
+            428: problemResponse('If-Match missing'),
+          },
+        },
+      },
+      '/api/connectors/{connector}/activate': {
+        parameters: [connectorParam],
+        post: {
+          summary: 'Check the configuration is complete and mark the connector connected',
+          responses: {
+            200: jsonContent(ref('ConfigEnvelope'), 'Connected'),
+            404: problemResponse('Nothing saved yet'),
+            409: problemResponse('Changed meanwhile'),
+            422: problemResponse('Incomplete; `errors` lists what is missing'),
+          },
+        },
+      },
+      '/api/connectors/{connector}/reset': {
+        parameters: [connectorParam],
+        post: {
+          summary: 'Clear the mapping, keep the CRM access',
+          responses: { 200: jsonContent(ref('ConfigEnvelope'), 'Reset'), 404: problemResponse('Nothing to reset') },
+        },
+      },
+      '/api/connectors/{connector}': {
+        parameters: [connectorParam],
+        delete: {
+          summary: 'Disconnect: delete the access tokens and the configuration',
+          responses: { 204: { description: 'Disconnected' }, 404: problemResponse('Not connected') },
+        },
+      },
+      ...options.extraPaths,
+    },
+  };
+}

@@ -1,0 +1,222 @@
+import { Hono, type Context } from 'hono';
+
+import { findActivationProblems } from '../../app/contracts/activation';
+import {
+  CONNECTOR_IDS,
+  CONNECTOR_NAMES,
+  SUPPORTED_CONNECTORS,
+  connectorIdSchema,
+  type ConnectorId,
+  type ConnectorSummary,
+} from '../../app/contracts/connector';
+import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
+import {
+  emptyMappingConfig,
+  mappingConfigSchema,
+  type ConfigEnvelope,
+  type MappingConfig,
+} from '../../app/contracts/mapping-config';
+import { zodIssuesToFieldErrors } from '../../app/contracts/problem';
+import { connectionState, type Connection, type Repository } from '../db/repository';
+import { ProblemError } from '../lib/problem';
+import type { SessionVariables } from '../lib/session';
+
+type Ctx = Context<{ Variables: SessionVariables }>;
+
+function connectorParam(c: Ctx): ConnectorId {
+  const parsed = connectorIdSchema.safeParse(c.req.param('connector'));
+  if (!parsed.success) {
+    throw new ProblemError(404, {
+      code: 'unknown_connector',
+      detail: `Unknown connector "${c.req.param('connector')}". Known connectors: ${CONNECTOR_IDS.join(', ')}.`,
+    });
+  }
+  return parsed.data;
+}
+
+function supportedConnectorParam(c: Ctx): ConnectorId {
+  const connector = connectorParam(c);
+  if (!SUPPORTED_CONNECTORS.includes(connector)) {
+    throw new ProblemError(400, {
+      code: 'connector_not_supported',
+      detail: `${CONNECTOR_NAMES[connector]} is not available yet.`,
+    });
+  }
+  return connector;
+}
+
+/** Parses `If-Match: "<version>"` (a weak `W/` prefix and missing quotes are tolerated). */
+function expectedVersion(c: Ctx): number {
+  const header = c.req.header('If-Match');
+  if (header === undefined) {
+    throw new ProblemError(428, {
+      code: 'if_match_required',
+      detail: 'Send If-Match: "<version>" with the version you edited ("0" for the first save).',
+    });
+  }
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match) {
+    throw new ProblemError(400, { code: 'invalid_if_match', detail: 'If-Match must be a quoted version number, e.g. "3".' });
+  }
+  return Number(match[1]);
+}
+
+async function readJson(c: Ctx): Promise<unknown> {
+  if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
+    throw new ProblemError(415, { code: 'json_required', detail: 'Send the body as application/json.' });
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ProblemError(400, { code: 'invalid_json', detail: 'The request body is not valid JSON.' });
+  }
+}
+
+function envelope(connection: Connection, hasAccess: boolean): ConfigEnvelope {
+  return {
+    version: connection.version,
+    status: connectionState(connection, hasAccess),
+    config: connection.config,
+    updatedAt: connection.updatedAt,
+    activatedVersion: connection.activatedVersion,
+  };
+}
+
+function cachedSchema(repo: Repository, workspaceId: string, connector: ConnectorId): CrmSchema | null {
+  const cached = repo.getCachedSchema(workspaceId, connector);
+  if (!cached) return null;
+  const parsed = crmSchemaSchema.safeParse(JSON.parse(cached.schema));
+  return parsed.success ? parsed.data : null;
+}
+
+export function connectorRoutes(repo: Repository) {
+  const app = new Hono<{ Variables: SessionVariables }>();
+
+  app.get('/', (c) => {
+    const workspaceId = c.get('workspace').id;
+    const connections = new Map(repo.listConnections(workspaceId).map((row) => [row.connector, row]));
+    const credentials = new Map(repo.listCredentials(workspaceId).map((row) => [row.connector, row]));
+    const connectors: ConnectorSummary[] = CONNECTOR_IDS.map((id) => {
+      const connection = connections.get(id) ?? null;
+      const access = credentials.get(id) ?? null;
+      return {
+        id,
+        name: CONNECTOR_NAMES[id],
+        supported: SUPPORTED_CONNECTORS.includes(id),
+        state: connectionState(connection, access !== null),
+        hasAccess: access !== null,
+        account: access?.account ?? connection?.config.account ?? null,
+        attentionReason: connection?.attentionReason ?? null,
+        createdAt: connection?.createdAt ?? null,
+        updatedAt: connection?.updatedAt ?? access?.updatedAt ?? null,
+        connectedAt: connection?.connectedAt ?? null,
+      };
+    });
+    return c.json({ connectors });
+  });
+
+  app.get('/:connector/config', (c) => {
+    const connector = connectorParam(c);
+    const workspaceId = c.get('workspace').id;
+    const connection = repo.getConnection(workspaceId, connector);
+    if (!connection) {
+      throw new ProblemError(404, {
+        code: 'config_not_found',
+        detail: `No configuration is saved for ${CONNECTOR_NAMES[connector]} yet. Save one with PUT and If-Match: "0".`,
+      });
+    }
+    c.header('ETag', `"${connection.version}"`);
+    return c.json(envelope(connection, repo.getCredentials(workspaceId, connector) !== null));
+  });
+
+  app.put('/:connector/config', async (c) => {
+    const connector = supportedConnectorParam(c);
+    const version = expectedVersion(c);
+    const parsed = mappingConfigSchema.safeParse(await readJson(c));
+    if (!parsed.success) {
+      throw new ProblemError(422, {
+        code: 'validation_failed',
+        detail: 'The configuration is not valid; see errors.',
+        errors: zodIssuesToFieldErrors(parsed.error.issues),
+      });
+    }
+    if (parsed.data.connector !== connector) {
+      throw new ProblemError(422, {
+        code: 'validation_failed',
+        detail: 'The configuration is for another connector.',
+        errors: [{ pointer: '/connector', code: 'connector_mismatch', message: `Must be "${connector}"` }],
+      });
+    }
+    const workspaceId = c.get('workspace').id;
+    const access = repo.getCredentials(workspaceId, connector);
+    // The account is whatever the stored access says, never what the client claims.
+    const config: MappingConfig = { ...parsed.data, account: access?.account ?? null };
+    const result = repo.saveConfig(workspaceId, connector, version, config);
+    if (!result.ok) {
+      throw new ProblemError(409, {
+        code: 'version_conflict',
+        detail: `The configuration changed since version ${version}; re-read version ${result.currentVersion} and apply your edit again.`,
+        currentVersion: result.currentVersion,
+      });
+    }
+    c.header('ETag', `"${result.connection.version}"`);
+    return c.json(envelope(result.connection, access !== null));
+  });
+
+  app.post('/:connector/activate', (c) => {
+    const connector = supportedConnectorParam(c);
+    const workspaceId = c.get('workspace').id;
+    const connection = repo.getConnection(workspaceId, connector);
+    if (!connection) {
+      throw new ProblemError(404, { code: 'config_not_found', detail: 'Save a configuration before activating it.' });
+    }
+    const problems = findActivationProblems(connection.config, cachedSchema(repo, workspaceId, connector));
+    if (problems.length > 0) {
+      throw new ProblemError(422, {
+        code: 'config_incomplete',
+        detail: 'The configuration is not complete yet; see errors.',
+        errors: problems,
+      });
+    }
+    const activated = repo.activate(workspaceId, connector, connection.version);
+    if (!activated) {
+      const current = repo.getConnection(workspaceId, connector);
+      throw new ProblemError(409, {
+        code: 'version_conflict',
+        detail: 'The configuration changed while it was being activated; try again.',
+        currentVersion: current?.version ?? 0,
+      });
+    }
+    c.header('ETag', `"${activated.version}"`);
+    return c.json(envelope(activated, repo.getCredentials(workspaceId, connector) !== null));
+  });
+
+  app.post('/:connector/reset', (c) => {
+    const connector = supportedConnectorParam(c);
+    const workspaceId = c.get('workspace').id;
+    const access = repo.getCredentials(workspaceId, connector);
+    const empty = { ...emptyMappingConfig(connector), account: access?.account ?? null };
+    const reset =
+      repo.reset(workspaceId, connector, empty) ?? (access ? saveFresh(repo, workspaceId, connector, empty) : null);
+    if (!reset) {
+      throw new ProblemError(404, { code: 'config_not_found', detail: 'There is nothing to reset.' });
+    }
+    c.header('ETag', `"${reset.version}"`);
+    return c.json(envelope(reset, access !== null));
+  });
+
+  app.delete('/:connector', (c) => {
+    const connector = connectorParam(c);
+    if (!repo.disconnect(c.get('workspace').id, connector)) {
+      throw new ProblemError(404, { code: 'not_connected', detail: `${CONNECTOR_NAMES[connector]} is not connected.` });
+    }
+    return c.body(null, 204);
+  });
+
+  return app;
+}
+
+function saveFresh(repo: Repository, workspaceId: string, connector: ConnectorId, config: MappingConfig) {
+  const result = repo.saveConfig(workspaceId, connector, 0, config);
+  return result.ok ? result.connection : null;
+}

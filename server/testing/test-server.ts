@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { createApp, type AppDeps } from '../app';
+import type { Repository } from '../db/repository';
+import { openSqliteRepository } from '../db/sqlite';
+import { createLogger } from '../lib/logger';
+
+export const TEST_ORIGIN = 'http://127.0.0.1:8787';
+
+/** A temporary data directory with a real SQLite file, removed by `cleanup`. */
+export function makeTempDir(prefix = 'hub-connect-test-'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestServer {
+  app: ReturnType<typeof createApp>;
+  repo: Repository;
+  dataDir: string;
+  logs: string[];
+  /** Closes the database and opens the same file again, as a restart would. */
+  restart(): void;
+  close(): void;
+}
+
+export function createTestServer(overrides: Partial<AppDeps> = {}, dataDir = makeTempDir().dir): TestServer {
+  const logs: string[] = [];
+  const build = () => {
+    const repo = openSqliteRepository(dataDir);
+    const app = createApp({
+      repo,
+      logger: createLogger('debug', (line) => logs.push(line)),
+      sessionSecret: 'test-session-secret-that-is-long-enough',
+      publicUrl: TEST_ORIGIN,
+      ...overrides,
+    });
+    return { repo, app };
+  };
+  let current = build();
+  return {
+    get app() {
+      return current.app;
+    },
+    get repo() {
+      return current.repo;
+    },
+    dataDir,
+    logs,
+    restart() {
+      current.repo.close();
+      current = build();
+    },
+    close() {
+      current.repo.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A cookie-keeping client for one browser (one workspace) against an in-process app. */
+export class TestClient {
+  private cookie: string | null = null;
+
+  constructor(private readonly server: { app: { request: (input: string, init?: RequestInit) => Response | Promise<Response> } }) {}
+
+  get sessionCookie(): string | null {
+    return this.cookie;
+  }
+
+  async request(pathname: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookie) headers.set('Cookie', this.cookie);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('Content-Type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    const response = await this.server.app.request(`${TEST_ORIGIN}${pathname}`, { ...init, headers, body });
+    const setCookie = response.headers.get('Set-Cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0] ?? null;
+    return response;
+  }
+}
