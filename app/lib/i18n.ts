@@ -1,8 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
-import { en } from '@/locales/en';
-import { ru } from '@/locales/ru';
+import { resources } from '@/locales';
 
 export const LANGUAGES = ['ru', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -32,7 +31,7 @@ export function rememberLanguage(language: Language): void {
 export function initI18n(language: Language = detectLanguage()) {
   if (!i18next.isInitialized) {
     void i18next.use(initReactI18next).init({
-      resources: { en: { translation: en }, ru: { translation: ru } },
+      resources,
       lng: language,
       fallbackLng: 'en',
       interpolation: { escapeValue: false },

@@ -1,0 +1,7 @@
+export { authorize } from './authorize';
+export { calculation } from './calculation';
+export { common } from './common';
+export { connectors } from './connectors';
+export { filters } from './filters';
+export { mapping } from './mapping';
+export { wizard } from './wizard';

@@ -1,0 +1,34 @@
+import type { Catalog } from '../catalog';
+
+/** Wizard shell: stepper, navigation, saving. */
+export const wizard = {
+  title: 'Connect {{name}}',
+  account: 'Account: {{name}} ({{subdomain}})',
+  loading: 'Loading settings…',
+  stepsLabel: 'Setup steps',
+  steps: {
+    authorize: 'Authorization',
+    filter: 'Filter',
+    mapping: 'Mapping',
+    calculation: 'Calculation',
+    done: 'Done',
+  },
+  stepStatus: {
+    done: 'done',
+    todo: 'not done yet',
+    optional: 'optional',
+    locked: 'available after authorization',
+  },
+  back: 'Back',
+  next: 'Next',
+  skip: 'Skip',
+  retry: 'Try again',
+  saving: 'Saving…',
+  saved: 'All changes saved',
+  unsaved: {
+    title: 'Leave without saving?',
+    description: 'Your changes on this step are not saved yet.',
+    stay: 'Stay',
+    leave: 'Leave',
+  },
+} satisfies Catalog;

@@ -1,0 +1,4 @@
+import type { Catalog } from '../catalog';
+
+/** Authorization step. */
+export const authorize = {} satisfies Catalog;

@@ -1,0 +1,4 @@
+import type { Catalog } from '../catalog';
+
+/** Calculation step. */
+export const calculation = {} satisfies Catalog;

@@ -1,0 +1,4 @@
+import type { Catalog } from '../catalog';
+
+/** Filter step. */
+export const filters = {} satisfies Catalog;

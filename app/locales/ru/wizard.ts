@@ -1,0 +1,34 @@
+import type { Catalog } from '../catalog';
+
+/** Оболочка мастера: шаги, навигация, сохранение. */
+export const wizard = {
+  title: 'Подключение {{name}}',
+  account: 'Аккаунт: {{name}} ({{subdomain}})',
+  loading: 'Загружаем настройки…',
+  stepsLabel: 'Шаги настройки',
+  steps: {
+    authorize: 'Авторизация',
+    filter: 'Фильтрация',
+    mapping: 'Сопоставление',
+    calculation: 'Калькуляция',
+    done: 'Готово',
+  },
+  stepStatus: {
+    done: 'выполнен',
+    todo: 'не выполнен',
+    optional: 'необязательный',
+    locked: 'доступен после авторизации',
+  },
+  back: 'Назад',
+  next: 'Далее',
+  skip: 'Пропустить',
+  retry: 'Повторить',
+  saving: 'Сохраняем…',
+  saved: 'Все изменения сохранены',
+  unsaved: {
+    title: 'Уйти без сохранения?',
+    description: 'Изменения на этом шаге ещё не сохранены.',
+    stay: 'Остаться',
+    leave: 'Уйти',
+  },
+} satisfies Catalog;

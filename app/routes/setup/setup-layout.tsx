@@ -1,0 +1,114 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Outlet, useLocation, useNavigate, useOutletContext, useParams } from 'react-router';
+
+import { connectorConfigQueryOptions } from '@/api/connector-config';
+import { connectorsQueryOptions } from '@/api/connectors';
+import { crmSchemaQueryOptions } from '@/api/crm';
+import { describeApiError } from '@/components/wizard/save-status';
+import { connectorIdSchema, SUPPORTED_CONNECTORS, type ConnectorId } from '@/contracts/connector';
+import { useWizardStore } from '@/stores/wizard-store';
+
+import { Stepper } from './stepper';
+import { deriveStepStatuses, isStepId, resumeStep, stepPath, type StepId, type StepStatus, type WizardData } from './steps';
+
+export interface WizardContext extends WizardData {
+  connector: ConnectorId;
+  step: StepId;
+  statuses: Record<StepId, StepStatus>;
+  goTo: (step: StepId, search?: string) => void;
+}
+
+/** For the step routes: the connector, the loaded data and navigation. */
+export function useWizard(): WizardContext {
+  return useOutletContext<WizardContext>();
+}
+
+function useWizardData(connector: ConnectorId) {
+  const connectors = useQuery(connectorsQueryOptions());
+  const summary = connectors.data?.connectors.find((item) => item.id === connector);
+  const config = useQuery(connectorConfigQueryOptions(connector));
+  const schema = useQuery({ ...crmSchemaQueryOptions(connector), enabled: Boolean(summary?.hasAccess) });
+  return { connectors, summary, config, schema };
+}
+
+export function SetupLayout() {
+  const { t } = useTranslation();
+  const params = useParams();
+  const { pathname } = useLocation();
+  const parsed = connectorIdSchema.safeParse(params.connectorId);
+  if (!parsed.success || !SUPPORTED_CONNECTORS.includes(parsed.data)) return <Navigate to="/connectors" replace />;
+  // /setup/:connectorId/:step — the step is the child route's path.
+  const step = pathname.split('/')[3];
+  return <SetupShell key={parsed.data} connector={parsed.data} step={step} t={t} />;
+}
+
+function SetupShell({ connector, step, t }: { connector: ConnectorId; step: string | undefined; t: (key: string, options?: Record<string, unknown>) => string }) {
+  const navigate = useNavigate();
+  const { connectors, summary, config, schema } = useWizardData(connector);
+  const remembered = useWizardStore((state) => state.lastStep[connector]);
+  const setLastStep = useWizardStore((state) => state.setLastStep);
+
+  const data: WizardData = { summary, envelope: config.data, schema: schema.data };
+  const statuses = useMemo(
+    () => deriveStepStatuses({ summary, envelope: config.data, schema: schema.data }),
+    [summary, config.data, schema.data],
+  );
+  const currentStep = isStepId(step) ? step : null;
+
+  useEffect(() => {
+    if (currentStep) setLastStep(connector, currentStep);
+  }, [connector, currentStep, setLastStep]);
+
+  if (connectors.isError || config.isError) {
+    const error = connectors.error ?? config.error;
+    return (
+      <section className="page">
+        <div role="alert" className="error-panel">
+          <p>{describeApiError(error, t)}</p>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              void connectors.refetch();
+              void config.refetch();
+            }}
+          >
+            {t('wizard.retry')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+  if (connectors.isPending || config.isPending) {
+    return (
+      <section className="page" aria-busy="true">
+        <p role="status">{t('wizard.loading')}</p>
+      </section>
+    );
+  }
+  if (!currentStep) return <Navigate to={stepPath(connector, resumeStep(statuses, remembered))} replace />;
+  if (statuses[currentStep] === 'locked') return <Navigate to={stepPath(connector, 'authorize')} replace />;
+
+  const context: WizardContext = {
+    ...data,
+    connector,
+    step: currentStep,
+    statuses,
+    goTo: (target, search = '') => void navigate(stepPath(connector, target, search)),
+  };
+
+  return (
+    <section className="page wizard">
+      <header className="page-header">
+        <h1>{t('wizard.title', { name: summary?.name ?? connector })}</h1>
+        {summary?.account ? <p className="page-intro">{t('wizard.account', { name: summary.account.name, subdomain: summary.account.subdomain })}</p> : null}
+      </header>
+      <Stepper connector={connector} current={currentStep} statuses={statuses} />
+      <div className="wizard-body">
+        <Outlet context={context} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import { render } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { setupServer } from 'msw/node';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+
+import { createQueryClient } from '@/lib/query-client';
+import type { Language } from '@/lib/i18n';
+import { AppProvider } from '@/routes/provider';
+import { routes } from '@/routes/routes';
+
+import { createApiBridge, type ApiBridge } from '../../mocks/api/bridge';
+
+/** The MSW server for component tests: every request must be handled (unhandled = test error). */
+export const mswServer = setupServer();
+
+let bridge: ApiBridge | null = null;
+
+/**
+ * Call once at the top of a test file: each test gets a fresh real API (new SQLite file,
+ * new workspace) behind MSW.
+ */
+export function setupRealApi(): { readonly current: ApiBridge } {
+  beforeAll(() => mswServer.listen({ onUnhandledRequest: 'error' }));
+  beforeEach(() => {
+    bridge = createApiBridge(window.location.origin);
+    mswServer.use(...bridge.handlers);
+  });
+  afterEach(() => {
+    mswServer.resetHandlers();
+    bridge?.close();
+    bridge = null;
+  });
+  afterAll(() => mswServer.close());
+  return {
+    get current() {
+      if (!bridge) throw new Error('setupRealApi(): no API outside a test');
+      return bridge;
+    },
+  };
+}
+
+/** Renders the whole app (real routes and providers) at `path`. */
+export function renderApp(path = '/', { language }: { language?: Language } = {}) {
+  const router = createMemoryRouter(routes, { initialEntries: [path] });
+  const queryClient = createQueryClient();
+  queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
+  const user = userEvent.setup();
+  const utils = render(
+    <AppProvider queryClient={queryClient} language={language ?? 'en'}>
+      <RouterProvider router={router} />
+    </AppProvider>,
+  );
+  return { ...utils, user, router, queryClient };
+}

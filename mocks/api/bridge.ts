@@ -1,0 +1,39 @@
+import { http, passthrough, type RequestHandler } from 'msw';
+
+import { createTestServer, type TestServer } from '../../server/testing/test-server';
+
+/**
+ * MSW handlers that answer the SPA's `/api/*` requests with the real API (in-process Hono
+ * app over a throwaway SQLite file), so component tests exercise the real contracts, rules
+ * and status codes instead of hand-written doubles that could drift. One cookie jar plays
+ * the browser's.
+ */
+export interface ApiBridge {
+  handlers: RequestHandler[];
+  server: TestServer;
+  /** Requests the SPA sent, in order (method and path), for assertions on what was saved when. */
+  requests: Array<{ method: string; path: string }>;
+  close(): void;
+}
+
+export function createApiBridge(origin = 'http://localhost:3000'): ApiBridge {
+  const server = createTestServer({ publicUrl: origin });
+  let cookie: string | null = null;
+  const requests: ApiBridge['requests'] = [];
+  const handlers = [
+    http.all(`${origin}/api/*`, async ({ request }) => {
+      const url = new URL(request.url);
+      requests.push({ method: request.method, path: url.pathname });
+      const headers = new Headers(request.headers);
+      if (cookie) headers.set('Cookie', cookie);
+      const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+      const response = await server.app.request(url.pathname + url.search, { method: request.method, headers, body });
+      const setCookie = response.headers.get('Set-Cookie');
+      if (setCookie) cookie = setCookie.split(';')[0] ?? null;
+      return response;
+    }),
+    // Anything else on the app's own origin (assets) is not the API's business.
+    http.get(`${origin}/*`, () => passthrough()),
+  ];
+  return { handlers, server, requests, close: () => server.close() };
+}
