@@ -1,6 +1,8 @@
 import { http, passthrough, type RequestHandler } from 'msw';
 
+import type { CrmSchema } from '../../app/contracts/crm-schema';
 import { createTestServer, type TestServer } from '../../server/testing/test-server';
+import { buildTestCrmSchema } from './crm-schema-fixture';
 
 /**
  * MSW handlers that answer the SPA's `/api/*` requests with the real API (in-process Hono
@@ -13,6 +15,13 @@ export interface ApiBridge {
   server: TestServer;
   /** Requests the SPA sent, in order (method and path), for assertions on what was saved when. */
   requests: Array<{ method: string; path: string }>;
+  /** The browser's workspace id (creating the workspace and its session if needed). */
+  workspaceId(): Promise<string>;
+  /**
+   * Gives the browser's workspace stored amoCRM access and a cached CRM schema, as after a
+   * successful authorization, without the OAuth round trip.
+   */
+  seedConnectedAccount(schema?: CrmSchema): Promise<CrmSchema>;
   close(): void;
 }
 
@@ -35,5 +44,26 @@ export function createApiBridge(origin = 'http://localhost:3000'): ApiBridge {
     // Anything else on the app's own origin (assets) is not the API's business.
     http.get(`${origin}/*`, () => passthrough()),
   ];
-  return { handlers, server, requests, close: () => server.close() };
+  const workspaceId = async () => {
+    if (!cookie) {
+      const response = await server.app.request('/api/connectors');
+      cookie = response.headers.get('Set-Cookie')?.split(';')[0] ?? null;
+    }
+    const value = decodeURIComponent(cookie?.split('=')[1] ?? '');
+    return value.split('.')[0] ?? '';
+  };
+  const seedConnectedAccount = async (schema = buildTestCrmSchema()) => {
+    const id = await workspaceId();
+    server.repo.saveCredentials({
+      workspaceId: id,
+      connector: 'amocrm',
+      account: schema.account,
+      baseUrl: `https://${schema.account.subdomain}.amocrm.ru`,
+      tokens: 'v1.test-only-not-a-real-envelope',
+      accessExpiresAt: Date.now() + 24 * 3600 * 1000,
+    });
+    server.repo.setCachedSchema(id, 'amocrm', JSON.stringify(schema));
+    return schema;
+  };
+  return { handlers, server, requests, workspaceId, seedConnectedAccount, close: () => server.close() };
 }
