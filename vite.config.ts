@@ -35,6 +35,7 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['app/**/*.test.tsx'],
           setupFiles: ['app/testing/setup-tests.ts'],
+          benchmark: { include: [] },
         },
       },
     ],

@@ -18,8 +18,7 @@ export interface Connection {
   /** The working draft the wizard edits. */
   config: MappingConfig;
   version: number;
-  /** The configuration the analytics reads; null until activation (and after reset). */
-  activeConfig: MappingConfig | null;
+  /** The version the analytics reads (a copy of the draft taken at activation); null until activation and after reset. */
   activatedVersion: number | null;
   attentionReason: string | null;
   createdAt: string;
@@ -94,7 +93,7 @@ export interface Repository {
 
 export function connectionState(connection: Connection | null, hasAccess: boolean): ConnectorState {
   if (connection?.attentionReason) return 'attention';
-  if (connection?.activeConfig) return 'connected';
+  if (connection?.activatedVersion != null) return 'connected';
   if (connection || hasAccess) return 'draft';
   return 'available';
 }

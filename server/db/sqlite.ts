@@ -14,7 +14,6 @@ interface ConnectionRow {
   connector: ConnectorId;
   config: string;
   version: number;
-  active_config: string | null;
   activated_version: number | null;
   attention_reason: string | null;
   created_at: string;
@@ -39,13 +38,13 @@ const now = () => new Date().toISOString();
 /** Stored documents were validated on the way in; parsing again guards against hand-edited files. */
 const readConfig = (json: string): MappingConfig => mappingConfigSchema.parse(JSON.parse(json));
 
-function toConnection(row: ConnectionRow): Connection {
+/** `known` skips re-validating a document this process has just validated and written. */
+function toConnection(row: ConnectionRow, known?: MappingConfig): Connection {
   return {
     workspaceId: row.workspace_id,
     connector: row.connector,
-    config: readConfig(row.config),
+    config: known ?? readConfig(row.config),
     version: row.version,
-    activeConfig: row.active_config ? readConfig(row.active_config) : null,
     activatedVersion: row.activated_version,
     attentionReason: row.attention_reason,
     createdAt: row.created_at,
@@ -105,8 +104,11 @@ class SqliteRepository implements Repository {
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?)'),
       getWorkspace: db.prepare('SELECT id, created_at AS createdAt FROM workspaces WHERE id = ?'),
-      listConnections: db.prepare('SELECT * FROM connections WHERE workspace_id = ? ORDER BY connector'),
-      getConnection: db.prepare('SELECT * FROM connections WHERE workspace_id = ? AND connector = ?'),
+      listConnections: db.prepare('SELECT workspace_id, connector, config, version, activated_version, attention_reason, created_at, updated_at, connected_at FROM connections WHERE workspace_id = ? ORDER BY connector'),
+      getConnection: db.prepare(
+        'SELECT workspace_id, connector, config, version, activated_version, attention_reason, created_at, updated_at, connected_at FROM connections WHERE workspace_id = ? AND connector = ?',
+      ),
+      getVersion: db.prepare('SELECT version FROM connections WHERE workspace_id = ? AND connector = ?'),
       insertConnection: db.prepare(
         `INSERT INTO connections (workspace_id, connector, config, version, created_at, updated_at)
          VALUES (?, ?, ?, 1, ?, ?)`,
@@ -176,7 +178,7 @@ class SqliteRepository implements Repository {
   }
 
   listConnections(workspaceId: string): Connection[] {
-    return (this.statements.listConnections.all(workspaceId) as ConnectionRow[]).map(toConnection);
+    return (this.statements.listConnections.all(workspaceId) as ConnectionRow[]).map((row) => toConnection(row));
   }
 
   getConnection(workspaceId: string, connector: ConnectorId): Connection | null {
@@ -188,7 +190,7 @@ class SqliteRepository implements Repository {
     return this.db.transaction((): SaveResult => {
       const json = JSON.stringify(config);
       const at = now();
-      const current = this.statements.getConnection.get(workspaceId, connector) as ConnectionRow | undefined;
+      const current = this.statements.getVersion.get(workspaceId, connector) as { version: number } | undefined;
       if (!current) {
         if (expectedVersion !== 0) return { ok: false, currentVersion: 0 };
         this.statements.insertConnection.run(workspaceId, connector, json, at, at);
@@ -196,7 +198,8 @@ class SqliteRepository implements Repository {
         const changed = this.statements.updateConfig.run(json, at, workspaceId, connector, expectedVersion).changes;
         if (changed === 0) return { ok: false, currentVersion: current.version };
       }
-      return { ok: true, connection: this.getConnection(workspaceId, connector) as Connection };
+      const row = this.statements.getConnection.get(workspaceId, connector) as ConnectionRow;
+      return { ok: true, connection: toConnection(row, config) };
     })();
   }
 
