@@ -65,7 +65,7 @@ export default tseslint.config(
   },
   {
     files: ['app/contracts/**'],
-    ignores: ['app/contracts/**/*.test.ts'],
+    ignores: ['app/contracts/**/*.test.ts', 'app/contracts/**/*.bench.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
