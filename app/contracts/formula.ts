@@ -115,7 +115,9 @@ function tokenize(source: string): Token[] {
       i += 1;
       continue;
     }
-    throw new FormulaSyntaxError({ code: 'unexpected_character', position: i, text: ch });
+    // The whole character (an emoji is two UTF-16 units), so the message never shows half of one.
+    const char = String.fromCodePoint(source.codePointAt(i) ?? 0);
+    throw new FormulaSyntaxError({ code: 'unexpected_character', position: i, text: char });
   }
   tokens.push({ t: 'eof', start: source.length, end: source.length });
   return tokens;
@@ -262,10 +264,19 @@ export function checkFormula(source: string, fields: readonly FormulaFieldInfo[]
 }
 
 /**
- * Evaluates an AST. A missing field value, or a division by zero at run time, gives `null`
- * (the analytics treats the calculated value as absent), never NaN or Infinity.
+ * Evaluates an AST. A missing field value, a division by zero at run time or a result too
+ * large for a number gives `null` (the analytics treats the calculated value as absent),
+ * never NaN or Infinity.
  */
 export function evaluateFormula(
+  node: FormulaNode,
+  values: { price: number | null; custom: Readonly<Record<string, number>> },
+): number | null {
+  const value = evaluateNode(node, values);
+  return value !== null && Number.isFinite(value) ? value : null;
+}
+
+function evaluateNode(
   node: FormulaNode,
   values: { price: number | null; custom: Readonly<Record<string, number>> },
 ): number | null {

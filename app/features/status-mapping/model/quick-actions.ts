@@ -1,0 +1,54 @@
+import type { CrmStatus } from '@/contracts/crm-schema';
+import { LIMITS, type Container, type Marker } from '@/contracts/mapping-config';
+
+import { unmappedStatuses, withContainers, type Board, type IdFactory } from './board';
+import { SYSTEM_MARKERS } from './markers';
+import { applyAutoName, containerNameFrom, type NamingContext } from './naming';
+
+/**
+ * "One container per status": a fresh board with one container per CRM status, in CRM order,
+ * each named after its status (trimmed, cut to the name limit; the status id when the name is
+ * blank). The `won` status (142) gets Completed deal and `lost` (143) Refusal (the first of
+ * each kind only, as markers are unique). At most LIMITS.containersPerPipeline containers;
+ * statuses beyond that stay unmapped.
+ */
+export function oneContainerPerStatus(crmStatuses: readonly CrmStatus[], idFactory: IdFactory): Board {
+  const used = new Set<Marker>();
+  const containers = crmStatuses.slice(0, LIMITS.containersPerPipeline).map((status): Container => {
+    const candidate = SYSTEM_MARKERS[status.kind] ?? null;
+    const marker = candidate && !used.has(candidate) ? candidate : null;
+    if (marker) used.add(marker);
+    return {
+      id: idFactory(),
+      name: containerNameFrom(status.name) ?? String(status.id),
+      statusIds: [status.id],
+      marker,
+    };
+  });
+  return { containers };
+}
+
+/**
+ * Appends every unmapped status, in CRM order, to the end of `containerId` (up to the
+ * container's limit). With `naming`, the auto-naming rule applies (an empty auto-named
+ * container that receives exactly one status is named after it). No-op when nothing is
+ * unmapped or the container does not exist.
+ */
+export function putRemainingInto<B extends Board>(
+  board: B,
+  crmStatuses: readonly CrmStatus[],
+  containerId: string,
+  options: { naming?: NamingContext } = {},
+): B {
+  const target = board.containers.find((container) => container.id === containerId);
+  if (!target) return board;
+  const room = LIMITS.statusesPerContainer - target.statusIds.length;
+  const remaining = unmappedStatuses(board, crmStatuses).slice(0, Math.max(0, room));
+  if (remaining.length === 0) return board;
+  const filled: Container = { ...target, statusIds: [...target.statusIds, ...remaining.map((status) => status.id)] };
+  const updated = options.naming ? applyAutoName(filled, options.naming) : filled;
+  return withContainers(
+    board,
+    board.containers.map((container) => (container === target ? updated : container)),
+  );
+}
