@@ -1,38 +1,35 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { connectorsQueryOptions } from '@/api/connectors';
-import type { ConnectorSummary } from '@/contracts/connector';
 
-function ConnectorCard({ connector }: { connector: ConnectorSummary }) {
-  const { t } = useTranslation();
-  const titleId = `connector-${connector.id}-title`;
-  return (
-    <article className="connector-card" aria-labelledby={titleId} data-state={connector.state}>
-      <div className={`connector-logo connector-logo--${connector.id}`} aria-hidden="true">
-        {connector.name.slice(0, 1)}
-      </div>
-      <h2 id={titleId} className="connector-name">
-        {connector.name}
-      </h2>
-      <p className="connector-state">
-        {connector.supported ? t(`connectors.state.${connector.state}`) : t('connectors.comingSoon')}
-      </p>
-      {connector.account ? <p className="connector-account">{t('connectors.account', { name: connector.account.name })}</p> : null}
-    </article>
-  );
-}
+import { ConnectorCard } from './connector-card';
+import './connectors.css';
 
 export function ConnectorsPage() {
   const { t } = useTranslation();
   const connectors = useQuery(connectorsQueryOptions());
+  const [notice, setNotice] = useState('');
   return (
-    <section className="page">
+    <section className="page connectors-page" aria-labelledby="connectors-title">
       <header className="page-header">
-        <h1>{t('connectors.title')}</h1>
+        <h1 id="connectors-title">{t('connectors.title')}</h1>
         <p className="page-intro">{t('connectors.intro')}</p>
       </header>
-      {connectors.isPending ? <p role="status">{t('connectors.loading')}</p> : null}
+      <p className="connectors-notice" role="status">
+        {notice}
+      </p>
+      {connectors.isPending ? (
+        <div className="connector-grid" aria-busy="true">
+          <p role="status" className="connectors-loading">
+            {t('connectors.loading')}
+          </p>
+          {[0, 1, 2].map((index) => (
+            <div key={index} className="connector-card connector-card--skeleton" aria-hidden="true" />
+          ))}
+        </div>
+      ) : null}
       {connectors.isError ? (
         <div role="alert" className="error-panel">
           <p>{t('connectors.loadError')}</p>
@@ -42,11 +39,13 @@ export function ConnectorsPage() {
         </div>
       ) : null}
       {connectors.data ? (
-        <div className="connector-grid">
+        <ul className="connector-grid" aria-label={t('connectors.catalogue')}>
           {connectors.data.connectors.map((connector) => (
-            <ConnectorCard key={connector.id} connector={connector} />
+            <li key={connector.id} className="connector-grid-item">
+              <ConnectorCard connector={connector} onNotice={setNotice} />
+            </li>
           ))}
-        </div>
+        </ul>
       ) : null}
     </section>
   );

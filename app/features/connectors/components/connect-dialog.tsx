@@ -1,0 +1,37 @@
+import { Dialog } from 'radix-ui';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+export interface ConnectDialogProps {
+  name: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onConfirm: () => void;
+  /** The button that opens the dialog (focus returns to it on Cancel). */
+  children: ReactNode;
+}
+
+/** "Connect amoCRM?" — the confirmation before leaving for the CRM's consent page. */
+export function ConnectDialog({ name, open, onOpenChange, onConfirm, children }: ConnectDialogProps) {
+  const { t } = useTranslation();
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Trigger asChild>{children}</Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog">
+          <Dialog.Title className="dialog-title">{t('connectors.connectDialog.title', { name })}</Dialog.Title>
+          <Dialog.Description className="dialog-description">
+            {t('connectors.connectDialog.description', { name })}
+          </Dialog.Description>
+          <div className="dialog-actions">
+            <Dialog.Close className="button">{t('connectors.connectDialog.cancel')}</Dialog.Close>
+            <button type="button" className="button button--primary" onClick={onConfirm}>
+              {t('connectors.connectDialog.confirm')}
+            </button>
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

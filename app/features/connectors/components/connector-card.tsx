@@ -1,0 +1,240 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+
+import { useDisconnectConnector, useResetConnector } from '@/api/connector-config';
+import { useAuthorize } from '@/api/crm';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { describeApiError } from '@/components/wizard/save-status';
+import type { ConnectorSummary } from '@/contracts/connector';
+import { useWizardStore } from '@/stores/wizard-store';
+
+import { browserLocation } from '../model/browser-location';
+import { ConnectDialog } from './connect-dialog';
+import { ConnectorActionsMenu, type ConnectorAction } from './connector-actions-menu';
+import { ConnectorLogo } from './connector-logo';
+
+/** Attention reasons that only a new authorization fixes. */
+const ACCESS_REASONS = new Set(['crm_access_revoked', 'crm_not_connected', 'code_exchange_failed']);
+
+type OpenDialog = 'connect' | 'reset' | 'disconnect' | null;
+
+export interface ConnectorCardProps {
+  connector: ConnectorSummary;
+  /** A short result message for the page's live region ("Settings were reset"). */
+  onNotice: (message: string) => void;
+}
+
+export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [redirecting, setRedirecting] = useState(false);
+  const pendingFocus = useRef<'menu' | 'primary' | null>(null);
+  const cardRef = useRef<HTMLElement>(null);
+  const menuTriggerRef = useRef<HTMLButtonElement>(null);
+  const reset = useResetConnector(connector.id);
+  const disconnect = useDisconnectConnector(connector.id);
+  const authorize = useAuthorize(connector.id);
+  const forgetStep = useWizardStore((state) => state.forget);
+
+  const name = connector.name;
+  const titleId = `connector-${connector.id}-title`;
+  const stateId = `connector-${connector.id}-state`;
+  const setupPath = `/setup/${connector.id}`;
+
+  // A confirmation opened from the menu has no trigger to return focus to. On Cancel focus
+  // goes back to the "⋯" button; after Reset or Disconnect (the menu may be gone) to the
+  // card's main action, or the card — never to <body>.
+  useEffect(() => {
+    const wanted = pendingFocus.current;
+    if (!wanted || dialog) return;
+    pendingFocus.current = null;
+    const card = cardRef.current;
+    const target =
+      (wanted === 'menu' ? menuTriggerRef.current : card?.querySelector<HTMLElement>('[data-primary-action]')) ?? card;
+    target?.focus();
+  }, [dialog, connector.state]);
+
+  const closeConfirmation = (open: boolean) => {
+    if (open) return;
+    pendingFocus.current = 'menu';
+    setDialog(null);
+  };
+
+  const changeAccess = () => {
+    setError(null);
+    authorize.mutate(
+      { force: true },
+      {
+        onSuccess: (result) => {
+          if (result.status === 'redirect') {
+            setRedirecting(true);
+            browserLocation.assign(result.authorizeUrl);
+          } else {
+            void navigate(`${setupPath}/filter`);
+          }
+        },
+        onError: setError,
+      },
+    );
+  };
+
+  const onAction = (action: ConnectorAction) => {
+    setError(null);
+    switch (action) {
+      case 'edit':
+        void navigate(`${setupPath}/filter`);
+        break;
+      case 'changeAccess':
+        changeAccess();
+        break;
+      default:
+        setDialog(action);
+    }
+  };
+
+  const confirmReset = () =>
+    reset.mutate(undefined, {
+      onSuccess: () => {
+        forgetStep(connector.id);
+        pendingFocus.current = 'primary';
+        setDialog(null);
+        onNotice(t('connectors.done.resetDone', { name }));
+      },
+      onError: (failure) => {
+        pendingFocus.current = 'menu';
+        setDialog(null);
+        setError(failure);
+      },
+    });
+
+  const confirmDisconnect = () =>
+    disconnect.mutate(undefined, {
+      onSuccess: () => {
+        forgetStep(connector.id);
+        pendingFocus.current = 'primary';
+        setDialog(null);
+        onNotice(t('connectors.done.disconnected', { name }));
+      },
+      onError: (failure) => {
+        pendingFocus.current = 'menu';
+        setDialog(null);
+        setError(failure);
+      },
+    });
+
+  const reason = connector.attentionReason;
+  const stateText = connector.supported ? t(`connectors.state.${connector.state}`) : t('connectors.comingSoon');
+  const hasMenu = connector.supported && connector.state !== 'available';
+
+  return (
+    <article
+      ref={cardRef}
+      className="connector-card"
+      aria-labelledby={titleId}
+      aria-describedby={stateId}
+      data-state={connector.supported ? connector.state : 'unsupported'}
+      tabIndex={-1}
+    >
+      <div className="connector-card-head">
+        <ConnectorLogo connector={connector.id} />
+        <div className="connector-card-title">
+          <h2 id={titleId} className="connector-name">
+            {name}
+          </h2>
+          <span className="connector-kind">{t('connectors.kind')}</span>
+        </div>
+        {hasMenu ? (
+          <div className="connector-menu">
+            <ConnectorActionsMenu connectorName={name} onAction={onAction} disabled={redirecting} triggerRef={menuTriggerRef} />
+          </div>
+        ) : null}
+      </div>
+
+      <p className="connector-description">{t(`connectors.description.${connector.id}`)}</p>
+
+      <div className="connector-status">
+        <p id={stateId} className="connector-state">
+          <span className="connector-state-dot" aria-hidden="true" />
+          {stateText}
+        </p>
+        {connector.account ? <p className="connector-account">{t('connectors.account', { name: connector.account.name })}</p> : null}
+      </div>
+
+      {connector.state === 'attention' && reason ? (
+        <div className="notice notice--warning connector-attention">
+          <p>
+            <span className="visually-hidden">{t('connectors.attention.reasonLabel')}: </span>
+            {t(`errors.${reason}`, { defaultValue: reason })}
+          </p>
+        </div>
+      ) : null}
+
+      {error ? (
+        <p className="connector-error" role="alert">
+          {describeApiError(error, t)}
+        </p>
+      ) : null}
+      {redirecting ? (
+        <p className="connector-progress" role="status">
+          {t('connectors.actions.redirecting', { name })}
+        </p>
+      ) : null}
+
+      <div className="connector-card-actions">
+        {connector.supported && connector.state === 'available' ? (
+          <ConnectDialog
+            name={name}
+            open={dialog === 'connect'}
+            onOpenChange={(open) => setDialog(open ? 'connect' : null)}
+            onConfirm={() => void navigate(`${setupPath}/authorize`)}
+          >
+            <button type="button" className="button button--primary" data-primary-action>
+              {t('connectors.connect')}
+            </button>
+          </ConnectDialog>
+        ) : null}
+        {connector.supported && connector.state === 'draft' ? (
+          <Link className="button button--primary" data-primary-action to={setupPath}>
+            {t('connectors.continueSetup')}
+          </Link>
+        ) : null}
+        {connector.state === 'attention' ? (
+          reason && ACCESS_REASONS.has(reason) ? (
+            <button type="button" className="button button--primary" data-primary-action onClick={changeAccess} disabled={redirecting}>
+              {t('connectors.attention.reauthorize')}
+            </button>
+          ) : (
+            <Link className="button button--primary" data-primary-action to={`${setupPath}/mapping`}>
+              {t('connectors.attention.review')}
+            </Link>
+          )
+        ) : null}
+      </div>
+
+      <ConfirmDialog
+        open={dialog === 'reset'}
+        onOpenChange={closeConfirmation}
+        title={t('connectors.resetDialog.title', { name })}
+        description={t('connectors.resetDialog.description', { name })}
+        confirmLabel={t('connectors.resetDialog.confirm')}
+        cancelLabel={t('connectors.resetDialog.cancel')}
+        onConfirm={confirmReset}
+        busy={reset.isPending}
+      />
+      <ConfirmDialog
+        open={dialog === 'disconnect'}
+        onOpenChange={closeConfirmation}
+        title={t('connectors.disconnectDialog.title', { name })}
+        description={t('connectors.disconnectDialog.description', { name })}
+        confirmLabel={t('connectors.disconnectDialog.confirm')}
+        cancelLabel={t('connectors.disconnectDialog.cancel')}
+        onConfirm={confirmDisconnect}
+        tone="danger"
+        busy={disconnect.isPending}
+      />
+    </article>
+  );
+}
