@@ -1,4 +1,20 @@
 import type { Catalog } from '../catalog';
 
-/** Authorization step. */
-export const authorize = {} satisfies Catalog;
+/** Шаг авторизации. */
+export const authorize = {
+  title: 'Авторизация',
+  intro: 'Hub Connect нужен доступ на чтение к аккаунту {{name}}: сделки, воронки, статусы и поля. В {{name}} ничего не меняется.',
+  checking: 'Проверяем доступ к {{name}}…',
+  redirecting: 'Переходим в {{name}}, чтобы разрешить доступ…',
+  redirectHint: 'Подтвердите доступ там — {{name}} вернёт вас сюда, и настройка продолжится.',
+  redirectManual: 'Ничего не происходит? Откройте страницу доступа {{name}}',
+  returned: 'Вы вернулись, не разрешив доступ в {{name}}.',
+  continueTo: 'Перейти в {{name}}',
+  success: 'Доступ получен. Загружаем аккаунт {{name}}…',
+  authorized: 'Доступ к {{name}} уже есть. Переходим дальше…',
+  errorTitle: 'Авторизация не завершена',
+  unknownError: 'Авторизация в {{name}} не завершилась (код «{{code}}»). Повторите; если ошибка повторяется, обратитесь в поддержку.',
+  startError: 'Не удалось начать авторизацию',
+  tryAgain: 'Повторить',
+  backToConnectors: 'К коннекторам',
+} satisfies Catalog;

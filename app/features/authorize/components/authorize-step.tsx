@@ -1,0 +1,192 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+import { connectorKeys } from '@/api/connectors';
+import { useAuthorize } from '@/api/crm';
+import { describeApiError } from '@/components/wizard/save-status';
+import type { ConnectorId } from '@/contracts/connector';
+import { oauthErrorCodeSchema } from '@/contracts/oauth';
+
+import { browserLocation } from '../model/browser-location';
+import { redirectGuard } from '../model/redirect-guard';
+import './authorize.css';
+
+export interface AuthorizeStepProps {
+  connector: ConnectorId;
+  connectorName: string;
+  /** `?oauth_error=<code>` from the callback: explain it, never redirect again on our own. */
+  oauthError: string | null;
+  /** `?oauth=success` from the callback. */
+  oauthSuccess: boolean;
+  /** Access is valid: go on to the next step. */
+  onAuthorized: () => void;
+}
+
+/**
+ * Authorization: on entry asks the API whether the workspace already holds valid access
+ * (then moves straight on) or where the CRM's consent page is (then sends the browser
+ * there with a full-page redirect). The callback brings the browser back here with
+ * `?oauth=success` or `?oauth_error=<code>`.
+ */
+export function AuthorizeStep({ connector, connectorName, oauthError, oauthSuccess, onAuthorized }: AuthorizeStepProps) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const authorize = useAuthorize(connector);
+  const started = useRef(false);
+  const [redirectUrl, setRedirectUrl] = useState<string | null>(null);
+  const [cameBack, setCameBack] = useState(false);
+  const name = connectorName;
+
+  const start = (auto: boolean) => {
+    setCameBack(false);
+    authorize.mutate(
+      {},
+      {
+        onSuccess: (result) => {
+          if (result.status === 'authorized') {
+            redirectGuard.clear(connector);
+            onAuthorized();
+            return;
+          }
+          setRedirectUrl(result.authorizeUrl);
+          // Back from the consent page lands here again: offer the way on, don't bounce.
+          if (auto && redirectGuard.recentlyLeft(connector)) {
+            setCameBack(true);
+            return;
+          }
+          leaveFor(result.authorizeUrl);
+        },
+      },
+    );
+  };
+
+  const leaveFor = (url: string) => {
+    setCameBack(false);
+    redirectGuard.mark(connector);
+    browserLocation.assign(url);
+  };
+
+  const onEnter = useEffectEvent(() => {
+    if (oauthError) {
+      redirectGuard.clear(connector);
+      return;
+    }
+    if (oauthSuccess) {
+      redirectGuard.clear(connector);
+      // The connector list (access), the config (account) and the schema all changed; the
+      // next step is unlocked only once the list says so.
+      void queryClient.invalidateQueries({ queryKey: connectorKeys.all }).finally(onAuthorized);
+      return;
+    }
+    start(true);
+  });
+
+  // Once on entry (a retry is the user's explicit choice, never automatic).
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    onEnter();
+  }, []);
+
+  // Restored from the back-forward cache after visiting the CRM: say so instead of "Taking you…".
+  useEffect(() => {
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) setCameBack(true);
+    };
+    window.addEventListener('pageshow', onPageShow);
+    return () => window.removeEventListener('pageshow', onPageShow);
+  }, []);
+
+  const knownCode = oauthErrorCodeSchema.safeParse(oauthError);
+  const oauthMessage = knownCode.success
+    ? t(`errors.${knownCode.data}`)
+    : t('authorize.unknownError', { name, code: (oauthError ?? '').slice(0, 40) });
+
+  const backLink = (
+    <Link className="button" to="/connectors">
+      {t('authorize.backToConnectors')}
+    </Link>
+  );
+
+  const tryAgain = (
+    <button type="button" className="button button--primary" onClick={() => start(false)}>
+      {t('authorize.tryAgain')}
+    </button>
+  );
+
+  let body;
+  if (authorize.isError) {
+    body = (
+      <div className="auth-panel auth-panel--error" role="alert">
+        <h3>{t('authorize.startError')}</h3>
+        <p>{describeApiError(authorize.error, t)}</p>
+        <div className="auth-actions">
+          {tryAgain}
+          {backLink}
+        </div>
+      </div>
+    );
+  } else if (oauthError && authorize.isIdle) {
+    body = (
+      <div className="auth-panel auth-panel--error" role="alert">
+        <h3>{t('authorize.errorTitle')}</h3>
+        <p>{oauthMessage}</p>
+        <div className="auth-actions">
+          {tryAgain}
+          {backLink}
+        </div>
+      </div>
+    );
+  } else if (cameBack && redirectUrl) {
+    body = (
+      <div className="auth-panel">
+        <p>{t('authorize.returned', { name })}</p>
+        <div className="auth-actions">
+          <button type="button" className="button button--primary" onClick={() => leaveFor(redirectUrl)}>
+            {t('authorize.continueTo', { name })}
+          </button>
+          {backLink}
+        </div>
+      </div>
+    );
+  } else if (redirectUrl) {
+    body = (
+      <div className="auth-panel" aria-busy="true">
+        <p className="auth-progress" role="status">
+          <span className="auth-spinner" aria-hidden="true" />
+          {t('authorize.redirecting', { name })}
+        </p>
+        <p className="auth-hint">{t('authorize.redirectHint', { name })}</p>
+        <a className="auth-manual" href={redirectUrl} onClick={() => redirectGuard.mark(connector)}>
+          {t('authorize.redirectManual', { name })}
+        </a>
+      </div>
+    );
+  } else {
+    const message = oauthSuccess
+      ? t('authorize.success', { name })
+      : authorize.isSuccess
+        ? t('authorize.authorized', { name })
+        : t('authorize.checking', { name });
+    body = (
+      <div className="auth-panel" aria-busy="true">
+        <p className="auth-progress" role="status">
+          <span className="auth-spinner" aria-hidden="true" />
+          {message}
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <section className="auth-step" aria-labelledby="auth-step-title">
+      <header className="step-header">
+        <h2 id="auth-step-title">{t('authorize.title')}</h2>
+        <p className="page-intro">{t('authorize.intro', { name })}</p>
+      </header>
+      {body}
+    </section>
+  );
+}
