@@ -1,7 +1,16 @@
+import { FilterStep } from '@/features/filters/components/filter-step';
+
 import { useWizard } from './setup-layout';
 
-/** Placeholder until the filter step is built. */
 export function FilterRoute() {
-  const { step } = useWizard();
-  return <p>{step}</p>;
+  const { connector, summary, envelope, goTo } = useWizard();
+  return (
+    <FilterStep
+      connector={connector}
+      connectorName={summary?.name ?? connector}
+      envelope={envelope}
+      onNext={() => goTo('mapping')}
+      onSkip={() => goTo('mapping')}
+    />
+  );
 }

@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+
+import type { FilterParameter } from '@/contracts/crm-schema';
+import {
+  filterSchema,
+  LIMITS,
+  VALUE_OPERATORS,
+  type Filter,
+  type FilterCondition,
+  type FilterOperator,
+} from '@/contracts/mapping-config';
+
+/** Message codes the form's own rules produce (translated as `filters.errors.<code>`). */
+export const FILTER_ERROR_CODES = ['value_required', 'too_long', 'unknown_parameter', 'invalid'] as const;
+export type FilterErrorCode = (typeof FILTER_ERROR_CODES)[number];
+
+export const usesValue = (operator: FilterOperator) => VALUE_OPERATORS.includes(operator);
+
+/** The shared contract plus what the step needs before saving: a value for value operators. */
+export const filterFormSchema = filterSchema.superRefine((filter, ctx) => {
+  filter.conditions.forEach((condition, index) => {
+    if (usesValue(condition.operator) && condition.value.trim() === '') {
+      ctx.addIssue({ code: 'custom', path: ['conditions', index, 'value'], message: 'value_required' });
+    }
+  });
+});
+export type FilterFormInput = z.input<typeof filterFormSchema>;
+export type FilterFormValues = z.output<typeof filterFormSchema>;
+
+export function newCondition(field: string): FilterCondition {
+  return { field, action: 'include', operator: 'equals', value: '' };
+}
+
+/** What is saved: values trimmed, and no leftover value on operators that ignore it. */
+export function toSavedFilter(values: FilterFormValues): Filter {
+  return {
+    match: values.match,
+    conditions: values.conditions.map((condition) => ({
+      ...condition,
+      value: usesValue(condition.operator) ? condition.value.trim() : '',
+    })),
+  };
+}
+
+/**
+ * Where a server error (a JSON pointer into the whole configuration) lands in this form:
+ * `/filter/conditions/0/value` → `conditions.0.value`; null when it is not about the filter.
+ */
+export function pointerToFormPath(pointer: string): string | null {
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (parts[0] !== 'filter' || parts.length < 2) return null;
+  const rest = parts.slice(1);
+  if (rest[0] === 'match' && rest.length === 1) return 'match';
+  if (rest[0] !== 'conditions') return null;
+  if (rest.length === 1) return 'conditions';
+  const index = rest[1] ?? '';
+  if (!/^\d+$/.test(index)) return null;
+  const field = rest[2];
+  if (field === undefined) return `conditions.${index}.field`;
+  if (!['field', 'action', 'operator', 'value'].includes(field)) return null;
+  return `conditions.${index}.${field}`;
+}
+
+/** A form error's message code: the rule's own, a length limit, or "invalid". */
+export function errorCode(error: { type?: string; message?: string } | undefined): FilterErrorCode | null {
+  if (!error) return null;
+  const message = error.message ?? '';
+  if ((FILTER_ERROR_CODES as readonly string[]).includes(message)) return message as FilterErrorCode;
+  if (error.type === 'too_big' || message === 'too_big') return 'too_long';
+  return 'invalid';
+}
+
+export const MAX_VALUE_LENGTH = LIMITS.filterValue;
+export const MAX_CONDITIONS = LIMITS.conditions;
+
+export const PARAMETER_GROUPS = ['system', 'tracking', 'custom'] as const satisfies ReadonlyArray<FilterParameter['group']>;
+
+/** Parameters matching a search (name or key, case-insensitive), grouped in display order. */
+export function groupParameters(parameters: readonly FilterParameter[], query: string) {
+  const needle = query.trim().toLocaleLowerCase();
+  const matches = needle
+    ? parameters.filter(
+        (parameter) => parameter.name.toLocaleLowerCase().includes(needle) || parameter.key.toLocaleLowerCase().includes(needle),
+      )
+    : parameters;
+  return PARAMETER_GROUPS.map((group) => ({ group, parameters: matches.filter((parameter) => parameter.group === group) })).filter(
+    (entry) => entry.parameters.length > 0,
+  );
+}
