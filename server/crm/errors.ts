@@ -1,0 +1,48 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+import type { CrmErrorCode, OAuthErrorCode } from '../../app/contracts/oauth';
+import { ProblemError } from '../lib/problem';
+
+/** A CRM call failed in a way the UI can explain (`CRM_ERROR_CODES`). */
+export class CrmError extends Error {
+  constructor(
+    readonly code: CrmErrorCode,
+    message: string,
+    /** Seconds the CRM asked us to wait (429), when known. */
+    readonly retryAfterSec?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** An OAuth callback that cannot complete; the browser is sent back to the wizard with `code`. */
+export class OAuthCallbackError extends Error {
+  constructor(
+    readonly code: OAuthErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS: Record<CrmErrorCode, ContentfulStatusCode> = {
+  crm_not_connected: 409,
+  crm_access_revoked: 409,
+  crm_payment_required: 502,
+  crm_forbidden: 502,
+  crm_rate_limited: 503,
+  crm_unavailable: 502,
+};
+
+const DETAIL: Record<CrmErrorCode, string> = {
+  crm_not_connected: 'The CRM is not connected to this workspace yet. Authorize access first.',
+  crm_access_revoked: 'The CRM no longer accepts our access (it was revoked or expired). Authorize access again.',
+  crm_payment_required: "The CRM account's subscription has ended. Renew it in the CRM, then try again.",
+  crm_forbidden: 'The CRM refused the request: the account is blocked or this server is not allowed. Check the account in the CRM.',
+  crm_rate_limited: 'The CRM asks us to slow down. Try again in a minute.',
+  crm_unavailable: 'The CRM did not answer properly. Try again in a moment.',
+};
+
+export function crmProblem(error: CrmError): ProblemError {
+  return new ProblemError(STATUS[error.code], { code: error.code, detail: DETAIL[error.code] });
+}

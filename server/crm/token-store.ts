@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+
+import type { ConnectorId } from '../../app/contracts/connector';
+import type { Repository } from '../db/repository';
+import type { TokenCipher } from '../lib/secrets';
+import { CrmError } from './errors';
+import type { CrmConnection, CrmGrant, CrmTokens, StoredAccess } from './types';
+
+/** Attention reason recorded on a connected connector whose CRM access died. */
+export const ACCESS_REVOKED_REASON = 'crm_access_revoked';
+
+/**
+ * Tokens at rest: AES-256-GCM envelopes (`TokenCipher`) bound to their workspace and
+ * connector (the associated data), so a row copied elsewhere does not decrypt.
+ */
+const associatedData = (workspaceId: string, connector: ConnectorId) => `hub-connect:${workspaceId}:${connector}`;
+
+function seal(cipher: TokenCipher, workspaceId: string, connector: ConnectorId, tokens: CrmTokens): string {
+  return cipher.encrypt(
+    JSON.stringify({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken }),
+    associatedData(workspaceId, connector),
+  );
+}
+
+/** Stores a fresh grant (after the OAuth callback), replacing whatever access existed. */
+export function saveGrant(repo: Repository, cipher: TokenCipher, workspaceId: string, connector: ConnectorId, grant: CrmGrant): void {
+  repo.saveCredentials({
+    workspaceId,
+    connector,
+    account: grant.account,
+    baseUrl: grant.baseUrl,
+    tokens: seal(cipher, workspaceId, connector, grant.tokens),
+    accessExpiresAt: grant.tokens.expiresAt,
+  });
+}
+
+export function storedConnection(repo: Repository, cipher: TokenCipher, workspaceId: string, connector: ConnectorId): CrmConnection {
+  const read = (): StoredAccess | null => {
+    const stored = repo.getCredentials(workspaceId, connector);
+    if (!stored) return null;
+    let plain: { accessToken: string; refreshToken: string };
+    try {
+      plain = JSON.parse(cipher.decrypt(stored.tokens, associatedData(workspaceId, connector))) as typeof plain;
+    } catch {
+      // The key changed or the row was tampered with: the only way forward is a new authorization.
+      throw new CrmError('crm_access_revoked', 'The stored CRM access cannot be decrypted');
+    }
+    return {
+      baseUrl: stored.baseUrl,
+      account: stored.account,
+      tokens: { accessToken: plain.accessToken, refreshToken: plain.refreshToken, expiresAt: stored.accessExpiresAt },
+      version: stored.tokens,
+    };
+  };
+  return {
+    key: `${workspaceId}/${connector}`,
+    read,
+    rotate(expectedVersion, tokens) {
+      const sealed = seal(cipher, workspaceId, connector, tokens);
+      if (!repo.rotateTokens(workspaceId, connector, expectedVersion, sealed, tokens.expiresAt)) return null;
+      return read();
+    },
+    revoked() {
+      repo.deleteCredentials(workspaceId, connector);
+      if (repo.getConnection(workspaceId, connector)?.activatedVersion != null) {
+        repo.setAttention(workspaceId, connector, ACCESS_REVOKED_REASON);
+      }
+    },
+  };
+}
+
+/** A connection held in memory only (used between the code exchange and storing the grant). */
+export function memoryConnection(grant: CrmGrant): CrmConnection {
+  let current: StoredAccess = { baseUrl: grant.baseUrl, account: grant.account, tokens: grant.tokens, version: '1' };
+  return {
+    key: `memory:${randomUUID()}`,
+    read: () => current,
+    rotate(expectedVersion, tokens) {
+      if (expectedVersion !== current.version) return null;
+      current = { ...current, tokens, version: String(Number(current.version) + 1) };
+      return current;
+    },
+    revoked() {},
+  };
+}

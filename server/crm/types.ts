@@ -1,0 +1,126 @@
+import type { ConnectorId, CrmAccount } from '../../app/contracts/connector';
+import type { CrmCustomField, CrmPipeline } from '../../app/contracts/crm-schema';
+
+/**
+ * The CRM adapter interface. amoCRM is the first implementation (`amocrm/adapter.ts`);
+ * Bitrix24 and RetailCRM will be others. Routes only ever see these types, which
+ * normalize into `app/contracts`, so nothing CRM-specific leaks into the API or the SPA.
+ */
+
+/** A token pair. Never logged, never returned by the API; stored only encrypted. */
+export interface CrmTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Unix ms when the access token expires. */
+  expiresAt: number;
+}
+
+/** What the token store hands an adapter: where the account lives and its current tokens. */
+export interface StoredAccess {
+  baseUrl: string;
+  account: CrmAccount;
+  tokens: CrmTokens;
+  /** Opaque version of `tokens` for compare-and-swap rotation. */
+  version: string;
+}
+
+/**
+ * One workspace's access to one CRM, as the adapters use it. Implemented over the
+ * repository and the token cipher (`token-store.ts`).
+ */
+export interface CrmConnection {
+  /** Stable key for this workspace's access (in-process coordination of refreshes). */
+  readonly key: string;
+  read(): StoredAccess | null;
+  /**
+   * Replaces the tokens only if they are still at `expectedVersion` (another refresh may
+   * have rotated them first). Returns the new access, or null when this call lost.
+   */
+  rotate(expectedVersion: string, tokens: CrmTokens): StoredAccess | null;
+  /** The CRM says the access is gone for good (refresh token revoked, integration disabled). */
+  revoked(): void;
+}
+
+/** The result of a successful authorization-code exchange. */
+export interface CrmGrant {
+  baseUrl: string;
+  tokens: CrmTokens;
+  account: CrmAccount;
+}
+
+/** A custom-field value on a deal, as the CRM sent it (numbers of numeric fields may be strings). */
+export interface CrmLeadFieldValue {
+  fieldId: number;
+  code: string | null;
+  type: string;
+  values: Array<string | number | boolean>;
+}
+
+export interface CrmLead {
+  id: number;
+  name: string;
+  /** The deal amount ("Бюджет сделки" in amoCRM). */
+  price: number | null;
+  pipelineId: number;
+  statusId: number;
+  /** Unix seconds. */
+  createdAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+  customFields: CrmLeadFieldValue[];
+}
+
+/** A deal moving between statuses (amoCRM `lead_status_changed`). */
+export interface CrmStatusChange {
+  id: string;
+  leadId: number;
+  /** Unix seconds. */
+  createdAt: number;
+  before: { pipelineId: number; statusId: number } | null;
+  after: { pipelineId: number; statusId: number };
+}
+
+export interface CrmPage<T> {
+  items: T[];
+  /** The next page number, or null on the last page. */
+  nextPage: number | null;
+}
+
+export interface ListLeadsQuery {
+  page?: number;
+  limit?: number;
+  order?: { by: 'created_at' | 'updated_at' | 'id'; direction: 'asc' | 'desc' };
+  pipelineIds?: number[];
+  /** Unix seconds, inclusive. */
+  createdFrom?: number;
+  createdTo?: number;
+}
+
+export interface ListEventsQuery {
+  page?: number;
+  limit?: number;
+  /** Unix seconds, inclusive. */
+  createdFrom?: number;
+  createdTo?: number;
+  leadIds?: number[];
+}
+
+export interface CrmAdapter {
+  readonly connector: ConnectorId;
+  /** The consent page the browser must visit; `state` comes back on the callback. */
+  authorizeUrl(state: string): string;
+  /**
+   * Exchanges the callback's code for tokens and reads the account. Validates the callback
+   * first (which host to contact): throws `OAuthCallbackError` with the wizard's error code.
+   */
+  exchangeCode(callback: URLSearchParams): Promise<CrmGrant>;
+  /** One refresh-token grant. Throws `CrmError('crm_access_revoked')` when the CRM refuses it. */
+  refresh(baseUrl: string, refreshToken: string): Promise<CrmTokens>;
+  getAccount(connection: CrmConnection): Promise<CrmAccount>;
+  /** In CRM order, statuses in CRM order. */
+  listPipelines(connection: CrmConnection): Promise<CrmPipeline[]>;
+  /** Every deal custom field (all pages). */
+  listCustomFields(connection: CrmConnection): Promise<CrmCustomField[]>;
+  listLeads(connection: CrmConnection, query?: ListLeadsQuery): Promise<CrmPage<CrmLead>>;
+  listEvents(connection: CrmConnection, query?: ListEventsQuery): Promise<CrmPage<CrmStatusChange>>;
+}
