@@ -13,6 +13,9 @@ import { sameOriginOnly } from './lib/same-origin';
 import { sessionMiddleware, type SessionVariables } from './lib/session';
 import { buildOpenApiDocument } from './openapi';
 import { connectorRoutes } from './routes/connectors';
+import { crmRoutes, type CrmDeps } from './routes/crm';
+import { crmOpenApiPaths, crmOpenApiSchemas } from './routes/crm.openapi';
+import { oauthRoutes } from './routes/oauth';
 
 export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -25,6 +28,8 @@ export interface AppDeps {
   publicUrl: string;
   /** Built SPA to serve; omitted in API-only tests. */
   staticDir?: string;
+  /** CRM adapters and the token cipher; without them the CRM routes are not mounted. */
+  crm?: CrmDeps;
 }
 
 export function createApp(deps: AppDeps) {
@@ -66,12 +71,19 @@ export function createApp(deps: AppDeps) {
   );
 
   app.get('/api/health', (c) => c.json({ status: 'ok' as const, version: API_VERSION }));
-  app.get('/api/openapi.json', (c) => c.json(buildOpenApiDocument({ serverUrl: deps.publicUrl })));
+  app.get('/api/openapi.json', (c) =>
+    c.json(buildOpenApiDocument({ serverUrl: deps.publicUrl, extraPaths: crmOpenApiPaths, extraSchemas: crmOpenApiSchemas })),
+  );
 
   const session = sessionMiddleware(deps.repo, deps.sessionSecret, deps.publicUrl.startsWith('https:'));
   // '/api/connectors/*' also matches '/api/connectors' itself.
   app.use('/api/connectors/*', session);
   app.route('/api/connectors', connectorRoutes(deps.repo));
+  if (deps.crm) {
+    app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger));
+    // The OAuth callback finds its workspace from the one-time state, not the session middleware.
+    app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret));
+  }
 
   app.all('/api/*', (c) =>
     problem(c, 404, { code: 'not_found', detail: `No API endpoint ${c.req.method} ${c.req.path}. See /api/openapi.json.` }),

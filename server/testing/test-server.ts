@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import type { SandboxAmo } from '../../mocks/sandbox/sandbox';
 import { createApp, type AppDeps } from '../app';
 import type { Repository } from '../db/repository';
 import { openSqliteRepository } from '../db/sqlite';
 import { createLogger } from '../lib/logger';
+import { createTestCrm } from './crm-test-kit';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8787';
 
@@ -20,6 +22,8 @@ export interface TestServer {
   repo: Repository;
   dataDir: string;
   logs: string[];
+  /** The in-memory sandbox amoCRM behind the CRM routes (null when `overrides.crm` replaced it). */
+  sandbox: SandboxAmo | null;
   /** Closes the database and opens the same file again, as a restart would. */
   restart(): void;
   close(): void;
@@ -27,6 +31,8 @@ export interface TestServer {
 
 export function createTestServer(overrides: Partial<AppDeps> = {}, dataDir = makeTempDir().dir): TestServer {
   const logs: string[] = [];
+  // Unless a test brings its own, the CRM routes talk to an in-memory sandbox amoCRM.
+  const crm = overrides.crm ? null : createTestCrm({ publicUrl: overrides.publicUrl ?? TEST_ORIGIN });
   const build = () => {
     const repo = openSqliteRepository(dataDir);
     const app = createApp({
@@ -34,6 +40,7 @@ export function createTestServer(overrides: Partial<AppDeps> = {}, dataDir = mak
       logger: createLogger('debug', (line) => logs.push(line)),
       sessionSecret: 'test-session-secret-that-is-long-enough',
       publicUrl: TEST_ORIGIN,
+      crm: crm?.deps,
       ...overrides,
     });
     return { repo, app };
@@ -48,6 +55,7 @@ export function createTestServer(overrides: Partial<AppDeps> = {}, dataDir = mak
     },
     dataDir,
     logs,
+    sandbox: crm?.sandbox ?? null,
     restart() {
       current.repo.close();
       current = build();

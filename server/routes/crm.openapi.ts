@@ -1,0 +1,86 @@
+import { crmSchemaSchema, sampleDealsSchema } from '../../app/contracts/crm-schema';
+import { authorizeRequestSchema, authorizeResponseSchema, CRM_ERROR_CODES, OAUTH_ERROR_CODES } from '../../app/contracts/oauth';
+
+/** OpenAPI paths and schemas of the CRM routes (`crm.ts`, `oauth.ts`), merged by `buildOpenApiDocument`. */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+const connectorParam = {
+  name: 'connector',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', enum: ['amocrm', 'bitrix24', 'retailcrm'] },
+};
+const crmFailures = {
+  409: problem('`crm_not_connected` (authorize first) or `crm_access_revoked` (authorize again)'),
+  502: problem('`crm_payment_required`, `crm_forbidden` or `crm_unavailable`'),
+  503: problem('`crm_rate_limited`'),
+};
+const crmErrorNote = `CRM failures are problem documents with one of these codes: ${CRM_ERROR_CODES.join(', ')}.`;
+
+export const crmOpenApiSchemas = {
+  AuthorizeRequest: authorizeRequestSchema,
+  AuthorizeResponse: authorizeResponseSchema,
+  CrmSchema: crmSchemaSchema,
+  SampleDeals: sampleDealsSchema,
+};
+
+export const crmOpenApiPaths = {
+  '/api/connectors/{connector}/authorize': {
+    parameters: [connectorParam],
+    post: {
+      summary: 'Start authorization with the CRM',
+      description:
+        'Returns `{status: "authorized", account}` when the workspace already holds working access (unless `force`), ' +
+        'otherwise `{status: "redirect", authorizeUrl}`: the CRM consent page, with a one-time `state` bound to this ' +
+        `workspace and valid for 10 minutes. ${crmErrorNote}`,
+      requestBody: { required: false, content: { 'application/json': { schema: ref('AuthorizeRequest') } } },
+      responses: {
+        200: json(ref('AuthorizeResponse'), 'Authorized already, or where to send the browser'),
+        400: problem('Connector not supported yet, or malformed JSON'),
+        404: problem('Unknown connector'),
+        422: problem('Invalid body'),
+        ...crmFailures,
+      },
+    },
+  },
+  '/api/oauth/{connector}/callback': {
+    parameters: [connectorParam],
+    get: {
+      summary: "The OAuth Redirect URI (the CRM's consent page sends the browser here)",
+      description:
+        'Checks `state` against the session cookie, exchanges `code` server-side, stores the tokens encrypted and ' +
+        'redirects to `/setup/{connector}/authorize?oauth=success`, or on any failure to ' +
+        `\`/setup/{connector}/authorize?oauth_error=<code>\` with code one of: ${OAUTH_ERROR_CODES.join(', ')}.`,
+      security: [],
+      parameters: ['code', 'referer', 'state', 'platform', 'client_id', 'error'].map((name) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: { type: 'string' },
+      })),
+      responses: { 302: { description: 'Back to the wizard, with `oauth=success` or `oauth_error=<code>`' } },
+    },
+  },
+  '/api/connectors/{connector}/schema': {
+    parameters: [connectorParam],
+    get: {
+      summary: "The connected CRM account's pipelines, statuses, custom fields and filter parameters",
+      description: `Cached per workspace; \`?refresh=1\` re-reads the CRM. ${crmErrorNote}`,
+      parameters: [{ name: 'refresh', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } }],
+      responses: { 200: json(ref('CrmSchema'), 'The normalized CRM structure'), 404: problem('Unknown connector'), ...crmFailures },
+    },
+  },
+  '/api/connectors/{connector}/sample-deals': {
+    parameters: [connectorParam],
+    get: {
+      summary: 'Five recent deals (amount and numeric custom-field values) for the calculation preview',
+      description: crmErrorNote,
+      responses: { 200: json(ref('SampleDeals'), 'Sample deals'), 404: problem('Unknown connector'), ...crmFailures },
+    },
+  },
+};

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+
+import { Hono, type Context } from 'hono';
+
+import { CONNECTOR_IDS, CONNECTOR_NAMES, connectorIdSchema, type ConnectorId } from '../../app/contracts/connector';
+import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
+import { authorizeRequestSchema, type AuthorizeResponse } from '../../app/contracts/oauth';
+import { zodIssuesToFieldErrors } from '../../app/contracts/problem';
+import type { Repository } from '../db/repository';
+import { CrmError, crmProblem } from '../crm/errors';
+import { buildCrmSchema, toSampleDeal } from '../crm/schema';
+import { storedConnection } from '../crm/token-store';
+import type { CrmAdapter, CrmConnection } from '../crm/types';
+import type { Logger } from '../lib/logger';
+import { ProblemError } from '../lib/problem';
+import type { TokenCipher } from '../lib/secrets';
+import type { SessionVariables } from '../lib/session';
+
+/** What the CRM-backed routes need: an adapter per supported CRM and the token cipher. */
+export interface CrmDeps {
+  adapters: Partial<Record<ConnectorId, CrmAdapter>>;
+  cipher: TokenCipher;
+  /** Unix ms; injectable for tests (state expiry). */
+  now?: () => number;
+}
+
+/** A one-time OAuth `state` is valid for 10 minutes. */
+export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
+const SAMPLE_DEALS = 5;
+
+type Ctx = Context<{ Variables: SessionVariables }>;
+
+export function adapterFor(deps: CrmDeps, raw: string | undefined): { connector: ConnectorId; adapter: CrmAdapter } {
+  const parsed = connectorIdSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ProblemError(404, {
+      code: 'unknown_connector',
+      detail: `Unknown connector "${raw ?? ''}". Known connectors: ${CONNECTOR_IDS.join(', ')}.`,
+    });
+  }
+  const adapter = deps.adapters[parsed.data];
+  if (!adapter) {
+    throw new ProblemError(400, {
+      code: 'connector_not_supported',
+      detail: `${CONNECTOR_NAMES[parsed.data]} is not available yet.`,
+    });
+  }
+  return { connector: parsed.data, adapter };
+}
+
+/** Runs a CRM call, turning `CrmError`s into problem documents with the CRM error codes. */
+async function crmCall<T>(logger: Logger, workspaceId: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CrmError) {
+      logger.warn('crm call failed', { workspace: workspaceId, code: error.code, reason: error.message });
+      throw crmProblem(error);
+    }
+    throw error;
+  }
+}
+
+function requireAccess(connection: CrmConnection) {
+  const access = connection.read();
+  if (!access) throw new CrmError('crm_not_connected', 'No CRM access stored');
+  return access;
+}
+
+async function readAuthorizeBody(c: Ctx) {
+  const text = await c.req.text();
+  let body: unknown = undefined;
+  if (text.trim() !== '') {
+    if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
+      throw new ProblemError(415, { code: 'json_required', detail: 'Send the body as application/json.' });
+    }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ProblemError(400, { code: 'invalid_json', detail: 'The request body is not valid JSON.' });
+    }
+  }
+  const parsed = authorizeRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new ProblemError(422, {
+      code: 'validation_failed',
+      detail: 'The request is not valid; see errors.',
+      errors: zodIssuesToFieldErrors(parsed.error.issues),
+    });
+  }
+  return parsed.data;
+}
+
+/** `/api/connectors/{connector}/authorize|schema|sample-deals`, behind the session middleware. */
+export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger) {
+  const app = new Hono<{ Variables: SessionVariables }>();
+  const now = deps.now ?? (() => Date.now());
+  const connectionOf = (c: Ctx, connector: ConnectorId) =>
+    storedConnection(repo, deps.cipher, c.get('workspace').id, connector);
+
+  app.post('/:connector/authorize', async (c) => {
+    const { connector, adapter } = adapterFor(deps, c.req.param('connector'));
+    const { force } = await readAuthorizeBody(c);
+    const workspaceId = c.get('workspace').id;
+    if (!force) {
+      const connection = connectionOf(c, connector);
+      try {
+        if (connection.read()) {
+          // Valid access means the CRM still answers with it (refreshing if need be).
+          const account = await adapter.getAccount(connection);
+          return c.json({ status: 'authorized', account } satisfies AuthorizeResponse);
+        }
+      } catch (error) {
+        if (!(error instanceof CrmError)) throw error;
+        if (error.code !== 'crm_access_revoked' && error.code !== 'crm_not_connected') {
+          logger.warn('crm call failed', { workspace: workspaceId, code: error.code, reason: error.message });
+          throw crmProblem(error);
+        }
+      }
+    }
+    const state = randomBytes(32).toString('base64url');
+    repo.createOAuthState({ state, workspaceId, connector, expiresAt: now() + OAUTH_STATE_TTL_MS, usedAt: null });
+    return c.json({ status: 'redirect', authorizeUrl: adapter.authorizeUrl(state) } satisfies AuthorizeResponse);
+  });
+
+  app.get('/:connector/schema', async (c) => {
+    const { connector, adapter } = adapterFor(deps, c.req.param('connector'));
+    const workspaceId = c.get('workspace').id;
+    const refresh = ['1', 'true'].includes(c.req.query('refresh') ?? '');
+    const schema = await crmCall(logger, workspaceId, async (): Promise<CrmSchema> => {
+      const stored = repo.getCredentials(workspaceId, connector);
+      if (!stored) throw new CrmError('crm_not_connected', 'No CRM access stored');
+      if (!refresh) {
+        const cached = repo.getCachedSchema(workspaceId, connector);
+        const parsed = cached ? crmSchemaSchema.safeParse(JSON.parse(cached.schema)) : null;
+        // A cache of another account (after "Change access") is stale.
+        if (parsed?.success && parsed.data.account.id === stored.account.id) return parsed.data;
+      }
+      const connection = connectionOf(c, connector);
+      const access = requireAccess(connection);
+      const pipelines = await adapter.listPipelines(connection);
+      const customFields = await adapter.listCustomFields(connection);
+      const fresh = buildCrmSchema(access.account, pipelines, customFields, new Date(now()));
+      repo.setCachedSchema(workspaceId, connector, JSON.stringify(fresh));
+      return fresh;
+    });
+    return c.json(schema);
+  });
+
+  app.get('/:connector/sample-deals', async (c) => {
+    const { connector, adapter } = adapterFor(deps, c.req.param('connector'));
+    const workspaceId = c.get('workspace').id;
+    const deals = await crmCall(logger, workspaceId, async () => {
+      const connection = connectionOf(c, connector);
+      requireAccess(connection);
+      const page = await adapter.listLeads(connection, { limit: 25, order: { by: 'created_at', direction: 'desc' } });
+      const priced = page.items.filter((lead) => lead.price !== null);
+      return (priced.length >= SAMPLE_DEALS ? priced : page.items).slice(0, SAMPLE_DEALS).map(toSampleDeal);
+    });
+    return c.json({ deals });
+  });
+
+  return app;
+}
