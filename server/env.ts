@@ -2,6 +2,8 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { parseSandboxFaults, SandboxFaultsError } from '../mocks/sandbox/faults';
+
 /**
  * The server's configuration, parsed once at boot. This is the only file that reads
  * `process.env`; everything else receives an `Env`.
@@ -37,6 +39,7 @@ const envSchema = z
     SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
     SANDBOX_ACCOUNT: optionalText,
     SANDBOX_FAULTS: optionalText,
+    CRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -46,6 +49,12 @@ const envSchema = z
         path: [env.AMOCRM_CLIENT_ID ? 'AMOCRM_CLIENT_SECRET' : 'AMOCRM_CLIENT_ID'],
         message: 'AMOCRM_CLIENT_ID and AMOCRM_CLIENT_SECRET must be set together',
       });
+    }
+    try {
+      parseSandboxFaults(env.SANDBOX_FAULTS);
+    } catch (error) {
+      if (!(error instanceof SandboxFaultsError)) throw error;
+      ctx.addIssue({ code: 'custom', path: ['SANDBOX_FAULTS'], message: error.message });
     }
   });
 

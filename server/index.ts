@@ -1,15 +1,12 @@
-import { serve } from '@hono/node-server';
-
-import { createApp } from './app';
-import { openSqliteRepository } from './db/sqlite';
 import { EnvError, loadEnv } from './env';
-import { createLogger } from './lib/logger';
-import { loadOrCreateSecretFile } from './lib/secrets';
+import { startServer } from './start';
 
-function main() {
+async function main() {
+  let running;
   let env;
   try {
     env = loadEnv();
+    running = await startServer(env);
   } catch (error) {
     if (error instanceof EnvError) {
       process.stderr.write(`${error.message}\nSee the configuration table in README.md.\n`);
@@ -17,23 +14,16 @@ function main() {
     }
     throw error;
   }
-  const logger = createLogger(env.LOG_LEVEL);
-  const repo = openSqliteRepository(env.dataDir);
-  const sessionSecret = env.SESSION_SECRET ?? loadOrCreateSecretFile(env.dataDir, 'session.secret', 32).toString('base64');
-
-  const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir });
-  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, () => {
-    process.stdout.write(`\nHub Connect is running at ${env.publicUrl}\n  data: ${env.dataDir}\n\n`);
-  });
+  const sandbox = running.sandboxOrigin
+    ? `  sandbox amoCRM: ${running.sandboxOrigin} (no AMOCRM_CLIENT_ID/SECRET set)\n`
+    : '  amoCRM: real (AMOCRM_CLIENT_ID is set)\n';
+  process.stdout.write(`\nHub Connect is running at ${env.publicUrl}\n  data: ${env.dataDir}\n${sandbox}\n`);
 
   const shutdown = () => {
-    server.close(() => {
-      repo.close();
-      process.exit(0);
-    });
+    void running.close().then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }
 
-main();
+void main();
