@@ -223,6 +223,7 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
         }
         default:
           if (response.status >= 500 && attempt < maxRetries) {
+            log?.info('crm request failed, retrying', { host: url.host, path: url.pathname, status: response.status });
             await timing.sleep(backoff(attempt));
             continue;
           }
