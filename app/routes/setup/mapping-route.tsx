@@ -1,7 +1,280 @@
-import { useWizard } from './setup-layout';
+import { useQuery } from '@tanstack/react-query';
+import { Tabs } from 'radix-ui';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 
-/** Placeholder until the mapping step is built. */
+import { workingConfig } from '@/api/connector-config';
+import { crmSchemaQueryOptions, useRefreshCrmSchema } from '@/api/crm';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { describeApiError, SaveStatus } from '@/components/wizard/save-status';
+import { StepFooter } from '@/components/wizard/step-footer';
+import type { CrmPipeline, CrmSchema } from '@/contracts/crm-schema';
+import type { MappingConfig, PipelineMapping } from '@/contracts/mapping-config';
+import { CustomFields } from '@/features/custom-fields/components/custom-fields';
+import { emptyBoard, StatusMapping } from '@/features/status-mapping/components/status-mapping';
+import { unmappedStatuses } from '@/features/status-mapping/model/board';
+import { pipelineProgress } from '@/features/status-mapping/model/progress';
+import { useUnsavedChangesPrompt } from '@/hooks/use-unsaved-changes-prompt';
+
+import { useWizard } from './setup-layout';
+import { useDraftAutosave } from './use-draft-autosave';
+
+import './mapping-route.css';
+
+type Section = 'statuses' | 'fields';
+
+/** Writes one pipeline's board into the document (a pipeline without containers is not mapped). */
+function withPipeline(config: MappingConfig, board: PipelineMapping): MappingConfig {
+  const mapping: PipelineMapping = { pipelineId: board.pipelineId, containers: board.containers };
+  const index = config.pipelines.findIndex((pipeline) => pipeline.pipelineId === board.pipelineId);
+  if (board.containers.length === 0) {
+    return index === -1 ? config : { ...config, pipelines: config.pipelines.filter((_, i) => i !== index) };
+  }
+  const pipelines = index === -1 ? [...config.pipelines, mapping] : config.pipelines.map((pipeline, i) => (i === index ? mapping : pipeline));
+  return { ...config, pipelines };
+}
+
+/** The pipelines the analytics needs mapped: every active one, in CRM order. */
+function pipelinesToMap(schema: CrmSchema): CrmPipeline[] {
+  return schema.pipelines.filter((pipeline) => !pipeline.isArchive);
+}
+
 export function MappingRoute() {
-  const { step } = useWizard();
-  return <p>{step}</p>;
+  const { t } = useTranslation();
+  const { connector } = useWizard();
+  const schema = useQuery(crmSchemaQueryOptions(connector));
+
+  if (schema.isPending) {
+    return (
+      <div className="mapping-step" aria-busy="true">
+        <p role="status">{t('mapping.loading')}</p>
+      </div>
+    );
+  }
+  if (schema.isError) {
+    return (
+      <div className="mapping-step">
+        <div role="alert" className="error-panel">
+          <p>{describeApiError(schema.error, t)}</p>
+          <button type="button" className="button" onClick={() => void schema.refetch()}>
+            {t('wizard.retry')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return <MappingStep schema={schema.data} />;
+}
+
+function MappingStep({ schema }: { schema: CrmSchema }) {
+  const { t } = useTranslation();
+  const { connector, envelope, goTo } = useWizard();
+  const [params, setParams] = useSearchParams();
+  const refresh = useRefreshCrmSchema(connector);
+
+  const section: Section = params.get('section') === 'fields' ? 'fields' : 'statuses';
+  const pipelines = useMemo(() => pipelinesToMap(schema), [schema]);
+  const saved = workingConfig(connector, envelope);
+
+  // The user's draft: local state is the source of truth for what was edited here; the
+  // server's copy fills in the rest. Every change is autosaved.
+  const [boardDrafts, setBoardDrafts] = useState<ReadonlyMap<number, PipelineMapping>>(() => new Map());
+  const [fieldsDraft, setFieldsDraft] = useState<readonly number[] | null>(null);
+  const autosave = useDraftAutosave(connector);
+  const { schedule } = autosave;
+
+  const savedPipelines = saved.pipelines;
+  const boards = useMemo(() => {
+    const merged = new Map(savedPipelines.map((pipeline) => [pipeline.pipelineId, pipeline]));
+    for (const [id, board] of boardDrafts) merged.set(id, board);
+    return merged;
+  }, [savedPipelines, boardDrafts]);
+  const otherFields = fieldsDraft ?? saved.customFields.otherFields;
+
+  const onBoardChange = useCallback(
+    (board: PipelineMapping) => {
+      setBoardDrafts((drafts) => new Map(drafts).set(board.pipelineId, board));
+      schedule(`pipeline:${board.pipelineId}`, (config) => withPipeline(config, board));
+    },
+    [schedule],
+  );
+  const onFieldsChange = useCallback(
+    (next: readonly number[]) => {
+      setFieldsDraft(next);
+      schedule('customFields', (config) => ({ ...config, customFields: { otherFields: [...next] } }));
+    },
+    [schedule],
+  );
+
+  // The section and the pipeline live in the URL (deep links, reloads, a new tab).
+  const requested = Number(params.get('pipeline'));
+  const firstUnfinished = pipelines.find((pipeline) => !pipelineProgress(boards.get(pipeline.id) ?? emptyBoard(pipeline.id), pipeline.statuses).done);
+  const selectedPipeline = pipelines.find((pipeline) => pipeline.id === requested) ?? firstUnfinished ?? pipelines[0];
+  const setSearch = useCallback(
+    (changes: Record<string, string>) =>
+      setParams(
+        (previous) => {
+          const next = new URLSearchParams(previous);
+          for (const [key, value] of Object.entries(changes)) next.set(key, value);
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  const onSelectPipeline = useCallback((pipelineId: number) => setSearch({ pipeline: String(pipelineId) }), [setSearch]);
+  // Pin the pipeline shown first (the first unfinished one) in the URL, so finishing it does not switch away.
+  const shownPipelineId = selectedPipeline?.id;
+  useEffect(() => {
+    if (shownPipelineId !== undefined && requested !== shownPipelineId) setSearch({ pipeline: String(shownPipelineId) });
+  }, [requested, shownPipelineId, setSearch]);
+
+  // Next: everything mapped, else say what is missing and where.
+  const [attempted, setAttempted] = useState(false);
+  const problemsRef = useRef<HTMLDivElement>(null);
+  const problems = useMemo(
+    () =>
+      pipelines.flatMap((pipeline) => {
+        const board = boards.get(pipeline.id) ?? emptyBoard(pipeline.id);
+        const progress = pipelineProgress(board, pipeline.statuses);
+        return progress.done ? [] : [{ pipeline, progress, unmapped: unmappedStatuses(board, pipeline.statuses) }];
+      }),
+    [pipelines, boards],
+  );
+  const [leaving, setLeaving] = useState(false);
+
+  const onNext = async () => {
+    if (problems.length > 0) {
+      setAttempted(true);
+      requestAnimationFrame(() => problemsRef.current?.focus());
+      return;
+    }
+    setLeaving(true);
+    const ok = await autosave.flush();
+    setLeaving(false);
+    if (ok) goTo('calculation');
+  };
+
+  // Leaving (Back, the stepper, a link) first sends what is not saved yet; only a failed save asks.
+  const blocker = useUnsavedChangesPrompt(autosave.dirty);
+  const [leaveFailed, setLeaveFailed] = useState(false);
+  const flush = autosave.flush;
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return undefined;
+    let stale = false;
+    void flush().then((ok) => {
+      if (stale) return;
+      if (ok) blocker.proceed();
+      else setLeaveFailed(true);
+    });
+    return () => {
+      stale = true;
+    };
+  }, [blocker, flush]);
+
+  return (
+    <div className="mapping-step">
+      <div className="mapping-intro">
+        <div>
+          <h2>{t('mapping.title')}</h2>
+          <p className="page-intro">{t('mapping.intro')}</p>
+        </div>
+        <button type="button" className="button button--small button--ghost" onClick={() => refresh.mutate()} disabled={refresh.isPending}>
+          {refresh.isPending ? t('mapping.refreshing') : t('mapping.refresh')}
+        </button>
+      </div>
+      {refresh.isError ? (
+        <p role="alert" className="notice notice--warning">
+          {describeApiError(refresh.error, t)}
+        </p>
+      ) : null}
+      <Tabs.Root
+        className="mapping-sections"
+        value={section}
+        onValueChange={(value) => setSearch({ section: value === 'fields' ? 'fields' : 'statuses' })}
+      >
+        <Tabs.List className="section-tabs" aria-label={t('mapping.sections')}>
+          <Tabs.Trigger className="section-tab" value="statuses">
+            {t('mapping.statusesTab')}
+          </Tabs.Trigger>
+          <Tabs.Trigger className="section-tab" value="fields">
+            {t('mapping.fieldsTab')}
+          </Tabs.Trigger>
+        </Tabs.List>
+        <Tabs.Content value="statuses" className="section-panel">
+          {selectedPipeline ? (
+            <StatusMapping
+              pipelines={pipelines}
+              boards={boards}
+              selectedPipelineId={selectedPipeline.id}
+              onSelectPipeline={onSelectPipeline}
+              onBoardChange={onBoardChange}
+            />
+          ) : (
+            <p className="empty-state">{t('mapping.pipelines.none')}</p>
+          )}
+        </Tabs.Content>
+        <Tabs.Content value="fields" className="section-panel">
+          <CustomFields fields={schema.customFields} selected={otherFields} onChange={onFieldsChange} />
+        </Tabs.Content>
+      </Tabs.Root>
+
+      {attempted && problems.length > 0 ? (
+        <div ref={problemsRef} tabIndex={-1} role="alert" className="mapping-problems">
+          <h3>{t('mapping.problems.title')}</h3>
+          <ul>
+            {problems.map(({ pipeline, progress, unmapped }) => (
+              <li key={pipeline.id}>
+                <div>
+                  <strong>{pipeline.name}</strong>
+                  <ul className="mapping-problem-details">
+                    {progress.mapped < progress.total ? (
+                      <li>
+                        {t('mapping.problems.unmapped', { count: progress.total - progress.mapped })}{' '}
+                        <span className="mapping-problem-names">{unmapped.map((status) => status.name).join(', ')}</span>
+                      </li>
+                    ) : null}
+                    {progress.missingMarkers.map((marker) => (
+                      <li key={marker}>{t('mapping.flags.missingMarker', { marker: t(`mapping.markers.${marker}`) })}</li>
+                    ))}
+                    {progress.emptyContainers > 0 ? <li>{t('mapping.flags.emptyContainers', { count: progress.emptyContainers })}</li> : null}
+                    {progress.staleStatusIds.length > 0 ? <li>{t('mapping.problems.stale', { count: progress.staleStatusIds.length })}</li> : null}
+                  </ul>
+                </div>
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => setSearch({ section: 'statuses', pipeline: String(pipeline.id) })}
+                >
+                  {t('mapping.problems.fix', { name: pipeline.name })}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <StepFooter onBack={() => goTo('filter')} onNext={() => void onNext()} busy={leaving} status={<SaveStatus state={autosave.state} />} />
+
+      <ConfirmDialog
+        open={leaveFailed && blocker.state === 'blocked'}
+        onOpenChange={(open) => {
+          if (!open) {
+            setLeaveFailed(false);
+            if (blocker.state === 'blocked') blocker.reset();
+          }
+        }}
+        title={t('wizard.unsaved.title')}
+        description={t('mapping.leaveFailed')}
+        confirmLabel={t('wizard.unsaved.leave')}
+        cancelLabel={t('wizard.unsaved.stay')}
+        tone="danger"
+        onConfirm={() => {
+          setLeaveFailed(false);
+          if (blocker.state === 'blocked') blocker.proceed();
+        }}
+      />
+    </div>
+  );
 }

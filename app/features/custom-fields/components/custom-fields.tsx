@@ -1,0 +1,249 @@
+import { DndContext, DragOverlay, useDroppable, type DragEndEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
+import { memo, useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+import { useTranslation } from 'react-i18next';
+
+import type { CrmCustomField } from '@/contracts/crm-schema';
+
+import {
+  createFieldAnnouncements,
+  createZoneCollision,
+  createZoneCoordinates,
+  FieldDragSession,
+  isZone,
+  LIST_ZONE,
+  OTHER_ZONE,
+  readFieldData,
+  useFieldSensors,
+  type FieldDragData,
+  type Zone,
+} from '../dnd/fields-dnd';
+import { addField, addFields, matchesQuery, removeField, selectableFields, trackingFieldCount } from '../model/fields';
+
+import { FieldItem, FieldLabel } from './field-item';
+
+import './custom-fields.css';
+
+export interface CustomFieldsProps {
+  /** Every custom field of the CRM account (tracking ones are filtered out here). */
+  fields: CrmCustomField[];
+  /** The "Other fields" container: field ids to load; empty = all. */
+  selected: readonly number[];
+  onChange: (next: readonly number[]) => void;
+}
+
+/**
+ * The Custom fields section: the account's fields (searchable; tracking/UTM fields are
+ * always transferred, so not offered) and the fixed "Other fields" container, which cannot
+ * be added, renamed or deleted. Fields move by drag, by keyboard drag, or by Add / Remove.
+ */
+export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) {
+  const { t } = useTranslation();
+  const selectable = useMemo(() => selectableFields(fields), [fields]);
+  const byId = useMemo(() => new Map(selectable.map((field) => [field.id, field])), [selectable]);
+  const tracking = useMemo(() => trackingFieldCount(fields), [fields]);
+  const [query, setQuery] = useState('');
+  const search = useDeferredValue(query);
+  const searchId = useId();
+
+  const latest = useRef({ selected, onChange });
+  useLayoutEffect(() => {
+    latest.current = { selected, onChange };
+  });
+  const commit = useCallback((next: readonly number[]) => {
+    if (next === latest.current.selected) return;
+    latest.current.selected = next;
+    latest.current.onChange(next);
+  }, []);
+  const onAdd = useCallback((fieldId: number) => commit(addField(latest.current.selected, fieldId)), [commit]);
+  const onRemove = useCallback((fieldId: number) => commit(removeField(latest.current.selected, fieldId)), [commit]);
+
+  const chosen = useMemo(() => new Set(selected), [selected]);
+  const available = useMemo(
+    () => selectable.filter((field) => !chosen.has(field.id) && matchesQuery(field, search)),
+    [selectable, chosen, search],
+  );
+  const chosenShown = useMemo(
+    () =>
+      selected.filter((id) => {
+        const field = byId.get(id);
+        return field ? matchesQuery(field, search) : true;
+      }),
+    [selected, byId, search],
+  );
+
+  // Drag and drop: moves apply on drop; the zone under the drag is highlighted meanwhile.
+  const [active, setActive] = useState<FieldDragData | null>(null);
+  const [overZone, setOverZone] = useState<Zone | null>(null);
+  const [session] = useState(() => new FieldDragSession());
+  const collisionDetection = useMemo(() => createZoneCollision(session), [session]);
+  const coordinateGetter = useMemo(() => createZoneCoordinates(session), [session]);
+  const sensors = useFieldSensors(coordinateGetter);
+  const fieldName = useCallback((fieldId: number) => byId.get(fieldId)?.name ?? t('mapping.fields.stale', { id: fieldId }), [byId, t]);
+  const accessibility = useMemo(
+    () => ({
+      announcements: createFieldAnnouncements(t, fieldName),
+      screenReaderInstructions: { draggable: t('mapping.fields.dnd.instructions') },
+    }),
+    [t, fieldName],
+  );
+
+  const onDragStart = ({ active: dragged, activatorEvent }: DragStartEvent) => {
+    const data = readFieldData(dragged.data.current);
+    session.start(activatorEvent instanceof KeyboardEvent, data?.zone ?? null);
+    setActive(data);
+    setOverZone(null);
+  };
+  const onDragOver = ({ over }: DragOverEvent) => setOverZone(isZone(over?.id) ? over.id : null);
+  const onDragEnd = ({ active: dragged, over }: DragEndEvent) => {
+    const data = readFieldData(dragged.data.current);
+    setActive(null);
+    setOverZone(null);
+    if (!data || !isZone(over?.id) || over.id === data.zone) return;
+    if (over.id === OTHER_ZONE) onAdd(data.fieldId);
+    else onRemove(data.fieldId);
+  };
+  const onDragCancel = () => {
+    setActive(null);
+    setOverZone(null);
+  };
+
+  const highlight = (zone: Zone) => active !== null && overZone === zone && active.zone !== zone;
+
+  return (
+    <div className="custom-fields">
+      {tracking > 0 ? (
+        <p className="notice custom-fields-note">{t('mapping.fields.trackingNote', { count: tracking })}</p>
+      ) : null}
+      <div className="custom-fields-search">
+        <label htmlFor={searchId}>{t('mapping.fields.search')}</label>
+        <input
+          id={searchId}
+          type="search"
+          className="field-input"
+          value={query}
+          placeholder={t('mapping.fields.searchPlaceholder')}
+          onChange={(event) => setQuery(event.target.value)}
+        />
+      </div>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={collisionDetection}
+        accessibility={accessibility}
+        onDragStart={onDragStart}
+        onDragOver={onDragOver}
+        onDragEnd={onDragEnd}
+        onDragCancel={onDragCancel}
+      >
+        <div className="custom-fields-board">
+          <FieldZone
+            zone={LIST_ZONE}
+            label={t('mapping.fields.listTitle')}
+            count={t('mapping.fields.listCount', { count: selectable.length - selected.filter((id) => byId.has(id)).length })}
+            highlighted={highlight(LIST_ZONE)}
+            actions={
+              available.length > 0 ? (
+                <button type="button" className="button button--small" onClick={() => commit(addFields(latest.current.selected, available.map((field) => field.id)))}>
+                  {t(search.trim() ? 'mapping.fields.addShown' : 'mapping.fields.addAll', { count: available.length })}
+                </button>
+              ) : null
+            }
+          >
+            {available.length > 0 ? (
+              <FieldList ids={available.map((field) => field.id)} byId={byId} zone={LIST_ZONE} onAdd={onAdd} onRemove={onRemove} />
+            ) : (
+              <p className="zone-empty">{search.trim() ? t('mapping.fields.noMatch', { query: search.trim() }) : t('mapping.fields.allChosen')}</p>
+            )}
+          </FieldZone>
+          <FieldZone
+            zone={OTHER_ZONE}
+            label={t('mapping.fields.otherTitle')}
+            count={t('mapping.fields.otherCount', { count: selected.length })}
+            highlighted={highlight(OTHER_ZONE)}
+            fixedNote={t('mapping.fields.otherFixed')}
+            actions={
+              selected.length > 0 ? (
+                <button type="button" className="button button--small button--ghost" onClick={() => commit([])}>
+                  {t('mapping.fields.clear')}
+                </button>
+              ) : null
+            }
+          >
+            {selected.length === 0 ? (
+              <p className="zone-empty zone-empty--all" data-drop={highlight(OTHER_ZONE) || undefined}>
+                {t('mapping.fields.otherEmpty', { count: selectable.length })}
+              </p>
+            ) : chosenShown.length > 0 ? (
+              <FieldList ids={chosenShown} byId={byId} zone={OTHER_ZONE} onAdd={onAdd} onRemove={onRemove} />
+            ) : (
+              <p className="zone-empty">{t('mapping.fields.noMatch', { query: search.trim() })}</p>
+            )}
+          </FieldZone>
+        </div>
+        {createPortal(
+          <DragOverlay dropAnimation={null}>
+            {active ? (
+              <div className="field-chip field-chip--overlay">
+                <FieldLabel field={byId.get(active.fieldId)} name={fieldName(active.fieldId)} />
+              </div>
+            ) : null}
+          </DragOverlay>,
+          document.body,
+        )}
+      </DndContext>
+    </div>
+  );
+}
+
+function FieldZone({
+  zone,
+  label,
+  count,
+  highlighted,
+  fixedNote,
+  actions,
+  children,
+}: {
+  zone: Zone;
+  label: string;
+  count: string;
+  highlighted: boolean;
+  fixedNote?: string;
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
+  const { setNodeRef } = useDroppable({ id: zone, data: { type: 'zone' } });
+  return (
+    <div ref={setNodeRef} role="group" aria-label={label} className="fields-zone" data-zone={zone} data-drop={highlighted || undefined}>
+      <div className="fields-zone-header">
+        <h3>{label}</h3>
+        <span className="fields-zone-count">{count}</span>
+        {actions ? <div className="fields-zone-actions">{actions}</div> : null}
+      </div>
+      {fixedNote ? <p className="fields-zone-note">{fixedNote}</p> : null}
+      {children}
+    </div>
+  );
+}
+
+const FieldList = memo(function FieldList({
+  ids,
+  byId,
+  zone,
+  onAdd,
+  onRemove,
+}: {
+  ids: number[];
+  byId: ReadonlyMap<number, CrmCustomField>;
+  zone: Zone;
+  onAdd: (fieldId: number) => void;
+  onRemove: (fieldId: number) => void;
+}) {
+  return (
+    <ul className="field-list">
+      {ids.map((id) => (
+        <FieldItem key={id} fieldId={id} field={byId.get(id)} zone={zone} onAdd={onAdd} onRemove={onRemove} />
+      ))}
+    </ul>
+  );
+});

@@ -1,0 +1,106 @@
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { LIMITS } from '@/contracts/mapping-config';
+
+import { containerNameError } from '../model/naming';
+
+import { useBoardActions } from './board-context';
+import { PencilIcon } from './icons';
+
+/**
+ * A container's name with inline renaming: Enter saves, Escape cancels, an empty name is
+ * refused with a message (and editing goes on), leaving the field saves a valid name.
+ */
+export function ContainerName({ containerId, name, editing }: { containerId: string; name: string; editing: boolean }) {
+  const { t } = useTranslation();
+  const actions = useBoardActions();
+  const renameButton = useRef<HTMLButtonElement>(null);
+
+  const finish = (refocus: boolean) => {
+    actions.startRenaming(null);
+    if (refocus) requestAnimationFrame(() => renameButton.current?.focus());
+  };
+
+  if (editing) return <NameEditor name={name} onSave={(value) => actions.renameContainer(containerId, value)} onDone={finish} />;
+
+  return (
+    <div className="stage-title">
+      <h3 className="stage-name" onDoubleClick={() => actions.startRenaming(containerId)}>
+        {name}
+      </h3>
+      <button
+        ref={renameButton}
+        type="button"
+        className="icon-button icon-button--quiet"
+        aria-label={t('mapping.container.rename', { name })}
+        onClick={() => actions.startRenaming(containerId)}
+      >
+        <PencilIcon />
+      </button>
+    </div>
+  );
+}
+
+function NameEditor({ name, onSave, onDone }: { name: string; onSave: (name: string) => void; onDone: (refocus: boolean) => void }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState(name);
+  const [error, setError] = useState<string | null>(null);
+  const errorId = useId();
+  const settled = useRef(false);
+
+  const save = (refocus: boolean): boolean => {
+    const problem = containerNameError(value);
+    if (problem) {
+      setError(t(problem === 'empty' ? 'mapping.container.nameEmpty' : 'mapping.container.nameTooLong', { max: LIMITS.name }));
+      return false;
+    }
+    settled.current = true;
+    onSave(value);
+    onDone(refocus);
+    return true;
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      save(true);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      settled.current = true;
+      onDone(true);
+    }
+  };
+
+  return (
+    <div className="stage-title stage-title--editing">
+      <input
+        className="field-input stage-name-input"
+        aria-label={t('mapping.container.nameLabel')}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        value={value}
+        maxLength={LIMITS.name}
+        // Renaming starts on the user's request (button, double-click, a new container): the field takes focus.
+        autoFocus
+        onFocus={(event) => event.currentTarget.select()}
+        onChange={(event) => {
+          setValue(event.target.value);
+          if (error) setError(null);
+        }}
+        onKeyDown={onKeyDown}
+        onBlur={() => {
+          if (settled.current) return;
+          // Leaving the field keeps a valid name and drops an invalid one.
+          if (!save(false)) onDone(false);
+        }}
+      />
+      {error ? (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

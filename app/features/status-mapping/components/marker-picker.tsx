@@ -1,0 +1,93 @@
+import { DropdownMenu } from 'radix-ui';
+import { memo, useId } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { MARKERS, markerSchema, type Marker } from '@/contracts/mapping-config';
+
+import { useBoardActions, useBoardState } from './board-context';
+import { CheckIcon, ChevronIcon } from './icons';
+
+const NONE = 'none';
+
+/**
+ * The marker of a container: none or one of the four. A marker that another container of
+ * this pipeline carries says where ("used in In work"); choosing it asks before moving it.
+ */
+export const MarkerPicker = memo(function MarkerPicker({ containerId, containerName, marker }: { containerId: string; containerName: string; marker: Marker | null }) {
+  const { t } = useTranslation();
+  const label = marker ? t(`mapping.markers.${marker}`) : t('mapping.marker.none');
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger
+        className="marker-trigger"
+        data-marker={marker ?? NONE}
+        data-marker-trigger={containerId}
+        aria-label={t('mapping.marker.trigger', { name: containerName, marker: label })}
+      >
+        <span className="marker-dot" aria-hidden="true" />
+        <span>{marker ? label : t('mapping.marker.set')}</span>
+        <ChevronIcon />
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="menu board-menu" align="end" sideOffset={4} collisionPadding={8}>
+          <MarkerItems containerId={containerId} marker={marker} />
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  );
+});
+
+function MarkerItems({ containerId, marker }: { containerId: string; marker: Marker | null }) {
+  const { t } = useTranslation();
+  const { board } = useBoardState();
+  const actions = useBoardActions();
+  const hintPrefix = useId();
+  return (
+    <>
+      <DropdownMenu.Label className="menu-label">{t('mapping.marker.title')}</DropdownMenu.Label>
+      <DropdownMenu.RadioGroup
+        value={marker ?? NONE}
+        onValueChange={(value) => {
+          const parsed = markerSchema.safeParse(value);
+          actions.chooseMarker(containerId, parsed.success ? parsed.data : null);
+        }}
+      >
+        <DropdownMenu.RadioItem className="menu-item" value={NONE}>
+          <span className="menu-check">
+            <DropdownMenu.ItemIndicator>
+              <CheckIcon />
+            </DropdownMenu.ItemIndicator>
+          </span>
+          <span className="menu-item-text">{t('mapping.marker.none')}</span>
+        </DropdownMenu.RadioItem>
+        {MARKERS.map((option) => {
+          const owner = board.containers.find((container) => container.marker === option && container.id !== containerId);
+          const hintId = `${hintPrefix}-${option}`;
+          return (
+            <DropdownMenu.RadioItem
+              key={option}
+              className="menu-item"
+              value={option}
+              data-marker={option}
+              aria-label={t(`mapping.markers.${option}`)}
+              aria-describedby={owner ? hintId : undefined}
+            >
+              <span className="menu-check">
+                <DropdownMenu.ItemIndicator>
+                  <CheckIcon />
+                </DropdownMenu.ItemIndicator>
+              </span>
+              <span className="marker-dot" aria-hidden="true" />
+              <span className="menu-item-text">{t(`mapping.markers.${option}`)}</span>
+              {owner ? (
+                <span id={hintId} className="menu-item-hint">
+                  {t('mapping.marker.usedIn', { name: owner.name })}
+                </span>
+              ) : null}
+            </DropdownMenu.RadioItem>
+          );
+        })}
+      </DropdownMenu.RadioGroup>
+    </>
+  );
+}

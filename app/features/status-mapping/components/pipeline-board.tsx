@@ -1,0 +1,378 @@
+import { DndContext, DragOverlay, type DragEndEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
+import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { DropdownMenu } from 'radix-ui';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { useTranslation } from 'react-i18next';
+
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import type { CrmPipeline, CrmStatus } from '@/contracts/crm-schema';
+import type { Marker, PipelineMapping } from '@/contracts/mapping-config';
+
+import { boardInstructions, createBoardAnnouncements } from '../dnd/announcements';
+import { createBoardCollision } from '../dnd/collision';
+import { indicatorFor, isCurrentPosition, sameTarget, targetForOver, type DropTarget } from '../dnd/drop-target';
+import { containerDndId, readDragData, readDropData, type DragData } from '../dnd/ids';
+import { createKeyboardCoordinates } from '../dnd/keyboard-coordinates';
+import { useBoardSensors } from '../dnd/sensors';
+import { DragSessionStore } from '../dnd/session';
+import { positionOf, unmappedStatuses } from '../model/board';
+import { addContainer, canAddContainer, moveContainer, removeContainer, renameContainer } from '../model/containers';
+import { proposeSystemMarkers, setMarker } from '../model/markers';
+import { moveStatus } from '../model/move-status';
+import { defaultContainerName, type NamingContext } from '../model/naming';
+import { pipelineProgress } from '../model/progress';
+import { oneContainerPerStatus, putRemainingInto } from '../model/quick-actions';
+
+import { BoardActionsContext, BoardStateContext, useBoardActions, useBoardState, type BoardActions, type BoardState } from './board-context';
+import { newContainerId } from './container-id';
+import { ChevronIcon, PlusIcon } from './icons';
+import { StatusContainer } from './status-container';
+import { StatusLabel } from './status-item';
+import { UnmappedList } from './unmapped-list';
+
+export interface PipelineBoardProps {
+  pipeline: CrmPipeline;
+  /** This pipeline's mapping: the user's draft. */
+  board: PipelineMapping;
+  onChange: (next: PipelineMapping) => void;
+}
+
+interface MarkerMove {
+  containerId: string;
+  marker: Marker;
+  ownerName: string;
+  targetName: string;
+}
+
+/**
+ * One pipeline's board: its unmapped statuses on the left, its containers (funnel order) on
+ * the right, with drag and drop, menus and quick actions.
+ *
+ * Statuses move on drop only: during a drag the board does not change (the target is shown
+ * as a line), so nothing reflows under the pointer and there is nothing to flicker; cancel
+ * (Escape) simply drops the target. Every change goes through the pure model and `onChange`.
+ */
+export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps) {
+  const { t, i18n } = useTranslation();
+  const statuses = pipeline.statuses;
+  const statusesById = useMemo(() => new Map(statuses.map((status) => [status.id, status])), [statuses]);
+  const naming = useMemo<NamingContext>(
+    () => ({
+      crmStatuses: statuses,
+      defaultNames: ['en', 'ru'].map((language) => i18n.getFixedT(language)('mapping.container.defaultName')),
+    }),
+    [statuses, i18n],
+  );
+
+  // Stable actions read the latest values through this ref (written after each render and on each change).
+  const latest = useRef({ board, onChange, naming, statuses, t });
+  useLayoutEffect(() => {
+    latest.current = { board, onChange, naming, statuses, t };
+  });
+
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [markerMove, setMarkerMove] = useState<MarkerMove | null>(null);
+  const [confirmReplace, setConfirmReplace] = useState(false);
+  const [activeDrag, setActiveDrag] = useState<DragData | null>(null);
+  const [dropTarget, setDropTarget] = useState<DropTarget | null>(null);
+  const [sessions] = useState(() => new DragSessionStore());
+
+  const commit = useCallback((next: PipelineMapping) => {
+    if (next === latest.current.board) return;
+    latest.current.board = next;
+    latest.current.onChange(next);
+  }, []);
+
+  const actions = useMemo<BoardActions>(() => {
+    const current = () => latest.current;
+    const withNewContainer = (afterAdd: (added: PipelineMapping, id: string) => PipelineMapping) => {
+      const { board: now, t: translate } = current();
+      if (!canAddContainer(now)) return null;
+      const id = newContainerId();
+      const added = addContainer(now, defaultContainerName(now, translate('mapping.container.defaultName')), () => id);
+      commit(afterAdd(added, id));
+      return id;
+    };
+    return {
+      moveStatus: (statusId, target) => commit(moveStatus(current().board, statusId, target, { naming: current().naming })),
+      moveToNewContainer: (statusId) => {
+        withNewContainer((added, id) => moveStatus(added, statusId, { containerId: id }, { naming: current().naming }));
+      },
+      addContainer: () => {
+        const id = withNewContainer((added) => added);
+        if (id) setEditingId(id);
+      },
+      renameContainer: (containerId, name) => commit(renameContainer(current().board, containerId, name)),
+      removeContainer: (containerId) => commit(removeContainer(current().board, containerId)),
+      moveContainerBy: (containerId, delta) => {
+        const now = current().board;
+        const index = now.containers.findIndex((container) => container.id === containerId);
+        if (index !== -1) commit(moveContainer(now, index, index + delta));
+      },
+      chooseMarker: (containerId, marker) => {
+        const now = current().board;
+        const result = setMarker(now, containerId, marker);
+        if (result.ok) {
+          commit(result.board);
+          return;
+        }
+        if (marker === null) return;
+        const target = now.containers.find((container) => container.id === containerId);
+        setMarkerMove({ containerId, marker, ownerName: result.owner.name, targetName: target?.name ?? '' });
+      },
+      putRemainingInto: (containerId) =>
+        commit(putRemainingInto(current().board, current().statuses, containerId, { naming: current().naming })),
+      startRenaming: setEditingId,
+    };
+  }, [commit]);
+
+  const applyOnePerStatus = () => {
+    // Markers for 142/143 are proposed for the user to accept, never set silently.
+    const fresh = oneContainerPerStatus(statuses, newContainerId);
+    commit({ ...board, containers: fresh.containers.map((container) => ({ ...container, marker: null })) });
+  };
+
+  // Drag and drop.
+  const collisionDetection = useMemo(() => createBoardCollision(sessions.get), [sessions]);
+  const coordinateGetter = useMemo(() => createKeyboardCoordinates(sessions.get), [sessions]);
+  const sensors = useBoardSensors(coordinateGetter);
+  const statusName = useCallback(
+    (statusId: number) => statusesById.get(statusId)?.name ?? t('mapping.status.stale', { id: statusId }),
+    [statusesById, t],
+  );
+  const accessibility = useMemo(
+    () => ({ announcements: createBoardAnnouncements(t, sessions.get, statusName), screenReaderInstructions: boardInstructions(t) }),
+    [t, sessions, statusName],
+  );
+
+  const onDragStart = ({ active, activatorEvent }: DragStartEvent) => {
+    sessions.start(latest.current.board, activatorEvent instanceof KeyboardEvent ? 'keyboard' : 'pointer');
+    setEditingId(null);
+    setActiveDrag(readDragData(active.data.current));
+    setDropTarget(null);
+  };
+
+  const onDragOver = ({ active, over }: DragOverEvent) => {
+    const drag = readDragData(active.data.current);
+    const now = sessions.get();
+    if (drag?.type !== 'status' || !now) return;
+    const drop = over ? readDropData(over.data.current) : null;
+    const target = drop ? targetForOver(now.board, drag.statusId, drop) : null;
+    setDropTarget((previous) => (sameTarget(previous, target) ? previous : target));
+  };
+
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    const drag = readDragData(active.data.current);
+    const now = sessions.get();
+    setActiveDrag(null);
+    setDropTarget(null);
+    const drop = over ? readDropData(over.data.current) : null;
+    if (!drag || !now || !drop) return;
+    if (drag.type === 'container') {
+      if (drop.type !== 'container') return;
+      const ids = latest.current.board.containers.map((container) => container.id);
+      commit(moveContainer(latest.current.board, ids.indexOf(drag.containerId), ids.indexOf(drop.containerId)));
+      return;
+    }
+    const target = targetForOver(now.board, drag.statusId, drop);
+    if (!target || isCurrentPosition(now.board, drag.statusId, target)) return;
+    commit(moveStatus(latest.current.board, drag.statusId, target, { naming: latest.current.naming }));
+  };
+
+  const onDragCancel = () => {
+    setActiveDrag(null);
+    setDropTarget(null);
+  };
+
+  // What to render.
+  const unmapped = useMemo(() => unmappedStatuses(board, statuses), [board, statuses]);
+  const proposals = useMemo(() => new Map(proposeSystemMarkers(board, statuses).map((p) => [p.containerId, p.marker])), [board, statuses]);
+  const progress = useMemo(() => pipelineProgress(board, statuses), [board, statuses]);
+  const state = useMemo<BoardState>(() => ({ board, statusesById, unmappedCount: unmapped.length }), [board, statusesById, unmapped.length]);
+  const sortableIds = useMemo(() => board.containers.map((container) => containerDndId(container.id)), [board.containers]);
+
+  const draggedStatusId = activeDrag?.type === 'status' ? activeDrag.statusId : null;
+  const indicator = draggedStatusId !== null && dropTarget ? indicatorFor(board, draggedStatusId, dropTarget) : null;
+  const listDrop =
+    draggedStatusId !== null && dropTarget?.containerId === null && positionOf(board, draggedStatusId).containerId !== null;
+  const count = board.containers.length;
+
+  return (
+    <BoardActionsContext.Provider value={actions}>
+      <BoardStateContext.Provider value={state}>
+        <DndContext
+          sensors={sensors}
+          collisionDetection={collisionDetection}
+          accessibility={accessibility}
+          onDragStart={onDragStart}
+          onDragOver={onDragOver}
+          onDragEnd={onDragEnd}
+          onDragCancel={onDragCancel}
+        >
+          <div className="board" data-dragging={activeDrag ? activeDrag.type : undefined}>
+            <UnmappedList statuses={unmapped} total={statuses.length} dropActive={listDrop} />
+            <section className="stages" aria-label={t('mapping.containers.title')}>
+              <div className="column-header">
+                <h3>{t('mapping.containers.title')}</h3>
+                <BoardFlags emptyContainers={progress.emptyContainers} missingMarkers={progress.missingMarkers} />
+              </div>
+              <div className="board-toolbar">
+                <button type="button" className="button button--small" data-add-container="" onClick={() => actions.addContainer()} disabled={!canAddContainer(board)}>
+                  <PlusIcon />
+                  {t('mapping.containers.add')}
+                </button>
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => (board.containers.length > 0 ? setConfirmReplace(true) : applyOnePerStatus())}
+                >
+                  {t('mapping.quick.onePerStatus')}
+                </button>
+                <PutRemainingMenu disabled={unmapped.length === 0 || count === 0} />
+              </div>
+              {count === 0 ? (
+                <div className="stages-empty empty-state">
+                  <p>{t('mapping.containers.empty')}</p>
+                </div>
+              ) : (
+                <SortableContext items={sortableIds} strategy={verticalListSortingStrategy}>
+                  <ol className="stage-list">
+                    {board.containers.map((container, index) => {
+                      const here = indicator && dropTarget?.containerId === container.id ? indicator : null;
+                      return (
+                        <StatusContainer
+                          key={container.id}
+                          container={container}
+                          index={index}
+                          count={count}
+                          statusesById={statusesById}
+                          dropKind={here?.kind ?? null}
+                          dropBefore={here?.kind === 'before' ? here.statusId : null}
+                          proposal={proposals.get(container.id) ?? null}
+                          editing={editingId === container.id}
+                          hasUnmapped={unmapped.length > 0}
+                        />
+                      );
+                    })}
+                  </ol>
+                </SortableContext>
+              )}
+            </section>
+          </div>
+          {createPortal(
+            <DragOverlay dropAnimation={null} className="drag-overlay">
+              {activeDrag ? <OverlayContent drag={activeDrag} board={board} statusesById={statusesById} /> : null}
+            </DragOverlay>,
+            document.body,
+          )}
+        </DndContext>
+        <ConfirmDialog
+          open={markerMove !== null}
+          onOpenChange={(open) => {
+            if (!open) setMarkerMove(null);
+          }}
+          title={t('mapping.marker.moveTitle', { marker: markerMove ? t(`mapping.markers.${markerMove.marker}`) : '' })}
+          description={
+            markerMove
+              ? t('mapping.marker.moveDescription', {
+                  marker: t(`mapping.markers.${markerMove.marker}`),
+                  from: markerMove.ownerName,
+                  to: markerMove.targetName,
+                })
+              : ''
+          }
+          confirmLabel={t('mapping.marker.moveConfirm')}
+          cancelLabel={t('mapping.cancel')}
+          onConfirm={() => {
+            if (markerMove) {
+              const result = setMarker(latest.current.board, markerMove.containerId, markerMove.marker, { move: true });
+              if (result.ok) commit(result.board);
+            }
+            setMarkerMove(null);
+          }}
+        />
+        <ConfirmDialog
+          open={confirmReplace}
+          onOpenChange={setConfirmReplace}
+          title={t('mapping.quick.replaceTitle')}
+          description={t('mapping.quick.replaceDescription', { count: board.containers.length })}
+          confirmLabel={t('mapping.quick.replaceConfirm')}
+          cancelLabel={t('mapping.cancel')}
+          tone="danger"
+          onConfirm={() => {
+            applyOnePerStatus();
+            setConfirmReplace(false);
+          }}
+        />
+      </BoardStateContext.Provider>
+    </BoardActionsContext.Provider>
+  );
+}
+
+function BoardFlags({ emptyContainers, missingMarkers }: { emptyContainers: number; missingMarkers: Marker[] }) {
+  const { t } = useTranslation();
+  if (emptyContainers === 0 && missingMarkers.length === 0) return null;
+  return (
+    <ul className="board-flags">
+      {missingMarkers.map((marker) => (
+        <li key={marker}>{t('mapping.flags.missingMarker', { marker: t(`mapping.markers.${marker}`) })}</li>
+      ))}
+      {emptyContainers > 0 ? <li>{t('mapping.flags.emptyContainers', { count: emptyContainers })}</li> : null}
+    </ul>
+  );
+}
+
+/** "Put the remaining statuses into…": every unmapped status, in CRM order, into the chosen container. */
+function PutRemainingMenu({ disabled }: { disabled: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger className="button button--small" disabled={disabled}>
+        {t('mapping.quick.putRemaining')}
+        <ChevronIcon />
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="menu board-menu" align="start" sideOffset={4} collisionPadding={8}>
+          <PutRemainingItems />
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  );
+}
+
+function PutRemainingItems() {
+  const { t } = useTranslation();
+  const state = useBoardState();
+  const actions = useBoardActions();
+  return (
+    <>
+      <DropdownMenu.Label className="menu-label">{t('mapping.quick.putRemainingTitle', { count: state.unmappedCount })}</DropdownMenu.Label>
+      {state.board.containers.map((container) => (
+        <DropdownMenu.Item key={container.id} className="menu-item" onSelect={() => actions.putRemainingInto(container.id)}>
+          <span className="menu-item-text">{container.name}</span>
+        </DropdownMenu.Item>
+      ))}
+    </>
+  );
+}
+
+function OverlayContent({ drag, board, statusesById }: { drag: DragData; board: PipelineMapping; statusesById: ReadonlyMap<number, CrmStatus> }) {
+  const { t } = useTranslation();
+  if (drag.type === 'status') {
+    const status = statusesById.get(drag.statusId);
+    return (
+      <div className="status-chip status-chip--overlay">
+        <StatusLabel status={status} name={status?.name ?? t('mapping.status.stale', { id: drag.statusId })} />
+      </div>
+    );
+  }
+  const container = board.containers.find((candidate) => candidate.id === drag.containerId);
+  if (!container) return null;
+  return (
+    <div className="stage-overlay">
+      <span className="stage-overlay-name">{container.name}</span>
+      <span className="stage-overlay-count">{t('mapping.container.statusCount', { count: container.statusIds.length })}</span>
+    </div>
+  );
+}

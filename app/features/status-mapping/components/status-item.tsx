@@ -1,0 +1,154 @@
+import { useDraggable, useDroppable } from '@dnd-kit/core';
+import { DropdownMenu } from 'radix-ui';
+import { memo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import type { CrmStatus } from '@/contracts/crm-schema';
+
+import { statusDndId, type DragData, type DropData } from '../dnd/ids';
+import type { MoveTarget } from '../model/move-status';
+import { NO_DND_ATTRIBUTE } from '../dnd/sensors';
+
+import { useBoardActions, useBoardState } from './board-context';
+import { focusSoon, statusChipSelector } from './focus';
+import { ArrowIcon, MoreIcon, PlusIcon } from './icons';
+
+/** A status's visible name: the CRM's, or a note that the CRM no longer has it. */
+export function useStatusName(status: CrmStatus | undefined, statusId: number): string {
+  const { t } = useTranslation();
+  return status ? status.name : t('mapping.status.stale', { id: statusId });
+}
+
+/** The CRM colour swatch (a decoration: the name is the label) and the name. */
+export const StatusLabel = memo(function StatusLabel({ status, name }: { status: CrmStatus | undefined; name: string }) {
+  return (
+    <>
+      <span className="status-swatch" style={{ backgroundColor: status?.color ?? 'transparent' }} aria-hidden="true" />
+      <span className="status-name">{name}</span>
+    </>
+  );
+});
+
+export interface StatusItemProps {
+  statusId: number;
+  status: CrmStatus | undefined;
+  /** The container holding it, or null in the unmapped list. */
+  containerId: string | null;
+  /** The drop line is drawn just above this item. */
+  dropBefore: boolean;
+}
+
+/**
+ * One status, draggable by its label (a `role="button"` inside the `<li>`, never the `<li>`
+ * itself) with a "Move to…" menu beside it as the non-drag alternative. Inside a container
+ * the row is also a droppable: the position just before it.
+ */
+export const StatusItem = memo(function StatusItem({ statusId, status, containerId, dropBefore }: StatusItemProps) {
+  const { t } = useTranslation();
+  const name = useStatusName(status, statusId);
+  const id = statusDndId(statusId);
+  const dragData: DragData = { type: 'status', statusId, containerId };
+  const { setNodeRef, attributes, listeners, isDragging } = useDraggable({
+    id,
+    data: dragData,
+    attributes: { roleDescription: t('mapping.dnd.roleDescription') },
+  });
+  const dropData: DropData | undefined = containerId === null ? undefined : { type: 'status', statusId, containerId };
+  const { setNodeRef: setDropRef } = useDroppable({ id, data: dropData, disabled: containerId === null });
+
+  return (
+    <li
+      ref={setDropRef}
+      className="status-item"
+      data-drop-before={dropBefore || undefined}
+      data-dragging={isDragging || undefined}
+      data-stale={status ? undefined : true}
+    >
+      <div
+        ref={setNodeRef}
+        className="status-chip"
+        data-status-id={statusId}
+        {...attributes}
+        {...listeners}
+      >
+        <StatusLabel status={status} name={name} />
+      </div>
+      <MoveToMenu statusId={statusId} name={name} containerId={containerId} />
+    </li>
+  );
+});
+
+/** The "Move to…" menu of a status: every container, a new one, or back to the list. */
+const MoveToMenu = memo(function MoveToMenu({ statusId, name, containerId }: { statusId: number; name: string; containerId: string | null }) {
+  const { t } = useTranslation();
+  const moved = useRef(false);
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger className="icon-button" aria-label={t('mapping.status.moveTo', { name })} {...{ [NO_DND_ATTRIBUTE]: '' }}>
+        <MoreIcon />
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content
+          className="menu board-menu"
+          align="end"
+          sideOffset={4}
+          collisionPadding={8}
+          onCloseAutoFocus={(event) => {
+            if (!moved.current) return;
+            // The status now lives elsewhere (a new element): follow it.
+            moved.current = false;
+            event.preventDefault();
+            focusSoon(statusChipSelector(statusId));
+          }}
+        >
+          <MoveToItems statusId={statusId} containerId={containerId} onMoved={() => (moved.current = true)} />
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  );
+});
+
+function MoveToItems({ statusId, containerId, onMoved }: { statusId: number; containerId: string | null; onMoved: () => void }) {
+  const { t } = useTranslation();
+  const { board } = useBoardState();
+  const actions = useBoardActions();
+  const move = (target: MoveTarget) => {
+    onMoved();
+    actions.moveStatus(statusId, target);
+  };
+  return (
+    <>
+      <DropdownMenu.Label className="menu-label">{t('mapping.status.moveToTitle')}</DropdownMenu.Label>
+      {board.containers.map((container) => (
+        <DropdownMenu.Item
+          key={container.id}
+          className="menu-item"
+          disabled={container.id === containerId}
+          onSelect={() => move({ containerId: container.id })}
+        >
+          <ArrowIcon />
+          <span className="menu-item-text">{container.name}</span>
+          {container.id === containerId ? <span className="menu-item-hint">{t('mapping.status.here')}</span> : null}
+        </DropdownMenu.Item>
+      ))}
+      <DropdownMenu.Item
+        className="menu-item"
+        onSelect={() => {
+          onMoved();
+          actions.moveToNewContainer(statusId);
+        }}
+      >
+        <PlusIcon />
+        <span className="menu-item-text">{t('mapping.status.toNewContainer')}</span>
+      </DropdownMenu.Item>
+      {containerId !== null ? (
+        <>
+          <DropdownMenu.Separator className="menu-separator" />
+          <DropdownMenu.Item className="menu-item" onSelect={() => move({ containerId: null })}>
+            <span className="menu-item-text">{t('mapping.status.backToList')}</span>
+          </DropdownMenu.Item>
+        </>
+      ) : null}
+    </>
+  );
+}

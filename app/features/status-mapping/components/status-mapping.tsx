@@ -1,0 +1,95 @@
+import { Tabs } from 'radix-ui';
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import type { CrmPipeline } from '@/contracts/crm-schema';
+import type { PipelineMapping } from '@/contracts/mapping-config';
+
+import { pipelineProgress } from '../model/progress';
+
+import { CheckIcon } from './icons';
+import { PipelineBoard } from './pipeline-board';
+
+import './status-mapping.css';
+
+export interface StatusMappingProps {
+  /** The CRM's pipelines to map, in CRM order. */
+  pipelines: CrmPipeline[];
+  /** Each pipeline's mapping (the user's draft); a pipeline without one has no containers yet. */
+  boards: ReadonlyMap<number, PipelineMapping>;
+  selectedPipelineId: number;
+  onSelectPipeline: (pipelineId: number) => void;
+  onBoardChange: (board: PipelineMapping) => void;
+}
+
+const EMPTY_BOARDS = new Map<number, PipelineMapping>();
+
+/** An empty mapping for a pipeline, one object per pipeline id so memoized parts keep it. */
+export function emptyBoard(pipelineId: number): PipelineMapping {
+  const cached = EMPTY_BOARDS.get(pipelineId);
+  if (cached) return cached;
+  const board: PipelineMapping = { pipelineId, containers: [] };
+  EMPTY_BOARDS.set(pipelineId, board);
+  return board;
+}
+
+/**
+ * The Statuses section: the pipelines on the left (each with its progress), the chosen
+ * pipeline's board on the right.
+ */
+export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectPipeline, onBoardChange }: StatusMappingProps) {
+  const { t } = useTranslation();
+  const selected = pipelines.find((pipeline) => pipeline.id === selectedPipelineId) ?? pipelines[0];
+  if (!selected) {
+    return (
+      <div className="empty-state">
+        <p>{t('mapping.pipelines.none')}</p>
+      </div>
+    );
+  }
+  return (
+    <Tabs.Root
+      className="status-mapping"
+      orientation="vertical"
+      activationMode="manual"
+      value={String(selected.id)}
+      onValueChange={(value) => onSelectPipeline(Number(value))}
+    >
+      <div className="pipelines">
+        <h3 className="pipelines-title" id="pipelines-title">
+          {t('mapping.pipelines.title')}
+        </h3>
+        <Tabs.List className="pipeline-list" aria-labelledby="pipelines-title">
+          {pipelines.map((pipeline) => (
+            <PipelineTab key={pipeline.id} pipeline={pipeline} board={boards.get(pipeline.id) ?? emptyBoard(pipeline.id)} />
+          ))}
+        </Tabs.List>
+      </div>
+      <Tabs.Content value={String(selected.id)} className="pipeline-panel">
+        <PipelineBoard
+          key={selected.id}
+          pipeline={selected}
+          board={boards.get(selected.id) ?? emptyBoard(selected.id)}
+          onChange={onBoardChange}
+        />
+      </Tabs.Content>
+    </Tabs.Root>
+  );
+}
+
+const PipelineTab = memo(function PipelineTab({ pipeline, board }: { pipeline: CrmPipeline; board: PipelineMapping }) {
+  const { t } = useTranslation();
+  const progress = pipelineProgress(board, pipeline.statuses);
+  return (
+    <Tabs.Trigger value={String(pipeline.id)} className="pipeline-tab" data-done={progress.done || undefined}>
+      <span className="pipeline-tab-name">{pipeline.name}</span>
+      <span className="pipeline-tab-progress">
+        {t('mapping.pipelines.progress', { count: progress.total, mapped: progress.mapped })}
+      </span>
+      <span className="pipeline-tab-state" data-done={progress.done || undefined}>
+        {progress.done ? <CheckIcon /> : null}
+        <span className="visually-hidden">{progress.done ? t('mapping.pipelines.done') : t('mapping.pipelines.notDone')}</span>
+      </span>
+    </Tabs.Trigger>
+  );
+});

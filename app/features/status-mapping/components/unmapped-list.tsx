@@ -1,0 +1,56 @@
+import { useDroppable } from '@dnd-kit/core';
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import type { CrmStatus } from '@/contracts/crm-schema';
+
+import { LIST_ID, type DropData } from '../dnd/ids';
+
+import { CheckIcon, WarningIcon } from './icons';
+import { StatusItem } from './status-item';
+
+const LIST_DATA: DropData = { type: 'list' };
+
+/**
+ * The pipeline's statuses that no container holds yet, in CRM order: where statuses are
+ * dragged from, and back to. The whole column is one droppable.
+ */
+export const UnmappedList = memo(function UnmappedList({ statuses, total, dropActive }: { statuses: CrmStatus[]; total: number; dropActive: boolean }) {
+  const { t } = useTranslation();
+  const { setNodeRef } = useDroppable({ id: LIST_ID, data: LIST_DATA });
+  const remaining = statuses.length;
+  return (
+    <div
+      ref={setNodeRef}
+      role="group"
+      aria-label={t('mapping.list.title')}
+      className="unmapped"
+      data-drop={dropActive || undefined}
+    >
+      <div className="column-header">
+        <h3>{t('mapping.list.title')}</h3>
+        <span className="count-badge">{t('mapping.list.count', { count: remaining, total })}</span>
+      </div>
+      {remaining > 0 ? (
+        <p className="unmapped-flag" data-tone="warning">
+          <WarningIcon />
+          <span>{t('mapping.list.flag', { count: remaining })}</span>
+        </p>
+      ) : (
+        <p className="unmapped-flag" data-tone="success">
+          <CheckIcon />
+          <span>{t('mapping.list.allMapped')}</span>
+        </p>
+      )}
+      {remaining > 0 ? (
+        <ul className="unmapped-statuses">
+          {statuses.map((status) => (
+            <StatusItem key={status.id} statusId={status.id} status={status} containerId={null} dropBefore={false} />
+          ))}
+        </ul>
+      ) : (
+        <p className="unmapped-empty">{t('mapping.list.dropBack')}</p>
+      )}
+    </div>
+  );
+});
