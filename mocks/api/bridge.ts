@@ -22,6 +22,12 @@ export interface ApiBridge {
    * successful authorization, without the OAuth round trip.
    */
   seedConnectedAccount(schema?: CrmSchema): Promise<CrmSchema>;
+  /**
+   * Authorizes the browser's workspace for real: the API's authorize endpoint, the sandbox
+   * amoCRM's consent page ("Allow") and the API's OAuth callback. Afterwards every CRM-backed
+   * endpoint (schema, sample deals) answers from the sandbox's demo account.
+   */
+  connectSandbox(): Promise<void>;
   close(): void;
 }
 
@@ -65,5 +71,38 @@ export function createApiBridge(origin = 'http://localhost:3000'): ApiBridge {
     server.repo.setCachedSchema(id, 'amocrm', JSON.stringify(schema));
     return schema;
   };
-  return { handlers, server, requests, workspaceId, seedConnectedAccount, close: () => server.close() };
+  const request = async (pathname: string, init: RequestInit = {}) => {
+    await workspaceId();
+    const headers = new Headers(init.headers);
+    if (cookie) headers.set('Cookie', cookie);
+    return server.app.request(pathname, { ...init, headers });
+  };
+  const connectSandbox = async () => {
+    const sandbox = server.sandbox;
+    if (!sandbox) throw new Error('This test server has no sandbox amoCRM');
+    const started = await request('/api/connectors/amocrm/authorize', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    const body = (await started.json()) as { status: string; authorizeUrl?: string };
+    if (body.status === 'authorized') return;
+    if (!body.authorizeUrl) throw new Error(`authorize answered ${started.status}`);
+    const page = await (await sandbox.fetch(new Request(body.authorizeUrl))).text();
+    const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(page);
+    if (!form?.[1] || !form[2]) throw new Error('The sandbox consent page has no form');
+    const fields = new URLSearchParams();
+    for (const input of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+      fields.append(input[1] ?? '', (input[2] ?? '').replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))));
+    }
+    fields.append('decision', 'allow');
+    const decision = await sandbox.fetch(
+      new Request(new URL(form[1], body.authorizeUrl), { method: 'POST', body: fields, redirect: 'manual' }),
+    );
+    const callback = new URL(decision.headers.get('Location') ?? '');
+    const landed = await request(`${callback.pathname}${callback.search}`);
+    const location = landed.headers.get('Location') ?? '';
+    if (!location.includes('oauth=success')) throw new Error(`OAuth did not succeed: ${location}`);
+  };
+  return { handlers, server, requests, workspaceId, seedConnectedAccount, connectSandbox, close: () => server.close() };
 }
