@@ -1,7 +1,18 @@
-import { useWizard } from './setup-layout';
+import { CalculationStep } from '@/features/calculated-fields/components/calculation-step';
 
-/** Placeholder until the calculation step is built. */
+import { useWizard } from './setup-layout';
+import { stepPath } from './steps';
+
 export function CalculationRoute() {
-  const { step } = useWizard();
-  return <p>{step}</p>;
+  const { connector, summary, envelope, goTo } = useWizard();
+  return (
+    <CalculationStep
+      connector={connector}
+      connectorName={summary?.name ?? connector}
+      envelope={envelope}
+      onDone={() => goTo('done')}
+      onBack={() => goTo('mapping')}
+      stepHref={(step) => stepPath(connector, step)}
+    />
+  );
 }

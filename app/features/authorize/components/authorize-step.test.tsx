@@ -95,18 +95,12 @@ describe('Authorization step', () => {
   });
 
   it('skips straight to the filter step when the workspace already holds valid access', async () => {
-    const { account } = await api.current.seedConnectedAccount();
-    // The seeded access is a placeholder the API cannot use to call the CRM, so the CRM's
-    // "this access still works" answer is given here, in the contract's shape.
-    mswServer.use(
-      http.post(`${window.location.origin}/api/connectors/amocrm/authorize`, () => {
-        api.current.requests.push({ method: 'POST', path: '/api/connectors/amocrm/authorize' });
-        return HttpResponse.json({ status: 'authorized', account });
-      }),
-    );
+    // Real access, granted through the sandbox amoCRM's consent page.
+    await api.current.connectSandbox();
+    const before = authorizeCalls().length;
     const { router } = renderApp('/setup/amocrm/authorize');
     await waitFor(() => expect(router.state.location.pathname).toBe('/setup/amocrm/filter'));
-    expect(authorizeCalls()).toHaveLength(1);
+    expect(authorizeCalls()).toHaveLength(before + 1);
     expect(assign).not.toHaveBeenCalled();
   });
 

@@ -17,7 +17,8 @@ async function savedConfig() {
 async function openFilterStep(options: { language?: 'en' | 'ru' } = {}) {
   await api.current.seedConnectedAccount();
   const app = renderApp('/setup/amocrm/filter', options);
-  await screen.findByRole('region', { name: options.language === 'ru' ? 'Параметры' : 'Parameters' });
+  // Generous: the first render loads the connectors, the config and the CRM schema.
+  await screen.findByRole('region', { name: options.language === 'ru' ? 'Параметры' : 'Parameters' }, { timeout: 5000 });
   return app;
 }
 

@@ -1,0 +1,424 @@
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type DragEndEvent,
+  type KeyboardCoordinateGetter,
+} from '@dnd-kit/core';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+import { useFieldArray, useForm, type FieldPath } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+
+import { useActivateConnector, useSaveConfig, workingConfig } from '@/api/connector-config';
+import { crmSchemaQueryOptions, sampleDealsQueryOptions } from '@/api/crm';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { describeApiError } from '@/components/wizard/save-status';
+import { StepFooter } from '@/components/wizard/step-footer';
+import type { ConnectorId } from '@/contracts/connector';
+import type { CrmSchema } from '@/contracts/crm-schema';
+import { LIMITS, type ConfigEnvelope } from '@/contracts/mapping-config';
+import type { FieldError } from '@/contracts/problem';
+import { useUnsavedChangesPrompt } from '@/hooks/use-unsaved-changes-prompt';
+import { ApiError } from '@/lib/api-client';
+
+import type { FixStep } from '../model/activation-problems';
+import {
+  calculatedFormSchema,
+  insertToken,
+  newCalculatedField,
+  numericFields,
+  toSavedFields,
+  type CalculatedFormInput,
+  type CalculatedFormValues,
+  type NumericField,
+} from '../model/calculated-form';
+import { ActivationProblemsList } from './activation-problems-list';
+import { CalculatedFieldCard } from './calculated-field-card';
+import type { SampleDealsState } from './formula-preview';
+import { NumericFieldList } from './numeric-field-list';
+import './calculation.css';
+
+const NEW_FIELD_DROP_ID = 'calc-new';
+const ARROWS = ['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'];
+
+/** Keyboard drags move from drop place to drop place (top to bottom), not by pixels; Left goes home. */
+const keyboardCoordinates: KeyboardCoordinateGetter = (event, { context, currentCoordinates }) => {
+  if (!ARROWS.includes(event.code)) return undefined;
+  event.preventDefault();
+  if (event.code === 'ArrowLeft') {
+    const home = context.activeNode?.getBoundingClientRect();
+    return home ? { x: home.left, y: home.top } : currentCoordinates;
+  }
+  const targets = [...context.droppableRects.entries()].sort(([, a], [, b]) => a.top - b.top || a.left - b.left);
+  if (targets.length === 0) return currentCoordinates;
+  const current = targets.findIndex(([id]) => id === context.over?.id);
+  const next =
+    event.code === 'ArrowUp'
+      ? current <= 0
+        ? 0
+        : current - 1
+      : Math.min(targets.length - 1, current + 1);
+  const rect = targets[next]?.[1];
+  return rect ? { x: rect.left + 8, y: rect.top + 8 } : currentCoordinates;
+};
+
+export interface CalculationStepProps {
+  connector: ConnectorId;
+  connectorName: string;
+  envelope: ConfigEnvelope | null | undefined;
+  /** After activation succeeded. */
+  onDone: () => void;
+  onBack: () => void;
+  stepHref: (step: FixStep) => string;
+}
+
+export function CalculationStep(props: CalculationStepProps) {
+  const { t } = useTranslation();
+  const schema = useQuery(crmSchemaQueryOptions(props.connector));
+  if (schema.isPending) {
+    return (
+      <StepShell>
+        <p className="step-loading" role="status">
+          {t('calculation.loadingSchema', { name: props.connectorName })}
+        </p>
+      </StepShell>
+    );
+  }
+  if (schema.isError) {
+    return (
+      <StepShell>
+        <div className="error-panel" role="alert">
+          <p>
+            {t('calculation.schemaError', { name: props.connectorName })} {describeApiError(schema.error, t)}
+          </p>
+          <button type="button" className="button" onClick={() => void schema.refetch()}>
+            {t('calculation.retry')}
+          </button>
+        </div>
+      </StepShell>
+    );
+  }
+  return <CalculationForm {...props} schema={schema.data} />;
+}
+
+function StepShell({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <section className="calc-step" aria-labelledby="calc-step-title">
+      <header className="step-header">
+        <h2 id="calc-step-title">{t('calculation.title')}</h2>
+        <p className="page-intro">{t('calculation.intro')}</p>
+      </header>
+      {children}
+    </section>
+  );
+}
+
+function CalculationForm({ connector, connectorName, envelope, onDone, onBack, stepHref, schema }: CalculationStepProps & { schema: CrmSchema }) {
+  const { t } = useTranslation();
+  const save = useSaveConfig(connector);
+  const activation = useActivateConnector(connector);
+  const sampleDeals = useQuery(sampleDealsQueryOptions(connector));
+  const [leaving, setLeaving] = useState(false);
+  const [problems, setProblems] = useState<FieldError[] | null>(null);
+  const [confirmSkip, setConfirmSkip] = useState(false);
+  const [activeIndex, setActiveIndex] = useState<number | null>(null);
+  const [dragged, setDragged] = useState<{ field: NumericField; name: string } | null>(null);
+  const [liveMessage, setLiveMessage] = useState('');
+  const carets = useRef(new Map<string, { start: number; end: number }>());
+  const inputs = useRef(new Map<string, HTMLInputElement>());
+  const listHeadingRef = useRef<HTMLHeadingElement>(null);
+
+  const customFields = schema.customFields;
+  const numeric = useMemo(() => numericFields(customFields), [customFields]);
+  const formSchema = useMemo(() => calculatedFormSchema(customFields), [customFields]);
+  const config = workingConfig(connector, envelope);
+
+  const form = useForm<CalculatedFormInput, unknown, CalculatedFormValues>({
+    resolver: zodResolver(formSchema),
+    defaultValues: { calculatedFields: config.calculatedFields },
+    mode: 'onTouched',
+  });
+  const { control, register, handleSubmit, getValues, setValue, setError, reset, formState } = form;
+  const { fields, append, remove } = useFieldArray({ control, name: 'calculatedFields' });
+  const full = fields.length >= LIMITS.calculatedFields;
+  const target = activeIndex !== null && activeIndex < fields.length ? activeIndex : fields.length - 1;
+
+  const blocker = useUnsavedChangesPrompt(formState.isDirty && !leaving);
+  // Declared after the prompt, so the prompt has let go before we navigate.
+  const finish = useEffectEvent(onDone);
+  useEffect(() => {
+    if (leaving) finish();
+  }, [leaving]);
+
+  const dealAmount = t('calculation.dealAmount');
+  const nameOf = useCallback((field: NumericField) => field.name ?? dealAmount, [dealAmount]);
+
+  const deals: SampleDealsState = sampleDeals.isPending
+    ? { status: 'pending' }
+    : sampleDeals.isError
+      ? { status: 'error', error: sampleDeals.error }
+      : { status: 'success', deals: sampleDeals.data.deals };
+
+  const addField = useCallback(
+    (field: NumericField) => {
+      const index = fields.length;
+      if (index >= LIMITS.calculatedFields) return;
+      append(newCalculatedField(field.token), { shouldFocus: true, focusName: `calculatedFields.${index}.name` });
+      setActiveIndex(index);
+      setLiveMessage(t('calculation.added', { index: index + 1, name: nameOf(field) }));
+    },
+    [append, fields.length, nameOf, t],
+  );
+
+  const insertField = useCallback(
+    (field: NumericField, index: number, { focus = true } = {}) => {
+      const row = fields[index];
+      if (!row) return;
+      const path = `calculatedFields.${index}.expression` as const;
+      const current = getValues(path) ?? '';
+      const caret = carets.current.get(row.id) ?? { start: current.length, end: current.length };
+      const { value, caret: next } = insertToken(current, caret.start, caret.end, field.token);
+      setValue(path, value, { shouldDirty: true, shouldTouch: true, shouldValidate: formState.isSubmitted });
+      carets.current.set(row.id, { start: next, end: next });
+      const input = inputs.current.get(row.id);
+      if (input && focus) {
+        input.focus();
+        input.setSelectionRange(next, next);
+      }
+      setActiveIndex(index);
+      setLiveMessage(t('calculation.inserted', { index: index + 1, name: nameOf(field) }));
+    },
+    [fields, getValues, setValue, formState.isSubmitted, nameOf, t],
+  );
+
+  const insertIntoTarget = useCallback((field: NumericField) => insertField(field, target), [insertField, target]);
+
+  const removeField = (index: number) => {
+    remove(index);
+    setActiveIndex(null);
+    setLiveMessage(t('calculation.removed', { index: index + 1 }));
+    listHeadingRef.current?.focus();
+  };
+
+  const onCaret = useCallback((rowKey: string, start: number, end: number) => carets.current.set(rowKey, { start, end }), []);
+  const expressionRef = useCallback((rowKey: string, element: HTMLInputElement | null) => {
+    if (element) inputs.current.set(rowKey, element);
+    else inputs.current.delete(rowKey);
+  }, []);
+
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
+  );
+
+  const draggedOf = (data: unknown) =>
+    data && typeof data === 'object' && 'field' in data && 'name' in data
+      ? { field: data.field as NumericField, name: String(data.name) }
+      : null;
+  const indexOf = (data: unknown): number | null =>
+    data && typeof data === 'object' && 'index' in data && typeof data.index === 'number' ? data.index : null;
+
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    setDragged(null);
+    const item = draggedOf(active.data.current);
+    if (!item || !over) return;
+    if (over.id === NEW_FIELD_DROP_ID) {
+      addField(item.field);
+      return;
+    }
+    const index = indexOf(over.data.current);
+    if (index !== null) insertField(item.field, index, { focus: false });
+  };
+
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => t('calculation.dnd.pickedUp', { name: draggedOf(active.data.current)?.name ?? '' }),
+    onDragOver: ({ active, over }) => {
+      const name = draggedOf(active.data.current)?.name ?? '';
+      if (!over) return t('calculation.dnd.notOver', { name });
+      if (over.id === NEW_FIELD_DROP_ID) return t('calculation.dnd.overNew', { name });
+      return t('calculation.dnd.overField', { name, index: (indexOf(over.data.current) ?? 0) + 1 });
+    },
+    onDragEnd: ({ active, over }) => {
+      const name = draggedOf(active.data.current)?.name ?? '';
+      if (!over) return t('calculation.dnd.droppedOutside', { name });
+      if (over.id === NEW_FIELD_DROP_ID) return t('calculation.dnd.droppedNew', { name, index: fields.length + 1 });
+      return t('calculation.dnd.droppedInto', { name, index: (indexOf(over.data.current) ?? 0) + 1 });
+    },
+    onDragCancel: ({ active }) => t('calculation.dnd.cancelled', { name: draggedOf(active.data.current)?.name ?? '' }),
+  };
+
+  const applyServerErrors = (error: unknown) => {
+    if (!(error instanceof ApiError) || error.status !== 422) return;
+    let first = true;
+    for (const fieldError of error.problem?.errors ?? []) {
+      const match = /^\/calculatedFields\/(\d+)\/(name|expression)$/.exec(fieldError.pointer);
+      if (!match) continue;
+      const path = `calculatedFields.${match[1]}.${match[2]}` as FieldPath<CalculatedFormInput>;
+      setError(path, { type: 'server', message: fieldError.code ?? fieldError.message }, { shouldFocus: first });
+      first = false;
+    }
+  };
+
+  const activate = async () => {
+    setProblems(null);
+    try {
+      await activation.mutateAsync();
+      setLeaving(true);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422 && error.code === 'config_incomplete') {
+        setProblems(error.problem?.errors ?? []);
+      }
+    }
+  };
+
+  const onSubmit = handleSubmit(async (values) => {
+    setProblems(null);
+    const saved = toSavedFields(values);
+    try {
+      await save.mutateAsync((current) => ({ ...current, calculatedFields: saved }));
+    } catch (error) {
+      applyServerErrors(error);
+      return;
+    }
+    reset({ calculatedFields: saved });
+    await activate();
+  });
+
+  const skip = () => {
+    if (formState.isDirty) setConfirmSkip(true);
+    else void activate();
+  };
+
+  const fieldErrors = formState.errors.calculatedFields;
+  const invalidCount = Array.isArray(fieldErrors) ? fieldErrors.filter(Boolean).length : 0;
+  const busy = save.isPending || activation.isPending || formState.isSubmitting;
+  const failure = save.isError ? save.error : activation.isError && !problems ? activation.error : null;
+  const status = failure ? (
+    <span className="save-status save-status--error" role="alert">
+      {describeApiError(failure, t)}
+    </span>
+  ) : activation.isPending ? (
+    <span className="save-status">{t('calculation.activating', { name: connectorName })}</span>
+  ) : save.isPending ? (
+    <span className="save-status">{t('wizard.saving')}</span>
+  ) : invalidCount > 0 ? (
+    <span className="save-status save-status--error">{t('calculation.fixErrors', { count: invalidCount })}</span>
+  ) : null;
+
+  return (
+    <StepShell>
+      <form id="calculation-form" className="calc-form" onSubmit={(event) => void onSubmit(event)} noValidate>
+        <DndContext
+          sensors={sensors}
+          onDragStart={({ active }) => setDragged(draggedOf(active.data.current))}
+          onDragEnd={onDragEnd}
+          onDragCancel={() => setDragged(null)}
+          accessibility={{ announcements, screenReaderInstructions: { draggable: t('calculation.dnd.instructions') } }}
+        >
+          <div className="calc-columns">
+            <NumericFieldList
+              fields={numeric}
+              nameOf={nameOf}
+              onAdd={addField}
+              onInsert={fields.length > 0 ? insertIntoTarget : null}
+              insertTarget={target + 1}
+              full={full}
+            />
+            <section className="calc-panel calc-fields-panel" aria-labelledby="calc-fields-title" data-drop-target={dragged ? true : undefined}>
+              <div className="calc-panel-head">
+                <h3 id="calc-fields-title" className="calc-panel-title" ref={listHeadingRef} tabIndex={-1}>
+                  {t('calculation.calculatedFields')}
+                </h3>
+                <p className="calc-hint">{t('calculation.hint')}</p>
+              </div>
+              {fields.length > 0 ? (
+                <ol className="calc-list">
+                  {fields.map((row, index) => (
+                    <CalculatedFieldCard
+                      key={row.id}
+                      rowKey={row.id}
+                      index={index}
+                      control={control}
+                      register={register}
+                      customFields={customFields}
+                      deals={deals}
+                      connectorName={connectorName}
+                      active={index === target && fields.length > 1}
+                      onRemove={removeField}
+                      onActivate={setActiveIndex}
+                      onCaret={onCaret}
+                      expressionRef={expressionRef}
+                    />
+                  ))}
+                </ol>
+              ) : null}
+              {full ? (
+                <p className="calc-limit">{t('calculation.limit', { count: LIMITS.calculatedFields })}</p>
+              ) : (
+                <NewFieldDropZone empty={fields.length === 0} dragging={dragged !== null} />
+              )}
+            </section>
+          </div>
+          {createPortal(
+            <DragOverlay dropAnimation={null}>{dragged ? <div className="numeric-overlay">{dragged.name}</div> : null}</DragOverlay>,
+            document.body,
+          )}
+        </DndContext>
+        <p className="visually-hidden" role="status">
+          {liveMessage}
+        </p>
+        {problems ? (
+          <ActivationProblemsList
+            problems={problems}
+            config={workingConfig(connector, envelope)}
+            schema={schema}
+            connectorName={connectorName}
+            stepHref={stepHref}
+            autoFocus
+          />
+        ) : null}
+        <StepFooter onBack={onBack} onSkip={skip} nextType="submit" form="calculation-form" busy={busy} status={status} />
+      </form>
+      <ConfirmDialog
+        open={blocker.state === 'blocked' || confirmSkip}
+        onOpenChange={(open) => {
+          if (open) return;
+          setConfirmSkip(false);
+          blocker.reset?.();
+        }}
+        title={t('wizard.unsaved.title')}
+        description={t('wizard.unsaved.description')}
+        confirmLabel={t('wizard.unsaved.leave')}
+        cancelLabel={t('wizard.unsaved.stay')}
+        tone="danger"
+        onConfirm={() => {
+          if (confirmSkip) {
+            setConfirmSkip(false);
+            void activate();
+          } else {
+            blocker.proceed?.();
+          }
+        }}
+      />
+    </StepShell>
+  );
+}
+
+function NewFieldDropZone({ empty, dragging }: { empty: boolean; dragging: boolean }) {
+  const { t } = useTranslation();
+  const { setNodeRef, isOver } = useDroppable({ id: NEW_FIELD_DROP_ID });
+  return (
+    <div ref={setNodeRef} className="calc-new-zone" data-over={isOver || undefined} data-dragging={dragging || undefined} data-empty={empty || undefined}>
+      {dragging ? t('calculation.dropNew') : empty ? t('calculation.empty') : t('calculation.dropNew')}
+    </div>
+  );
+}
