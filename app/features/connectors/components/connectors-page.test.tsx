@@ -44,6 +44,18 @@ describe('Connectors page', () => {
     expect(screen.getByRole('article', { name: 'Bitrix24' })).toHaveTextContent('Скоро');
   });
 
+  it('switches the language from the chrome and remembers the choice', async () => {
+    const { user } = renderApp('/connectors');
+    await screen.findByRole('article', { name: 'amoCRM' });
+    const switcher = screen.getByRole('radiogroup', { name: 'Language' });
+    expect(within(switcher).getByRole('radio', { name: 'English' })).toHaveAttribute('aria-checked', 'true');
+    await user.click(within(switcher).getByRole('radio', { name: 'Русский' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Коннекторы' })).toBeInTheDocument();
+    expect(window.localStorage.getItem('hub-connect.language')).toBe('ru');
+    expect(document.documentElement.lang).toBe('ru');
+    expect(within(screen.getByRole('radiogroup', { name: 'Язык' })).getByRole('radio', { name: 'Русский' })).toHaveAttribute('aria-checked', 'true');
+  });
+
   it('asks for confirmation before connecting, and Cancel stays on the page', async () => {
     const { user, router } = renderApp('/connectors');
     const amo = await screen.findByRole('article', { name: 'amoCRM' });
