@@ -13,6 +13,7 @@ import {
   isZone,
   LIST_ZONE,
   OTHER_ZONE,
+  PAGE_AUTO_SCROLL,
   readFieldData,
   useFieldSensors,
   type FieldDragData,
@@ -130,6 +131,7 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
         sensors={sensors}
         collisionDetection={collisionDetection}
         accessibility={accessibility}
+        autoScroll={PAGE_AUTO_SCROLL}
         onDragStart={onDragStart}
         onDragOver={onDragOver}
         onDragEnd={onDragEnd}

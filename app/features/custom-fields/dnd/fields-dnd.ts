@@ -12,7 +12,7 @@ import {
   type PointerSensorOptions,
 } from '@dnd-kit/core';
 import type { TFunction } from 'i18next';
-import type { PointerEvent as ReactPointerEvent } from 'react';
+import { useMemo, type PointerEvent as ReactPointerEvent } from 'react';
 
 /**
  * Drag and drop between the two zones of the Custom fields section: the list of fields and
@@ -89,11 +89,22 @@ export function createZoneCoordinates(session: FieldDragSession): KeyboardCoordi
   };
 }
 
+// Constant options, so the sensors (and dnd-kit's context) keep their identity across renders.
+const POINTER_OPTIONS = { activationConstraint: { distance: 6 } };
+const TOUCH_OPTIONS = { activationConstraint: { delay: 250, tolerance: 6 } };
+
+/** Auto-scroll only the page: each zone is one drop target, so its own list never needs scrolling mid-drag. */
+export const PAGE_AUTO_SCROLL = {
+  canScroll: (element: Element) => element === document.scrollingElement || element === document.documentElement,
+};
+
+/** `coordinateGetter` must be stable (memoized). */
 export function useFieldSensors(coordinateGetter: KeyboardCoordinateGetter) {
+  const keyboardOptions = useMemo(() => ({ coordinateGetter }), [coordinateGetter]);
   return useSensors(
-    useSensor(MousePenSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter }),
+    useSensor(MousePenSensor, POINTER_OPTIONS),
+    useSensor(TouchSensor, TOUCH_OPTIONS),
+    useSensor(KeyboardSensor, keyboardOptions),
   );
 }
 

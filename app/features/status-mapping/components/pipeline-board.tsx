@@ -14,7 +14,7 @@ import { createBoardCollision } from '../dnd/collision';
 import { indicatorFor, isCurrentPosition, sameTarget, targetForOver, type DropTarget } from '../dnd/drop-target';
 import { containerDndId, readDragData, readDropData, type DragData } from '../dnd/ids';
 import { createKeyboardCoordinates } from '../dnd/keyboard-coordinates';
-import { useBoardSensors } from '../dnd/sensors';
+import { PAGE_AUTO_SCROLL, useBoardSensors } from '../dnd/sensors';
 import { DragSessionStore } from '../dnd/session';
 import { positionOf, unmappedStatuses } from '../model/board';
 import { addContainer, canAddContainer, moveContainer, removeContainer, renameContainer } from '../model/containers';
@@ -190,7 +190,9 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   const proposals = useMemo(() => new Map(proposeSystemMarkers(board, statuses).map((p) => [p.containerId, p.marker])), [board, statuses]);
   const progress = useMemo(() => pipelineProgress(board, statuses), [board, statuses]);
   const state = useMemo<BoardState>(() => ({ board, statusesById, unmappedCount: unmapped.length }), [board, statusesById, unmapped.length]);
-  const sortableIds = useMemo(() => board.containers.map((container) => containerDndId(container.id)), [board.containers]);
+  // The sortable's items change only when containers are added, removed or reordered (not on every status move).
+  const containerKey = board.containers.map((container) => container.id).join('\n');
+  const sortableIds = useMemo(() => (containerKey === '' ? [] : containerKey.split('\n').map(containerDndId)), [containerKey]);
 
   const draggedStatusId = activeDrag?.type === 'status' ? activeDrag.statusId : null;
   const indicator = draggedStatusId !== null && dropTarget ? indicatorFor(board, draggedStatusId, dropTarget) : null;
@@ -205,6 +207,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           sensors={sensors}
           collisionDetection={collisionDetection}
           accessibility={accessibility}
+          autoScroll={PAGE_AUTO_SCROLL}
           onDragStart={onDragStart}
           onDragOver={onDragOver}
           onDragEnd={onDragEnd}

@@ -1,3 +1,4 @@
+import type { DraggableAttributes, DraggableSyntheticListeners } from '@dnd-kit/core';
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { DropdownMenu } from 'radix-ui';
@@ -37,9 +38,8 @@ export interface StatusContainerProps {
  * (so an empty container always takes a drop).
  */
 export const StatusContainer = memo(function StatusContainer(props: StatusContainerProps) {
-  const { container, index, count, statusesById, dropKind, dropBefore, proposal, editing, hasUnmapped } = props;
   const { t } = useTranslation();
-  const actions = useBoardActions();
+  const { container } = props;
   const data: DragData = { type: 'container', containerId: container.id };
   const { setNodeRef, setActivatorNodeRef, attributes, listeners, transform, transition, isDragging } = useSortable({
     id: containerDndId(container.id),
@@ -47,63 +47,80 @@ export const StatusContainer = memo(function StatusContainer(props: StatusContai
     attributes: { roleDescription: t('mapping.dnd.stageRoleDescription') },
   });
   const style = { transform: CSS.Translate.toString(transform), transition };
-  const empty = container.statusIds.length === 0;
-
+  // This shell re-renders whenever dnd-kit's context changes (every change of the drag's target);
+  // the card below only when its own props do.
   return (
     <li
       ref={setNodeRef}
       style={style}
       className="stage"
       data-dragging={isDragging || undefined}
-      data-drop={dropKind ?? undefined}
+      data-drop={props.dropKind ?? undefined}
       data-container-id={container.id}
     >
-      <div role="group" aria-label={container.name} className="stage-card" data-marker={container.marker ?? undefined}>
-        <div className="stage-header">
-          <button
-            ref={setActivatorNodeRef}
-            type="button"
-            className="drag-handle"
-            {...attributes}
-            {...listeners}
-            aria-label={t('mapping.container.handle', { name: container.name, position: index + 1, total: count })}
-          >
-            <GripIcon />
-          </button>
-          <ContainerName containerId={container.id} name={container.name} editing={editing} />
-          <MarkerPicker containerId={container.id} containerName={container.name} marker={container.marker} />
-          <ContainerMenu containerId={container.id} name={container.name} index={index} count={count} hasUnmapped={hasUnmapped} />
-        </div>
-        {proposal ? (
-          <div className="stage-suggestion" data-marker={proposal}>
-            <span>{t('mapping.marker.suggested', { marker: t(`mapping.markers.${proposal}`) })}</span>
-            <button
-              type="button"
-              className="button button--small"
-              aria-label={t('mapping.marker.acceptLabel', { marker: t(`mapping.markers.${proposal}`), name: container.name })}
-              onClick={() => actions.chooseMarker(container.id, proposal)}
-            >
-              {t('mapping.marker.accept')}
-            </button>
-          </div>
-        ) : null}
-        {empty ? (
-          <p className="stage-empty">{t('mapping.container.empty')}</p>
-        ) : (
-          <ol className="stage-statuses" data-drop-end={dropKind === 'end' || undefined}>
-            {container.statusIds.map((statusId) => (
-              <StatusItem
-                key={statusId}
-                statusId={statusId}
-                status={statusesById.get(statusId)}
-                containerId={container.id}
-                dropBefore={dropBefore === statusId}
-              />
-            ))}
-          </ol>
-        )}
-      </div>
+      <ContainerCard {...props} handleRef={setActivatorNodeRef} handleAttributes={attributes} handleListeners={listeners} />
     </li>
+  );
+});
+
+interface ContainerCardProps extends StatusContainerProps {
+  handleRef: (element: HTMLElement | null) => void;
+  handleAttributes: DraggableAttributes;
+  handleListeners: DraggableSyntheticListeners;
+}
+
+const ContainerCard = memo(function ContainerCard(props: ContainerCardProps) {
+  const { container, index, count, statusesById, dropKind, dropBefore, proposal, editing, hasUnmapped } = props;
+  const { t } = useTranslation();
+  const actions = useBoardActions();
+  const empty = container.statusIds.length === 0;
+
+  return (
+    <div role="group" aria-label={container.name} className="stage-card" data-marker={container.marker ?? undefined}>
+      <div className="stage-header">
+        <button
+          ref={props.handleRef}
+          type="button"
+          className="drag-handle"
+          {...props.handleAttributes}
+          {...props.handleListeners}
+          aria-label={t('mapping.container.handle', { name: container.name, position: index + 1, total: count })}
+        >
+          <GripIcon />
+        </button>
+        <ContainerName containerId={container.id} name={container.name} editing={editing} />
+        <MarkerPicker containerId={container.id} containerName={container.name} marker={container.marker} />
+        <ContainerMenu containerId={container.id} name={container.name} index={index} count={count} hasUnmapped={hasUnmapped} />
+      </div>
+      {proposal ? (
+        <div className="stage-suggestion" data-marker={proposal}>
+          <span>{t('mapping.marker.suggested', { marker: t(`mapping.markers.${proposal}`) })}</span>
+          <button
+            type="button"
+            className="button button--small"
+            aria-label={t('mapping.marker.acceptLabel', { marker: t(`mapping.markers.${proposal}`), name: container.name })}
+            onClick={() => actions.chooseMarker(container.id, proposal)}
+          >
+            {t('mapping.marker.accept')}
+          </button>
+        </div>
+      ) : null}
+      {empty ? (
+        <p className="stage-empty">{t('mapping.container.empty')}</p>
+      ) : (
+        <ol className="stage-statuses" data-drop-end={dropKind === 'end' || undefined}>
+          {container.statusIds.map((statusId) => (
+            <StatusItem
+              key={statusId}
+              statusId={statusId}
+              status={statusesById.get(statusId)}
+              containerId={container.id}
+              dropBefore={dropBefore === statusId}
+            />
+          ))}
+        </ol>
+      )}
+    </div>
   );
 });
 

@@ -1,5 +1,5 @@
 import { Tabs } from 'radix-ui';
-import { memo } from 'react';
+import { memo, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { CrmPipeline } from '@/contracts/crm-schema';
@@ -39,6 +39,7 @@ export function emptyBoard(pipelineId: number): PipelineMapping {
  */
 export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectPipeline, onBoardChange }: StatusMappingProps) {
   const { t } = useTranslation();
+  const titleId = useId();
   const selected = pipelines.find((pipeline) => pipeline.id === selectedPipelineId) ?? pipelines[0];
   if (!selected) {
     return (
@@ -56,10 +57,10 @@ export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectP
       onValueChange={(value) => onSelectPipeline(Number(value))}
     >
       <div className="pipelines">
-        <h3 className="pipelines-title" id="pipelines-title">
+        <h3 className="pipelines-title" id={titleId}>
           {t('mapping.pipelines.title')}
         </h3>
-        <Tabs.List className="pipeline-list" aria-labelledby="pipelines-title">
+        <Tabs.List className="pipeline-list" aria-labelledby={titleId}>
           {pipelines.map((pipeline) => (
             <PipelineTab key={pipeline.id} pipeline={pipeline} board={boards.get(pipeline.id) ?? emptyBoard(pipeline.id)} />
           ))}
@@ -79,16 +80,28 @@ export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectP
 
 const PipelineTab = memo(function PipelineTab({ pipeline, board }: { pipeline: CrmPipeline; board: PipelineMapping }) {
   const { t } = useTranslation();
+  const id = useId();
   const progress = pipelineProgress(board, pipeline.statuses);
+  // Named by the pipeline alone; the progress is its description.
   return (
-    <Tabs.Trigger value={String(pipeline.id)} className="pipeline-tab" data-done={progress.done || undefined}>
-      <span className="pipeline-tab-name">{pipeline.name}</span>
-      <span className="pipeline-tab-progress">
+    <Tabs.Trigger
+      value={String(pipeline.id)}
+      className="pipeline-tab"
+      data-done={progress.done || undefined}
+      aria-labelledby={`${id}-name`}
+      aria-describedby={`${id}-progress ${id}-state`}
+    >
+      <span id={`${id}-name`} className="pipeline-tab-name">
+        {pipeline.name}
+      </span>
+      <span id={`${id}-progress`} className="pipeline-tab-progress">
         {t('mapping.pipelines.progress', { count: progress.total, mapped: progress.mapped })}
       </span>
       <span className="pipeline-tab-state" data-done={progress.done || undefined}>
         {progress.done ? <CheckIcon /> : null}
-        <span className="visually-hidden">{progress.done ? t('mapping.pipelines.done') : t('mapping.pipelines.notDone')}</span>
+        <span id={`${id}-state`} className="visually-hidden">
+          {progress.done ? t('mapping.pipelines.done') : t('mapping.pipelines.notDone')}
+        </span>
       </span>
     </Tabs.Trigger>
   );

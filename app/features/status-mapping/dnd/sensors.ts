@@ -7,7 +7,7 @@ import {
   type KeyboardCoordinateGetter,
   type PointerSensorOptions,
 } from '@dnd-kit/core';
-import type { PointerEvent as ReactPointerEvent } from 'react';
+import { useMemo, type PointerEvent as ReactPointerEvent } from 'react';
 
 /** Elements (buttons inside a draggable row) that must never start a drag. */
 export const NO_DND_ATTRIBUTE = 'data-no-dnd';
@@ -36,11 +36,29 @@ export class MousePenSensor extends PointerSensor {
   ];
 }
 
-/** Pointer past 6 px, touch after a 250 ms press, keyboard (Space/Enter) with target-to-target arrows. */
+// Constant options: a new options object would make new sensors, new activators and a new
+// dnd-kit context on every render, re-rendering every draggable on the board.
+const POINTER_OPTIONS = { activationConstraint: { distance: 6 } };
+const TOUCH_OPTIONS = { activationConstraint: { delay: 250, tolerance: 6 } };
+
+/**
+ * Pointer past 6 px, touch after a 250 ms press, keyboard (Space/Enter) with target-to-target
+ * arrows. `coordinateGetter` must be stable (memoized).
+ */
 export function useBoardSensors(coordinateGetter: KeyboardCoordinateGetter) {
+  const keyboardOptions = useMemo(() => ({ coordinateGetter }), [coordinateGetter]);
   return useSensors(
-    useSensor(MousePenSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter }),
+    useSensor(MousePenSensor, POINTER_OPTIONS),
+    useSensor(TouchSensor, TOUCH_OPTIONS),
+    useSensor(KeyboardSensor, keyboardOptions),
   );
 }
+
+/**
+ * Auto-scroll only the page. The lists that scroll on their own (the unmapped statuses, the
+ * pipelines) are drop targets as a whole or not targets at all, so scrolling them while the
+ * pointer merely passes over their edge would only move things under the pointer.
+ */
+export const PAGE_AUTO_SCROLL = {
+  canScroll: (element: Element) => element === document.scrollingElement || element === document.documentElement,
+};
