@@ -58,6 +58,7 @@ export const mapping = {
     here: 'here',
     toNewContainer: 'A new container',
     backToList: 'Back to the list',
+    removeStale: 'Remove from the mapping',
   },
   markers: {
     completed: 'Completed deal',

@@ -64,6 +64,7 @@ export const mapping = {
     here: 'здесь',
     toNewContainer: 'Новый контейнер',
     backToList: 'Вернуть в список',
+    removeStale: 'Убрать из сопоставления',
   },
   markers: {
     completed: 'Завершённая сделка',

@@ -31,7 +31,7 @@ const fieldNames = (group: HTMLElement) =>
     .filter((button) => button.classList.contains('field-chip'))
     .map((button) => button.getAttribute('aria-label'));
 
-describe('Mapping step: custom fields', () => {
+describe('Mapping step: custom fields', { timeout: 20_000 }, () => {
   it('offers every custom field except tracking ones, says those are always sent, and explains an empty Other fields', async () => {
     await openFields();
     expect(screen.getByText('The 2 tracking fields (UTM and others) are always transferred, so they are not listed here.')).toBeInTheDocument();

@@ -1,9 +1,10 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { MappingConfig } from '@/contracts/mapping-config';
-import { renderApp, setupRealApi } from '@/testing/test-utils';
+import { mswServer, renderApp, setupRealApi } from '@/testing/test-utils';
 
 const api = setupRealApi();
 
@@ -62,7 +63,8 @@ const statusNames = (group: HTMLElement) =>
     .filter((button) => button.classList.contains('status-chip'))
     .map((button) => button.textContent);
 
-describe('Mapping step: statuses', () => {
+// Each test drives the real API through several debounced saves: give it room on a busy CI machine.
+describe('Mapping step: statuses', { timeout: 20_000 }, () => {
   it('shows the pipelines with their progress and the first pipeline’s statuses in CRM order', async () => {
     await openMapping();
     const pipelines = screen.getByRole('tablist', { name: 'Pipelines' });
@@ -283,6 +285,63 @@ describe('Mapping step: statuses', () => {
       },
       { timeout: 3000 },
     );
+  });
+
+  it('never snaps back on a failed save: says so with Try again, and asks before leaving unsaved changes', async () => {
+    const { user, router } = await openMapping();
+    mswServer.use(
+      http.put('*/api/connectors/amocrm/config', () =>
+        HttpResponse.json(
+          { type: 'about:blank', title: 'Unavailable', status: 503, code: 'storage_unavailable', detail: 'The database is busy.' },
+          { status: 503, headers: { 'Content-Type': 'application/problem+json' } },
+        ),
+      ),
+    );
+    await addContainer(user, 'In work');
+    await moveVia(user, 'Проработка заявки', 'In work');
+    const failure = await screen.findByRole('alert', {}, { timeout: 3000 });
+    expect(failure).toHaveTextContent('The database is busy.');
+    expect(statusNames(screen.getByRole('group', { name: 'In work' }))).toEqual(['Проработка заявки']);
+
+    // Leaving tries once more; when that fails too, it asks.
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Leave without saving?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Stay' }));
+    expect(router.state.location.pathname).toBe('/setup/amocrm/mapping');
+    expect(statusNames(screen.getByRole('group', { name: 'In work' }))).toEqual(['Проработка заявки']);
+
+    // The server is back: Try again saves the board as it is.
+    mswServer.resetHandlers(...api.current.handlers);
+    await user.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('All changes saved')).toBeInTheDocument();
+    expect((await savedPipeline(SALES))?.containers).toEqual([expect.objectContaining({ name: 'In work', statusIds: [32392159] })]);
+  });
+
+  it('flags a status the CRM no longer has and lets the user take it out', async () => {
+    const schema = await api.current.seedConnectedAccount();
+    const workspace = await api.current.workspaceId();
+    api.current.server.repo.saveConfig(workspace, 'amocrm', 0, {
+      schemaVersion: 1,
+      connector: 'amocrm',
+      account: schema.account,
+      filter: { match: 'all', conditions: [] },
+      pipelines: [{ pipelineId: SALES, containers: [{ id: 'old', name: 'Old stage', statusIds: [999, 32392159], marker: null }] }],
+      customFields: { otherFields: [] },
+      calculatedFields: [],
+    });
+    const { user } = render('/setup/amocrm/mapping');
+    const old = await screen.findByRole('group', { name: 'Old stage' });
+    expect(statusNames(old)).toEqual(['A status removed from the CRM (#999)', 'Проработка заявки']);
+
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('1 status no longer exists in the CRM: take it out of its container');
+
+    await user.click(within(old).getByRole('button', { name: 'Move A status removed from the CRM (#999) to…' }));
+    const only = await screen.findAllByRole('menuitem');
+    expect(only.map((item) => item.textContent)).toEqual(['Remove from the mapping']);
+    await user.click(only[0]!);
+    expect(statusNames(old)).toEqual(['Проработка заявки']);
+    expect(screen.getByRole('alert')).not.toHaveTextContent('no longer exists');
   });
 
   it('keeps the section and the pipeline in the URL', async () => {

@@ -73,13 +73,13 @@ export const StatusItem = memo(function StatusItem({ statusId, status, container
       >
         <StatusLabel status={status} name={name} />
       </div>
-      <MoveToMenu statusId={statusId} name={name} containerId={containerId} />
+      <MoveToMenu statusId={statusId} name={name} containerId={containerId} stale={status === undefined} />
     </li>
   );
 });
 
 /** The "Move to…" menu of a status: every container, a new one, or back to the list. */
-const MoveToMenu = memo(function MoveToMenu({ statusId, name, containerId }: { statusId: number; name: string; containerId: string | null }) {
+const MoveToMenu = memo(function MoveToMenu({ statusId, name, containerId, stale }: { statusId: number; name: string; containerId: string | null; stale: boolean }) {
   const { t } = useTranslation();
   const moved = useRef(false);
   return (
@@ -101,14 +101,14 @@ const MoveToMenu = memo(function MoveToMenu({ statusId, name, containerId }: { s
             focusSoon(statusChipSelector(statusId));
           }}
         >
-          <MoveToItems statusId={statusId} containerId={containerId} onMoved={() => (moved.current = true)} />
+          <MoveToItems statusId={statusId} containerId={containerId} stale={stale} onMoved={() => (moved.current = true)} />
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
     </DropdownMenu.Root>
   );
 });
 
-function MoveToItems({ statusId, containerId, onMoved }: { statusId: number; containerId: string | null; onMoved: () => void }) {
+function MoveToItems({ statusId, containerId, stale, onMoved }: { statusId: number; containerId: string | null; stale: boolean; onMoved: () => void }) {
   const { t } = useTranslation();
   const { board } = useBoardState();
   const actions = useBoardActions();
@@ -116,6 +116,14 @@ function MoveToItems({ statusId, containerId, onMoved }: { statusId: number; con
     onMoved();
     actions.moveStatus(statusId, target);
   };
+  if (stale) {
+    // The CRM no longer has it: the only sensible move is out of the mapping.
+    return (
+      <DropdownMenu.Item className="menu-item" onSelect={() => actions.moveStatus(statusId, { containerId: null })}>
+        <span className="menu-item-text">{t('mapping.status.removeStale')}</span>
+      </DropdownMenu.Item>
+    );
+  }
   return (
     <>
       <DropdownMenu.Label className="menu-label">{t('mapping.status.moveToTitle')}</DropdownMenu.Label>
