@@ -191,3 +191,30 @@ test('custom fields by mouse and keyboard; axe finds nothing serious on either s
   await expect(page.getByRole('tab', { name: 'Custom fields' })).toHaveAttribute('aria-selected', 'true');
   await expect(fieldNames(page.getByRole('group', { name: 'Other fields' }))).toHaveText(['Регион']);
 });
+
+test.describe('touch', () => {
+  test.use({ hasTouch: true });
+
+  test('a long press picks a status up; a finger drags it into a container', async ({ page }) => {
+    await openMapping(page);
+    await addContainer(page, 'In work');
+    const chip = status(page, 'Расчет КП');
+    const from = await chip.boundingBox();
+    const to = await container(page, 'In work').boundingBox();
+    if (!from || !to) throw new Error('Board not visible');
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+    await touch('touchStart', from.x + from.width / 2, from.y + from.height / 2);
+    // The drag starts only after the long press (the TouchSensor's delay), without moving.
+    await expect(chip).toHaveAttribute('aria-pressed', 'true');
+    const steps = 12;
+    for (let i = 1; i <= steps; i += 1) {
+      const x = from.x + from.width / 2 + ((to.x + to.width / 2 - (from.x + from.width / 2)) * i) / steps;
+      const y = from.y + from.height / 2 + ((to.y + to.height / 2 - (from.y + from.height / 2)) * i) / steps;
+      await touch('touchMove', x, y);
+    }
+    await touch('touchEnd', 0, 0);
+    await expect(chips(container(page, 'In work'))).toHaveText(['Расчет КП']);
+  });
+});

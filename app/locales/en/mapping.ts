@@ -108,7 +108,7 @@ export const mapping = {
     roleDescription: 'draggable',
     stageRoleDescription: 'sortable container',
     instructions:
-      'To pick up a status, press Space or Enter. Use the arrow keys to move it: up and down go position by position, left and right go between the list and the containers. Press Space or Enter to drop it, or Escape to cancel.',
+      'To pick up a status, press Space or Enter. Use the arrow keys to move it: up and down go position by position, left and right go between the list and the containers. Press Space or Enter to drop it, or Escape to cancel. A container is moved the same way by its handle, with up and down.',
     pickedUp: 'Picked up {{name}} from {{container}}, position {{position}} of {{total}}.',
     pickedUpFromList: 'Picked up {{name}} from the unmapped statuses.',
     over: '{{name}} moved to {{container}}, position {{position}} of {{total}}.',
