@@ -1,4 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+
+import { connectFully, expectNoSeriousViolations, readConfig, readConnector } from './helpers/wizard';
 
 test('the built app opens on the Connectors page with the catalogue', async ({ page }) => {
   await page.goto('/');
@@ -14,4 +16,144 @@ test('deep links are served the app, not a 404', async ({ page }) => {
   const response = await page.goto('/connectors');
   expect(response?.status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});
+
+test.describe('the connectors page', () => {
+  test('has no serious accessibility violations, and Connect asks first', async ({ page }) => {
+    await page.goto('/connectors');
+    const card = page.getByRole('article', { name: 'amoCRM' });
+    await expect(card.getByText('Not connected')).toBeVisible();
+    await expect(page.getByRole('article', { name: 'Bitrix24' })).toContainText('Coming soon');
+    await expect(page.getByRole('article', { name: 'Bitrix24' }).getByRole('button')).toHaveCount(0);
+    await expectNoSeriousViolations(page);
+
+    await card.getByRole('button', { name: 'Connect' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect amoCRM?' });
+    await expect(dialog).toBeVisible();
+    await expectNoSeriousViolations(page);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(card.getByRole('button', { name: 'Connect' })).toBeFocused();
+  });
+});
+
+test.describe('the connected card’s "⋯" menu', () => {
+  test.beforeEach(async ({ page }) => {
+    await connectFully(page);
+    await page.goto('/connectors');
+    await expect(page.getByRole('article', { name: 'amoCRM' }).getByText('Connected', { exact: true })).toBeVisible();
+  });
+
+  const card = (page: Page) => page.getByRole('article', { name: 'amoCRM' });
+  const trigger = (page: Page) => card(page).getByRole('button', { name: 'Connector actions' });
+
+  test('appears on hover; Edit opens the wizard with the saved settings', async ({ page }) => {
+    await expect(card(page)).toContainText('Account:');
+    await page.mouse.move(0, 0);
+    await expect(trigger(page)).toHaveCSS('opacity', '0');
+    await card(page).hover();
+    await expect(trigger(page)).toHaveCSS('opacity', '1');
+    await expectNoSeriousViolations(page);
+    await trigger(page).click();
+    const menu = page.getByRole('menu');
+    await expect(menu.getByRole('menuitem')).toHaveText(['Edit', 'Reset settings', 'Change access', 'Disconnect']);
+    await menu.getByRole('menuitem', { name: 'Edit' }).click();
+    await expect(page).toHaveURL(/\/setup\/amocrm\/filter$/);
+    await expect(page.getByRole('heading', { level: 2, name: 'Data filtering' })).toBeVisible();
+  });
+
+  test('appears on keyboard focus and works from the keyboard: Reset settings keeps the access', async ({ page }) => {
+    await page.getByRole('link', { name: 'Connectors' }).focus();
+    for (let presses = 0; presses < 10; presses += 1) {
+      if (await trigger(page).evaluate((element) => element === document.activeElement)) break;
+      await page.keyboard.press('Tab');
+    }
+    await expect(trigger(page)).toBeFocused();
+    await expect(trigger(page)).toHaveCSS('opacity', '1');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('menuitem', { name: 'Edit' })).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByRole('menuitem', { name: 'Reset settings' })).toBeFocused();
+    await page.keyboard.press('Enter');
+
+    const dialog = page.getByRole('alertdialog', { name: 'Reset the amoCRM settings?' });
+    await expect(dialog).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(trigger(page)).toBeFocused();
+
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: 'Reset settings' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Reset settings' }).click();
+    await expect(card(page).getByText('Setup not finished')).toBeVisible();
+    await expect(card(page).getByRole('link', { name: 'Continue setup' })).toBeFocused();
+    expect(await readConnector(page)).toMatchObject({ state: 'draft', hasAccess: true });
+    const { body } = await readConfig(page);
+    expect(body?.config.pipelines).toEqual([]);
+  });
+
+  test('Change access re-authorizes through the consent page and keeps the mapping', async ({ page }) => {
+    const before = await readConfig(page);
+    await card(page).hover();
+    await trigger(page).click();
+    await page.getByRole('menuitem', { name: 'Change access' }).click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await expect(page).toHaveURL(/\/setup\/amocrm\/filter$/);
+    const after = await readConfig(page);
+    expect(after.body?.config.pipelines).toEqual(before.body?.config.pipelines);
+    expect(await readConnector(page)).toMatchObject({ hasAccess: true });
+  });
+
+  test('Disconnect asks (danger), then the card is back to "Not connected"', async ({ page }) => {
+    await card(page).hover();
+    await trigger(page).click();
+    await page.getByRole('menuitem', { name: 'Disconnect' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Disconnect amoCRM?' });
+    await expect(dialog.getByRole('button', { name: 'Disconnect' })).toHaveClass(/button--danger/);
+    await expectNoSeriousViolations(page);
+    await dialog.getByRole('button', { name: 'Disconnect' }).click();
+    await expect(card(page).getByText('Not connected')).toBeVisible();
+    await expect(card(page).getByRole('button', { name: 'Connect' })).toBeFocused();
+    await expect(trigger(page)).toHaveCount(0);
+    expect(await readConnector(page)).toMatchObject({ state: 'available', hasAccess: false });
+    expect((await readConfig(page)).status).toBe(404);
+  });
+});
+
+test.describe('in Russian', () => {
+  test.use({ locale: 'ru-RU' });
+
+  test('the connectors page and the filter step speak Russian', async ({ page }) => {
+    await page.goto('/connectors');
+    await expect(page.getByRole('heading', { level: 1, name: 'Коннекторы' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+    const card = page.getByRole('article', { name: 'amoCRM' });
+    await expect(card).toContainText('Не подключено');
+    await expect(page.getByRole('article', { name: 'Bitrix24' })).toContainText('Скоро');
+    await expectNoSeriousViolations(page);
+
+    await card.getByRole('button', { name: 'Подключить' }).click();
+    await page.getByRole('dialog', { name: 'Подключить amoCRM?' }).getByRole('button', { name: 'Подключить' }).click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+
+    await expect(page).toHaveURL(/\/setup\/amocrm\/filter$/);
+    await expect(page.getByRole('heading', { level: 2, name: 'Фильтрация данных' })).toBeVisible();
+    await page.getByRole('region', { name: 'Параметры' }).getByRole('button', { name: 'LANDING', exact: true }).dblclick();
+    const condition = page.getByRole('group', { name: 'Условие 1: LANDING' });
+    await expect(condition.getByRole('combobox', { name: 'Включить или исключить' })).toHaveValue('include');
+    await expect(condition.getByRole('textbox', { name: 'Значение' })).toHaveAttribute('placeholder', 'Введите значение');
+    await expectNoSeriousViolations(page);
+    await page.getByRole('button', { name: 'Далее' }).click();
+    await expect(condition.getByText('Введите значение или выберите «Пусто» / «Не пусто».')).toBeVisible();
+    await condition.getByRole('textbox', { name: 'Значение' }).fill('site-42');
+    await page.getByRole('button', { name: 'Далее' }).click();
+    await expect(page).toHaveURL(/\/setup\/amocrm\/mapping(\?|$)/);
+    const { body } = await readConfig(page);
+    expect(body?.config.filter).toMatchObject({ conditions: [{ field: 'LANDING', value: 'site-42' }] });
+
+    // The choice is remembered: English from the switch survives a reload.
+    await page.getByRole('radio', { name: 'English' }).click();
+    await page.reload();
+    await expect(page.getByRole('link', { name: 'Connectors' })).toBeVisible();
+  });
 });

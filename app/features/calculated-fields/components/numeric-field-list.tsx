@@ -66,9 +66,11 @@ const NumericItem = memo(function NumericItem({ field, name, onAdd, onInsert, in
             </g>
           ))}
         </svg>
-        <span className="numeric-name">{name}</span>
-        <span className="numeric-type" aria-hidden="true">
-          {t(`calculation.fieldType.${type}`)}
+        <span className="numeric-text">
+          <span className="numeric-name">{name}</span>
+          <span className="numeric-type" aria-hidden="true">
+            {t(`calculation.fieldType.${type}`)}
+          </span>
         </span>
       </div>
       <div className="numeric-actions">

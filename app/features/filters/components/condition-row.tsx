@@ -28,53 +28,55 @@ export function ConditionRow({ index, name, known, control, register, onRemove }
   const showValue = usesValue(operator);
   return (
     <li className="condition" data-invalid={valueError || fieldError ? true : undefined}>
-      <div role="group" aria-label={label} className="condition-body">
-        <span className="condition-index" aria-hidden="true">
-          {index + 1}
-        </span>
-        <select className="field-input condition-action" aria-label={t('filters.action.label')} {...register(`conditions.${index}.action`)}>
-          <option value="include">{t('filters.action.include')}</option>
-          <option value="exclude">{t('filters.action.exclude')}</option>
-        </select>
-        <span className="condition-when">{t('filters.when')}</span>
-        <span className="condition-parameter" data-unknown={known ? undefined : true}>
-          {name}
-        </span>
-        <select className="field-input condition-operator" aria-label={t('filters.operator.label')} {...register(`conditions.${index}.operator`)}>
-          {FILTER_OPERATORS.map((value) => (
-            <option key={value} value={value}>
-              {t(`filters.operator.${value}`)}
-            </option>
-          ))}
-        </select>
-        {showValue ? (
-          <input
-            className="field-input condition-value"
-            type="text"
-            aria-label={t('filters.value')}
-            placeholder={t('filters.valuePlaceholder')}
-            maxLength={MAX_VALUE_LENGTH}
-            aria-invalid={valueError ? true : undefined}
-            aria-describedby={valueError ? `${base}-value-error` : undefined}
-            autoComplete="off"
-            {...register(`conditions.${index}.value`)}
-          />
-        ) : (
-          <span className="condition-value-spacer" />
-        )}
-        <button type="button" className="button button--ghost button--small condition-remove" aria-label={t('filters.remove', { index: index + 1, name })} onClick={() => onRemove(index)}>
-          <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
-            <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
-          </svg>
-        </button>
+      <div role="group" aria-label={label} className="condition-group">
+        <div className="condition-body">
+          <span className="condition-index" aria-hidden="true">
+            {index + 1}
+          </span>
+          <select className="field-input condition-action" aria-label={t('filters.action.label')} {...register(`conditions.${index}.action`)}>
+            <option value="include">{t('filters.action.include')}</option>
+            <option value="exclude">{t('filters.action.exclude')}</option>
+          </select>
+          <span className="condition-when">{t('filters.when')}</span>
+          <span className="condition-parameter" data-unknown={known ? undefined : true}>
+            {name}
+          </span>
+          <select className="field-input condition-operator" aria-label={t('filters.operator.label')} {...register(`conditions.${index}.operator`)}>
+            {FILTER_OPERATORS.map((value) => (
+              <option key={value} value={value}>
+                {t(`filters.operator.${value}`)}
+              </option>
+            ))}
+          </select>
+          {showValue ? (
+            <input
+              className="field-input condition-value"
+              type="text"
+              aria-label={t('filters.value')}
+              placeholder={t('filters.valuePlaceholder')}
+              maxLength={MAX_VALUE_LENGTH}
+              aria-invalid={valueError ? true : undefined}
+              aria-describedby={valueError ? `${base}-value-error` : undefined}
+              autoComplete="off"
+              {...register(`conditions.${index}.value`)}
+            />
+          ) : (
+            <span className="condition-value-spacer" />
+          )}
+          <button type="button" className="button button--ghost button--small condition-remove" aria-label={t('filters.remove', { index: index + 1, name })} onClick={() => onRemove(index)}>
+            <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+              <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+            </svg>
+          </button>
+        </div>
+        {!known ? <p className="condition-note">{t('filters.unknownParameter')}</p> : null}
+        {showValue && valueError ? (
+          <p id={`${base}-value-error`} className="field-error">
+            {t(`filters.errors.${valueError}`, { max: MAX_VALUE_LENGTH })}
+          </p>
+        ) : null}
+        {fieldError ? <p className="field-error">{t(`filters.errors.${fieldError}`, { max: MAX_VALUE_LENGTH })}</p> : null}
       </div>
-      {!known ? <p className="condition-note">{t('filters.unknownParameter')}</p> : null}
-      {showValue && valueError ? (
-        <p id={`${base}-value-error`} className="field-error">
-          {t(`filters.errors.${valueError}`, { max: MAX_VALUE_LENGTH })}
-        </p>
-      ) : null}
-      {fieldError ? <p className="field-error">{t(`filters.errors.${fieldError}`, { max: MAX_VALUE_LENGTH })}</p> : null}
     </li>
   );
 }
