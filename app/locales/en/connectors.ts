@@ -76,6 +76,7 @@ export const connectors = {
     summaryFieldsAll: 'All custom fields are loaded',
     summaryCalculated_one: '{{count}} calculated field',
     summaryCalculated_other: '{{count}} calculated fields',
+    summaryCalculatedNone: 'No calculated fields',
     toConnectors: 'Go to Connectors',
     notYetTitle: '{{name}} is not connected yet',
     notYetIntro: 'The setup is not finished. Fix what is listed below, then finish on the calculation step.',

@@ -84,6 +84,7 @@ export const connectors = {
     summaryCalculated_few: '{{count}} вычисляемых поля',
     summaryCalculated_many: '{{count}} вычисляемых полей',
     summaryCalculated_other: '{{count}} вычисляемого поля',
+    summaryCalculatedNone: 'Без вычисляемых полей',
     toConnectors: 'К коннекторам',
     notYetTitle: '{{name}} ещё не подключён',
     notYetIntro: 'Настройка не завершена. Исправьте пункты ниже и завершите на шаге «Калькуляция».',

@@ -40,7 +40,11 @@ export function DoneRoute() {
             </li>
             <li>{t('connectors.finished.summaryPipelines', { count: config.pipelines.length })}</li>
             <li>{fields > 0 ? t('connectors.finished.summaryFields', { count: fields }) : t('connectors.finished.summaryFieldsAll')}</li>
-            <li>{t('connectors.finished.summaryCalculated', { count: config.calculatedFields.length })}</li>
+            <li>
+              {config.calculatedFields.length > 0
+                ? t('connectors.finished.summaryCalculated', { count: config.calculatedFields.length })
+                : t('connectors.finished.summaryCalculatedNone')}
+            </li>
           </ul>
         </div>
         <div className="done-actions">
