@@ -160,17 +160,23 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
   const blocker = useUnsavedChangesPrompt(autosave.dirty);
   const [leaveFailed, setLeaveFailed] = useState(false);
   const flush = autosave.flush;
+  const blockerRef = useRef(blocker);
+  const leaveAttempt = useRef<unknown>(null);
   useEffect(() => {
-    if (blocker.state !== 'blocked') return undefined;
-    let stale = false;
+    blockerRef.current = blocker;
+    if (blocker.state !== 'blocked') {
+      leaveAttempt.current = null;
+      return;
+    }
+    // One save attempt per attempt to leave (re-renders while it runs must not send it again).
+    if (leaveAttempt.current === blocker.location) return;
+    leaveAttempt.current = blocker.location;
     void flush().then((ok) => {
-      if (stale) return;
-      if (ok) blocker.proceed();
+      const current = blockerRef.current;
+      if (current.state !== 'blocked') return;
+      if (ok) current.proceed();
       else setLeaveFailed(true);
     });
-    return () => {
-      stale = true;
-    };
   }, [blocker, flush]);
 
   return (
@@ -263,6 +269,8 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
           if (!open) {
             setLeaveFailed(false);
             if (blocker.state === 'blocked') blocker.reset();
+            // Staying: the way forward is the save's "Try again" (the dialog has no trigger to return to).
+            requestAnimationFrame(() => document.querySelector<HTMLElement>('.save-status--error button')?.focus());
           }
         }}
         title={t('wizard.unsaved.title')}

@@ -12,3 +12,4 @@ export function focusSoon(selector: string): void {
 
 export const statusChipSelector = (statusId: number) => `.status-chip[data-status-id="${statusId}"]`;
 export const ADD_CONTAINER_SELECTOR = '[data-add-container]';
+export const ONE_PER_STATUS_SELECTOR = '[data-one-per-status]';

@@ -1,5 +1,5 @@
 import { DropdownMenu } from 'radix-ui';
-import { memo, useId } from 'react';
+import { memo, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { MARKERS, markerSchema, type Marker } from '@/contracts/mapping-config';
@@ -15,7 +15,11 @@ const NONE = 'none';
  */
 export const MarkerPicker = memo(function MarkerPicker({ containerId, containerName, marker }: { containerId: string; containerName: string; marker: Marker | null }) {
   const { t } = useTranslation();
+  const actions = useBoardActions();
   const label = marker ? t(`mapping.markers.${marker}`) : t('mapping.marker.none');
+  // The choice applies once the menu has closed and focus is back on its button, so a
+  // confirmation ("move the marker?") opens from there and returns focus there.
+  const chosen = useRef<{ marker: Marker | null } | null>(null);
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger
@@ -29,18 +33,27 @@ export const MarkerPicker = memo(function MarkerPicker({ containerId, containerN
         <ChevronIcon />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
-        <DropdownMenu.Content className="menu board-menu" align="end" sideOffset={4} collisionPadding={8}>
-          <MarkerItems containerId={containerId} marker={marker} />
+        <DropdownMenu.Content
+          className="menu board-menu"
+          align="end"
+          sideOffset={4}
+          collisionPadding={8}
+          onCloseAutoFocus={() => {
+            const choice = chosen.current;
+            chosen.current = null;
+            if (choice) actions.chooseMarker(containerId, choice.marker);
+          }}
+        >
+          <MarkerItems containerId={containerId} marker={marker} onChoose={(next) => (chosen.current = { marker: next })} />
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
     </DropdownMenu.Root>
   );
 });
 
-function MarkerItems({ containerId, marker }: { containerId: string; marker: Marker | null }) {
+function MarkerItems({ containerId, marker, onChoose }: { containerId: string; marker: Marker | null; onChoose: (marker: Marker | null) => void }) {
   const { t } = useTranslation();
   const { board } = useBoardState();
-  const actions = useBoardActions();
   const hintPrefix = useId();
   return (
     <>
@@ -49,7 +62,7 @@ function MarkerItems({ containerId, marker }: { containerId: string; marker: Mar
         value={marker ?? NONE}
         onValueChange={(value) => {
           const parsed = markerSchema.safeParse(value);
-          actions.chooseMarker(containerId, parsed.success ? parsed.data : null);
+          onChoose(parsed.success ? parsed.data : null);
         }}
       >
         <DropdownMenu.RadioItem className="menu-item" value={NONE}>

@@ -26,6 +26,7 @@ import { oneContainerPerStatus, putRemainingInto } from '../model/quick-actions'
 
 import { BoardActionsContext, BoardStateContext, useBoardActions, useBoardState, type BoardActions, type BoardState } from './board-context';
 import { newContainerId } from './container-id';
+import { focusSoon, ONE_PER_STATUS_SELECTOR } from './focus';
 import { ChevronIcon, PlusIcon } from './icons';
 import { StatusContainer } from './status-container';
 import { StatusLabel } from './status-item';
@@ -228,6 +229,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
                 <button
                   type="button"
                   className="button button--small"
+                  data-one-per-status=""
                   onClick={() => (board.containers.length > 0 ? setConfirmReplace(true) : applyOnePerStatus())}
                 >
                   {t('mapping.quick.onePerStatus')}
@@ -273,7 +275,10 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
         <ConfirmDialog
           open={markerMove !== null}
           onOpenChange={(open) => {
-            if (!open) setMarkerMove(null);
+            if (open || !markerMove) return;
+            // The dialog has no trigger of its own: give focus back to the marker button it came from.
+            focusSoon(`[data-marker-trigger="${markerMove.containerId}"]`);
+            setMarkerMove(null);
           }}
           title={t('mapping.marker.moveTitle', { marker: markerMove ? t(`mapping.markers.${markerMove.marker}`) : '' })}
           description={
@@ -291,13 +296,17 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
             if (markerMove) {
               const result = setMarker(latest.current.board, markerMove.containerId, markerMove.marker, { move: true });
               if (result.ok) commit(result.board);
+              focusSoon(`[data-marker-trigger="${markerMove.containerId}"]`);
             }
             setMarkerMove(null);
           }}
         />
         <ConfirmDialog
           open={confirmReplace}
-          onOpenChange={setConfirmReplace}
+          onOpenChange={(open) => {
+            setConfirmReplace(open);
+            if (!open) focusSoon(ONE_PER_STATUS_SELECTOR);
+          }}
           title={t('mapping.quick.replaceTitle')}
           description={t('mapping.quick.replaceDescription', { count: board.containers.length })}
           confirmLabel={t('mapping.quick.replaceConfirm')}
@@ -306,6 +315,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           onConfirm={() => {
             applyOnePerStatus();
             setConfirmReplace(false);
+            focusSoon(ONE_PER_STATUS_SELECTOR);
           }}
         />
       </BoardStateContext.Provider>

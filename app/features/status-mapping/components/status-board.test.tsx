@@ -258,6 +258,7 @@ describe('Mapping step: statuses', { timeout: 20_000 }, () => {
     const dialog = await screen.findByRole('alertdialog', { name: 'Move the “Completed deal” marker?' });
     expect(dialog).toHaveTextContent('“Completed deal” is set on “Успешно реализовано”');
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Marker of Акты по лицензиям выставлены: No marker' })).toHaveFocus());
     expect(screen.getByRole('button', { name: 'Marker of Успешно реализовано: Completed deal' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Marker of Акты по лицензиям выставлены: No marker' })).toBeInTheDocument();
 
@@ -265,6 +266,7 @@ describe('Mapping step: statuses', { timeout: 20_000 }, () => {
     await user.click(await screen.findByRole('menuitemradio', { name: 'Completed deal' }));
     await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Move marker' }));
     expect(screen.getByRole('button', { name: 'Marker of Акты по лицензиям выставлены: Completed deal' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Marker of Акты по лицензиям выставлены: Completed deal' })).toHaveFocus());
     expect(screen.getByRole('button', { name: 'Marker of Успешно реализовано: No marker' })).toBeInTheDocument();
     // Once Completed deal is set somewhere, 142 is no longer proposed for it.
     expect(screen.getByRole('group', { name: 'Успешно реализовано' })).not.toHaveTextContent('Suggested marker');
@@ -289,13 +291,15 @@ describe('Mapping step: statuses', { timeout: 20_000 }, () => {
 
   it('never snaps back on a failed save: says so with Try again, and asks before leaving unsaved changes', async () => {
     const { user, router } = await openMapping();
+    let failedPuts = 0;
     mswServer.use(
-      http.put('*/api/connectors/amocrm/config', () =>
-        HttpResponse.json(
+      http.put('*/api/connectors/amocrm/config', () => {
+        failedPuts += 1;
+        return HttpResponse.json(
           { type: 'about:blank', title: 'Unavailable', status: 503, code: 'storage_unavailable', detail: 'The database is busy.' },
           { status: 503, headers: { 'Content-Type': 'application/problem+json' } },
-        ),
-      ),
+        );
+      }),
     );
     await addContainer(user, 'In work');
     await moveVia(user, 'Проработка заявки', 'In work');
@@ -308,7 +312,10 @@ describe('Mapping step: statuses', { timeout: 20_000 }, () => {
     const dialog = await screen.findByRole('alertdialog', { name: 'Leave without saving?' });
     await user.click(within(dialog).getByRole('button', { name: 'Stay' }));
     expect(router.state.location.pathname).toBe('/setup/amocrm/mapping');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Try again' })).toHaveFocus());
     expect(statusNames(screen.getByRole('group', { name: 'In work' }))).toEqual(['Проработка заявки']);
+    // One autosave, one more on the way out: no retry storm.
+    expect(failedPuts).toBe(2);
 
     // The server is back: Try again saves the board as it is.
     mswServer.resetHandlers(...api.current.handlers);
