@@ -11,13 +11,12 @@ import type { Logger } from './lib/logger';
 import { problem, ProblemError } from './lib/problem';
 import { sameOriginOnly } from './lib/same-origin';
 import { sessionMiddleware, type SessionVariables } from './lib/session';
-import { buildOpenApiDocument } from './openapi';
+import { API_VERSION, buildOpenApiDocument } from './openapi';
 import { connectorRoutes } from './routes/connectors';
 import { crmRoutes, type CrmDeps } from './routes/crm';
 import { crmOpenApiPaths, crmOpenApiSchemas } from './routes/crm.openapi';
 import { oauthRoutes } from './routes/oauth';
 
-export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface AppDeps {

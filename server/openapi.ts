@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { connectorListSchema, healthSchema } from '../app/contracts/connector';
+import { CONNECTOR_IDS, connectorListSchema, healthSchema } from '../app/contracts/connector';
 import { configEnvelopeSchema, mappingConfigSchema } from '../app/contracts/mapping-config';
 import { problemSchema } from '../app/contracts/problem';
 
@@ -10,23 +10,26 @@ import { problemSchema } from '../app/contracts/problem';
  * `extraPaths` and their schemas through `extraSchemas`.
  */
 
+/** The API's version: `GET /api/health` and the OpenAPI document's `info.version`. */
+export const API_VERSION = '1.0.0';
+
 type Json = Record<string, unknown>;
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const jsonContent = (schema: Json, description: string) => ({
+/** Helpers every route group's OpenAPI description uses (this file and `routes/*.openapi.ts`). */
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+export const jsonContent = (schema: object, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-const problemResponse = (description: string) => ({
+export const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ref('Problem') } },
 });
-
-const connectorParam = {
+export const connectorParam = {
   name: 'connector',
   in: 'path',
   required: true,
-  schema: { type: 'string', enum: ['amocrm', 'bitrix24', 'retailcrm'] },
+  schema: { type: 'string', enum: [...CONNECTOR_IDS] },
 };
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): Json {
@@ -43,7 +46,7 @@ export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: 
     openapi: '3.1.0',
     info: {
       title: 'Hub Connect API',
-      version: '1.0.0',
+      version: API_VERSION,
       description:
         'Saves CRM mapping configurations for the analytics service. Every request belongs to the workspace of its ' +
         'session cookie (`hc_session`, created on the first request). Errors are RFC 9457 problem documents.',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { connectorListSchema } from '../../app/contracts/connector';
+import { CONNECTOR_IDS, connectorListSchema } from '../../app/contracts/connector';
 import type { CrmSchema } from '../../app/contracts/crm-schema';
 import { configEnvelopeSchema, type MappingConfigInput } from '../../app/contracts/mapping-config';
 import { problemSchema } from '../../app/contracts/problem';
@@ -96,6 +96,20 @@ describe('health and OpenAPI', () => {
     expect(Object.keys(doc.components.schemas.MappingConfig!.properties!)).toEqual(
       expect.arrayContaining(['schemaVersion', 'connector', 'account', 'filter', 'pipelines', 'customFields', 'calculatedFields']),
     );
+  });
+
+  it('names the connectors from the catalogue and one API version everywhere', async () => {
+    const doc = (await (await client.request('/api/openapi.json')).json()) as {
+      info: { version: string };
+      paths: Record<string, { parameters?: Array<{ name: string; schema: { enum?: string[] } }> }>;
+    };
+    const health = (await (await client.request('/api/health')).json()) as { version: string };
+    expect(doc.info.version).toBe(health.version);
+    const enums = Object.values(doc.paths).flatMap((path) =>
+      (path.parameters ?? []).filter((parameter) => parameter.name === 'connector').map((parameter) => parameter.schema.enum),
+    );
+    expect(enums.length).toBeGreaterThanOrEqual(8);
+    for (const values of enums) expect(values).toEqual([...CONNECTOR_IDS]);
   });
 
   it('answers unknown API paths with a problem document', async () => {

@@ -5,43 +5,28 @@ import {
   CONNECTOR_IDS,
   CONNECTOR_NAMES,
   SUPPORTED_CONNECTORS,
-  connectorIdSchema,
   type ConnectorId,
   type ConnectorSummary,
 } from '../../app/contracts/connector';
-import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
 import {
   emptyMappingConfig,
   mappingConfigSchema,
   type ConfigEnvelope,
   type MappingConfig,
 } from '../../app/contracts/mapping-config';
-import { zodIssuesToFieldErrors } from '../../app/contracts/problem';
 import { connectionState, type Connection, type Repository } from '../db/repository';
+import { readCachedSchema } from '../crm/schema-cache';
 import { ProblemError } from '../lib/problem';
+import { connectorNotSupported, parseConnector, readJsonBody, validateBody } from '../lib/request';
 import type { SessionVariables } from '../lib/session';
 
 type Ctx = Context<{ Variables: SessionVariables }>;
 
-function connectorParam(c: Ctx): ConnectorId {
-  const parsed = connectorIdSchema.safeParse(c.req.param('connector'));
-  if (!parsed.success) {
-    throw new ProblemError(404, {
-      code: 'unknown_connector',
-      detail: `Unknown connector "${c.req.param('connector')}". Known connectors: ${CONNECTOR_IDS.join(', ')}.`,
-    });
-  }
-  return parsed.data;
-}
+const connectorParam = (c: Ctx): ConnectorId => parseConnector(c.req.param('connector'));
 
 function supportedConnectorParam(c: Ctx): ConnectorId {
   const connector = connectorParam(c);
-  if (!SUPPORTED_CONNECTORS.includes(connector)) {
-    throw new ProblemError(400, {
-      code: 'connector_not_supported',
-      detail: `${CONNECTOR_NAMES[connector]} is not available yet.`,
-    });
-  }
+  if (!SUPPORTED_CONNECTORS.includes(connector)) throw connectorNotSupported(connector);
   return connector;
 }
 
@@ -61,17 +46,6 @@ function expectedVersion(c: Ctx): number {
   return Number(match[1]);
 }
 
-async function readJson(c: Ctx): Promise<unknown> {
-  if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
-    throw new ProblemError(415, { code: 'json_required', detail: 'Send the body as application/json.' });
-  }
-  try {
-    return await c.req.json();
-  } catch {
-    throw new ProblemError(400, { code: 'invalid_json', detail: 'The request body is not valid JSON.' });
-  }
-}
-
 function envelope(connection: Connection, hasAccess: boolean): ConfigEnvelope {
   return {
     version: connection.version,
@@ -80,13 +54,6 @@ function envelope(connection: Connection, hasAccess: boolean): ConfigEnvelope {
     updatedAt: connection.updatedAt,
     activatedVersion: connection.activatedVersion,
   };
-}
-
-function cachedSchema(repo: Repository, workspaceId: string, connector: ConnectorId): CrmSchema | null {
-  const cached = repo.getCachedSchema(workspaceId, connector);
-  if (!cached) return null;
-  const parsed = crmSchemaSchema.safeParse(JSON.parse(cached.schema));
-  return parsed.success ? parsed.data : null;
 }
 
 export function connectorRoutes(repo: Repository) {
@@ -132,15 +99,8 @@ export function connectorRoutes(repo: Repository) {
   app.put('/:connector/config', async (c) => {
     const connector = supportedConnectorParam(c);
     const version = expectedVersion(c);
-    const parsed = mappingConfigSchema.safeParse(await readJson(c));
-    if (!parsed.success) {
-      throw new ProblemError(422, {
-        code: 'validation_failed',
-        detail: 'The configuration is not valid; see errors.',
-        errors: zodIssuesToFieldErrors(parsed.error.issues),
-      });
-    }
-    if (parsed.data.connector !== connector) {
+    const input = validateBody(mappingConfigSchema, await readJsonBody(c), 'The configuration is not valid; see errors.');
+    if (input.connector !== connector) {
       throw new ProblemError(422, {
         code: 'validation_failed',
         detail: 'The configuration is for another connector.',
@@ -150,7 +110,7 @@ export function connectorRoutes(repo: Repository) {
     const workspaceId = c.get('workspace').id;
     const access = repo.getCredentials(workspaceId, connector);
     // The account is whatever the stored access says, never what the client claims.
-    const config: MappingConfig = { ...parsed.data, account: access?.account ?? null };
+    const config: MappingConfig = { ...input, account: access?.account ?? null };
     const result = repo.saveConfig(workspaceId, connector, version, config);
     if (!result.ok) {
       throw new ProblemError(409, {
@@ -170,7 +130,7 @@ export function connectorRoutes(repo: Repository) {
     if (!connection) {
       throw new ProblemError(404, { code: 'config_not_found', detail: 'Save a configuration before activating it.' });
     }
-    const problems = findActivationProblems(connection.config, cachedSchema(repo, workspaceId, connector));
+    const problems = findActivationProblems(connection.config, readCachedSchema(repo, workspaceId, connector)?.schema ?? null);
     if (problems.length > 0) {
       throw new ProblemError(422, {
         code: 'config_incomplete',

@@ -1,24 +1,13 @@
 import { crmSchemaSchema, sampleDealsSchema } from '../../app/contracts/crm-schema';
 import { authorizeRequestSchema, authorizeResponseSchema, CRM_ERROR_CODES, OAUTH_ERROR_CODES } from '../../app/contracts/oauth';
+import { connectorParam, jsonContent, problemResponse, ref } from '../openapi';
 
 /** OpenAPI paths and schemas of the CRM routes (`crm.ts`, `oauth.ts`), merged by `buildOpenApiDocument`. */
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ref('Problem') } },
-});
-const connectorParam = {
-  name: 'connector',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', enum: ['amocrm', 'bitrix24', 'retailcrm'] },
-};
 const crmFailures = {
-  409: problem('`crm_not_connected` (authorize first) or `crm_access_revoked` (authorize again)'),
-  502: problem('`crm_payment_required`, `crm_forbidden` or `crm_unavailable`'),
-  503: problem('`crm_rate_limited`'),
+  409: problemResponse('`crm_not_connected` (authorize first) or `crm_access_revoked` (authorize again)'),
+  502: problemResponse('`crm_payment_required`, `crm_forbidden` or `crm_unavailable`'),
+  503: problemResponse('`crm_rate_limited`'),
 };
 const crmErrorNote = `CRM failures are problem documents with one of these codes: ${CRM_ERROR_CODES.join(', ')}.`;
 
@@ -40,10 +29,10 @@ export const crmOpenApiPaths = {
         `workspace and valid for 10 minutes. ${crmErrorNote}`,
       requestBody: { required: false, content: { 'application/json': { schema: ref('AuthorizeRequest') } } },
       responses: {
-        200: json(ref('AuthorizeResponse'), 'Authorized already, or where to send the browser'),
-        400: problem('Connector not supported yet, or malformed JSON'),
-        404: problem('Unknown connector'),
-        422: problem('Invalid body'),
+        200: jsonContent(ref('AuthorizeResponse'), 'Authorized already, or where to send the browser'),
+        400: problemResponse('Connector not supported yet, or malformed JSON'),
+        404: problemResponse('Unknown connector'),
+        422: problemResponse('Invalid body'),
         ...crmFailures,
       },
     },
@@ -72,7 +61,7 @@ export const crmOpenApiPaths = {
       summary: "The connected CRM account's pipelines, statuses, custom fields and filter parameters",
       description: `Cached per workspace; \`?refresh=1\` re-reads the CRM. ${crmErrorNote}`,
       parameters: [{ name: 'refresh', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } }],
-      responses: { 200: json(ref('CrmSchema'), 'The normalized CRM structure'), 404: problem('Unknown connector'), ...crmFailures },
+      responses: { 200: jsonContent(ref('CrmSchema'), 'The normalized CRM structure'), 404: problemResponse('Unknown connector'), ...crmFailures },
     },
   },
   '/api/connectors/{connector}/sample-deals': {
@@ -80,7 +69,7 @@ export const crmOpenApiPaths = {
     get: {
       summary: 'Five recent deals (amount and numeric custom-field values) for the calculation preview',
       description: crmErrorNote,
-      responses: { 200: json(ref('SampleDeals'), 'Sample deals'), 404: problem('Unknown connector'), ...crmFailures },
+      responses: { 200: jsonContent(ref('SampleDeals'), 'Sample deals'), 404: problemResponse('Unknown connector'), ...crmFailures },
     },
   },
 };

@@ -2,17 +2,17 @@ import { randomBytes } from 'node:crypto';
 
 import { Hono, type Context } from 'hono';
 
-import { CONNECTOR_IDS, CONNECTOR_NAMES, connectorIdSchema, type ConnectorId } from '../../app/contracts/connector';
-import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
+import type { ConnectorId } from '../../app/contracts/connector';
+import type { CrmSchema } from '../../app/contracts/crm-schema';
 import { authorizeRequestSchema, type AuthorizeResponse } from '../../app/contracts/oauth';
-import { zodIssuesToFieldErrors } from '../../app/contracts/problem';
 import type { Repository } from '../db/repository';
 import { CrmError, crmProblem } from '../crm/errors';
 import { buildCrmSchema, toSampleDeal } from '../crm/schema';
+import { readCachedSchema } from '../crm/schema-cache';
 import { storedConnection } from '../crm/token-store';
 import type { CrmAdapter, CrmConnection } from '../crm/types';
 import type { Logger } from '../lib/logger';
-import { ProblemError } from '../lib/problem';
+import { connectorNotSupported, parseConnector, readJsonBody, validateBody } from '../lib/request';
 import type { TokenCipher } from '../lib/secrets';
 import type { SessionVariables } from '../lib/session';
 
@@ -31,21 +31,10 @@ const SAMPLE_DEALS = 5;
 type Ctx = Context<{ Variables: SessionVariables }>;
 
 export function adapterFor(deps: CrmDeps, raw: string | undefined): { connector: ConnectorId; adapter: CrmAdapter } {
-  const parsed = connectorIdSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ProblemError(404, {
-      code: 'unknown_connector',
-      detail: `Unknown connector "${raw ?? ''}". Known connectors: ${CONNECTOR_IDS.join(', ')}.`,
-    });
-  }
-  const adapter = deps.adapters[parsed.data];
-  if (!adapter) {
-    throw new ProblemError(400, {
-      code: 'connector_not_supported',
-      detail: `${CONNECTOR_NAMES[parsed.data]} is not available yet.`,
-    });
-  }
-  return { connector: parsed.data, adapter };
+  const connector = parseConnector(raw);
+  const adapter = deps.adapters[connector];
+  if (!adapter) throw connectorNotSupported(connector);
+  return { connector, adapter };
 }
 
 /** Runs a CRM call, turning `CrmError`s into problem documents with the CRM error codes. */
@@ -67,30 +56,6 @@ function requireAccess(connection: CrmConnection) {
   return access;
 }
 
-async function readAuthorizeBody(c: Ctx) {
-  const text = await c.req.text();
-  let body: unknown = undefined;
-  if (text.trim() !== '') {
-    if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json')) {
-      throw new ProblemError(415, { code: 'json_required', detail: 'Send the body as application/json.' });
-    }
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new ProblemError(400, { code: 'invalid_json', detail: 'The request body is not valid JSON.' });
-    }
-  }
-  const parsed = authorizeRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new ProblemError(422, {
-      code: 'validation_failed',
-      detail: 'The request is not valid; see errors.',
-      errors: zodIssuesToFieldErrors(parsed.error.issues),
-    });
-  }
-  return parsed.data;
-}
-
 /** `/api/connectors/{connector}/authorize|schema|sample-deals`, behind the session middleware. */
 export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger) {
   const app = new Hono<{ Variables: SessionVariables }>();
@@ -100,7 +65,7 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger) {
 
   app.post('/:connector/authorize', async (c) => {
     const { connector, adapter } = adapterFor(deps, c.req.param('connector'));
-    const { force } = await readAuthorizeBody(c);
+    const { force } = validateBody(authorizeRequestSchema, await readJsonBody(c, { optional: true }), 'The request is not valid; see errors.');
     const workspaceId = c.get('workspace').id;
     if (!force) {
       const connection = connectionOf(c, connector);
@@ -131,10 +96,9 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger) {
       const stored = repo.getCredentials(workspaceId, connector);
       if (!stored) throw new CrmError('crm_not_connected', 'No CRM access stored');
       if (!refresh) {
-        const cached = repo.getCachedSchema(workspaceId, connector);
-        const parsed = cached ? crmSchemaSchema.safeParse(JSON.parse(cached.schema)) : null;
+        const cached = readCachedSchema(repo, workspaceId, connector)?.schema;
         // A cache of another account (after "Change access") is stale.
-        if (parsed?.success && parsed.data.account.id === stored.account.id) return parsed.data;
+        if (cached?.account.id === stored.account.id) return cached;
       }
       const connection = connectionOf(c, connector);
       const access = requireAccess(connection);
