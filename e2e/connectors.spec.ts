@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { connectFully, expectNoSeriousViolations, readConfig, readConnector } from './helpers/wizard';
+import { authorizeViaSandbox, connectFully, expectNoSeriousViolations, readConfig, readConnector } from './helpers/wizard';
 
 test('the built app opens on the Connectors page with the catalogue', async ({ page }) => {
   await page.goto('/');
@@ -13,9 +13,11 @@ test('the built app opens on the Connectors page with the catalogue', async ({ p
 });
 
 test('deep links are served the app, not a 404', async ({ page }) => {
-  const response = await page.goto('/connectors');
+  await authorizeViaSandbox(page);
+  const response = await page.goto('/setup/amocrm/mapping?section=fields');
   expect(response?.status()).toBe(200);
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'Custom fields' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('group', { name: 'Other fields' })).toBeVisible();
 });
 
 test.describe('the connectors page', () => {

@@ -1,9 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 
+import { dragByKeyboard, dragByMouse } from './fixtures/dnd';
 import {
   authorizeViaSandbox,
-  dragWithKeyboard,
-  dragWithPointer,
   expectNoSeriousViolations,
   readConfig,
   readConnector,
@@ -24,15 +23,15 @@ test.describe('the filter step', () => {
     await expectNoSeriousViolations(page);
 
     // Pointer drag (past the activation distance), onto the conditions area.
-    await dragWithPointer(page, parameters(page).getByRole('button', { name: 'LANDING', exact: true }), conditions(page));
+    await dragByMouse(page, parameters(page).getByRole('button', { name: 'LANDING', exact: true }), conditions(page));
     await expect(page.getByRole('group', { name: 'Condition 1: LANDING' })).toBeVisible();
 
     // Keyboard drag: Space, Right arrow to the conditions, Space.
-    await dragWithKeyboard(page, parameters(page).getByRole('button', { name: 'utm_source', exact: true }), ['ArrowRight']);
+    await dragByKeyboard(page, parameters(page).getByRole('button', { name: 'utm_source', exact: true }), ['ArrowRight']);
     await expect(page.getByRole('group', { name: 'Condition 2: utm_source' })).toBeVisible();
 
     // A keyboard drag cancelled with Left (back home) adds nothing.
-    await dragWithKeyboard(page, parameters(page).getByRole('button', { name: 'utm_medium', exact: true }), ['ArrowRight', 'ArrowLeft']);
+    await dragByKeyboard(page, parameters(page).getByRole('button', { name: 'utm_medium', exact: true }), ['ArrowRight', 'ArrowLeft']);
     await expect(conditions(page).getByRole('group')).toHaveCount(2);
 
     // Search, then the Add button (the non-drag alternative).
@@ -96,7 +95,7 @@ test.describe('the calculation step', () => {
 
     // Pointer drag of the deal amount onto "new calculated field".
     // The drop place for a new field (its text changes while dragging, so it is found by its class).
-    await dragWithPointer(page, numeric.getByRole('button', { name: 'Deal amount', exact: true }), page.locator('.calc-new-zone'));
+    await dragByMouse(page, numeric.getByRole('button', { name: 'Deal amount', exact: true }), page.locator('.calc-new-zone'));
     const card = page.getByRole('group', { name: 'Calculated field 1' });
     await expect(card.getByRole('textbox', { name: 'Expression' })).toHaveValue('{price}');
     await card.getByRole('textbox', { name: 'Name' }).fill('Margin');
@@ -116,7 +115,7 @@ test.describe('the calculation step', () => {
     await expression.press('End');
 
     // Keyboard drag of a monetary field into the existing calculated field (inserted at the caret).
-    await dragWithKeyboard(page, numeric.getByRole('button', { name: 'Себестоимость', exact: true }), ['ArrowRight']);
+    await dragByKeyboard(page, numeric.getByRole('button', { name: 'Себестоимость', exact: true }), ['ArrowRight']);
     await expect(expression).toHaveValue(/^\{price\} - \{cf:\d+\}$/);
     const margin = page.getByRole('group', { name: 'Calculated field 1: Margin' });
     await expect(margin).toContainText('Reads as: Deal amount − Себестоимость');

@@ -1,7 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 import { dragByKeyboard, dragByMouse } from './fixtures/dnd';
+import { authorizeViaSandbox, expectNoSeriousViolations } from './helpers/wizard';
 
 /**
  * The mapping step in a real browser: statuses and custom fields by mouse, by keyboard only,
@@ -10,19 +10,8 @@ import { dragByKeyboard, dragByMouse } from './fixtures/dnd';
  */
 const SALES = 7412301;
 
-async function authorize(page: Page) {
-  const response = await page.request.post('/api/connectors/amocrm/authorize', { data: { force: false } });
-  expect(response.ok()).toBe(true);
-  const body = (await response.json()) as { status: string; authorizeUrl?: string };
-  if (body.status === 'redirect' && body.authorizeUrl) {
-    await page.goto(body.authorizeUrl);
-    await page.getByRole('button', { name: 'Allow' }).click();
-    await page.waitForURL(/\/setup\/amocrm\//);
-  }
-}
-
 async function openMapping(page: Page, search = `?pipeline=${SALES}`) {
-  await authorize(page);
+  await authorizeViaSandbox(page);
   await page.goto(`/setup/amocrm/mapping${search}`);
   await expect(page.getByRole('tab', { name: 'Statuses' })).toBeVisible();
 }
@@ -52,12 +41,6 @@ async function setMarker(page: Page, containerName: string, marker: string) {
 
 async function expectAllSaved(page: Page) {
   await expect(page.getByText('All changes saved')).toBeVisible();
-}
-
-async function expectNoSeriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 test('maps a pipeline by mouse: list → container, container → container, into an empty one, back, reorder, markers, reload', async ({ page }) => {

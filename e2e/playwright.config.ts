@@ -8,7 +8,10 @@ import { defineConfig, devices } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 8797);
 const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 8798);
 const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-connect-e2e-'));
+// One throwaway data directory per run: the config is loaded by the runner and again by each
+// worker, which inherit the variable; global-teardown.ts removes it.
+process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'hub-connect-e2e-'));
+const dataDir = process.env.E2E_DATA_DIR;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const executablePath = chromium && fs.existsSync(chromium) ? chromium : undefined;
 
@@ -22,6 +25,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   outputDir: '../.test-output/playwright',
+  globalTeardown: './global-teardown.ts',
   use: {
     baseURL,
     locale: 'en-US',

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 import type { CrmSchema } from '../../app/contracts/crm-schema';
 
@@ -77,42 +77,4 @@ export async function expectNoSeriousViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
-const DRAGGING = '[aria-roledescription="draggable"][aria-pressed="true"]';
-
-/** Pointer drag: past the activation distance in steps, wait for the drag, glide, release. */
-export async function dragWithPointer(page: Page, source: Locator, target: Locator): Promise<void> {
-  await source.scrollIntoViewIfNeeded();
-  const from = await source.boundingBox();
-  if (!from) throw new Error('source not visible');
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 + 15, from.y + from.height / 2 + 5, { steps: 5 });
-  await expect(page.locator(DRAGGING)).toHaveCount(1);
-  const to = await target.boundingBox();
-  if (!to) throw new Error('target not visible');
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
-  await page.mouse.move(to.x + to.width / 2 + 2, to.y + to.height / 2 + 2, { steps: 2 });
-  await page.mouse.up();
-  await expect(page.locator(DRAGGING)).toHaveCount(0);
-}
-
-/** Keyboard drag: Space to pick up, wait for aria-pressed, the arrow keys, Space to drop. */
-export async function dragWithKeyboard(page: Page, source: Locator, keys: string[]): Promise<void> {
-  await source.focus();
-  await page.keyboard.press('Space');
-  await expect(source).toHaveAttribute('aria-pressed', 'true');
-  for (const key of keys) {
-    await settle(page);
-    await page.keyboard.press(key);
-  }
-  await settle(page);
-  await page.keyboard.press('Space');
-  await expect(page.locator(DRAGGING)).toHaveCount(0);
-}
-
-/** Lets the page run the tasks a key press queued (dnd-kit listens for arrows after a zero-delay timer); not a sleep. */
-async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise<void>((resolve) => setTimeout(() => requestAnimationFrame(() => resolve()), 0)));
 }
