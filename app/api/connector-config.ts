@@ -15,17 +15,46 @@ export const configKeys = {
   detail: (connector: ConnectorId) => [...connectorKeys.all, connector, 'config'] as const,
 };
 
+/** Every write to one connector's configuration runs in this mutation scope, one at a time. */
+const configScope = (connector: ConnectorId) => `config-${connector}`;
+
+/**
+ * What the server last said about each connector's configuration, per query client. The
+ * cache may hold optimistic guesses (a queued save's update already applied); saves are
+ * based on, and failures roll back to, this copy instead.
+ */
+const serverCopies = new WeakMap<QueryClient, Map<ConnectorId, ConfigEnvelope | null>>();
+
+function serverCopy(client: QueryClient, connector: ConnectorId): ConfigEnvelope | null | undefined {
+  return serverCopies.get(client)?.get(connector);
+}
+
+function rememberServerCopy(client: QueryClient, connector: ConnectorId, envelope: ConfigEnvelope | null): void {
+  let copies = serverCopies.get(client);
+  if (!copies) {
+    copies = new Map();
+    serverCopies.set(client, copies);
+  }
+  const known = copies.get(connector);
+  // Responses can arrive out of order (a slow read after a save): never step back a version.
+  if (envelope && known && known.version > envelope.version) return;
+  copies.set(connector, envelope);
+}
+
 /** The saved draft, or null when nothing is saved yet (the API's 404). */
 export const connectorConfigQueryOptions = (connector: ConnectorId) =>
   queryOptions({
     queryKey: configKeys.detail(connector),
-    queryFn: async ({ signal }): Promise<ConfigEnvelope | null> => {
+    queryFn: async ({ signal, client }): Promise<ConfigEnvelope | null> => {
+      let envelope: ConfigEnvelope | null;
       try {
-        return await apiRequest(`/api/connectors/${connector}/config`, configEnvelopeSchema, { signal });
+        envelope = await apiRequest(`/api/connectors/${connector}/config`, configEnvelopeSchema, { signal });
       } catch (error) {
-        if (error instanceof ApiError && error.status === 404 && error.code === 'config_not_found') return null;
-        throw error;
+        if (!(error instanceof ApiError && error.status === 404 && error.code === 'config_not_found')) throw error;
+        envelope = null;
       }
+      rememberServerCopy(client, connector, envelope);
+      return envelope;
     },
   });
 
@@ -45,18 +74,25 @@ async function putConfig(connector: ConnectorId, version: number, config: Mappin
   });
 }
 
+/** Records a server answer and shows it. */
+function acceptServerEnvelope(queryClient: QueryClient, connector: ConnectorId, envelope: ConfigEnvelope) {
+  rememberServerCopy(queryClient, connector, envelope);
+  queryClient.setQueryData(configKeys.detail(connector), envelope);
+}
+
 /**
- * Applies `update` to the latest known document and saves it with optimistic concurrency.
+ * Applies `update` to the latest document the server confirmed (never to an optimistic guess
+ * that includes other, still unsaved changes) and saves it with optimistic concurrency.
  * On a 409 (another tab saved meanwhile) it re-reads and re-applies the update once, so an
  * edit is never silently lost nor silently overwrites someone else's.
  */
 export async function saveConfigUpdate(queryClient: QueryClient, connector: ConnectorId, update: ConfigUpdate) {
-  const key = configKeys.detail(connector);
-  let envelope = queryClient.getQueryData<ConfigEnvelope | null>(key) ?? (await queryClient.fetchQuery(connectorConfigQueryOptions(connector)));
+  const known = serverCopy(queryClient, connector);
+  let envelope = known !== undefined ? known : await queryClient.fetchQuery({ ...connectorConfigQueryOptions(connector), staleTime: 0 });
   for (let attempt = 0; ; attempt += 1) {
     try {
       const saved = await putConfig(connector, envelope?.version ?? 0, update(workingConfig(connector, envelope)));
-      queryClient.setQueryData(key, saved);
+      acceptServerEnvelope(queryClient, connector, saved);
       return saved;
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 409) || attempt > 0) throw error;
@@ -66,26 +102,40 @@ export async function saveConfigUpdate(queryClient: QueryClient, connector: Conn
 }
 
 /**
+ * After a failed write, the cache goes back to what the server holds. Not while later writes
+ * of the scope are queued: their optimistic guesses are on top, and the last of them settles
+ * the cache (its result, or this same rollback). Restoring the envelope this write replaced
+ * instead could bring back an earlier write's outdated guess.
+ */
+function rollBackAfterFailure(queryClient: QueryClient, connector: ConnectorId) {
+  const scope = configScope(connector);
+  // The failed write still counts as pending here.
+  if (queryClient.isMutating({ predicate: (mutation) => mutation.options.scope?.id === scope }) > 1) return;
+  const copy = serverCopy(queryClient, connector);
+  if (copy !== undefined) queryClient.setQueryData(configKeys.detail(connector), copy);
+  else void queryClient.invalidateQueries({ queryKey: configKeys.detail(connector) });
+}
+
+/**
  * Saves a change to the draft. Every save of one connector runs in one mutation scope, so
  * saves are sent one at a time in the order they were made (a debounced drag autosave and
  * a "Next" never race). The cache is updated optimistically, so what the user sees never
- * snaps back while a save is in flight; a failure rolls it back and is reported.
+ * snaps back while a save is in flight; a failure is reported and the cache rolled back to
+ * the server's copy.
  */
 export function useSaveConfig(connector: ConnectorId) {
   const queryClient = useQueryClient();
   const key = configKeys.detail(connector);
   return useMutation({
-    scope: { id: `config-${connector}` },
+    scope: { id: configScope(connector) },
     mutationFn: (update: ConfigUpdate) => saveConfigUpdate(queryClient, connector, update),
+    // Runs at once, even while earlier saves of the scope are queued or in flight.
     onMutate: async (update) => {
       await queryClient.cancelQueries({ queryKey: key });
       const previous = queryClient.getQueryData<ConfigEnvelope | null>(key);
       if (previous) queryClient.setQueryData(key, { ...previous, config: update(previous.config) });
-      return { previous };
     },
-    onError: (_error, _update, context) => {
-      if (context?.previous !== undefined) queryClient.setQueryData(key, context.previous);
-    },
+    onError: () => rollBackAfterFailure(queryClient, connector),
     onSettled: () => queryClient.invalidateQueries({ queryKey: connectorKeys.list() }),
   });
 }
@@ -93,9 +143,10 @@ export function useSaveConfig(connector: ConnectorId) {
 function useConnectorAction(connector: ConnectorId, action: 'activate' | 'reset') {
   const queryClient = useQueryClient();
   return useMutation({
-    scope: { id: `config-${connector}` },
+    scope: { id: configScope(connector) },
     mutationFn: () => apiRequest(`/api/connectors/${connector}/${action}`, configEnvelopeSchema, { method: 'POST' }),
-    onSuccess: (envelope) => queryClient.setQueryData(configKeys.detail(connector), envelope),
+    onSuccess: (envelope) => acceptServerEnvelope(queryClient, connector, envelope),
+    onError: () => rollBackAfterFailure(queryClient, connector),
     onSettled: () => queryClient.invalidateQueries({ queryKey: connectorKeys.list() }),
   });
 }
@@ -110,9 +161,10 @@ export const useResetConnector = (connector: ConnectorId) => useConnectorAction(
 export function useDisconnectConnector(connector: ConnectorId) {
   const queryClient = useQueryClient();
   return useMutation({
-    scope: { id: `config-${connector}` },
+    scope: { id: configScope(connector) },
     mutationFn: () => apiRequest(`/api/connectors/${connector}`, null, { method: 'DELETE' }),
     onSuccess: () => {
+      serverCopies.get(queryClient)?.delete(connector);
       queryClient.removeQueries({ queryKey: [...connectorKeys.all, connector] });
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: connectorKeys.list() }),

@@ -61,7 +61,8 @@ function SetupShell({ connector, step, t }: { connector: ConnectorId; step: stri
     if (currentStep) setLastStep(connector, currentStep);
   }, [connector, currentStep, setLastStep]);
 
-  if (connectors.isError || config.isError) {
+  // A failed background refetch keeps the data it had: the step (and what is typed in it) stays.
+  if ((connectors.isError && !connectors.data) || (config.isError && config.data === undefined)) {
     const error = connectors.error ?? config.error;
     return (
       <section className="page">
