@@ -14,8 +14,9 @@ export default defineConfig({
     host: '127.0.0.1',
     port: 5173,
     strictPort: true,
-    // The API refuses state-changing requests from other origins; the proxy presents the API's own.
-    proxy: { '/api': { target: apiOrigin, headers: { Origin: apiOrigin } } },
+    // In development the API runs with PUBLIC_URL set to this server (see `npm run dev`), so
+    // same-origin checks and the OAuth redirect both point here.
+    proxy: { '/api': apiOrigin },
   },
   test: {
     projects: [
