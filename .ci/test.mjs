@@ -12,7 +12,7 @@ const out = path.join(root, '.test-output');
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 
-const totals = { passed: 0, failed: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 
 function run(label, command, commandArgs, env = {}) {
@@ -55,7 +55,9 @@ if (!args.has('--e2e-only')) {
   const report = readJson(vitestJson);
   if (report) {
     totals.passed += report.numPassedTests ?? 0;
-    totals.failed += (report.numFailedTests ?? 0) + (report.numTodoTests ?? 0) * 0;
+    totals.failed += report.numFailedTests ?? 0;
+    totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    // A file that fails to load has no failed test but must not pass silently.
     if ((report.numFailedTestSuites ?? 0) > 0 && (report.numFailedTests ?? 0) === 0) totals.failed += report.numFailedTestSuites;
   } else {
     totals.failed += 1;
@@ -74,6 +76,7 @@ if (!args.has('--no-e2e')) {
     if (report?.stats) {
       totals.passed += (report.stats.expected ?? 0) + (report.stats.flaky ?? 0);
       totals.failed += report.stats.unexpected ?? 0;
+      totals.skipped += report.stats.skipped ?? 0;
     } else {
       totals.failed += 1;
     }
@@ -83,5 +86,6 @@ if (!args.has('--no-e2e')) {
 }
 
 if (failures.length > 0) process.stdout.write(`\nFailed steps: ${failures.join(', ')}\n`);
-process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed\n`);
+const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed${skipped}\n`);
 process.exit(failures.length > 0 || totals.failed > 0 ? 1 : 0);
