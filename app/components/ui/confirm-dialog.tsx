@@ -1,5 +1,8 @@
 import { AlertDialog } from 'radix-ui';
-import type { ReactNode } from 'react';
+import type { ReactNode, RefObject } from 'react';
+
+/** An element to focus, or how to find it when the dialog closes (it may be rendered by then). */
+export type ReturnFocus = RefObject<HTMLElement | null> | (() => HTMLElement | null | undefined);
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -11,16 +14,30 @@ export interface ConfirmDialogProps {
   onConfirm: () => void;
   tone?: 'primary' | 'danger';
   busy?: boolean;
+  /**
+   * Where focus goes when the dialog closes. Needed when the dialog has no trigger (opened
+   * from a menu item or by a blocked navigation): without it focus falls to <body>. When it
+   * resolves to nothing, Radix's default applies.
+   */
+  returnFocus?: ReturnFocus;
 }
 
 /** A modal question with a confirm and a cancel button (Radix AlertDialog: focus trap, Escape, labelled). */
 export function ConfirmDialog(props: ConfirmDialogProps) {
-  const { open, onOpenChange, title, description, confirmLabel, cancelLabel, onConfirm, tone = 'primary', busy = false } = props;
+  const { open, onOpenChange, title, description, confirmLabel, cancelLabel, onConfirm, tone = 'primary', busy = false, returnFocus } = props;
   return (
     <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog">
+        <AlertDialog.Content
+          className="dialog"
+          onCloseAutoFocus={(event) => {
+            const target = typeof returnFocus === 'function' ? returnFocus() : returnFocus?.current;
+            if (!target?.isConnected) return;
+            event.preventDefault();
+            target.focus();
+          }}
+        >
           <AlertDialog.Title className="dialog-title">{title}</AlertDialog.Title>
           <AlertDialog.Description className="dialog-description">{description}</AlertDialog.Description>
           <div className="dialog-actions">

@@ -1,3 +1,4 @@
+import type { Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ApiError } from '@/lib/api-client';
@@ -5,7 +6,7 @@ import { ApiError } from '@/lib/api-client';
 export type SaveState = { status: 'idle' | 'pending' | 'saved' } | { status: 'error'; error: unknown; retry: () => void };
 
 /** "Saving…" / "All changes saved" / an error with "Try again" — one line, announced politely. */
-export function SaveStatus({ state }: { state: SaveState }) {
+export function SaveStatus({ state, retryRef }: { state: SaveState; retryRef?: Ref<HTMLButtonElement> }) {
   const { t } = useTranslation();
   switch (state.status) {
     case 'pending':
@@ -16,7 +17,7 @@ export function SaveStatus({ state }: { state: SaveState }) {
       return (
         <span className="save-status save-status--error" role="alert">
           {describeApiError(state.error, t)}{' '}
-          <button type="button" className="button button--small" onClick={state.retry}>
+          <button ref={retryRef} type="button" className="button button--small" onClick={state.retry}>
             {t('wizard.retry')}
           </button>
         </span>

@@ -12,7 +12,6 @@ export const mapping = {
   statusesTab: 'Statuses',
   fieldsTab: 'Custom fields',
   cancel: 'Cancel',
-  leaveFailed: 'Your latest changes could not be saved. If you leave now, they will be lost.',
   pipelines: {
     title: 'Pipelines',
     none: 'This CRM account has no active pipelines.',

@@ -30,5 +30,6 @@ export const wizard = {
     description: 'Your changes on this step are not saved yet.',
     stay: 'Stay',
     leave: 'Leave',
+    saveFailed: 'Your latest changes could not be saved. If you leave now, they will be lost.',
   },
 } satisfies Catalog;

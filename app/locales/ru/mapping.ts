@@ -12,7 +12,6 @@ export const mapping = {
   statusesTab: 'Статусы',
   fieldsTab: 'Кастомные поля',
   cancel: 'Отмена',
-  leaveFailed: 'Последние изменения не удалось сохранить. Если уйти сейчас, они пропадут.',
   pipelines: {
     title: 'Воронки',
     none: 'В этом аккаунте CRM нет активных воронок.',

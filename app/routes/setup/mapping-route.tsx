@@ -6,7 +6,7 @@ import { useSearchParams } from 'react-router';
 
 import { workingConfig } from '@/api/connector-config';
 import { crmSchemaQueryOptions, useRefreshCrmSchema } from '@/api/crm';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { LeaveDialog } from '@/components/wizard/leave-dialog';
 import { describeApiError, SaveStatus } from '@/components/wizard/save-status';
 import { StepFooter } from '@/components/wizard/step-footer';
 import type { CrmPipeline, CrmSchema } from '@/contracts/crm-schema';
@@ -15,10 +15,10 @@ import { CustomFields } from '@/features/custom-fields/components/custom-fields'
 import { emptyBoard, StatusMapping } from '@/features/status-mapping/components/status-mapping';
 import { unmappedStatuses } from '@/features/status-mapping/model/board';
 import { pipelineProgress } from '@/features/status-mapping/model/progress';
-import { useUnsavedChangesPrompt } from '@/hooks/use-unsaved-changes-prompt';
+import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
+import { useDraftAutosave } from '@/hooks/use-draft-autosave';
 
 import { useWizard } from './setup-layout';
-import { useDraftAutosave } from './use-draft-autosave';
 
 import './mapping-route.css';
 
@@ -157,27 +157,8 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
   };
 
   // Leaving (Back, the stepper, a link) first sends what is not saved yet; only a failed save asks.
-  const blocker = useUnsavedChangesPrompt(autosave.dirty);
-  const [leaveFailed, setLeaveFailed] = useState(false);
-  const flush = autosave.flush;
-  const blockerRef = useRef(blocker);
-  const leaveAttempt = useRef<unknown>(null);
-  useEffect(() => {
-    blockerRef.current = blocker;
-    if (blocker.state !== 'blocked') {
-      leaveAttempt.current = null;
-      return;
-    }
-    // One save attempt per attempt to leave (re-renders while it runs must not send it again).
-    if (leaveAttempt.current === blocker.location) return;
-    leaveAttempt.current = blocker.location;
-    void flush().then((ok) => {
-      const current = blockerRef.current;
-      if (current.state !== 'blocked') return;
-      if (ok) current.proceed();
-      else setLeaveFailed(true);
-    });
-  }, [blocker, flush]);
+  const leaveGuard = useAutosaveLeaveGuard(autosave);
+  const retryRef = useRef<HTMLButtonElement>(null);
 
   return (
     <div className="mapping-step">
@@ -261,28 +242,10 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
         </div>
       ) : null}
 
-      <StepFooter onBack={() => goTo('filter')} onNext={() => void onNext()} busy={leaving} status={<SaveStatus state={autosave.state} />} />
+      <StepFooter onBack={() => goTo('filter')} onNext={() => void onNext()} busy={leaving} status={<SaveStatus state={autosave.state} retryRef={retryRef} />} />
 
-      <ConfirmDialog
-        open={leaveFailed && blocker.state === 'blocked'}
-        onOpenChange={(open) => {
-          if (!open) {
-            setLeaveFailed(false);
-            if (blocker.state === 'blocked') blocker.reset();
-            // Staying: the way forward is the save's "Try again" (the dialog has no trigger to return to).
-            requestAnimationFrame(() => document.querySelector<HTMLElement>('.save-status--error button')?.focus());
-          }
-        }}
-        title={t('wizard.unsaved.title')}
-        description={t('mapping.leaveFailed')}
-        confirmLabel={t('wizard.unsaved.leave')}
-        cancelLabel={t('wizard.unsaved.stay')}
-        tone="danger"
-        onConfirm={() => {
-          setLeaveFailed(false);
-          if (blocker.state === 'blocked') blocker.proceed();
-        }}
-      />
+      {/* Staying: the way forward is the save's "Try again". */}
+      <LeaveDialog guard={leaveGuard} returnFocus={retryRef} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 
@@ -31,7 +31,7 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [error, setError] = useState<unknown>(null);
   const [redirecting, setRedirecting] = useState(false);
-  const pendingFocus = useRef<'menu' | 'primary' | null>(null);
+  const focusAfterDialog = useRef<'menu' | 'primary'>('menu');
   const cardRef = useRef<HTMLElement>(null);
   const menuTriggerRef = useRef<HTMLButtonElement>(null);
   const reset = useResetConnector(connector.id);
@@ -44,22 +44,18 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
   const stateId = `connector-${connector.id}-state`;
   const setupPath = `/setup/${connector.id}`;
 
-  // A confirmation opened from the menu has no trigger to return focus to. On Cancel focus
-  // goes back to the "⋯" button; after Reset or Disconnect (the menu may be gone) to the
-  // card's main action, or the card — never to <body>.
-  useEffect(() => {
-    const wanted = pendingFocus.current;
-    if (!wanted || dialog) return;
-    pendingFocus.current = null;
+  // A confirmation opened from the menu has no trigger to return focus to. On Cancel (or a
+  // failure) focus goes back to the "⋯" button; after Reset or Disconnect (the menu may be
+  // gone) to the card's main action, or the card — never to <body>.
+  const returnFocus = () => {
     const card = cardRef.current;
-    const target =
-      (wanted === 'menu' ? menuTriggerRef.current : card?.querySelector<HTMLElement>('[data-primary-action]')) ?? card;
-    target?.focus();
-  }, [dialog, connector.state]);
+    const target = focusAfterDialog.current === 'menu' ? menuTriggerRef.current : card?.querySelector<HTMLElement>('[data-primary-action]');
+    return target ?? card;
+  };
 
   const closeConfirmation = (open: boolean) => {
     if (open) return;
-    pendingFocus.current = 'menu';
+    focusAfterDialog.current = 'menu';
     setDialog(null);
   };
 
@@ -99,12 +95,12 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
     reset.mutate(undefined, {
       onSuccess: () => {
         forgetStep(connector.id);
-        pendingFocus.current = 'primary';
+        focusAfterDialog.current = 'primary';
         setDialog(null);
         onNotice(t('connectors.done.resetDone', { name }));
       },
       onError: (failure) => {
-        pendingFocus.current = 'menu';
+        focusAfterDialog.current = 'menu';
         setDialog(null);
         setError(failure);
       },
@@ -114,12 +110,12 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
     disconnect.mutate(undefined, {
       onSuccess: () => {
         forgetStep(connector.id);
-        pendingFocus.current = 'primary';
+        focusAfterDialog.current = 'primary';
         setDialog(null);
         onNotice(t('connectors.done.disconnected', { name }));
       },
       onError: (failure) => {
-        pendingFocus.current = 'menu';
+        focusAfterDialog.current = 'menu';
         setDialog(null);
         setError(failure);
       },
@@ -223,6 +219,7 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
         cancelLabel={t('connectors.resetDialog.cancel')}
         onConfirm={confirmReset}
         busy={reset.isPending}
+        returnFocus={returnFocus}
       />
       <ConfirmDialog
         open={dialog === 'disconnect'}
@@ -234,6 +231,7 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
         onConfirm={confirmDisconnect}
         tone="danger"
         busy={disconnect.isPending}
+        returnFocus={returnFocus}
       />
     </article>
   );

@@ -26,7 +26,7 @@ import { oneContainerPerStatus, putRemainingInto } from '../model/quick-actions'
 
 import { BoardActionsContext, BoardStateContext, useBoardActions, useBoardState, type BoardActions, type BoardState } from './board-context';
 import { newContainerId } from './container-id';
-import { focusSoon, ONE_PER_STATUS_SELECTOR } from './focus';
+import { ONE_PER_STATUS_SELECTOR } from './focus';
 import { ChevronIcon, PlusIcon } from './icons';
 import { StatusContainer } from './status-container';
 import { StatusLabel } from './status-item';
@@ -74,6 +74,8 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
 
   const [editingId, setEditingId] = useState<string | null>(null);
   const [markerMove, setMarkerMove] = useState<MarkerMove | null>(null);
+  /** The container whose marker button opened the move confirmation (focus returns there). */
+  const markerReturn = useRef<string | null>(null);
   const [confirmReplace, setConfirmReplace] = useState(false);
   const [activeDrag, setActiveDrag] = useState<DragData | null>(null);
   const [dropTarget, setDropTarget] = useState<DropTarget | null>(null);
@@ -120,6 +122,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
         }
         if (marker === null) return;
         const target = now.containers.find((container) => container.id === containerId);
+        markerReturn.current = containerId;
         setMarkerMove({ containerId, marker, ownerName: result.owner.name, targetName: target?.name ?? '' });
       },
       putRemainingInto: (containerId) =>
@@ -275,10 +278,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
         <ConfirmDialog
           open={markerMove !== null}
           onOpenChange={(open) => {
-            if (open || !markerMove) return;
-            // The dialog has no trigger of its own: give focus back to the marker button it came from.
-            focusSoon(`[data-marker-trigger="${markerMove.containerId}"]`);
-            setMarkerMove(null);
+            if (!open) setMarkerMove(null);
           }}
           title={t('mapping.marker.moveTitle', { marker: markerMove ? t(`mapping.markers.${markerMove.marker}`) : '' })}
           description={
@@ -296,17 +296,15 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
             if (markerMove) {
               const result = setMarker(latest.current.board, markerMove.containerId, markerMove.marker, { move: true });
               if (result.ok) commit(result.board);
-              focusSoon(`[data-marker-trigger="${markerMove.containerId}"]`);
             }
             setMarkerMove(null);
           }}
+          // Opened from the marker menu: focus goes back to the marker button it came from.
+          returnFocus={() => document.querySelector<HTMLElement>(`[data-marker-trigger="${markerReturn.current}"]`)}
         />
         <ConfirmDialog
           open={confirmReplace}
-          onOpenChange={(open) => {
-            setConfirmReplace(open);
-            if (!open) focusSoon(ONE_PER_STATUS_SELECTOR);
-          }}
+          onOpenChange={setConfirmReplace}
           title={t('mapping.quick.replaceTitle')}
           description={t('mapping.quick.replaceDescription', { count: board.containers.length })}
           confirmLabel={t('mapping.quick.replaceConfirm')}
@@ -315,8 +313,8 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           onConfirm={() => {
             applyOnePerStatus();
             setConfirmReplace(false);
-            focusSoon(ONE_PER_STATUS_SELECTOR);
           }}
+          returnFocus={() => document.querySelector<HTMLElement>(ONE_PER_STATUS_SELECTOR)}
         />
       </BoardStateContext.Provider>
     </BoardActionsContext.Provider>
