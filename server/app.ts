@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 
+import { createSchemaProvider } from './crm/schema-cache';
 import type { Repository } from './db/repository';
 import type { Logger } from './lib/logger';
 import { problem, ProblemError } from './lib/problem';
@@ -27,8 +28,8 @@ export interface AppDeps {
   publicUrl: string;
   /** Built SPA to serve; omitted in API-only tests. */
   staticDir?: string;
-  /** CRM adapters and the token cipher; without them the CRM routes are not mounted. */
-  crm?: CrmDeps;
+  /** CRM adapters and the token cipher. */
+  crm: CrmDeps;
 }
 
 export function createApp(deps: AppDeps) {
@@ -77,12 +78,12 @@ export function createApp(deps: AppDeps) {
   const session = sessionMiddleware(deps.repo, deps.sessionSecret, deps.publicUrl.startsWith('https:'));
   // '/api/connectors/*' also matches '/api/connectors' itself.
   app.use('/api/connectors/*', session);
-  app.route('/api/connectors', connectorRoutes(deps.repo));
-  if (deps.crm) {
-    app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger));
-    // The OAuth callback finds its workspace from the one-time state, not the session middleware.
-    app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret));
-  }
+  // One schema provider for GET …/schema and activation: the same cache, the same CRM reads.
+  const schemas = createSchemaProvider(deps.repo, deps.crm);
+  app.route('/api/connectors', connectorRoutes(deps.repo, { schemas, logger: deps.logger }));
+  app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas));
+  // The OAuth callback finds its workspace from the one-time state, not the session middleware.
+  app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret));
 
   app.all('/api/*', (c) =>
     problem(c, 404, { code: 'not_found', detail: `No API endpoint ${c.req.method} ${c.req.path}. See /api/openapi.json.` }),

@@ -36,6 +36,8 @@ export function describeFormulaError(error: FormulaError): string {
  * Everything that stops a saved draft from being activated (beyond the structural rules
  * that `mappingConfigSchema` enforces on every save). With the CRM's schema it also checks
  * that every id refers to what the CRM really has and that every status is mapped.
+ * `crm: null` checks only what needs no CRM (the SPA before the schema has loaded); the API
+ * never activates that way: with stored access it always passes the CRM's schema.
  */
 export function findActivationProblems(config: MappingConfig, crm: CrmSchema | null): FieldError[] {
   const problems: FieldError[] = [];

@@ -1,6 +1,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import type { CrmErrorCode, OAuthErrorCode } from '../../app/contracts/oauth';
+import type { Logger } from '../lib/logger';
 import { ProblemError } from '../lib/problem';
 
 /** A CRM call failed in a way the UI can explain (`CRM_ERROR_CODES`). */
@@ -45,4 +46,17 @@ const DETAIL: Record<CrmErrorCode, string> = {
 
 export function crmProblem(error: CrmError): ProblemError {
   return new ProblemError(STATUS[error.code], { code: error.code, detail: DETAIL[error.code] });
+}
+
+/** Runs a CRM call, turning `CrmError`s into problem documents with the CRM error codes. */
+export async function crmCall<T>(logger: Logger, workspaceId: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CrmError) {
+      logger.warn('crm call failed', { workspace: workspaceId, code: error.code, reason: error.message });
+      throw crmProblem(error);
+    }
+    throw error;
+  }
 }

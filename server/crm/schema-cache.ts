@@ -1,6 +1,11 @@
 import type { ConnectorId } from '../../app/contracts/connector';
 import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
 import type { Repository } from '../db/repository';
+import type { TokenCipher } from '../lib/secrets';
+import { CrmError } from './errors';
+import { buildCrmSchema } from './schema';
+import { storedConnection } from './token-store';
+import type { CrmAdapter } from './types';
 
 /** A CRM schema as cached for one workspace and connector, and when it was stored (Unix ms). */
 export interface CachedSchema {
@@ -24,4 +29,59 @@ export function readCachedSchema(repo: Repository, workspaceId: string, connecto
   const parsed = crmSchemaSchema.safeParse(json);
   const storedAt = Date.parse(cached.fetchedAt);
   return parsed.success && Number.isFinite(storedAt) ? { schema: parsed.data, storedAt } : null;
+}
+
+/** Activation trusts a cached schema at most this old; older, the CRM is read again. */
+export const ACTIVATION_SCHEMA_MAX_AGE_MS = 10 * 60 * 1000;
+
+export interface SchemaOptions {
+  /** Read the CRM even when a usable cache exists (`GET …/schema?refresh=1`). */
+  refresh?: boolean;
+  /** The oldest cache to accept; default: any age (the cache lives until refreshed). */
+  maxAgeMs?: number;
+}
+
+/**
+ * The one way the server obtains a workspace's CRM schema (`GET …/schema` and activation):
+ * the cache when it belongs to the stored access's account and is young enough, otherwise
+ * read from the CRM and cached. Throws `CrmError`: `crm_not_connected` without stored
+ * access, and whatever the CRM's failure is (`crm_unavailable`, `crm_rate_limited`, …).
+ */
+export interface SchemaProvider {
+  schemaFor(workspaceId: string, connector: ConnectorId, options?: SchemaOptions): Promise<CrmSchema>;
+}
+
+export interface SchemaProviderDeps {
+  adapters: Partial<Record<ConnectorId, CrmAdapter>>;
+  cipher: TokenCipher;
+  /** Unix ms; injectable for tests. */
+  now?: () => number;
+}
+
+export function createSchemaProvider(repo: Repository, deps: SchemaProviderDeps): SchemaProvider {
+  const now = deps.now ?? (() => Date.now());
+  return {
+    async schemaFor(workspaceId, connector, { refresh = false, maxAgeMs = Number.POSITIVE_INFINITY } = {}) {
+      const stored = repo.getCredentials(workspaceId, connector);
+      if (!stored) throw new CrmError('crm_not_connected', 'No CRM access stored');
+      if (!refresh) {
+        const cached = readCachedSchema(repo, workspaceId, connector);
+        // A cache of another account (after "Change access") is stale whatever its age; so is
+        // one dated in the future by more than the allowance (a clock that jumped back).
+        if (cached && cached.schema.account.id === stored.account.id && Math.abs(now() - cached.storedAt) <= maxAgeMs) {
+          return cached.schema;
+        }
+      }
+      const adapter = deps.adapters[connector];
+      if (!adapter) throw new CrmError('crm_unavailable', `No adapter for ${connector}`);
+      const connection = storedConnection(repo, deps.cipher, workspaceId, connector);
+      const access = connection.read();
+      if (!access) throw new CrmError('crm_not_connected', 'No CRM access stored');
+      const pipelines = await adapter.listPipelines(connection);
+      const customFields = await adapter.listCustomFields(connection);
+      const fresh = buildCrmSchema(access.account, pipelines, customFields, new Date(now()));
+      repo.setCachedSchema(workspaceId, connector, JSON.stringify(fresh), fresh.fetchedAt);
+      return fresh;
+    },
+  };
 }

@@ -86,7 +86,8 @@ export interface Repository {
   consumeOAuthState(state: string, now: number): OAuthState | null;
 
   getCachedSchema(workspaceId: string, connector: ConnectorId): { schema: string; fetchedAt: string } | null;
-  setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string): void;
+  /** Stores the schema; `fetchedAt` (ISO, default now) is when the CRM was read. */
+  setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt?: string): void;
 
   close(): void;
 }

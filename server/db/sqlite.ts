@@ -285,8 +285,8 @@ class SqliteRepository implements Repository {
     return (this.statements.getSchema.get(workspaceId, connector) as { schema: string; fetchedAt: string } | undefined) ?? null;
   }
 
-  setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string): void {
-    this.statements.upsertSchema.run(workspaceId, connector, schema, now());
+  setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt: string = now()): void {
+    this.statements.upsertSchema.run(workspaceId, connector, schema, fetchedAt);
   }
 
   close(): void {

@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { CONNECTOR_IDS, connectorListSchema } from '../../app/contracts/connector';
-import type { CrmSchema } from '../../app/contracts/crm-schema';
+import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
 import { configEnvelopeSchema, type MappingConfigInput } from '../../app/contracts/mapping-config';
 import { problemSchema } from '../../app/contracts/problem';
 import { MAX_BODY_BYTES } from '../app';
-import { createTestServer, TestClient, type TestServer } from '../testing/test-server';
+import { createTestCrm, FakeTiming, type TestCrm } from '../testing/crm-test-kit';
+import { connectThroughSandbox } from '../testing/sandbox-oauth';
+import { createTestServer, TEST_ORIGIN, TestClient, type TestServer } from '../testing/test-server';
 
 const ACCOUNT = { id: 31234567, subdomain: 'demo', name: 'Demo' };
 
@@ -30,7 +32,41 @@ function draft(overrides: Partial<MappingConfigInput> = {}): MappingConfigInput 
   };
 }
 
-function grantAccess(server: TestServer, workspaceId: string) {
+/** The CRM structure `draft()` refers to. */
+function draftSchema(overrides: Partial<CrmSchema> = {}): CrmSchema {
+  return {
+    account: ACCOUNT,
+    pipelines: [
+      {
+        id: 3177727,
+        name: 'Воронка',
+        sort: 1,
+        isMain: true,
+        isArchive: false,
+        statuses: [
+          { id: 32392156, name: 'Неразобранное', sort: 10, color: '#c1c1c1', kind: 'unsorted' },
+          { id: 32392159, name: 'Первичный контакт', sort: 20, color: '#99ccff', kind: 'regular' },
+          { id: 142, name: 'Успешно реализовано', sort: 10000, color: '#CCFF66', kind: 'won' },
+          { id: 143, name: 'Закрыто и не реализовано', sort: 11000, color: '#D5D8DB', kind: 'lost' },
+        ],
+      },
+    ],
+    customFields: [
+      { id: 1016201, name: 'LANDING', code: 'LANDING', type: 'text', enums: null, isNumeric: false, isTracking: false },
+      { id: 1016236, name: 'Город', code: null, type: 'text', enums: null, isNumeric: false, isTracking: false },
+    ],
+    filterParameters: [{ key: 'LANDING', name: 'LANDING', group: 'custom' }],
+    fetchedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/**
+ * Stored access (with a token envelope no CRM would accept) and a CRM schema cached just now,
+ * as right after an authorization and a `GET …/schema`: activation checks against the cache
+ * and never needs the CRM.
+ */
+function grantAccess(server: TestServer, workspaceId: string, schema: CrmSchema = draftSchema()) {
   server.repo.saveCredentials({
     workspaceId,
     connector: 'amocrm',
@@ -39,6 +75,7 @@ function grantAccess(server: TestServer, workspaceId: string) {
     tokens: 'v1.encrypted',
     accessExpiresAt: Date.now() + 3600_000,
   });
+  server.repo.setCachedSchema(workspaceId, 'amocrm', JSON.stringify(schema));
 }
 
 const put = (client: TestClient, body: unknown, ifMatch?: string) =>
@@ -345,30 +382,10 @@ describe('POST activate / reset, DELETE', () => {
 
   it('checks ids against the cached CRM schema', async () => {
     const workspaceId = await workspaceIdOf(client);
-    grantAccess(server, workspaceId);
-    const schema: CrmSchema = {
-      account: ACCOUNT,
-      pipelines: [
-        {
-          id: 3177727,
-          name: 'Воронка',
-          sort: 1,
-          isMain: true,
-          isArchive: false,
-          statuses: [
-            { id: 32392156, name: 'Неразобранное', sort: 10, color: '#c1c1c1', kind: 'unsorted' },
-            { id: 32392159, name: 'Первичный контакт', sort: 20, color: '#99ccff', kind: 'regular' },
-            { id: 32392160, name: 'Переговоры', sort: 30, color: '#ffcc66', kind: 'regular' },
-            { id: 142, name: 'Успешно реализовано', sort: 10000, color: '#CCFF66', kind: 'won' },
-            { id: 143, name: 'Закрыто и не реализовано', sort: 11000, color: '#D5D8DB', kind: 'lost' },
-          ],
-        },
-      ],
-      customFields: [],
-      filterParameters: [{ key: 'LANDING', name: 'LANDING', group: 'system' }],
-      fetchedAt: new Date().toISOString(),
-    };
-    server.repo.setCachedSchema(workspaceId, 'amocrm', JSON.stringify(schema));
+    const schema = draftSchema();
+    schema.pipelines[0]!.statuses.splice(2, 0, { id: 32392160, name: 'Переговоры', sort: 30, color: '#ffcc66', kind: 'regular' });
+    schema.customFields = [];
+    grantAccess(server, workspaceId, schema);
     await put(client, draft(), '"0"');
     const response = await client.request('/api/connectors/amocrm/activate', { method: 'POST' });
     const errors = (await problemOf(response)).errors!;
@@ -412,6 +429,123 @@ describe('POST activate / reset, DELETE', () => {
   it('404s for reset and activate when nothing is saved', async () => {
     expect((await client.request('/api/connectors/amocrm/reset', { method: 'POST' })).status).toBe(404);
     expect((await client.request('/api/connectors/amocrm/activate', { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('activation checks against the CRM, cached or not', () => {
+  let timing: FakeTiming;
+  let crm: TestCrm;
+  let own: TestServer;
+  let browser: TestClient;
+
+  beforeEach(() => {
+    timing = new FakeTiming(Date.now());
+    crm = createTestCrm({ publicUrl: TEST_ORIGIN, sandbox: { now: timing.now }, adapter: { timing }, now: timing.now });
+    own = createTestServer({ crm: crm.deps });
+    browser = new TestClient(own);
+  });
+  afterEach(() => own.close());
+
+  const activate = () => browser.request('/api/connectors/amocrm/activate', { method: 'POST' });
+  const pipelineReads = () => crm.sandbox.requests.filter((request) => request.path === '/api/v4/leads/pipelines').length;
+  const workspace = () => decodeURIComponent(browser.sessionCookie!.split('=')[1]!).split('.')[0]!;
+
+  /** Every non-archived pipeline: its working statuses in one container, 142 completed, 143 refusal. */
+  function completeConfig(schema: CrmSchema): MappingConfigInput {
+    return {
+      schemaVersion: 1,
+      connector: 'amocrm',
+      pipelines: schema.pipelines
+        .filter((pipeline) => !pipeline.isArchive)
+        .map((pipeline) => ({
+          pipelineId: pipeline.id,
+          containers: [
+            { id: `w${pipeline.id}`, name: 'In work', marker: null, statusIds: pipeline.statuses.filter((st) => st.id !== 142 && st.id !== 143).map((st) => st.id) },
+            { id: `c${pipeline.id}`, name: 'Won', statusIds: [142], marker: 'completed' },
+            { id: `r${pipeline.id}`, name: 'Lost', statusIds: [143], marker: 'refusal' },
+          ],
+        })),
+    };
+  }
+
+  it('with no cached schema (GET /schema never called) reads the CRM and rejects an unknown pipeline and unmapped statuses', async () => {
+    await connectThroughSandbox(browser, crm.sandbox);
+    expect(own.repo.getCachedSchema(workspace(), 'amocrm')).toBeNull();
+    const only142and143 = [
+      { id: 'c1', name: 'Won', statusIds: [142], marker: 'completed' as const },
+      { id: 'c2', name: 'Lost', statusIds: [143], marker: 'refusal' as const },
+    ];
+    expect((await put(browser, { schemaVersion: 1, connector: 'amocrm', pipelines: [{ pipelineId: 999, containers: only142and143 }] }, '"0"')).status).toBe(200);
+    const unknown = await activate();
+    expect(unknown.status).toBe(422);
+    expect((await problemOf(unknown)).errors!.map((error) => error.code)).toEqual(
+      expect.arrayContaining(['unknown_pipeline', 'unmapped_pipeline']),
+    );
+    expect(pipelineReads()).toBe(1);
+
+    // A real pipeline with only 142 and 143 mapped: its other statuses are unmapped.
+    expect((await put(browser, { schemaVersion: 1, connector: 'amocrm', pipelines: [{ pipelineId: 7412301, containers: only142and143 }] }, '"1"')).status).toBe(200);
+    const unmapped = await activate();
+    expect(unmapped.status).toBe(422);
+    expect((await problemOf(unmapped)).errors!.map((error) => error.code)).toEqual(expect.arrayContaining(['unmapped_statuses']));
+    expect(pipelineReads()).toBe(1); // the schema read by the first activation is cached now
+
+    const schema = crmSchemaSchema.parse(await (await browser.request('/api/connectors/amocrm/schema')).json());
+    expect((await put(browser, completeConfig(schema), '"2"')).status).toBe(200);
+    const activated = await activate();
+    expect(activated.status).toBe(200);
+    expect(configEnvelopeSchema.parse(await activated.json())).toMatchObject({ status: 'connected', activatedVersion: 3 });
+  });
+
+  it('re-reads a cache older than 10 minutes, and one of another account', async () => {
+    await connectThroughSandbox(browser, crm.sandbox);
+    const schema = crmSchemaSchema.parse(await (await browser.request('/api/connectors/amocrm/schema')).json());
+    await put(browser, completeConfig(schema), '"0"');
+    const reads = pipelineReads();
+    timing.advance(9 * 60 * 1000);
+    expect((await activate()).status).toBe(200);
+    expect(pipelineReads()).toBe(reads);
+
+    timing.advance(2 * 60 * 1000);
+    expect((await activate()).status).toBe(200);
+    expect(pipelineReads()).toBe(reads + 1);
+    // The re-read is cached again, with the time it was read.
+    const cached = own.repo.getCachedSchema(workspace(), 'amocrm')!;
+    expect(timing.now() - Date.parse(cached.fetchedAt)).toBeLessThan(60_000);
+
+    // A fresh cache of another account does not count either.
+    own.repo.setCachedSchema(workspace(), 'amocrm', JSON.stringify({ ...schema, account: { id: 1, subdomain: 'other', name: 'Other' } }));
+    expect((await activate()).status).toBe(200);
+    expect(pipelineReads()).toBe(reads + 2);
+  });
+
+  it.each([
+    [{ error500: 1 }, 502, 'crm_unavailable'],
+    [{ rate429: 1, retryAfterSec: 1 }, 503, 'crm_rate_limited'],
+    [{ unpaid: true }, 502, 'crm_payment_required'],
+  ] as const)('a CRM that cannot be read (%j) refuses activation with %i %s instead of skipping the checks', async (faults, status, code) => {
+    await connectThroughSandbox(browser, crm.sandbox);
+    await put(browser, { schemaVersion: 1, connector: 'amocrm', pipelines: [{ pipelineId: 999, containers: [
+      { id: 'c1', name: 'Won', statusIds: [142], marker: 'completed' },
+      { id: 'c2', name: 'Lost', statusIds: [143], marker: 'refusal' },
+    ] }] }, '"0"');
+    crm.sandbox.setFaults(faults);
+    const response = await activate();
+    expect(response.status).toBe(status);
+    expect((await problemOf(response)).code).toBe(code);
+    expect(own.repo.getConnection(workspace(), 'amocrm')!.activatedVersion).toBeNull();
+  });
+
+  it('without stored access: 422 not_authorized, and the CRM is not asked', async () => {
+    await connectThroughSandbox(browser, crm.sandbox);
+    const schema = crmSchemaSchema.parse(await (await browser.request('/api/connectors/amocrm/schema')).json());
+    await put(browser, completeConfig(schema), '"0"');
+    own.repo.deleteCredentials(workspace(), 'amocrm');
+    const requests = crm.sandbox.requests.length;
+    const response = await activate();
+    expect(response.status).toBe(422);
+    expect((await problemOf(response)).errors!.map((error) => error.code)).toEqual(['not_authorized']);
+    expect(crm.sandbox.requests.length).toBe(requests);
   });
 });
 

@@ -15,7 +15,9 @@ import {
   type MappingConfig,
 } from '../../app/contracts/mapping-config';
 import { connectionState, type Connection, type Repository } from '../db/repository';
-import { readCachedSchema } from '../crm/schema-cache';
+import { crmCall } from '../crm/errors';
+import { ACTIVATION_SCHEMA_MAX_AGE_MS, type SchemaProvider } from '../crm/schema-cache';
+import type { Logger } from '../lib/logger';
 import { ProblemError } from '../lib/problem';
 import { connectorNotSupported, parseConnector, readJsonBody, validateBody } from '../lib/request';
 import type { SessionVariables } from '../lib/session';
@@ -56,7 +58,13 @@ function envelope(connection: Connection, hasAccess: boolean): ConfigEnvelope {
   };
 }
 
-export function connectorRoutes(repo: Repository) {
+export interface ConnectorRouteDeps {
+  /** How activation obtains the CRM schema: the same path as `GET …/schema`. */
+  schemas: SchemaProvider;
+  logger: Logger;
+}
+
+export function connectorRoutes(repo: Repository, { schemas, logger }: ConnectorRouteDeps) {
   const app = new Hono<{ Variables: SessionVariables }>();
 
   app.get('/', (c) => {
@@ -123,14 +131,26 @@ export function connectorRoutes(repo: Repository) {
     return c.json(envelope(result.connection, access !== null));
   });
 
-  app.post('/:connector/activate', (c) => {
+  app.post('/:connector/activate', async (c) => {
     const connector = supportedConnectorParam(c);
     const workspaceId = c.get('workspace').id;
     const connection = repo.getConnection(workspaceId, connector);
     if (!connection) {
       throw new ProblemError(404, { code: 'config_not_found', detail: 'Save a configuration before activating it.' });
     }
-    const problems = findActivationProblems(connection.config, readCachedSchema(repo, workspaceId, connector)?.schema ?? null);
+    const access = repo.getCredentials(workspaceId, connector);
+    // Without stored access there is nothing to check against: 422 not_authorized (with the
+    // structural problems). With it, the CRM's structure is always known: a cache younger than
+    // 10 minutes of this very account, or the CRM read now; a CRM that cannot be read refuses
+    // the activation with its problem instead of letting unchecked ids through.
+    const problems = access
+      ? findActivationProblems(
+          connection.config,
+          await crmCall(logger, workspaceId, () =>
+            schemas.schemaFor(workspaceId, connector, { maxAgeMs: ACTIVATION_SCHEMA_MAX_AGE_MS }),
+          ),
+        )
+      : findActivationProblems({ ...connection.config, account: null }, null);
     if (problems.length > 0) {
       throw new ProblemError(422, {
         code: 'config_incomplete',

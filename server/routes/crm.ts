@@ -3,12 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 
 import type { ConnectorId } from '../../app/contracts/connector';
-import type { CrmSchema } from '../../app/contracts/crm-schema';
 import { authorizeRequestSchema, type AuthorizeResponse } from '../../app/contracts/oauth';
 import type { Repository } from '../db/repository';
-import { CrmError, crmProblem } from '../crm/errors';
-import { buildCrmSchema, toSampleDeal } from '../crm/schema';
-import { readCachedSchema } from '../crm/schema-cache';
+import { CrmError, crmCall, crmProblem } from '../crm/errors';
+import { toSampleDeal } from '../crm/schema';
+import type { SchemaProvider } from '../crm/schema-cache';
 import { storedConnection } from '../crm/token-store';
 import type { CrmAdapter, CrmConnection } from '../crm/types';
 import type { Logger } from '../lib/logger';
@@ -37,19 +36,6 @@ export function adapterFor(deps: CrmDeps, raw: string | undefined): { connector:
   return { connector, adapter };
 }
 
-/** Runs a CRM call, turning `CrmError`s into problem documents with the CRM error codes. */
-async function crmCall<T>(logger: Logger, workspaceId: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof CrmError) {
-      logger.warn('crm call failed', { workspace: workspaceId, code: error.code, reason: error.message });
-      throw crmProblem(error);
-    }
-    throw error;
-  }
-}
-
 function requireAccess(connection: CrmConnection) {
   const access = connection.read();
   if (!access) throw new CrmError('crm_not_connected', 'No CRM access stored');
@@ -57,7 +43,7 @@ function requireAccess(connection: CrmConnection) {
 }
 
 /** `/api/connectors/{connector}/authorize|schema|sample-deals`, behind the session middleware. */
-export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger) {
+export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schemas: SchemaProvider) {
   const app = new Hono<{ Variables: SessionVariables }>();
   const now = deps.now ?? (() => Date.now());
   const connectionOf = (c: Ctx, connector: ConnectorId) =>
@@ -89,25 +75,10 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger) {
   });
 
   app.get('/:connector/schema', async (c) => {
-    const { connector, adapter } = adapterFor(deps, c.req.param('connector'));
+    const { connector } = adapterFor(deps, c.req.param('connector'));
     const workspaceId = c.get('workspace').id;
     const refresh = ['1', 'true'].includes(c.req.query('refresh') ?? '');
-    const schema = await crmCall(logger, workspaceId, async (): Promise<CrmSchema> => {
-      const stored = repo.getCredentials(workspaceId, connector);
-      if (!stored) throw new CrmError('crm_not_connected', 'No CRM access stored');
-      if (!refresh) {
-        const cached = readCachedSchema(repo, workspaceId, connector)?.schema;
-        // A cache of another account (after "Change access") is stale.
-        if (cached?.account.id === stored.account.id) return cached;
-      }
-      const connection = connectionOf(c, connector);
-      const access = requireAccess(connection);
-      const pipelines = await adapter.listPipelines(connection);
-      const customFields = await adapter.listCustomFields(connection);
-      const fresh = buildCrmSchema(access.account, pipelines, customFields, new Date(now()));
-      repo.setCachedSchema(workspaceId, connector, JSON.stringify(fresh));
-      return fresh;
-    });
+    const schema = await crmCall(logger, workspaceId, () => schemas.schemaFor(workspaceId, connector, { refresh }));
     return c.json(schema);
   });
 

@@ -14,6 +14,7 @@ import { sandboxHandlers } from '../../mocks/sandbox/msw';
 import { SANDBOX_CLIENT_ID } from '../../mocks/sandbox/sandbox';
 import type { AmoCrmOptions } from '../crm/amocrm/adapter';
 import { createTestCrm, FakeTiming, type TestCrm } from '../testing/crm-test-kit';
+import { followCallback, pressOnConsentPage, startAuthorization } from '../testing/sandbox-oauth';
 import { createTestServer, TEST_ORIGIN, TestClient, type TestServer } from '../testing/test-server';
 
 const SANDBOX = 'http://127.0.0.1:8788';
@@ -67,43 +68,6 @@ function setup(options: { faults?: Partial<SandboxFaults>; adapter?: Partial<Amo
   const result = { crm, server, timing, browser: new Browser(server), outgoing };
   open.push(result);
   return result;
-}
-
-const unescapeHtml = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
-
-async function startAuthorization(browser: TestClient, body: unknown = {}): Promise<string> {
-  const response = await browser.request('/api/connectors/amocrm/authorize', { method: 'POST', json: body });
-  expect(response.status).toBe(200);
-  const result = authorizeResponseSchema.parse(await response.json());
-  if (result.status !== 'redirect') throw new Error(`expected a redirect, got ${result.status}`);
-  return result.authorizeUrl;
-}
-
-/** Opens the consent page like a browser and presses the button with that name; returns where it redirects. */
-async function pressOnConsentPage(authorizeUrl: string, button: 'Allow' | 'Deny'): Promise<URL> {
-  const page = await fetch(authorizeUrl);
-  expect(page.status).toBe(200);
-  const html = await page.text();
-  const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(html);
-  expect(form).not.toBeNull();
-  const fields = new URLSearchParams();
-  for (const input of form![2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields.append(input[1]!, unescapeHtml(input[2]!));
-  }
-  const pressed = new RegExp(`<button type="submit" name="([^"]+)" value="([^"]+)">${button}</button>`).exec(form![2]!);
-  expect(pressed).not.toBeNull();
-  fields.append(pressed![1]!, pressed![2]!);
-  const decision = await fetch(new URL(form![1]!, authorizeUrl), { method: 'POST', body: fields, redirect: 'manual' });
-  expect(decision.status).toBe(302);
-  return new URL(decision.headers.get('Location')!);
-}
-
-/** Follows the CRM's redirect to our callback (same browser) and returns where the product sends the browser. */
-async function followCallback(browser: TestClient, callback: URL): Promise<URL> {
-  expect(callback.origin).toBe(TEST_ORIGIN);
-  const response = await browser.request(`${callback.pathname}${callback.search}`);
-  expect(response.status).toBe(302);
-  return new URL(response.headers.get('Location')!, TEST_ORIGIN);
 }
 
 function oauthResult(location: URL): 'success' | OAuthErrorCode {

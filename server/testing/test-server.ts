@@ -33,6 +33,8 @@ export function createTestServer(overrides: Partial<AppDeps> = {}, dataDir = mak
   const logs: string[] = [];
   // Unless a test brings its own, the CRM routes talk to an in-memory sandbox amoCRM.
   const crm = overrides.crm ? null : createTestCrm({ publicUrl: overrides.publicUrl ?? TEST_ORIGIN });
+  const crmDeps = overrides.crm ?? crm?.deps;
+  if (!crmDeps) throw new Error('unreachable: either a test CRM or an override');
   const build = () => {
     const repo = openSqliteRepository(dataDir);
     const app = createApp({
@@ -40,8 +42,8 @@ export function createTestServer(overrides: Partial<AppDeps> = {}, dataDir = mak
       logger: createLogger('debug', (line) => logs.push(line)),
       sessionSecret: 'test-session-secret-that-is-long-enough',
       publicUrl: TEST_ORIGIN,
-      crm: crm?.deps,
       ...overrides,
+      crm: crmDeps,
     });
     return { repo, app };
   };

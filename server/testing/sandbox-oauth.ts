@@ -1,0 +1,61 @@
+import type { SandboxAmo } from '../../mocks/sandbox/sandbox';
+import { authorizeResponseSchema } from '../../app/contracts/oauth';
+import { TEST_ORIGIN, type TestClient } from './test-server';
+
+/**
+ * The OAuth round trip as a browser plays it against the sandbox amoCRM: the product's
+ * authorize endpoint, the consent page (Allow or Deny) and the product's callback.
+ */
+
+const unescapeHtml = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+
+/** `POST …/authorize`; the consent page's URL (throws when the workspace is authorized already). */
+export async function startAuthorization(browser: TestClient, body: unknown = {}): Promise<string> {
+  const response = await browser.request('/api/connectors/amocrm/authorize', { method: 'POST', json: body });
+  if (response.status !== 200) throw new Error(`authorize answered ${response.status}`);
+  const result = authorizeResponseSchema.parse(await response.json());
+  if (result.status !== 'redirect') throw new Error(`expected a redirect, got ${result.status}`);
+  return result.authorizeUrl;
+}
+
+/**
+ * Opens the consent page and presses the button with that name; returns where the sandbox
+ * redirects (the product's callback). `fetchImpl` reaches the sandbox: MSW's global fetch or
+ * `sandbox.fetch` directly.
+ */
+export async function pressOnConsentPage(
+  authorizeUrl: string,
+  button: 'Allow' | 'Deny',
+  fetchImpl: (request: Request) => Promise<Response> = (request) => fetch(request),
+): Promise<URL> {
+  const page = await fetchImpl(new Request(authorizeUrl));
+  if (page.status !== 200) throw new Error(`the consent page answered ${page.status}`);
+  const html = await page.text();
+  const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(html);
+  if (!form?.[1] || !form[2]) throw new Error('The sandbox consent page has no form');
+  const fields = new URLSearchParams();
+  for (const input of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields.append(input[1] ?? '', unescapeHtml(input[2] ?? ''));
+  }
+  const pressed = new RegExp(`<button type="submit" name="([^"]+)" value="([^"]+)">${button}</button>`).exec(form[2]);
+  if (!pressed?.[1] || !pressed[2]) throw new Error(`The consent page has no ${button} button`);
+  fields.append(pressed[1], pressed[2]);
+  const decision = await fetchImpl(new Request(new URL(form[1], authorizeUrl), { method: 'POST', body: fields, redirect: 'manual' }));
+  if (decision.status !== 302) throw new Error(`the consent decision answered ${decision.status}`);
+  return new URL(decision.headers.get('Location') ?? '');
+}
+
+/** Follows the CRM's redirect to the product's callback (same browser); where the product sends the browser. */
+export async function followCallback(browser: TestClient, callback: URL): Promise<URL> {
+  if (callback.origin !== TEST_ORIGIN) throw new Error(`the callback goes to ${callback.origin}`);
+  const response = await browser.request(`${callback.pathname}${callback.search}`);
+  if (response.status !== 302) throw new Error(`the callback answered ${response.status}`);
+  return new URL(response.headers.get('Location') ?? '', TEST_ORIGIN);
+}
+
+/** A whole authorization with "Allow", straight into the in-memory sandbox (no MSW needed). */
+export async function connectThroughSandbox(browser: TestClient, sandbox: SandboxAmo, body: unknown = {}): Promise<void> {
+  const callback = await pressOnConsentPage(await startAuthorization(browser, body), 'Allow', (request) => sandbox.fetch(request));
+  const location = await followCallback(browser, callback);
+  if (location.searchParams.get('oauth') !== 'success') throw new Error(`OAuth did not succeed: ${location.toString()}`);
+}
