@@ -82,8 +82,13 @@ export interface Repository {
   deleteCredentials(workspaceId: string, connector: ConnectorId): void;
 
   createOAuthState(state: OAuthState): void;
-  /** Marks the state used and returns it as it was before; null when unknown. */
-  consumeOAuthState(state: string, now: number): OAuthState | null;
+  /** The state as stored (used or not); null when unknown. Reading never spends it. */
+  getOAuthState(state: string): OAuthState | null;
+  /**
+   * Spends the state: atomically marks it used, but only if it belongs to `workspaceId` and
+   * is still unused. Returns whether this call spent it (false: another workspace's, or used).
+   */
+  markOAuthStateUsed(state: string, workspaceId: string, now: number): boolean;
 
   getCachedSchema(workspaceId: string, connector: ConnectorId): { schema: string; fetchedAt: string } | null;
   /** Stores the schema; `fetchedAt` (ISO, default now) is when the CRM was read. */

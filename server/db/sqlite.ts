@@ -154,7 +154,7 @@ class SqliteRepository implements Repository {
         `SELECT state, workspace_id AS workspaceId, connector, expires_at AS expiresAt, used_at AS usedAt
          FROM oauth_states WHERE state = ?`,
       ),
-      useState: db.prepare('UPDATE oauth_states SET used_at = ? WHERE state = ? AND used_at IS NULL'),
+      useState: db.prepare('UPDATE oauth_states SET used_at = ? WHERE state = ? AND workspace_id = ? AND used_at IS NULL'),
       purgeStates: db.prepare('DELETE FROM oauth_states WHERE expires_at < ?'),
       getSchema: db.prepare(
         'SELECT schema, fetched_at AS fetchedAt FROM crm_schema_cache WHERE workspace_id = ? AND connector = ?',
@@ -272,13 +272,12 @@ class SqliteRepository implements Repository {
     this.statements.insertState.run(state.state, state.workspaceId, state.connector, state.expiresAt);
   }
 
-  consumeOAuthState(state: string, nowMs: number): OAuthState | null {
-    return this.db.transaction(() => {
-      const row = this.statements.getState.get(state) as OAuthState | undefined;
-      if (!row) return null;
-      if (row.usedAt === null) this.statements.useState.run(nowMs, state);
-      return row;
-    })();
+  getOAuthState(state: string): OAuthState | null {
+    return (this.statements.getState.get(state) as OAuthState | undefined) ?? null;
+  }
+
+  markOAuthStateUsed(state: string, workspaceId: string, nowMs: number): boolean {
+    return this.statements.useState.run(nowMs, state, workspaceId).changes > 0;
   }
 
   getCachedSchema(workspaceId: string, connector: ConnectorId): { schema: string; fetchedAt: string } | null {

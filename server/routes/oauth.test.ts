@@ -218,6 +218,18 @@ describe('callback state checks', () => {
     expect(s.server.repo.getCredentials(await workspaceId(s), 'amocrm')).toBeNull();
   });
 
+  it("another browser's attempt with a state does not spend it: the owner's own callback still succeeds", async () => {
+    const s = setup();
+    const alices = await callbackFor(s);
+    const bob = new Browser(s.server);
+    await bob.request('/api/connectors');
+    expect(oauthResult(await followCallback(bob, alices))).toBe('state_invalid');
+    expect(oauthResult(await followCallback(new Browser(s.server), alices))).toBe('state_invalid');
+    expectNothingExchanged(s);
+    expect(oauthResult(await followCallback(s.browser, alices))).toBe('success');
+    expect(oauthResult(await followCallback(s.browser, alices))).toBe('state_reused');
+  });
+
   it('a callback without code is code_missing; another CRM error is not taken for success', async () => {
     const s = setup();
     const callback = await callbackFor(s);

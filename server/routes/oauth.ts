@@ -35,13 +35,16 @@ export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, ses
     const query = new URL(c.req.url).searchParams;
     const state = query.get('state');
     if (!state) return fail('state_invalid', 'no state');
-    const record = repo.consumeOAuthState(state, now());
+    // Read, check, and only then spend: a browser that is not the one that asked (another
+    // session, or none) must not be able to burn the owner's state.
+    const record = repo.getOAuthState(state);
     if (!record || record.connector !== connector) return fail('state_invalid', 'unknown state');
     const sessionWorkspace = await getSignedCookie(c, sessionSecret, SESSION_COOKIE);
     if (sessionWorkspace !== record.workspaceId) return fail('state_invalid', "another session's state");
     const workspaceId = record.workspaceId;
     if (record.usedAt !== null) return fail('state_reused', 'state already used', workspaceId);
     if (record.expiresAt <= now()) return fail('state_expired', 'state expired', workspaceId);
+    if (!repo.markOAuthStateUsed(state, workspaceId, now())) return fail('state_reused', 'state used meanwhile', workspaceId);
 
     const error = query.get('error');
     if (error !== null) {
