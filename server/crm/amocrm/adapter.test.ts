@@ -317,6 +317,39 @@ describe('tokens', () => {
     expect((await crmErrorOf(k.adapter.listPipelines(k.connection))).code).toBe('crm_not_connected');
   });
 
+  it('a 401 right after a successful refresh keeps the new tokens: crm_unavailable, not a revocation', async () => {
+    const k = kit();
+    await k.connect();
+    k.repo.saveConfig(k.workspaceId, 'amocrm', 0, emptyMappingConfig('amocrm'));
+    k.repo.activate(k.workspaceId, 'amocrm', 1);
+    const before = k.connection.read()!;
+    k.sandbox.expireAccessTokens();
+    const unauthorized = () =>
+      HttpResponse.json(
+        { title: 'Unauthorized', type: 'https://httpstatus.es/401', status: 401, detail: 'Invalid token' },
+        { status: 401, headers: { 'Content-Type': 'application/problem+json' } },
+      );
+    server.use(http.get(`${ORIGIN}/api/v4/leads/pipelines`, unauthorized));
+    const start = k.paths().length;
+    const error = await crmErrorOf(k.adapter.listPipelines(k.connection));
+    expect(error.code).toBe('crm_unavailable');
+    expect(k.paths().slice(start)).toEqual(['/oauth2/access_token']); // the two 401s came from the handler above
+    const after = k.connection.read();
+    expect(after).not.toBeNull();
+    expect(after!.version).not.toBe(before.version);
+    expect(k.repo.getConnection(k.workspaceId, 'amocrm')!.attentionReason).toBeNull();
+    // The kept pair works as soon as the CRM does.
+    server.resetHandlers(...sandboxHandlers(k.sandbox));
+    expect(await k.adapter.listPipelines(k.connection)).toHaveLength(4);
+    expect(k.connection.read()!.version).toBe(after!.version);
+
+    // The same when the stored token had expired and was refreshed before the first call.
+    server.use(http.get(`${ORIGIN}/api/v4/account`, unauthorized));
+    k.timing.advance(25 * HOUR);
+    expect((await crmErrorOf(k.adapter.getAccount(k.connection))).code).toBe('crm_unavailable');
+    expect(k.repo.getCredentials(k.workspaceId, 'amocrm')).not.toBeNull();
+  });
+
   it('a refused refresh because another process rotated first uses the winner’s tokens', async () => {
     const k = kit();
     await k.connect();

@@ -200,8 +200,10 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
       switch (response.status) {
         case 401:
           if (refreshed) {
-            connection.revoked();
-            throw new CrmError('crm_access_revoked', 'amoCRM refused a freshly refreshed token');
+            // amoCRM has just accepted the refresh token and issued this access token, yet
+            // refuses it. That is not a revocation (the refresh itself would have been refused):
+            // keep the new, valid pair and report the CRM as misbehaving; a later call retries.
+            throw new CrmError('crm_unavailable', 'amoCRM refused a freshly refreshed token');
           }
           access = await refreshAccess(connection, access);
           refreshed = true;
