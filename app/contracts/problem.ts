@@ -22,6 +22,8 @@ export const problemSchema = z.object({
   errors: z.array(fieldErrorSchema).optional(),
   /** With 409: the version the client should re-read. */
   currentVersion: z.number().int().optional(),
+  /** With `crm_rate_limited`: seconds to wait before trying again (also sent as `Retry-After`). */
+  retryAfter: z.number().int().optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
 

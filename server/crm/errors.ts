@@ -45,7 +45,15 @@ const DETAIL: Record<CrmErrorCode, string> = {
 };
 
 export function crmProblem(error: CrmError): ProblemError {
-  return new ProblemError(STATUS[error.code], { code: error.code, detail: DETAIL[error.code] });
+  // A rate-limited client learns how long the CRM asked us to wait (body and Retry-After),
+  // in whole seconds, at least one.
+  const retryAfter =
+    error.code === 'crm_rate_limited' && error.retryAfterSec !== undefined ? Math.max(1, Math.ceil(error.retryAfterSec)) : undefined;
+  return new ProblemError(STATUS[error.code], {
+    code: error.code,
+    detail: DETAIL[error.code],
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  });
 }
 
 /** Runs a CRM call, turning `CrmError`s into problem documents with the CRM error codes. */

@@ -24,6 +24,7 @@ export interface ProblemInit {
   detail?: string;
   errors?: FieldError[];
   currentVersion?: number;
+  retryAfter?: number;
 }
 
 export function problemBody(status: number, init: ProblemInit): Problem {
@@ -35,12 +36,11 @@ export function problemBody(status: number, init: ProblemInit): Problem {
   };
 }
 
-/** Sends an RFC 9457 problem document. */
+/** Sends an RFC 9457 problem document; `retryAfter` also becomes the `Retry-After` header. */
 export function problem(c: Context, status: ContentfulStatusCode, init: ProblemInit): Response {
-  return c.body(JSON.stringify(problemBody(status, init)), status, {
-    'Content-Type': 'application/problem+json',
-    'Cache-Control': 'no-store',
-  });
+  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' };
+  if (init.retryAfter !== undefined) headers['Retry-After'] = String(init.retryAfter);
+  return c.body(JSON.stringify(problemBody(status, init)), status, headers);
 }
 
 /** Thrown inside handlers to end the request with a problem document. */

@@ -7,7 +7,7 @@ import { connectorParam, jsonContent, problemResponse, ref } from '../openapi';
 const crmFailures = {
   409: problemResponse('`crm_not_connected` (authorize first) or `crm_access_revoked` (authorize again)'),
   502: problemResponse('`crm_payment_required`, `crm_forbidden` or `crm_unavailable`'),
-  503: problemResponse('`crm_rate_limited`'),
+  503: problemResponse('`crm_rate_limited`; when the CRM said how long to wait, `Retry-After` and `retryAfter` give the seconds'),
 };
 const crmErrorNote = `CRM failures are problem documents with one of these codes: ${CRM_ERROR_CODES.join(', ')}.`;
 

@@ -373,6 +373,21 @@ describe('CRM failures become problem documents the UI can explain', () => {
     expect(await problemCode(deals)).toBe(code);
   });
 
+  it.each([
+    [1, '1'],
+    [300, '300'], // beyond what the server waits for itself: passed on at once
+  ])('crm_rate_limited carries the CRM\'s retry_after (%i s) as Retry-After and retryAfter', async (seconds, header) => {
+    const s = setup();
+    await connect(s);
+    s.crm.sandbox.setFaults({ rate429: 1, retryAfterSec: seconds });
+    for (const path of ['/api/connectors/amocrm/schema?refresh=1', '/api/connectors/amocrm/sample-deals']) {
+      const response = await s.browser.request(path);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('Retry-After')).toBe(header);
+      expect(problemSchema.parse(await response.json())).toMatchObject({ code: 'crm_rate_limited', retryAfter: seconds });
+    }
+  });
+
   it('a timeout is crm_unavailable', async () => {
     const s = setup({ adapter: { timeoutMs: 50 } });
     await connect(s);

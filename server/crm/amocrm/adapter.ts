@@ -123,7 +123,11 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
       log?.warn('crm token grant refused', { host: url.host, grant: grant.grant_type, status: response.status, hint });
       return 'refused';
     }
-    if (response.status === 429) throw new CrmError('crm_rate_limited', 'amoCRM rate-limited the token request');
+    if (response.status === 429) {
+      const body: unknown = await response.json().catch(() => null);
+      const retryAfter = retryAfterSeconds(body, response.headers.get('Retry-After'));
+      throw new CrmError('crm_rate_limited', 'amoCRM rate-limited the token request', retryAfter ?? undefined);
+    }
     if (!response.ok) {
       await response.body?.cancel();
       throw new CrmError('crm_unavailable', `amoCRM answered ${response.status} to the token request`);
