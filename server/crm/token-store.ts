@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import type { ConnectorId } from '../../app/contracts/connector';
+import type { ConnectorId, CrmAccount } from '../../app/contracts/connector';
 import type { Repository } from '../db/repository';
+import type { Logger } from '../lib/logger';
 import type { TokenCipher } from '../lib/secrets';
 import { CrmError } from './errors';
 import type { CrmConnection, CrmGrant, CrmTokens, StoredAccess } from './types';
@@ -32,6 +33,57 @@ export function saveGrant(repo: Repository, cipher: TokenCipher, workspaceId: st
     tokens: seal(cipher, workspaceId, connector, grant.tokens),
     accessExpiresAt: grant.tokens.expiresAt,
   });
+}
+
+export interface StoredGrant {
+  /** The grant is for another CRM account than the workspace's previous access or draft. */
+  accountChanged: boolean;
+}
+
+const sameAccount = (a: CrmAccount | null | undefined, b: CrmAccount) =>
+  a?.id === b.id && a.subdomain === b.subdomain && a.name === b.name;
+
+/**
+ * Stores the grant of an OAuth callback and brings the workspace's connector in line with it:
+ * - the draft's `account` becomes the grant's (re-checked against a concurrent save);
+ * - another account than before (by id) makes the old mapping meaningless — its pipeline and
+ *   status ids are the other account's — so the cached schema is dropped and an activated
+ *   configuration is deactivated: the connector is a draft again, and activation checks the
+ *   mapping against the new account;
+ * - the same account clears an access-revoked warning.
+ */
+export function storeGrant(
+  repo: Repository,
+  cipher: TokenCipher,
+  workspaceId: string,
+  connector: ConnectorId,
+  grant: CrmGrant,
+  logger?: Logger,
+): StoredGrant {
+  const previous = repo.getCredentials(workspaceId, connector)?.account ?? null;
+  saveGrant(repo, cipher, workspaceId, connector, grant);
+  let connection = repo.getConnection(workspaceId, connector);
+  const draftAccount = connection?.config.account ?? null;
+  const accountChanged =
+    (previous !== null && previous.id !== grant.account.id) || (draftAccount !== null && draftAccount.id !== grant.account.id);
+  if (accountChanged) repo.deleteCachedSchema(workspaceId, connector);
+
+  // A save from another tab may land between our read and write: look again and retry.
+  for (let attempt = 0; connection && !sameAccount(connection.config.account, grant.account); attempt += 1) {
+    if (attempt === 3) {
+      logger?.warn('draft account not updated', { workspace: workspaceId, connector });
+      break;
+    }
+    const result = repo.saveConfig(workspaceId, connector, connection.version, { ...connection.config, account: grant.account });
+    connection = result.ok ? result.connection : repo.getConnection(workspaceId, connector);
+  }
+
+  if (connection && accountChanged) {
+    if (connection.activatedVersion !== null || connection.attentionReason !== null) repo.deactivate(workspaceId, connector);
+  } else if (connection?.attentionReason === ACCESS_REVOKED_REASON) {
+    repo.setAttention(workspaceId, connector, null);
+  }
+  return { accountChanged };
 }
 
 export function storedConnection(repo: Repository, cipher: TokenCipher, workspaceId: string, connector: ConnectorId): CrmConnection {

@@ -62,6 +62,8 @@ export interface Repository {
   /** Replaces the draft with `emptyConfig` and drops the active configuration; access stays. */
   reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Connection | null;
   setAttention(workspaceId: string, connector: ConnectorId, reason: string | null): void;
+  /** Drops the active configuration (the draft stays): the connector is a draft again, without attention. */
+  deactivate(workspaceId: string, connector: ConnectorId): void;
   /** Deletes everything the workspace holds for the connector: configuration, access, caches. */
   disconnect(workspaceId: string, connector: ConnectorId): boolean;
 
@@ -93,6 +95,7 @@ export interface Repository {
   getCachedSchema(workspaceId: string, connector: ConnectorId): { schema: string; fetchedAt: string } | null;
   /** Stores the schema; `fetchedAt` (ISO, default now) is when the CRM was read. */
   setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt?: string): void;
+  deleteCachedSchema(workspaceId: string, connector: ConnectorId): void;
 
   close(): void;
 }

@@ -127,6 +127,11 @@ class SqliteRepository implements Repository {
            attention_reason = NULL, connected_at = NULL, updated_at = ?
          WHERE workspace_id = ? AND connector = ?`,
       ),
+      deactivate: db.prepare(
+        `UPDATE connections SET active_config = NULL, activated_version = NULL, attention_reason = NULL,
+           connected_at = NULL, updated_at = ?
+         WHERE workspace_id = ? AND connector = ?`,
+      ),
       setAttention: db.prepare(
         'UPDATE connections SET attention_reason = ?, updated_at = ? WHERE workspace_id = ? AND connector = ?',
       ),
@@ -218,6 +223,10 @@ class SqliteRepository implements Repository {
     this.statements.setAttention.run(reason, now(), workspaceId, connector);
   }
 
+  deactivate(workspaceId: string, connector: ConnectorId): void {
+    this.statements.deactivate.run(now(), workspaceId, connector);
+  }
+
   disconnect(workspaceId: string, connector: ConnectorId): boolean {
     return this.db.transaction(() => {
       const removed =
@@ -286,6 +295,10 @@ class SqliteRepository implements Repository {
 
   setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt: string = now()): void {
     this.statements.upsertSchema.run(workspaceId, connector, schema, fetchedAt);
+  }
+
+  deleteCachedSchema(workspaceId: string, connector: ConnectorId): void {
+    this.statements.deleteSchema.run(workspaceId, connector);
   }
 
   close(): void {

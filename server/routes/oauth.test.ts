@@ -156,6 +156,42 @@ describe('OAuth round trip against the sandbox', () => {
     expect(s.server.repo.getConnection(id, 'amocrm')!.attentionReason).toBeNull();
   });
 
+  it('re-authorizing another account drops the activation and the cached schema: the connector is a draft again', async () => {
+    const s = setup();
+    await connect(s);
+    const id = await workspaceId(s);
+    // As if the workspace had been connected to another account (999) until now.
+    const other = { id: 999, subdomain: 'other', name: 'Другой аккаунт' };
+    s.server.repo.saveCredentials({ ...s.server.repo.getCredentials(id, 'amocrm')!, account: other });
+    const config = configEnvelopeSchema.shape.config.parse({ schemaVersion: 1, connector: 'amocrm', account: other });
+    s.server.repo.saveConfig(id, 'amocrm', 0, config);
+    s.server.repo.activate(id, 'amocrm', 1);
+    s.server.repo.setAttention(id, 'amocrm', 'crm_access_revoked');
+    const schema = crmSchemaSchema.parse(await (await s.browser.request('/api/connectors/amocrm/schema')).json());
+    expect(schema.account.id).toBe(999);
+
+    expect(oauthResult(await followCallback(s.browser, await pressOnConsentPage(await startAuthorization(s.browser, { force: true }), 'Allow')))).toBe('success');
+    const list = connectorListSchema.parse(await (await s.browser.request('/api/connectors')).json());
+    expect(list.connectors[0]).toMatchObject({ state: 'draft', connectedAt: null, attentionReason: null, account: { id: 31234567 } });
+    const envelope = configEnvelopeSchema.parse(await (await s.browser.request('/api/connectors/amocrm/config')).json());
+    expect(envelope).toMatchObject({ status: 'draft', activatedVersion: null, config: { account: { id: 31234567, subdomain: 'demo' } } });
+    expect(s.server.repo.getCachedSchema(id, 'amocrm')).toBeNull();
+    expect(s.server.logs.join('\n')).toContain('crm account changed');
+  });
+
+  it('re-authorizing the same account keeps the activation', async () => {
+    const s = setup();
+    await connect(s);
+    const id = await workspaceId(s);
+    const account = s.server.repo.getCredentials(id, 'amocrm')!.account;
+    s.server.repo.saveConfig(id, 'amocrm', 0, configEnvelopeSchema.shape.config.parse({ schemaVersion: 1, connector: 'amocrm', account }));
+    s.server.repo.activate(id, 'amocrm', 1);
+    await s.browser.request('/api/connectors/amocrm/schema');
+    expect(oauthResult(await followCallback(s.browser, await pressOnConsentPage(await startAuthorization(s.browser, { force: true }), 'Allow')))).toBe('success');
+    expect(s.server.repo.getConnection(id, 'amocrm')).toMatchObject({ activatedVersion: 1, attentionReason: null });
+    expect(s.server.repo.getCachedSchema(id, 'amocrm')).not.toBeNull();
+  });
+
   it('validates the authorize request', async () => {
     const s = setup();
     const bad = await s.browser.request('/api/connectors/amocrm/authorize', { method: 'POST', json: { force: 'yes' } });

@@ -5,7 +5,7 @@ import type { ConnectorId } from '../../app/contracts/connector';
 import type { OAuthErrorCode } from '../../app/contracts/oauth';
 import type { Repository } from '../db/repository';
 import { CrmError, OAuthCallbackError } from '../crm/errors';
-import { ACCESS_REVOKED_REASON, saveGrant } from '../crm/token-store';
+import { storeGrant } from '../crm/token-store';
 import type { Logger } from '../lib/logger';
 import { SESSION_COOKIE } from '../lib/session';
 import { adapterFor, type CrmDeps } from './crm';
@@ -60,18 +60,8 @@ export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, ses
       throw caught;
     }
 
-    saveGrant(repo, deps.cipher, workspaceId, connector, grant);
-    const connection = repo.getConnection(workspaceId, connector);
-    if (connection) {
-      // The draft's account is always the one the stored access belongs to.
-      const current = connection.config.account;
-      const changed =
-        current?.id !== grant.account.id || current.subdomain !== grant.account.subdomain || current.name !== grant.account.name;
-      if (changed) {
-        repo.saveConfig(workspaceId, connector, connection.version, { ...connection.config, account: grant.account });
-      }
-      if (connection.attentionReason === ACCESS_REVOKED_REASON) repo.setAttention(workspaceId, connector, null);
-    }
+    const { accountChanged } = storeGrant(repo, deps.cipher, workspaceId, connector, grant, logger);
+    if (accountChanged) logger.info('crm account changed: activation dropped', { connector, workspace: workspaceId });
     logger.info('crm authorized', { connector, workspace: workspaceId, account: grant.account.id });
     return c.redirect(`${back}?oauth=success`, 302);
   });

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { emptyMappingConfig } from '../../app/contracts/mapping-config';
+import type { Repository } from '../db/repository';
+import { openSqliteRepository } from '../db/sqlite';
+import { TokenCipher } from '../lib/secrets';
+import { makeTempDir } from '../testing/test-server';
+import { storeGrant } from './token-store';
+import type { CrmGrant } from './types';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+
+function setup() {
+  const temp = makeTempDir();
+  const repo = openSqliteRepository(temp.dir);
+  cleanups.push(() => {
+    repo.close();
+    temp.cleanup();
+  });
+  return { repo, cipher: new TokenCipher(randomBytes(32)), workspaceId: repo.createWorkspace().id };
+}
+
+const grant = (id: number): CrmGrant => ({
+  baseUrl: 'https://demo.amocrm.ru',
+  account: { id, subdomain: `account${id}`, name: `Account ${id}` },
+  tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: Date.now() + 3600_000 },
+});
+
+describe('storeGrant', () => {
+  it('records the new account in the draft even when another save lands in between', () => {
+    const { repo, cipher, workspaceId } = setup();
+    storeGrant(repo, cipher, workspaceId, 'amocrm', grant(1));
+    repo.saveConfig(workspaceId, 'amocrm', 0, { ...emptyMappingConfig('amocrm'), account: grant(1).account });
+    repo.activate(workspaceId, 'amocrm', 1);
+    // Another tab saves right before our first write: that write loses the version check.
+    let raced = false;
+    const racing: Repository = Object.assign(Object.create(repo) as Repository, {
+      saveConfig: (...args: Parameters<Repository['saveConfig']>) => {
+        if (!raced) {
+          raced = true;
+          repo.saveConfig(workspaceId, 'amocrm', args[2], { ...args[3], account: grant(1).account, calculatedFields: [] });
+        }
+        return repo.saveConfig(...args);
+      },
+    });
+    expect(storeGrant(racing, cipher, workspaceId, 'amocrm', grant(2))).toEqual({ accountChanged: true });
+    expect(raced).toBe(true);
+    expect(repo.getConnection(workspaceId, 'amocrm')).toMatchObject({
+      version: 3,
+      activatedVersion: null,
+      config: { account: grant(2).account },
+    });
+    expect(repo.getCredentials(workspaceId, 'amocrm')!.account).toEqual(grant(2).account);
+  });
+
+  it('a first grant, or the same account again, is no account change', () => {
+    const { repo, cipher, workspaceId } = setup();
+    expect(storeGrant(repo, cipher, workspaceId, 'amocrm', grant(1))).toEqual({ accountChanged: false });
+    expect(storeGrant(repo, cipher, workspaceId, 'amocrm', grant(1))).toEqual({ accountChanged: false });
+  });
+});
