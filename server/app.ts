@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
-  app.use('/api/*', sameOriginOnly(new URL(deps.publicUrl).origin));
+  app.use('/api/*', sameOriginOnly(deps.publicUrl));
   app.use(
     '/api/*',
     bodyLimit({

@@ -351,6 +351,17 @@ describe('GET/PUT /api/connectors/{connector}/config', () => {
     expect((await problemOf(response)).code).toBe('connector_not_supported');
   });
 
+  it('accepts writes from the same server under another loopback name (localhost for 127.0.0.1)', async () => {
+    const fromLocalhost = await client.request('/api/connectors/amocrm/config', {
+      method: 'PUT',
+      json: draft(),
+      headers: { 'If-Match': '"0"', Origin: 'http://localhost:8787', 'Sec-Fetch-Site': 'same-origin' },
+    });
+    expect(fromLocalhost.status).toBe(200);
+    const otherPort = await client.request('/api/connectors/amocrm/reset', { method: 'POST', headers: { Origin: 'http://localhost:5173' } });
+    expect(otherPort.status).toBe(403);
+  });
+
   it('refuses a cross-site form post', async () => {
     const response = await client.request('/api/connectors/amocrm/activate', {
       method: 'POST',
