@@ -9,7 +9,7 @@ const alias = { '@': fileURLToPath(new URL('./app', import.meta.url)) };
 export default defineConfig({
   plugins: [react()],
   resolve: { alias },
-  build: { outDir: 'dist/web', emptyOutDir: true, sourcemap: true },
+  build: { outDir: 'dist/web', emptyOutDir: true, sourcemap: false },
   server: {
     host: '127.0.0.1',
     port: 5173,

@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 
 import { createSchemaProvider } from './crm/schema-cache';
 import type { Repository } from './db/repository';
@@ -32,6 +33,37 @@ export interface AppDeps {
   crm: CrmDeps;
 }
 
+/**
+ * Security headers on every response (API, SPA, assets, errors). The CSP fits the built SPA:
+ * its own scripts only (no inline ones), inline styles allowed (React sets colours and drag
+ * transforms in style attributes), images from itself or data: URLs, requests to itself only,
+ * never framed. The consent page is the CRM's (or the sandbox's own server), reached by a
+ * full-page navigation, which the CSP does not restrict. `overwrite: false` keeps a header a
+ * handler chose itself: the OAuth callback's `Referrer-Policy: no-referrer`, so the code in
+ * its URL never travels on as a Referer.
+ */
+export function securityHeaders(https: boolean) {
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+    },
+    referrerPolicy: 'strict-origin-when-cross-origin',
+    xFrameOptions: 'DENY',
+    // Browsers ignore HSTS over plain HTTP; send it only when the product is served over HTTPS.
+    strictTransportSecurity: https ? 'max-age=15552000; includeSubDomains' : false,
+    overwrite: false,
+  });
+}
+
 export function createApp(deps: AppDeps) {
   const app = new Hono<{ Variables: SessionVariables }>();
 
@@ -43,6 +75,8 @@ export function createApp(deps: AppDeps) {
     deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(error) });
     return problem(c, 500, { code: 'internal_error', detail: 'Something went wrong on our side. Try again in a moment.' });
   });
+
+  app.use('*', securityHeaders(deps.publicUrl.startsWith('https:')));
 
   // Structured request log: method, path (never the query string, which may carry OAuth codes), status, time.
   app.use('*', async (c, next) => {
