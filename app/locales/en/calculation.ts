@@ -7,7 +7,6 @@ export const calculation = {
     'Add calculated fields: numbers computed for every deal from the deal amount and numeric fields, for example margin = amount − cost. This step is optional.',
   loadingSchema: 'Loading the numeric fields from {{name}}…',
   schemaError: 'Could not load the fields from {{name}}.',
-  retry: 'Try again',
   numericFields: 'Numeric fields',
   dealAmount: 'Deal amount',
   fieldType: {

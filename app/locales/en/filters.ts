@@ -6,7 +6,6 @@ export const filters = {
   intro: 'Choose which deals the analytics loads. This step is optional: without conditions every deal is loaded.',
   loadingSchema: 'Loading the parameters from {{name}}…',
   schemaError: 'Could not load the parameters from {{name}}.',
-  retry: 'Try again',
   parameters: 'Parameters',
   search: 'Search parameters',
   searchPlaceholder: 'Search by name',

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 
 import { useActivateConnector, workingConfig } from '@/api/connector-config';
 import { describeApiError } from '@/components/wizard/save-status';
+import { WizardStep } from '@/components/wizard/wizard-step';
 import { findActivationProblems } from '@/contracts/activation';
 import { ApiError } from '@/lib/api-client';
 import { ActivationProblemsList } from '@/features/calculated-fields/components/activation-problems-list';
@@ -59,13 +60,12 @@ export function DoneRoute() {
   const serverProblems = activate.error instanceof ApiError && activate.error.code === 'config_incomplete' ? (activate.error.problem?.errors ?? []) : null;
   const problems = serverProblems ?? findActivationProblems(config, schema ?? null);
   return (
-    <section className="done-step" aria-labelledby="done-title">
-      <header className="step-header">
-        <h2 id="done-title">{t('connectors.finished.notYetTitle', { name })}</h2>
-        <p className="page-intro">
-          {problems.length > 0 ? t('connectors.finished.notYetIntro') : t('connectors.finished.notYetReady', { name })}
-        </p>
-      </header>
+    <WizardStep
+      className="done-step"
+      titleId="done-title"
+      title={t('connectors.finished.notYetTitle', { name })}
+      intro={problems.length > 0 ? t('connectors.finished.notYetIntro') : t('connectors.finished.notYetReady', { name })}
+    >
       {problems.length > 0 ? (
         <ActivationProblemsList
           problems={problems}
@@ -91,6 +91,6 @@ export function DoneRoute() {
           {t('connectors.finished.toConnectors')}
         </Link>
       </div>
-    </section>
+    </WizardStep>
   );
 }

@@ -6,7 +6,7 @@ import { CRM_ERROR_CODES, OAUTH_ERROR_CODES } from '@/contracts/oauth';
 import { resources } from '@/locales';
 import { mswServer, renderApp, setupRealApi } from '@/testing/test-utils';
 
-import { browserLocation } from '../model/browser-location';
+import { browserLocation } from '@/lib/browser-location';
 import { redirectGuard } from '../model/redirect-guard';
 
 const api = setupRealApi();

@@ -6,10 +6,11 @@ import { Link } from 'react-router';
 import { connectorKeys } from '@/api/connectors';
 import { useAuthorize } from '@/api/crm';
 import { describeApiError } from '@/components/wizard/save-status';
+import { WizardStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import { oauthErrorCodeSchema } from '@/contracts/oauth';
 
-import { browserLocation } from '../model/browser-location';
+import { browserLocation } from '@/lib/browser-location';
 import { redirectGuard } from '../model/redirect-guard';
 import './authorize.css';
 
@@ -181,12 +182,8 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
   }
 
   return (
-    <section className="auth-step" aria-labelledby="auth-step-title">
-      <header className="step-header">
-        <h2 id="auth-step-title">{t('authorize.title')}</h2>
-        <p className="page-intro">{t('authorize.intro', { name })}</p>
-      </header>
+    <WizardStep className="auth-step" titleId="auth-step-title" title={t('authorize.title')} intro={t('authorize.intro', { name })}>
       {body}
-    </section>
+    </WizardStep>
   );
 }

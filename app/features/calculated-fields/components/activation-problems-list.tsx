@@ -7,6 +7,7 @@ import type { MappingConfig } from '@/contracts/mapping-config';
 import type { FieldError } from '@/contracts/problem';
 
 import { describeProblems, type FixStep } from '../model/activation-problems';
+import './activation-problems.css';
 
 export interface ActivationProblemsListProps {
   problems: readonly FieldError[];

@@ -3,6 +3,8 @@ import { useMemo } from 'react';
 import { useFormState, useWatch, type Control, type UseFormRegister } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
+import { CloseIcon } from '@/components/ui/icons';
+
 import type { CrmCustomField } from '@/contracts/crm-schema';
 import { checkFormula } from '@/contracts/formula';
 import { LIMITS } from '@/contracts/mapping-config';
@@ -50,19 +52,17 @@ export function CalculatedFieldCard(props: CalculatedFieldCardProps) {
     <li ref={setNodeRef} className="calc-card" data-over={isOver || undefined} data-active={active || undefined}>
       <div role="group" aria-label={label} className="calc-card-body" onFocus={() => onActivate(index)}>
         <div className="calc-card-head">
-          <span className="calc-card-index" aria-hidden="true">
+          <span className="row-index" aria-hidden="true">
             {index + 1}
           </span>
           <span className="calc-card-title">{trimmed || t('calculation.fieldUnnamed', { index: index + 1 })}</span>
           <button
             type="button"
-            className="button button--ghost button--small calc-remove"
+            className="button button--ghost button--small row-remove"
             aria-label={t('calculation.remove', { index: index + 1, name: trimmed })}
             onClick={() => onRemove(index)}
           >
-            <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
-              <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
-            </svg>
+            <CloseIcon />
           </button>
         </div>
 
@@ -108,7 +108,7 @@ export function CalculatedFieldCard(props: CalculatedFieldCardProps) {
               void expressionField.onBlur(event);
             }}
           />
-          <p id={`${base}-hint`} className="calc-hint">
+          <p id={`${base}-hint`} className="step-hint">
             {t('calculation.expressionHint')}
           </p>
           <FormulaChips id={`${base}-reads`} expression={expression} customFields={customFields} />

@@ -8,26 +8,27 @@ import {
   useSensors,
   type Announcements,
   type DragEndEvent,
-  type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useFieldArray, useForm, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
 import { useActivateConnector, useSaveConfig, workingConfig } from '@/api/connector-config';
-import { crmSchemaQueryOptions, sampleDealsQueryOptions } from '@/api/crm';
+import { sampleDealsQueryOptions } from '@/api/crm';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { describeApiError } from '@/components/wizard/save-status';
 import { StepFooter } from '@/components/wizard/step-footer';
+import { SchemaStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmSchema } from '@/contracts/crm-schema';
 import { LIMITS, type ConfigEnvelope } from '@/contracts/mapping-config';
 import type { FieldError } from '@/contracts/problem';
 import { useUnsavedChangesPrompt } from '@/hooks/use-unsaved-changes-prompt';
 import { ApiError } from '@/lib/api-client';
+import { dropTargetCoordinates } from '@/lib/dnd-keyboard';
 
 import type { FixStep } from '../model/activation-problems';
 import {
@@ -47,29 +48,6 @@ import { NumericFieldList } from './numeric-field-list';
 import './calculation.css';
 
 const NEW_FIELD_DROP_ID = 'calc-new';
-const ARROWS = ['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'];
-
-/** Keyboard drags move from drop place to drop place (top to bottom), not by pixels; Left goes home. */
-const keyboardCoordinates: KeyboardCoordinateGetter = (event, { context, currentCoordinates }) => {
-  if (!ARROWS.includes(event.code)) return undefined;
-  event.preventDefault();
-  if (event.code === 'ArrowLeft') {
-    const home = context.activeNode?.getBoundingClientRect();
-    return home ? { x: home.left, y: home.top } : currentCoordinates;
-  }
-  const targets = [...context.droppableRects.entries()].sort(([, a], [, b]) => a.top - b.top || a.left - b.left);
-  if (targets.length === 0) return currentCoordinates;
-  const current = targets.findIndex(([id]) => id === context.over?.id);
-  const next =
-    event.code === 'ArrowUp'
-      ? current <= 0
-        ? 0
-        : current - 1
-      : Math.min(targets.length - 1, current + 1);
-  const rect = targets[next]?.[1];
-  return rect ? { x: rect.left + 8, y: rect.top + 8 } : currentCoordinates;
-};
-
 export interface CalculationStepProps {
   connector: ConnectorId;
   connectorName: string;
@@ -82,43 +60,19 @@ export interface CalculationStepProps {
 
 export function CalculationStep(props: CalculationStepProps) {
   const { t } = useTranslation();
-  const schema = useQuery(crmSchemaQueryOptions(props.connector));
-  if (schema.isPending) {
-    return (
-      <StepShell>
-        <p className="step-loading" role="status">
-          {t('calculation.loadingSchema', { name: props.connectorName })}
-        </p>
-      </StepShell>
-    );
-  }
-  if (schema.isError) {
-    return (
-      <StepShell>
-        <div className="error-panel" role="alert">
-          <p>
-            {t('calculation.schemaError', { name: props.connectorName })} {describeApiError(schema.error, t)}
-          </p>
-          <button type="button" className="button" onClick={() => void schema.refetch()}>
-            {t('calculation.retry')}
-          </button>
-        </div>
-      </StepShell>
-    );
-  }
-  return <CalculationForm {...props} schema={schema.data} />;
-}
-
-function StepShell({ children }: { children: ReactNode }) {
-  const { t } = useTranslation();
+  const name = props.connectorName;
   return (
-    <section className="calc-step" aria-labelledby="calc-step-title">
-      <header className="step-header">
-        <h2 id="calc-step-title">{t('calculation.title')}</h2>
-        <p className="page-intro">{t('calculation.intro')}</p>
-      </header>
-      {children}
-    </section>
+    <SchemaStep
+      connector={props.connector}
+      className="calc-step"
+      titleId="calc-step-title"
+      title={t('calculation.title')}
+      intro={t('calculation.intro')}
+      loadingMessage={t('calculation.loadingSchema', { name })}
+      errorMessage={t('calculation.schemaError', { name })}
+    >
+      {(schema) => <CalculationForm {...props} schema={schema} />}
+    </SchemaStep>
   );
 }
 
@@ -217,7 +171,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
+    useSensor(KeyboardSensor, { coordinateGetter: dropTargetCoordinates }),
   );
 
   const draggedOf = (data: unknown) =>
@@ -315,8 +269,8 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
   ) : null;
 
   return (
-    <StepShell>
-      <form id="calculation-form" className="calc-form" onSubmit={(event) => void onSubmit(event)} noValidate>
+    <>
+      <form id="calculation-form" className="step-form" onSubmit={(event) => void onSubmit(event)} noValidate>
         <DndContext
           sensors={sensors}
           onDragStart={({ active }) => setDragged(draggedOf(active.data.current))}
@@ -324,7 +278,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
           onDragCancel={() => setDragged(null)}
           accessibility={{ announcements, screenReaderInstructions: { draggable: t('calculation.dnd.instructions') } }}
         >
-          <div className="calc-columns">
+          <div className="step-columns">
             <NumericFieldList
               fields={numeric}
               nameOf={nameOf}
@@ -333,12 +287,12 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
               insertTarget={target + 1}
               full={full}
             />
-            <section className="calc-panel calc-fields-panel" aria-labelledby="calc-fields-title" data-drop-target={dragged ? true : undefined}>
-              <div className="calc-panel-head">
-                <h3 id="calc-fields-title" className="calc-panel-title" ref={listHeadingRef} tabIndex={-1}>
+            <section className="step-panel calc-fields-panel" aria-labelledby="calc-fields-title" data-drop-target={dragged ? true : undefined}>
+              <div className="step-panel-head">
+                <h3 id="calc-fields-title" className="step-panel-title" ref={listHeadingRef} tabIndex={-1}>
                   {t('calculation.calculatedFields')}
                 </h3>
-                <p className="calc-hint">{t('calculation.hint')}</p>
+                <p className="step-hint">{t('calculation.hint')}</p>
               </div>
               {fields.length > 0 ? (
                 <ol className="calc-list">
@@ -362,14 +316,14 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
                 </ol>
               ) : null}
               {full ? (
-                <p className="calc-limit">{t('calculation.limit', { count: LIMITS.calculatedFields })}</p>
+                <p className="step-limit">{t('calculation.limit', { count: LIMITS.calculatedFields })}</p>
               ) : (
                 <NewFieldDropZone empty={fields.length === 0} dragging={dragged !== null} />
               )}
             </section>
           </div>
           {createPortal(
-            <DragOverlay dropAnimation={null}>{dragged ? <div className="numeric-overlay">{dragged.name}</div> : null}</DragOverlay>,
+            <DragOverlay dropAnimation={null}>{dragged ? <div className="drag-overlay-chip">{dragged.name}</div> : null}</DragOverlay>,
             document.body,
           )}
         </DndContext>
@@ -409,7 +363,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
           }
         }}
       />
-    </StepShell>
+    </>
   );
 }
 

@@ -2,6 +2,7 @@ import { useDraggable } from '@dnd-kit/core';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { GripIcon } from '@/components/ui/icons';
 import type { NumericField } from '../model/calculated-form';
 
 export const numericDragId = (token: string) => `numeric:${token}`;
@@ -21,8 +22,8 @@ export interface NumericFieldListProps {
 export function NumericFieldList({ fields, nameOf, onAdd, onInsert, insertTarget, full }: NumericFieldListProps) {
   const { t } = useTranslation();
   return (
-    <section className="calc-panel numeric-panel" aria-labelledby="numeric-fields-title">
-      <h3 id="numeric-fields-title" className="calc-panel-title">
+    <section className="step-panel step-panel--source numeric-panel" aria-labelledby="numeric-fields-title">
+      <h3 id="numeric-fields-title" className="step-panel-title">
         {t('calculation.numericFields')}
       </h3>
       <ul className="numeric-list" aria-labelledby="numeric-fields-title">
@@ -56,16 +57,9 @@ const NumericItem = memo(function NumericItem({ field, name, onAdd, onInsert, in
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: numericDragId(field.token), data: { field, name } });
   const type = ['price', 'numeric', 'monetary'].includes(field.type) ? field.type : 'other';
   return (
-    <li className="numeric-item" data-dragging={isDragging || undefined}>
-      <div ref={setNodeRef} className="numeric-handle" {...attributes} {...listeners} aria-label={name}>
-        <svg className="numeric-grip" viewBox="0 0 10 16" width="10" height="16" aria-hidden="true" focusable="false">
-          {[3, 8, 13].map((y) => (
-            <g key={y}>
-              <circle cx="2.5" cy={y} r="1.3" fill="currentColor" />
-              <circle cx="7.5" cy={y} r="1.3" fill="currentColor" />
-            </g>
-          ))}
-        </svg>
+    <li className="drag-source numeric-item" data-dragging={isDragging || undefined}>
+      <div ref={setNodeRef} className="drag-handle" {...attributes} {...listeners} aria-label={name}>
+        <GripIcon className="drag-grip" />
         <span className="numeric-text">
           <span className="numeric-name">{name}</span>
           <span className="numeric-type" aria-hidden="true">

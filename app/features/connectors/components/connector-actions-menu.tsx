@@ -2,6 +2,8 @@ import { DropdownMenu } from 'radix-ui';
 import { useRef, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { MoreIcon } from '@/components/ui/icons';
+
 export type ConnectorAction = 'edit' | 'reset' | 'changeAccess' | 'disconnect';
 
 export interface ConnectorActionsMenuProps {
@@ -26,11 +28,7 @@ export function ConnectorActionsMenu({ connectorName, onAction, disabled, trigge
         aria-label={t('connectors.actions.trigger')}
         disabled={disabled}
       >
-        <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
-          <circle cx="4" cy="10" r="1.8" fill="currentColor" />
-          <circle cx="10" cy="10" r="1.8" fill="currentColor" />
-          <circle cx="16" cy="10" r="1.8" fill="currentColor" />
-        </svg>
+        <MoreIcon width="20" height="20" />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content

@@ -9,7 +9,7 @@ import { describeApiError } from '@/components/wizard/save-status';
 import type { ConnectorSummary } from '@/contracts/connector';
 import { useWizardStore } from '@/stores/wizard-store';
 
-import { browserLocation } from '../model/browser-location';
+import { browserLocation } from '@/lib/browser-location';
 import { ConnectDialog } from './connect-dialog';
 import { ConnectorActionsMenu, type ConnectorAction } from './connector-actions-menu';
 import { ConnectorLogo } from './connector-logo';

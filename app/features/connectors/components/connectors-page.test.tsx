@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { renderApp, setupRealApi } from '@/testing/test-utils';
 
-import { browserLocation } from '../model/browser-location';
+import { browserLocation } from '@/lib/browser-location';
 
 const api = setupRealApi();
 

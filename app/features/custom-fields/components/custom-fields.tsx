@@ -185,7 +185,7 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
         {createPortal(
           <DragOverlay dropAnimation={null}>
             {active ? (
-              <div className="field-chip field-chip--overlay">
+              <div className="drag-chip drag-chip--overlay field-chip">
                 <FieldLabel field={byId.get(active.fieldId)} name={fieldName(active.fieldId)} />
               </div>
             ) : null}

@@ -23,7 +23,7 @@ export const FieldItem = memo(function FieldItem({ fieldId, field, zone, onAdd, 
   const inOther = zone === OTHER_ZONE;
   return (
     <li className="field-item" data-dragging={isDragging || undefined} data-stale={field ? undefined : true}>
-      <div ref={setNodeRef} className="field-chip" data-field-id={fieldId} aria-label={name} {...attributes} {...listeners}>
+      <div ref={setNodeRef} className="drag-chip field-chip" data-field-id={fieldId} aria-label={name} {...attributes} {...listeners}>
         <FieldLabel field={field} name={name} />
       </div>
       <button

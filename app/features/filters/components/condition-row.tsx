@@ -1,6 +1,8 @@
 import { useFormState, useWatch, type Control, type UseFormRegister } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
+import { CloseIcon } from '@/components/ui/icons';
+
 import { FILTER_OPERATORS } from '@/contracts/mapping-config';
 
 import { errorCode, MAX_VALUE_LENGTH, usesValue, type FilterFormInput, type FilterFormValues } from '../model/filter-form';
@@ -30,7 +32,7 @@ export function ConditionRow({ index, name, known, control, register, onRemove }
     <li className="condition" data-invalid={valueError || fieldError ? true : undefined}>
       <div role="group" aria-label={label} className="condition-group">
         <div className="condition-body">
-          <span className="condition-index" aria-hidden="true">
+          <span className="row-index" aria-hidden="true">
             {index + 1}
           </span>
           <select className="field-input condition-action" aria-label={t('filters.action.label')} {...register(`conditions.${index}.action`)}>
@@ -63,10 +65,8 @@ export function ConditionRow({ index, name, known, control, register, onRemove }
           ) : (
             <span className="condition-value-spacer" />
           )}
-          <button type="button" className="button button--ghost button--small condition-remove" aria-label={t('filters.remove', { index: index + 1, name })} onClick={() => onRemove(index)}>
-            <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
-              <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
-            </svg>
+          <button type="button" className="button button--ghost button--small row-remove" aria-label={t('filters.remove', { index: index + 1, name })} onClick={() => onRemove(index)}>
+            <CloseIcon />
           </button>
         </div>
         {!known ? <p className="condition-note">{t('filters.unknownParameter')}</p> : null}

@@ -9,10 +9,8 @@ import {
   type Announcements,
   type DragEndEvent,
   type DragStartEvent,
-  type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 import { Controller, useFieldArray, useForm, type FieldPath } from 'react-hook-form';
@@ -20,15 +18,16 @@ import { useTranslation } from 'react-i18next';
 import { ToggleGroup } from 'radix-ui';
 
 import { useSaveConfig, workingConfig } from '@/api/connector-config';
-import { crmSchemaQueryOptions } from '@/api/crm';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { StepFooter } from '@/components/wizard/step-footer';
 import { describeApiError } from '@/components/wizard/save-status';
+import { SchemaStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import type { FilterParameter } from '@/contracts/crm-schema';
 import type { ConfigEnvelope } from '@/contracts/mapping-config';
 import { useUnsavedChangesPrompt } from '@/hooks/use-unsaved-changes-prompt';
 import { ApiError } from '@/lib/api-client';
+import { dropTargetCoordinates } from '@/lib/dnd-keyboard';
 
 import {
   filterFormSchema,
@@ -44,21 +43,6 @@ import { ParameterList } from './parameter-list';
 import './filters.css';
 
 const CONDITIONS_DROP_ID = 'filter-conditions';
-const ARROWS = ['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'];
-
-/** Keyboard drags jump between two places: the parameter's own spot and the conditions area. */
-const keyboardCoordinates: KeyboardCoordinateGetter = (event, { context, currentCoordinates }) => {
-  if (!ARROWS.includes(event.code)) return undefined;
-  event.preventDefault();
-  if (event.code === 'ArrowLeft') {
-    // The dragged node itself stays in place (a DragOverlay moves), so its rect is home.
-    const home = context.activeNode?.getBoundingClientRect();
-    return home ? { x: home.left, y: home.top } : currentCoordinates;
-  }
-  const target = context.droppableRects.get(CONDITIONS_DROP_ID);
-  return target ? { x: target.left + 16, y: target.top + 16 } : currentCoordinates;
-};
-
 export interface FilterStepProps {
   connector: ConnectorId;
   connectorName: string;
@@ -71,43 +55,19 @@ export interface FilterStepProps {
 
 export function FilterStep(props: FilterStepProps) {
   const { t } = useTranslation();
-  const schema = useQuery(crmSchemaQueryOptions(props.connector));
-  if (schema.isPending) {
-    return (
-      <StepShell>
-        <p className="step-loading" role="status">
-          {t('filters.loadingSchema', { name: props.connectorName })}
-        </p>
-      </StepShell>
-    );
-  }
-  if (schema.isError) {
-    return (
-      <StepShell>
-        <div className="error-panel" role="alert">
-          <p>
-            {t('filters.schemaError', { name: props.connectorName })} {describeApiError(schema.error, t)}
-          </p>
-          <button type="button" className="button" onClick={() => void schema.refetch()}>
-            {t('filters.retry')}
-          </button>
-        </div>
-      </StepShell>
-    );
-  }
-  return <FilterForm {...props} parameters={schema.data.filterParameters} />;
-}
-
-function StepShell({ children }: { children: ReactNode }) {
-  const { t } = useTranslation();
+  const name = props.connectorName;
   return (
-    <section className="filter-step" aria-labelledby="filter-step-title">
-      <header className="step-header">
-        <h2 id="filter-step-title">{t('filters.title')}</h2>
-        <p className="page-intro">{t('filters.intro')}</p>
-      </header>
-      {children}
-    </section>
+    <SchemaStep
+      connector={props.connector}
+      className="filter-step"
+      titleId="filter-step-title"
+      title={t('filters.title')}
+      intro={t('filters.intro')}
+      loadingMessage={t('filters.loadingSchema', { name })}
+      errorMessage={t('filters.schemaError', { name })}
+    >
+      {(schema) => <FilterForm {...props} parameters={schema.filterParameters} />}
+    </SchemaStep>
   );
 }
 
@@ -163,7 +123,7 @@ function FilterForm({ connector, envelope, onNext, onSkip, parameters }: FilterS
   const sensors = useSensors(
     // A distance, not a delay: a double-click never starts a drag.
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
+    useSensor(KeyboardSensor, { coordinateGetter: dropTargetCoordinates }),
   );
 
   const parameterOf = (data: unknown): FilterParameter | null =>
@@ -223,8 +183,8 @@ function FilterForm({ connector, envelope, onNext, onSkip, parameters }: FilterS
   ) : null;
 
   return (
-    <StepShell>
-      <form id="filter-form" className="filter-form" onSubmit={(event) => void onSubmit(event)} noValidate>
+    <>
+      <form id="filter-form" className="step-form" onSubmit={(event) => void onSubmit(event)} noValidate>
         <DndContext
           sensors={sensors}
           onDragStart={onDragStart}
@@ -232,7 +192,7 @@ function FilterForm({ connector, envelope, onNext, onSkip, parameters }: FilterS
           onDragCancel={() => setActiveParameter(null)}
           accessibility={{ announcements, screenReaderInstructions: { draggable: t('filters.dnd.instructions') } }}
         >
-          <div className="filter-columns">
+          <div className="step-columns">
             <ParameterList parameters={parameters} usage={usage} onAdd={addCondition} full={full} />
             <ConditionsArea headingRef={conditionsHeadingRef} dragging={activeParameter !== null}>
               {fields.length >= 2 ? (
@@ -279,12 +239,12 @@ function FilterForm({ connector, envelope, onNext, onSkip, parameters }: FilterS
                   ))}
                 </ol>
               )}
-              {full ? <p className="conditions-limit">{t('filters.limit', { count: MAX_CONDITIONS })}</p> : null}
+              {full ? <p className="step-limit">{t('filters.limit', { count: MAX_CONDITIONS })}</p> : null}
             </ConditionsArea>
           </div>
           {createPortal(
             <DragOverlay dropAnimation={null}>
-              {activeParameter ? <div className="parameter-overlay">{activeParameter.name}</div> : null}
+              {activeParameter ? <div className="drag-overlay-chip">{activeParameter.name}</div> : null}
             </DragOverlay>,
             document.body,
           )}
@@ -313,7 +273,7 @@ function FilterForm({ connector, envelope, onNext, onSkip, parameters }: FilterS
         tone="danger"
         onConfirm={() => blocker.proceed?.()}
       />
-    </StepShell>
+    </>
   );
 }
 
@@ -331,16 +291,16 @@ function ConditionsArea({
   return (
     <section
       ref={setNodeRef}
-      className="filter-panel conditions-panel"
+      className="step-panel conditions-panel"
       aria-labelledby="filter-conditions-title"
       data-drop-target={dragging || undefined}
       data-over={isOver || undefined}
     >
-      <div className="conditions-head">
-        <h3 id="filter-conditions-title" className="filter-panel-title" ref={headingRef} tabIndex={-1}>
+      <div className="step-panel-head">
+        <h3 id="filter-conditions-title" className="step-panel-title" ref={headingRef} tabIndex={-1}>
           {t('filters.conditions')}
         </h3>
-        <p className="conditions-hint">{t('filters.conditionsHint')}</p>
+        <p className="step-hint">{t('filters.conditionsHint')}</p>
       </div>
       {children}
     </section>

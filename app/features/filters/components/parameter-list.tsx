@@ -2,6 +2,7 @@ import { useDraggable } from '@dnd-kit/core';
 import { memo, useDeferredValue, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { GripIcon } from '@/components/ui/icons';
 import type { FilterParameter } from '@/contracts/crm-schema';
 
 import { groupParameters } from '../model/filter-form';
@@ -25,8 +26,8 @@ export function ParameterList({ parameters, usage, onAdd, full }: ParameterListP
   const groups = groupParameters(parameters, deferredQuery);
   const searchId = useId();
   return (
-    <section className="filter-panel parameter-panel" aria-labelledby={`${searchId}-title`}>
-      <h3 id={`${searchId}-title`} className="filter-panel-title">
+    <section className="step-panel step-panel--source parameter-panel" aria-labelledby={`${searchId}-title`}>
+      <h3 id={`${searchId}-title`} className="step-panel-title">
         {t('filters.parameters')}
       </h3>
       <label className="visually-hidden" htmlFor={searchId}>
@@ -86,11 +87,11 @@ const ParameterItem = memo(function ParameterItem({ parameter, used, onAdd, full
     disabled: full,
   });
   return (
-    <li className="parameter-item" data-dragging={isDragging || undefined}>
+    <li className="drag-source parameter-item" data-dragging={isDragging || undefined}>
       {/* The draggable is inside the <li> (dnd-kit gives it role="button"). */}
       <div
         ref={setNodeRef}
-        className="parameter-handle"
+        className="drag-handle"
         {...attributes}
         {...listeners}
         aria-label={parameter.name}
@@ -98,14 +99,7 @@ const ParameterItem = memo(function ParameterItem({ parameter, used, onAdd, full
           if (!full) onAdd(parameter);
         }}
       >
-        <svg className="parameter-grip" viewBox="0 0 10 16" width="10" height="16" aria-hidden="true" focusable="false">
-          {[3, 8, 13].map((y) => (
-            <g key={y}>
-              <circle cx="2.5" cy={y} r="1.3" fill="currentColor" />
-              <circle cx="7.5" cy={y} r="1.3" fill="currentColor" />
-            </g>
-          ))}
-        </svg>
+        <GripIcon className="drag-grip" />
         <span className="parameter-name">{parameter.name}</span>
       </div>
       {used > 0 ? <span className="parameter-used">{t('filters.used', { count: used })}</span> : null}

@@ -6,7 +6,7 @@ import { LIMITS } from '@/contracts/mapping-config';
 import { containerNameError } from '../model/naming';
 
 import { useBoardActions } from './board-context';
-import { PencilIcon } from './icons';
+import { PencilIcon } from '@/components/ui/icons';
 
 /**
  * A container's name with inline renaming: Enter saves, Escape cancels, an empty name is

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { MARKERS, markerSchema, type Marker } from '@/contracts/mapping-config';
 
 import { useBoardActions, useBoardState } from './board-context';
-import { CheckIcon, ChevronIcon } from './icons';
+import { CheckIcon, ChevronIcon } from '@/components/ui/icons';
 
 const NONE = 'none';
 

@@ -27,7 +27,7 @@ import { oneContainerPerStatus, putRemainingInto } from '../model/quick-actions'
 import { BoardActionsContext, BoardStateContext, useBoardActions, useBoardState, type BoardActions, type BoardState } from './board-context';
 import { newContainerId } from './container-id';
 import { ONE_PER_STATUS_SELECTOR } from './focus';
-import { ChevronIcon, PlusIcon } from './icons';
+import { ChevronIcon, PlusIcon } from '@/components/ui/icons';
 import { StatusContainer } from './status-container';
 import { StatusLabel } from './status-item';
 import { UnmappedList } from './unmapped-list';
@@ -373,7 +373,7 @@ function OverlayContent({ drag, board, statusesById }: { drag: DragData; board: 
   if (drag.type === 'status') {
     const status = statusesById.get(drag.statusId);
     return (
-      <div className="status-chip status-chip--overlay">
+      <div className="drag-chip drag-chip--overlay status-chip">
         <StatusLabel status={status} name={status?.name ?? t('mapping.status.stale', { id: drag.statusId })} />
       </div>
     );

@@ -14,7 +14,7 @@ import type { DropIndicator } from '../dnd/drop-target';
 import { useBoardActions } from './board-context';
 import { ContainerName } from './container-name';
 import { ADD_CONTAINER_SELECTOR, focusSoon } from './focus';
-import { GripIcon, MoreIcon } from './icons';
+import { GripIcon, MoreIcon } from '@/components/ui/icons';
 import { MarkerPicker } from './marker-picker';
 import { StatusItem } from './status-item';
 

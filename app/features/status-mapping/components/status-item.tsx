@@ -11,7 +11,7 @@ import { NO_DND_ATTRIBUTE } from '../dnd/sensors';
 
 import { useBoardActions, useBoardState } from './board-context';
 import { focusSoon, statusChipSelector } from './focus';
-import { ArrowIcon, MoreIcon, PlusIcon } from './icons';
+import { ArrowIcon, MoreIcon, PlusIcon } from '@/components/ui/icons';
 
 /** A status's visible name: the CRM's, or a note that the CRM no longer has it. */
 export function useStatusName(status: CrmStatus | undefined, statusId: number): string {
@@ -66,7 +66,7 @@ export const StatusItem = memo(function StatusItem({ statusId, status, container
     >
       <div
         ref={setNodeRef}
-        className="status-chip"
+        className="drag-chip status-chip"
         data-status-id={statusId}
         {...attributes}
         {...listeners}

@@ -7,7 +7,7 @@ import type { PipelineMapping } from '@/contracts/mapping-config';
 
 import { pipelineProgress } from '../model/progress';
 
-import { CheckIcon } from './icons';
+import { CheckIcon } from '@/components/ui/icons';
 import { PipelineBoard } from './pipeline-board';
 
 import './status-mapping.css';

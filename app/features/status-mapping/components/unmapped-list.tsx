@@ -6,7 +6,7 @@ import type { CrmStatus } from '@/contracts/crm-schema';
 
 import { LIST_ID, type DropData } from '../dnd/ids';
 
-import { CheckIcon, WarningIcon } from './icons';
+import { CheckIcon, WarningIcon } from '@/components/ui/icons';
 import { StatusItem } from './status-item';
 
 const LIST_DATA: DropData = { type: 'list' };

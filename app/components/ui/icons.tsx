@@ -1,6 +1,11 @@
 import type { SVGProps } from 'react';
 
-/** Small decorative icons (hidden from assistive technology: every control has a text name). */
+/**
+ * Small decorative icons (hidden from assistive technology: every control has a text name).
+ * 16×16 by default; `width`/`height`/`className` pass through.
+ */
+export type IconProps = Omit<SVGProps<SVGSVGElement>, 'children'>;
+
 function Icon(props: SVGProps<SVGSVGElement>) {
   return (
     <svg
@@ -19,9 +24,9 @@ function Icon(props: SVGProps<SVGSVGElement>) {
   );
 }
 
-export function GripIcon() {
+export function GripIcon(props: IconProps) {
   return (
-    <Icon fill="currentColor" stroke="none">
+    <Icon fill="currentColor" stroke="none" {...props}>
       <circle cx="5.5" cy="3.5" r="1.3" />
       <circle cx="10.5" cy="3.5" r="1.3" />
       <circle cx="5.5" cy="8" r="1.3" />
@@ -32,9 +37,9 @@ export function GripIcon() {
   );
 }
 
-export function MoreIcon() {
+export function MoreIcon(props: IconProps) {
   return (
-    <Icon fill="currentColor" stroke="none">
+    <Icon fill="currentColor" stroke="none" {...props}>
       <circle cx="3" cy="8" r="1.4" />
       <circle cx="8" cy="8" r="1.4" />
       <circle cx="13" cy="8" r="1.4" />
@@ -42,50 +47,58 @@ export function MoreIcon() {
   );
 }
 
-export function PencilIcon() {
+export function PencilIcon(props: IconProps) {
   return (
-    <Icon>
+    <Icon {...props}>
       <path d="M10.5 2.5l3 3L6 13H3v-3z" />
     </Icon>
   );
 }
 
-export function CheckIcon() {
+export function CheckIcon(props: IconProps) {
   return (
-    <Icon strokeWidth="2">
+    <Icon strokeWidth="2" {...props}>
       <path d="M3 8.5l3.2 3L13 4.5" />
     </Icon>
   );
 }
 
-export function ArrowIcon() {
+export function ArrowIcon(props: IconProps) {
   return (
-    <Icon>
+    <Icon {...props}>
       <path d="M3 8h10M9 4l4 4-4 4" />
     </Icon>
   );
 }
 
-export function PlusIcon() {
+export function PlusIcon(props: IconProps) {
   return (
-    <Icon strokeWidth="1.8">
+    <Icon strokeWidth="1.8" {...props}>
       <path d="M8 3v10M3 8h10" />
     </Icon>
   );
 }
 
-export function WarningIcon() {
+export function WarningIcon(props: IconProps) {
   return (
-    <Icon>
+    <Icon {...props}>
       <path d="M8 2l6.5 11.5h-13z" />
       <path d="M8 6.5v3.2M8 11.8v.2" />
     </Icon>
   );
 }
 
-export function ChevronIcon() {
+export function CloseIcon(props: IconProps) {
   return (
-    <Icon>
+    <Icon strokeWidth="1.8" {...props}>
+      <path d="M4 4l8 8M12 4l-8 8" />
+    </Icon>
+  );
+}
+
+export function ChevronIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
       <path d="M4 6l4 4 4-4" />
     </Icon>
   );

@@ -1,0 +1,69 @@
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { crmSchemaQueryOptions } from '@/api/crm';
+import type { ConnectorId } from '@/contracts/connector';
+import type { CrmSchema } from '@/contracts/crm-schema';
+
+import { describeApiError } from './save-status';
+import './wizard-step.css';
+
+export interface WizardStepProps {
+  /** The heading's id (the section is labelled by it). */
+  titleId: string;
+  title: string;
+  intro: ReactNode;
+  className?: string;
+  children: ReactNode;
+}
+
+/** A wizard step's frame: a section labelled by its heading, with the intro under it. */
+export function WizardStep({ titleId, title, intro, className, children }: WizardStepProps) {
+  return (
+    <section className={className ? `wizard-step ${className}` : 'wizard-step'} aria-labelledby={titleId}>
+      <header className="step-header">
+        <h2 id={titleId}>{title}</h2>
+        <p className="page-intro">{intro}</p>
+      </header>
+      {children}
+    </section>
+  );
+}
+
+export interface SchemaStepProps extends Omit<WizardStepProps, 'children'> {
+  connector: ConnectorId;
+  /** "Loading the parameters from amoCRM…" */
+  loadingMessage: string;
+  /** "Could not load the parameters from amoCRM." (the API's reason and Try again follow) */
+  errorMessage: string;
+  children: (schema: CrmSchema) => ReactNode;
+}
+
+/** A step built on the account's CRM schema: loading and failure (with Try again) are said in the step's frame. */
+export function SchemaStep({ connector, loadingMessage, errorMessage, children, ...frame }: SchemaStepProps) {
+  const { t } = useTranslation();
+  const schema = useQuery(crmSchemaQueryOptions(connector));
+  let body: ReactNode;
+  if (schema.isPending) {
+    body = (
+      <p className="step-loading" role="status">
+        {loadingMessage}
+      </p>
+    );
+  } else if (schema.isError) {
+    body = (
+      <div className="error-panel" role="alert">
+        <p>
+          {errorMessage} {describeApiError(schema.error, t)}
+        </p>
+        <button type="button" className="button" onClick={() => void schema.refetch()}>
+          {t('wizard.retry')}
+        </button>
+      </div>
+    );
+  } else {
+    body = children(schema.data);
+  }
+  return <WizardStep {...frame}>{body}</WizardStep>;
+}

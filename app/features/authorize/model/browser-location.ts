@@ -1,9 +1,0 @@
-/**
- * Leaving the SPA for the CRM's consent page. One seam, so tests can watch the redirect
- * instead of the test browser trying to follow it.
- */
-export const browserLocation = {
-  assign(url: string): void {
-    window.location.assign(url);
-  },
-};
