@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
 
 import type { ConnectorId } from '../../app/contracts/connector';
 import { mappingConfigSchema, type MappingConfig } from '../../app/contracts/mapping-config';
+import { ensureDataDir, ensurePrivateFile, restrictIfExists } from '../lib/data-dir';
 import { MIGRATIONS } from './migrations';
 import type { Connection, OAuthState, Repository, SaveResult, StoredCredentials, Workspace } from './repository';
 
@@ -88,8 +88,13 @@ export function migrate(db: Database.Database): number {
 
 /** Opens (creating when missing) `<dataDir>/hub-connect.sqlite` in WAL mode and migrates it. */
 export function openSqliteRepository(dataDir: string): Repository {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'hub-connect.sqlite'));
+  ensureDataDir(dataDir);
+  const file = path.join(dataDir, 'hub-connect.sqlite');
+  // Owner-only before SQLite opens it: SQLite gives the -wal and -shm files it creates the
+  // database file's mode. Files left by an older version are tightened too.
+  ensurePrivateFile(file);
+  for (const suffix of ['-wal', '-shm', '-journal']) restrictIfExists(`${file}${suffix}`);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -2,6 +2,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { ensureDataDir } from './data-dir';
+
 /**
  * Reads a secret from `DATA_DIR/<file>`, creating it (mode 0600) on first use, so that a fresh
  * install needs no configuration yet keeps its sessions and tokens across restarts.
@@ -17,7 +19,7 @@ export function loadOrCreateSecretFile(dataDir: string, file: string, bytes: num
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const secret = randomBytes(bytes);
-  fs.mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   // 'wx' fails if another process created the file meanwhile; then read theirs.
   try {
     fs.writeFileSync(target, `${secret.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
