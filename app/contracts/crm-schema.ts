@@ -5,13 +5,19 @@ import { z } from 'zod';
  * as the wizard needs it. Served by `GET /api/connectors/{connector}/schema`.
  */
 
+/**
+ * A CSS hex colour: `#` and 3 to 8 hex digits. Status colours end up in inline styles, so
+ * nothing but a hex colour is accepted (no names, functions, `url(…)` or `;`).
+ */
+export const HEX_COLOR = /^#[0-9a-fA-F]{3,8}$/;
+
 export const crmStatusSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   /** CRM order inside the pipeline. */
   sort: z.number(),
-  /** CRM colour as a hex string, e.g. `#99ccff`. Any hex is accepted on read. */
-  color: z.string(),
+  /** CRM colour as a hex string, e.g. `#99ccff` (`HEX_COLOR`). */
+  color: z.string().regex(HEX_COLOR, { message: 'Must be a hex colour like #99ccff' }),
   /** `unsorted` (amoCRM type 1), `won` (amoCRM 142), `lost` (amoCRM 143) or `regular`. */
   kind: z.enum(['unsorted', 'regular', 'won', 'lost']),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { CrmAccount } from '../../../app/contracts/connector';
-import type { CrmCustomField, CrmPipeline, CrmStatus } from '../../../app/contracts/crm-schema';
+import { HEX_COLOR, type CrmCustomField, type CrmPipeline, type CrmStatus } from '../../../app/contracts/crm-schema';
 import type { CrmLead, CrmStatusChange, CrmTokens } from '../types';
 
 /**
@@ -30,6 +30,9 @@ export const toAccount = (body: z.infer<typeof accountSchema>): CrmAccount => ({
   name: body.name,
 });
 
+/** The colour of a status whose CRM colour is missing or not a hex colour (amoCRM's own grey). */
+export const NEUTRAL_STATUS_COLOR = '#c1c1c1';
+
 const statusSchema = z.object({
   id: int,
   name: z.string(),
@@ -54,7 +57,9 @@ const bySort = <T extends { sort: number }>(items: T[]): T[] =>
 function toStatus(status: z.infer<typeof statusSchema>): CrmStatus {
   // 142 and 143 repeat in every pipeline and carry type 0; only the unsorted status has type 1.
   const kind = status.type === 1 ? 'unsorted' : status.id === 142 ? 'won' : status.id === 143 ? 'lost' : 'regular';
-  return { id: status.id, name: status.name, sort: status.sort, color: status.color ?? '#c1c1c1', kind };
+  // The colour goes into the SPA's inline styles: anything but a hex colour becomes neutral grey.
+  const color = status.color && HEX_COLOR.test(status.color) ? status.color : NEUTRAL_STATUS_COLOR;
+  return { id: status.id, name: status.name, sort: status.sort, color, kind };
 }
 
 export function toPipelines(body: z.infer<typeof pipelinesSchema>): CrmPipeline[] {
