@@ -114,11 +114,17 @@ export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: 
         parameters: [connectorParam],
         post: {
           summary: 'Check the configuration is complete and mark the connector connected',
+          description:
+            "Checks the draft against the CRM's structure: the cached schema when it is of the stored access's account " +
+            'and younger than 10 minutes, otherwise the CRM is read (and cached). When the CRM cannot be read, nothing is ' +
+            'activated and the CRM problem is returned.',
           responses: {
             200: jsonContent(ref('ConfigEnvelope'), 'Connected'),
             404: problemResponse('Nothing saved yet'),
-            409: problemResponse('Changed meanwhile'),
-            422: problemResponse('Incomplete; `errors` lists what is missing'),
+            409: problemResponse('Changed meanwhile (`version_conflict`), or the CRM access is gone (`crm_not_connected`, `crm_access_revoked`)'),
+            422: problemResponse('Incomplete (`config_incomplete`); `errors` lists what is missing, `not_authorized` without stored access'),
+            502: problemResponse('The CRM could not be read: `crm_payment_required`, `crm_forbidden` or `crm_unavailable`'),
+            503: problemResponse('`crm_rate_limited`; `Retry-After` and `retryAfter` give the seconds when the CRM said'),
           },
         },
       },
