@@ -37,7 +37,7 @@ export type OAuthErrorCode = z.infer<typeof oauthErrorCodeSchema>;
  */
 export const CRM_ERROR_CODES = [
   'crm_not_connected', // no access stored: authorize first (409)
-  'crm_access_revoked', // 401 after a refresh, or the refresh token is dead: re-authorize (409)
+  'crm_access_revoked', // the CRM refused the refresh token (access revoked): re-authorize (409)
   'crm_payment_required', // 402: the CRM subscription ended (502)
   'crm_forbidden', // 403: account blocked or IP not allowed (502)
   'crm_rate_limited', // 429 beyond the retry budget (503)
