@@ -1,12 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { z } from 'zod';
 
 import { createQueryClient } from '@/lib/query-client';
 import { AppProvider } from '@/routes/provider';
 import { routes } from '@/routes/routes';
 
 import './styles.css';
+
+// The CSP forbids building functions from strings; tell zod not to probe for it.
+z.config({ jitless: true });
 
 const router = createBrowserRouter(routes);
 const queryClient = createQueryClient();
