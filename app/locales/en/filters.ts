@@ -57,6 +57,10 @@ export const filters = {
   },
   fixErrors_one: 'Correct {{count}} highlighted field before going on.',
   fixErrors_other: 'Correct {{count}} highlighted fields before going on.',
+  notSaved_one: '{{count}} condition is not saved: its value is too long.',
+  notSaved_other: '{{count}} conditions are not saved: their values are too long.',
+  leaveUnsaved_one: '{{count}} condition cannot be saved because its value is too long. If you leave now, it will be lost.',
+  leaveUnsaved_other: '{{count}} conditions cannot be saved because their values are too long. If you leave now, they will be lost.',
   dnd: {
     instructions:
       'To add this parameter as a condition, press Space, then the Right arrow to move it over the conditions, then Space to drop it. Escape cancels. You can also double-click it or use its Add button.',

@@ -71,7 +71,7 @@ describe('Filter step', () => {
     expect(value).toHaveAttribute('aria-invalid', 'true');
     expect(value).toHaveFocus();
     expect(screen.getByText('Correct 2 highlighted fields before going on.')).toBeInTheDocument();
-    expect(puts()).toHaveLength(0);
+    expect(router.state.location.pathname).toBe('/setup/amocrm/filter');
 
     await user.type(value, 'site-42');
     await waitFor(() => expect(value).not.toHaveAttribute('aria-invalid'));
@@ -85,7 +85,6 @@ describe('Filter step', () => {
     await user.click(screen.getByRole('button', { name: 'Next' }));
 
     await waitFor(() => expect(router.state.location.pathname).toBe('/setup/amocrm/mapping'));
-    expect(puts()).toHaveLength(1);
     expect(await savedConfig()).toMatchObject({
       filter: {
         match: 'any',
@@ -141,20 +140,74 @@ describe('Filter step', () => {
     expect(await savedConfig()).toBeNull();
   });
 
-  it('leaving with unsaved edits asks first: Stay keeps them, Leave discards them', async () => {
+  it('autosaves what is typed: after “All changes saved” a fresh app (a reload) shows the condition and its value', async () => {
+    const first = await openFilterStep();
+    await first.user.dblClick(screen.getByRole('button', { name: 'LANDING' }));
+    await first.user.click(screen.getByRole('button', { name: 'Add utm_source as a condition' }));
+    await first.user.type(within(screen.getByRole('group', { name: 'Condition 1: LANDING' })).getByRole('textbox', { name: 'Value' }), 'site-4');
+    expect(await screen.findByText('All changes saved', {}, { timeout: 3000 })).toBeInTheDocument();
+    // A draft may hold an empty value (Next asks for it).
+    expect(await savedConfig()).toMatchObject({
+      filter: {
+        conditions: [
+          { field: 'LANDING', operator: 'equals', value: 'site-4' },
+          { field: 'UTM_SOURCE', operator: 'equals', value: '' },
+        ],
+      },
+    });
+    first.unmount();
+
+    renderApp('/setup/amocrm/filter');
+    const condition = await screen.findByRole('group', { name: 'Condition 1: LANDING' }, { timeout: 5000 });
+    expect(within(condition).getByRole('textbox', { name: 'Value' })).toHaveValue('site-4');
+    expect(screen.getByRole('group', { name: 'Condition 2: utm_source' })).toBeInTheDocument();
+  });
+
+  it('Skip right after typing sends the draft before leaving (nothing asks, nothing is lost)', async () => {
     const { user, router } = await openFilterStep();
     await user.dblClick(screen.getByRole('button', { name: 'LANDING' }));
+    await user.type(screen.getByRole('textbox', { name: 'Value' }), 'VIP');
+    await user.click(screen.getByRole('button', { name: 'Skip' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/setup/amocrm/mapping'));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(await savedConfig()).toMatchObject({ filter: { conditions: [{ field: 'LANDING', value: 'VIP' }] } });
+  });
+
+  it('Back leads to the Connectors page (authorization would move straight on again), saving the draft first', async () => {
+    const { user, router } = await openFilterStep();
+    await user.dblClick(screen.getByRole('button', { name: 'LANDING' }));
+    await user.type(screen.getByRole('textbox', { name: 'Value' }), 'site-42');
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/connectors'));
+    expect(await savedConfig()).toMatchObject({ filter: { conditions: [{ field: 'LANDING', value: 'site-42' }] } });
+  });
+
+  it('when the draft cannot be saved, says so with Try again, and leaving asks: Stay keeps the edits, Leave goes', async () => {
+    const { user, router } = await openFilterStep();
+    mswServer.use(
+      http.put(`${window.location.origin}/api/connectors/amocrm/config`, () =>
+        HttpResponse.json(
+          { type: 'about:blank', title: 'Unavailable', status: 503, code: 'storage_unavailable', detail: 'The database is busy.' },
+          { status: 503, headers: { 'Content-Type': 'application/problem+json' } },
+        ),
+      ),
+    );
+    await user.dblClick(screen.getByRole('button', { name: 'LANDING' }));
+    expect(await screen.findByRole('alert', {}, { timeout: 3000 })).toHaveTextContent('The database is busy.');
+
     await user.click(screen.getByRole('button', { name: 'Skip' }));
     const dialog = await screen.findByRole('alertdialog', { name: 'Leave without saving?' });
+    expect(dialog).toHaveTextContent('Your latest changes could not be saved.');
     await user.click(within(dialog).getByRole('button', { name: 'Stay' }));
     await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
     expect(router.state.location.pathname).toBe('/setup/amocrm/filter');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Try again' })).toHaveFocus());
     expect(screen.getByRole('group', { name: 'Condition 1: LANDING' })).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Skip' }));
     await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Leave' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/setup/amocrm/mapping'));
-    expect(puts()).toHaveLength(0);
+    expect(await savedConfig()).toBeNull();
   });
 
   it('puts the server’s 422 field errors on the fields they point at', async () => {

@@ -11,21 +11,23 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 import { Controller, useFieldArray, useForm, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { ToggleGroup } from 'radix-ui';
 
-import { useSaveConfig, workingConfig } from '@/api/connector-config';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { workingConfig } from '@/api/connector-config';
+import { LeaveDialog } from '@/components/wizard/leave-dialog';
+import { SaveStatus } from '@/components/wizard/save-status';
 import { StepFooter } from '@/components/wizard/step-footer';
-import { describeApiError } from '@/components/wizard/save-status';
 import { SchemaStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import type { FilterParameter } from '@/contracts/crm-schema';
-import type { ConfigEnvelope } from '@/contracts/mapping-config';
-import { useUnsavedChangesPrompt } from '@/hooks/use-unsaved-changes-prompt';
+import type { ConfigEnvelope, Filter } from '@/contracts/mapping-config';
+import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
+import { useDraftAutosave } from '@/hooks/use-draft-autosave';
+import { useFormDraftAutosave, type FormDraft } from '@/hooks/use-form-draft-autosave';
 import { ApiError } from '@/lib/api-client';
 import { dropTargetCoordinates } from '@/lib/dnd-keyboard';
 
@@ -34,6 +36,7 @@ import {
   MAX_CONDITIONS,
   newCondition,
   pointerToFormPath,
+  toDraftFilter,
   toSavedFilter,
   type FilterFormInput,
   type FilterFormValues,
@@ -47,10 +50,11 @@ export interface FilterStepProps {
   connector: ConnectorId;
   connectorName: string;
   envelope: ConfigEnvelope | null | undefined;
-  /** After a successful save. */
+  /** After the filter is validated and saved. */
   onNext: () => void;
-  /** Leave without touching the saved filter. */
+  /** Go on without validating (what is typed is kept as a draft). */
   onSkip: () => void;
+  onBack: () => void;
 }
 
 export function FilterStep(props: FilterStepProps) {
@@ -71,21 +75,33 @@ export function FilterStep(props: FilterStepProps) {
   );
 }
 
-function FilterForm({ connector, envelope, onNext, onSkip, parameters }: FilterStepProps & { parameters: FilterParameter[] }) {
+function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }: FilterStepProps & { parameters: FilterParameter[] }) {
   const { t } = useTranslation();
-  const save = useSaveConfig(connector);
-  const [saved, setSaved] = useState(false);
   const [liveMessage, setLiveMessage] = useState('');
   const [activeParameter, setActiveParameter] = useState<FilterParameter | null>(null);
   const conditionsHeadingRef = useRef<HTMLHeadingElement>(null);
+  const retryRef = useRef<HTMLButtonElement>(null);
 
   const savedFilter = workingConfig(connector, envelope).filter;
   const form = useForm<FilterFormInput, unknown, FilterFormValues>({
     resolver: zodResolver(filterFormSchema),
     defaultValues: savedFilter,
   });
-  const { control, register, handleSubmit, setError, formState } = form;
+  const { control, register, handleSubmit, setError, formState, watch, getValues } = form;
   const { fields, append, remove } = useFieldArray({ control, name: 'conditions' });
+
+  // Every change is saved as a draft (debounced); Next validates and saves the cleaned-up filter.
+  const autosave = useDraftAutosave(connector);
+  const draft = useFormDraftAutosave<FilterFormInput, Filter>({
+    autosave,
+    key: 'filter',
+    watch,
+    getValues,
+    toDraft: filterDraft,
+    write: (config, filter) => ({ ...config, filter }),
+  });
+  // Leaving (Back, Skip, the stepper) sends what is queued first; only a failed save asks.
+  const leaveGuard = useAutosaveLeaveGuard(autosave, draft.unsaved.length > 0);
 
   const names = useMemo(() => new Map(parameters.map((parameter) => [parameter.key, parameter.name])), [parameters]);
   const nameOf = useCallback((key: string) => names.get(key) ?? key, [names]);
@@ -95,13 +111,6 @@ function FilterForm({ connector, envelope, onNext, onSkip, parameters }: FilterS
     return counts;
   }, [fields]);
   const full = fields.length >= MAX_CONDITIONS;
-
-  const blocker = useUnsavedChangesPrompt(formState.isDirty && !saved);
-  // Declared after the prompt, so the prompt has let go before Next navigates.
-  const goNext = useEffectEvent(onNext);
-  useEffect(() => {
-    if (saved) goNext();
-  }, [saved]);
 
   const addCondition = useCallback(
     (parameter: FilterParameter, { focus = true } = {}) => {
@@ -149,42 +158,55 @@ function FilterForm({ connector, envelope, onNext, onSkip, parameters }: FilterS
     onDragCancel: ({ active }) => t('filters.dnd.cancelled', { name: parameterOf(active.data.current)?.name ?? '' }),
   };
 
-  const applyServerErrors = (error: unknown) => {
+  // A refused draft (422) puts the server's messages on the fields they point at; after Next, focus goes to the first.
+  const focusServerError = useRef(false);
+  const saveError = autosave.state.status === 'error' ? autosave.state.error : null;
+  const applyServerErrors = useEffectEvent((error: unknown) => {
+    const focus = focusServerError.current;
+    focusServerError.current = false;
     if (!(error instanceof ApiError) || error.status !== 422) return;
-    let first = true;
+    let first = focus;
     for (const fieldError of error.problem?.errors ?? []) {
-      const path = pointerToFormPath(fieldError.pointer);
+      const path = pointerToFormPath(fieldError.pointer)?.replace(/^conditions\.(\d+)/, (whole, index: string) => {
+        const row = draft.rowOf(Number(index));
+        return row === undefined ? whole : `conditions.${row}`;
+      });
       if (!path) continue;
       setError(path as FieldPath<FilterFormInput>, { type: 'server', message: fieldError.code ?? fieldError.message }, { shouldFocus: first });
       first = false;
     }
-  };
-
-  const onSubmit = handleSubmit(async (values) => {
-    const filter = toSavedFilter(values);
-    try {
-      await save.mutateAsync((config) => ({ ...config, filter }));
-      setSaved(true);
-    } catch (error) {
-      applyServerErrors(error);
-    }
   });
+  useEffect(() => {
+    if (saveError) applyServerErrors(saveError);
+  }, [saveError]);
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) =>
+    void handleSubmit(async (values) => {
+      const filter = toSavedFilter(values);
+      draft.send({ section: filter, rows: filter.conditions.map((_, index) => index), unsaved: [] });
+      focusServerError.current = true;
+      if (await autosave.flush()) {
+        focusServerError.current = false;
+        onNext();
+      }
+    })(event);
 
   const conditionErrors = (formState.errors.conditions ?? []) as ReadonlyArray<unknown>;
   const invalidCount = Array.isArray(conditionErrors) ? conditionErrors.filter(Boolean).length : 0;
-  const status = save.isError ? (
-    <span className="save-status save-status--error" role="alert">
-      {describeApiError(save.error, t)}
-    </span>
-  ) : invalidCount > 0 ? (
-    <span className="save-status save-status--error">{t('filters.fixErrors', { count: invalidCount })}</span>
-  ) : save.isPending ? (
-    <span className="save-status">{t('wizard.saving')}</span>
-  ) : null;
+  const status =
+    autosave.state.status === 'error' ? (
+      <SaveStatus state={autosave.state} retryRef={retryRef} />
+    ) : draft.unsaved.length > 0 ? (
+      <span className="save-status save-status--error">{t('filters.notSaved', { count: draft.unsaved.length })}</span>
+    ) : invalidCount > 0 ? (
+      <span className="save-status save-status--error">{t('filters.fixErrors', { count: invalidCount })}</span>
+    ) : (
+      <SaveStatus state={autosave.state} retryRef={retryRef} />
+    );
 
   return (
     <>
-      <form id="filter-form" className="step-form" onSubmit={(event) => void onSubmit(event)} noValidate>
+      <form id="filter-form" className="step-form" onSubmit={onSubmit} noValidate>
         <DndContext
           sensors={sensors}
           onDragStart={onDragStart}
@@ -252,29 +274,17 @@ function FilterForm({ connector, envelope, onNext, onSkip, parameters }: FilterS
         <p className="visually-hidden" role="status">
           {liveMessage}
         </p>
-        <StepFooter
-          // With unsaved edits the prompt asks first.
-          onSkip={onSkip}
-          nextType="submit"
-          form="filter-form"
-          busy={save.isPending || formState.isSubmitting}
-          status={status}
-        />
+        <StepFooter onBack={onBack} onSkip={onSkip} nextType="submit" form="filter-form" busy={formState.isSubmitting} status={status} />
       </form>
-      <ConfirmDialog
-        open={blocker.state === 'blocked'}
-        onOpenChange={(open) => {
-          if (!open) blocker.reset?.();
-        }}
-        title={t('wizard.unsaved.title')}
-        description={t('wizard.unsaved.description')}
-        confirmLabel={t('wizard.unsaved.leave')}
-        cancelLabel={t('wizard.unsaved.stay')}
-        tone="danger"
-        onConfirm={() => blocker.proceed?.()}
-      />
+      <LeaveDialog guard={leaveGuard} returnFocus={retryRef} unsavedDescription={t('filters.leaveUnsaved', { count: draft.unsaved.length })} />
     </>
   );
+}
+
+/** The draft of the filter, in the shape the autosave wants. */
+function filterDraft(values: FilterFormInput): FormDraft<Filter> {
+  const { filter, rows, unsaved } = toDraftFilter(values);
+  return { section: filter, rows, unsaved };
 }
 
 function ConditionsArea({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { FilterParameter } from '@/contracts/crm-schema';
 
-import { errorCode, filterFormSchema, groupParameters, newCondition, pointerToFormPath, toSavedFilter } from './filter-form';
+import { errorCode, filterFormSchema, groupParameters, newCondition, pointerToFormPath, toDraftFilter, toSavedFilter } from './filter-form';
 
 describe('filter form rules', () => {
   it('requires a value for equals, not equals and contains, not for the emptiness operators', () => {
@@ -36,6 +36,29 @@ describe('filter form rules', () => {
         { field: 'LANDING', action: 'include', operator: 'equals', value: 'site-42' },
         { field: 'UTM_SOURCE', action: 'include', operator: 'is_not_empty', value: '' },
       ],
+    });
+  });
+
+  it('drafts the filter as typed (empty and untrimmed values too), leaving out only what the contract refuses', () => {
+    const draft = toDraftFilter({
+      conditions: [
+        newCondition('LANDING'),
+        { ...newCondition('UTM_SOURCE'), value: ' site ' },
+        { ...newCondition('UTM_MEDIUM'), value: 'x'.repeat(1001) },
+        { ...newCondition('UTM_TERM'), operator: 'is_empty', value: 'kept' },
+      ],
+    });
+    expect(draft).toEqual({
+      filter: {
+        match: 'all',
+        conditions: [
+          { field: 'LANDING', action: 'include', operator: 'equals', value: '' },
+          { field: 'UTM_SOURCE', action: 'include', operator: 'equals', value: ' site ' },
+          { field: 'UTM_TERM', action: 'include', operator: 'is_empty', value: 'kept' },
+        ],
+      },
+      rows: [0, 1, 3],
+      unsaved: [2],
     });
   });
 

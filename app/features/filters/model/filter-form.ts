@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import type { FilterParameter } from '@/contracts/crm-schema';
 import {
+  filterConditionSchema,
   filterSchema,
   LIMITS,
   VALUE_OPERATORS,
@@ -40,6 +41,36 @@ export function toSavedFilter(values: FilterFormValues): Filter {
       value: usesValue(condition.operator) ? condition.value.trim() : '',
     })),
   };
+}
+
+/** What the step autosaves while the user works: a draft of the filter, and what had to stay out of it. */
+export interface FilterDraft {
+  filter: Filter;
+  /** For each saved condition, its row in the form (server errors point into `filter`). */
+  rows: number[];
+  /** Rows the draft contract refuses (kept on screen only; leaving would lose them). */
+  unsaved: number[];
+}
+
+/**
+ * The filter as typed, for the draft: values exactly as entered (a reload shows what was
+ * typed; empty values are fine in a draft, Next asks for them). A condition the shared
+ * contract refuses stays out of the draft instead of failing the whole save.
+ */
+export function toDraftFilter(values: FilterFormInput): FilterDraft {
+  const rows: number[] = [];
+  const unsaved: number[] = [];
+  const conditions: FilterCondition[] = [];
+  (values.conditions ?? []).forEach((condition, index) => {
+    const parsed = filterConditionSchema.safeParse(condition);
+    if (parsed.success) {
+      conditions.push({ ...parsed.data, value: condition.value ?? '' });
+      rows.push(index);
+    } else {
+      unsaved.push(index);
+    }
+  });
+  return { filter: { match: values.match ?? 'all', conditions }, rows, unsaved };
 }
 
 /**
