@@ -65,6 +65,10 @@ export const calculation = {
   },
   fixErrors_one: 'Correct {{count}} highlighted calculated field before going on.',
   fixErrors_other: 'Correct {{count}} highlighted calculated fields before going on.',
+  notSaved_one: 'Calculated field {{list}} is not saved until it has a name of its own.',
+  notSaved_other: 'Calculated fields {{list}} are not saved until each has a name of its own.',
+  leaveUnsaved_one: 'Calculated field {{list}} cannot be saved until it has a name of its own. If you leave now, what you typed there will be lost.',
+  leaveUnsaved_other: 'Calculated fields {{list}} cannot be saved until each has a name of its own. If you leave now, what you typed there will be lost.',
   activating: 'Connecting {{name}}…',
   problems: {
     title: 'A few things are missing before {{name}} can be connected',

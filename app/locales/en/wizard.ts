@@ -27,7 +27,6 @@ export const wizard = {
   saved: 'All changes saved',
   unsaved: {
     title: 'Leave without saving?',
-    description: 'Your changes on this step are not saved yet.',
     stay: 'Stay',
     leave: 'Leave',
     saveFailed: 'Your latest changes could not be saved. If you leave now, they will be lost.',

@@ -148,7 +148,6 @@ describe('Calculation step', () => {
 
   it('requires a name, unique names, and a valid expression before saving', async () => {
     const { user } = await openCalculation();
-    const putsBefore = requests('PUT', '/api/connectors/amocrm/config').length;
     await user.click(screen.getByRole('button', { name: 'Add Deal amount as a new calculated field' }));
     await user.click(screen.getByRole('button', { name: 'Add Себестоимость as a new calculated field' }));
     await user.click(screen.getByRole('button', { name: 'Next' }));
@@ -165,12 +164,12 @@ describe('Calculation step', () => {
         'Another calculated field already has this name: choose a different one.',
       ),
     );
-    expect(requests('PUT', '/api/connectors/amocrm/config')).toHaveLength(putsBefore);
+    // The first field has a name: it is in the draft; nothing was activated.
+    expect(requests('POST', '/api/connectors/amocrm/activate')).toHaveLength(0);
   });
 
   it('Next saves the calculated fields, activates the connector and shows the Done step', async () => {
     const { user, router } = await openCalculation();
-    const putsBefore = requests('PUT', '/api/connectors/amocrm/config').length;
     await user.click(screen.getByRole('button', { name: 'Add Deal amount as a new calculated field' }));
     await user.type(screen.getByRole('textbox', { name: 'Name' }), 'Margin');
     await user.type(screen.getByRole('textbox', { name: 'Expression' }), ' - ');
@@ -181,7 +180,6 @@ describe('Calculation step', () => {
     expect(await screen.findByRole('heading', { name: 'Congratulations — amoCRM is connected.' })).toBeInTheDocument();
     expect(screen.getByText(/Account: Демо\./)).toBeInTheDocument();
     expect(screen.getByText('1 calculated field')).toBeInTheDocument();
-    expect(requests('PUT', '/api/connectors/amocrm/config')).toHaveLength(putsBefore + 1);
     expect(requests('POST', '/api/connectors/amocrm/activate')).toHaveLength(1);
     const config = await savedConfig();
     expect(config.calculatedFields).toEqual([{ id: expect.any(String), name: 'Margin', expression: '{price} - {cf:1016240}' }]);
@@ -189,6 +187,42 @@ describe('Calculation step', () => {
     await user.click(screen.getByRole('link', { name: 'Go to Connectors' }));
     const card = await screen.findByRole('article', { name: 'amoCRM' });
     expect(await within(card).findByText('Connected')).toBeInTheDocument();
+  });
+
+  it('autosaves named fields with the expression as typed: after “All changes saved” a fresh app (a reload) shows them', async () => {
+    const first = await openCalculation();
+    await first.user.click(screen.getByRole('button', { name: 'Add Deal amount as a new calculated field' }));
+    await first.user.type(screen.getByRole('textbox', { name: 'Name' }), 'Margin');
+    // Half-typed (not valid yet): a draft keeps it anyway.
+    await first.user.type(screen.getByRole('textbox', { name: 'Expression' }), ' - ');
+    expect(await screen.findByText('All changes saved', {}, { timeout: 3000 })).toBeInTheDocument();
+    expect((await savedConfig()).calculatedFields).toEqual([{ id: expect.any(String), name: 'Margin', expression: '{price} - ' }]);
+    expect(requests('POST', '/api/connectors/amocrm/activate')).toHaveLength(0);
+    first.unmount();
+
+    renderApp('/setup/amocrm/calculation');
+    const card = await screen.findByRole('group', { name: 'Calculated field 1: Margin' }, { timeout: 5000 });
+    expect(within(card).getByRole('textbox', { name: 'Expression' })).toHaveValue('{price} - ');
+  });
+
+  it('a field without a name is not saved yet: the status says so, leaving asks, and naming it saves it', async () => {
+    const { user, router } = await openCalculation();
+    await user.click(screen.getByRole('button', { name: 'Add Deal amount as a new calculated field' }));
+    expect(await screen.findByText('Calculated field 1 is not saved until it has a name of its own.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Leave without saving?' });
+    expect(dialog).toHaveTextContent('Calculated field 1 cannot be saved until it has a name of its own.');
+    await user.click(within(dialog).getByRole('button', { name: 'Stay' }));
+    expect(router.state.location.pathname).toBe('/setup/amocrm/calculation');
+    const name = screen.getByRole('textbox', { name: 'Name' });
+    await waitFor(() => expect(name).toHaveFocus());
+
+    await user.type(name, 'Amount');
+    expect(await screen.findByText('All changes saved', {}, { timeout: 3000 })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/setup/amocrm/mapping'));
+    expect((await savedConfig()).calculatedFields).toEqual([{ id: expect.any(String), name: 'Amount', expression: '{price}' }]);
   });
 
   it('lists what stops activation (422 config_incomplete), each with a link to the step that fixes it', async () => {

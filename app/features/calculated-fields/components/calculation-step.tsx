@@ -11,22 +11,25 @@ import {
 } from '@dnd-kit/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useFieldArray, useForm, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
-import { useActivateConnector, useSaveConfig, workingConfig } from '@/api/connector-config';
+import { useActivateConnector, workingConfig } from '@/api/connector-config';
 import { sampleDealsQueryOptions } from '@/api/crm';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { describeApiError } from '@/components/wizard/save-status';
+import { LeaveDialog } from '@/components/wizard/leave-dialog';
+import { describeApiError, SaveStatus } from '@/components/wizard/save-status';
 import { StepFooter } from '@/components/wizard/step-footer';
 import { SchemaStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmSchema } from '@/contracts/crm-schema';
-import { LIMITS, type ConfigEnvelope } from '@/contracts/mapping-config';
+import { LIMITS, type CalculatedField, type ConfigEnvelope } from '@/contracts/mapping-config';
 import type { FieldError } from '@/contracts/problem';
-import { useUnsavedChangesPrompt } from '@/hooks/use-unsaved-changes-prompt';
+import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
+import { useDraftAutosave } from '@/hooks/use-draft-autosave';
+import { useFormDraftAutosave, type FormDraft } from '@/hooks/use-form-draft-autosave';
 import { ApiError } from '@/lib/api-client';
 import { dropTargetCoordinates } from '@/lib/dnd-keyboard';
 
@@ -36,6 +39,7 @@ import {
   insertToken,
   newCalculatedField,
   numericFields,
+  toDraftFields,
   toSavedFields,
   type CalculatedFormInput,
   type CalculatedFormValues,
@@ -78,7 +82,6 @@ export function CalculationStep(props: CalculationStepProps) {
 
 function CalculationForm({ connector, connectorName, envelope, onDone, onBack, stepHref, schema }: CalculationStepProps & { schema: CrmSchema }) {
   const { t } = useTranslation();
-  const save = useSaveConfig(connector);
   const activation = useActivateConnector(connector);
   const sampleDeals = useQuery(sampleDealsQueryOptions(connector));
   const [leaving, setLeaving] = useState(false);
@@ -90,6 +93,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
   const carets = useRef(new Map<string, { start: number; end: number }>());
   const inputs = useRef(new Map<string, HTMLInputElement>());
   const listHeadingRef = useRef<HTMLHeadingElement>(null);
+  const retryRef = useRef<HTMLButtonElement>(null);
 
   const customFields = schema.customFields;
   const numeric = useMemo(() => numericFields(customFields), [customFields]);
@@ -101,13 +105,25 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
     defaultValues: { calculatedFields: config.calculatedFields },
     mode: 'onTouched',
   });
-  const { control, register, handleSubmit, getValues, setValue, setError, reset, formState } = form;
+  const { control, register, handleSubmit, getValues, setValue, setError, formState, watch } = form;
   const { fields, append, remove } = useFieldArray({ control, name: 'calculatedFields' });
   const full = fields.length >= LIMITS.calculatedFields;
   const target = activeIndex !== null && activeIndex < fields.length ? activeIndex : fields.length - 1;
 
-  const blocker = useUnsavedChangesPrompt(formState.isDirty && !leaving);
-  // Declared after the prompt, so the prompt has let go before we navigate.
+  // Every change is saved as a draft (debounced): named fields with their expressions as typed.
+  // Next validates the expressions, saves and activates.
+  const autosave = useDraftAutosave(connector);
+  const draft = useFormDraftAutosave<CalculatedFormInput, CalculatedField[]>({
+    autosave,
+    key: 'calculatedFields',
+    watch,
+    getValues,
+    toDraft: calculatedDraft,
+    write: (current, calculatedFields) => ({ ...current, calculatedFields }),
+  });
+  // Leaving (Back, the stepper) sends what is queued first; it asks when that fails, or when
+  // a field cannot be saved yet (no name of its own) — unless the user already chose to go.
+  const leaveGuard = useAutosaveLeaveGuard(autosave, draft.unsaved.length > 0 && !leaving);
   const finish = useEffectEvent(onDone);
   useEffect(() => {
     if (leaving) finish();
@@ -210,20 +226,32 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
     onDragCancel: ({ active }) => t('calculation.dnd.cancelled', { name: draggedOf(active.data.current)?.name ?? '' }),
   };
 
-  const applyServerErrors = (error: unknown) => {
+  // A refused draft (422) puts the server's messages on the fields they point at; after Next, focus goes to the first.
+  const focusServerError = useRef(false);
+  const saveError = autosave.state.status === 'error' ? autosave.state.error : null;
+  const applyServerErrors = useEffectEvent((error: unknown) => {
+    const focus = focusServerError.current;
+    focusServerError.current = false;
     if (!(error instanceof ApiError) || error.status !== 422) return;
-    let first = true;
+    let first = focus;
     for (const fieldError of error.problem?.errors ?? []) {
       const match = /^\/calculatedFields\/(\d+)\/(name|expression)$/.exec(fieldError.pointer);
-      if (!match) continue;
-      const path = `calculatedFields.${match[1]}.${match[2]}` as FieldPath<CalculatedFormInput>;
+      const row = match ? draft.rowOf(Number(match[1])) : undefined;
+      if (!match || row === undefined) continue;
+      const path = `calculatedFields.${row}.${match[2]}` as FieldPath<CalculatedFormInput>;
       setError(path, { type: 'server', message: fieldError.code ?? fieldError.message }, { shouldFocus: first });
       first = false;
     }
-  };
+  });
+  useEffect(() => {
+    if (saveError) applyServerErrors(saveError);
+  }, [saveError]);
 
-  const activate = async () => {
+  /** Sends what is queued, then activates; a failed save stays on the step (its error says why). */
+  const saveAndActivate = async () => {
     setProblems(null);
+    if (!(await autosave.flush())) return;
+    focusServerError.current = false;
     try {
       await activation.mutateAsync();
       setLeaving(true);
@@ -234,43 +262,50 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
     }
   };
 
-  const onSubmit = handleSubmit(async (values) => {
-    setProblems(null);
-    const saved = toSavedFields(values);
-    try {
-      await save.mutateAsync((current) => ({ ...current, calculatedFields: saved }));
-    } catch (error) {
-      applyServerErrors(error);
-      return;
-    }
-    reset({ calculatedFields: saved });
-    await activate();
-  });
+  const onSubmit = (event: FormEvent<HTMLFormElement>) =>
+    void handleSubmit(async (values) => {
+      const saved = toSavedFields(values);
+      draft.send({ section: saved, rows: saved.map((_, index) => index), unsaved: [] });
+      focusServerError.current = true;
+      await saveAndActivate();
+    })(event);
 
+  // Skip goes on without checking the expressions; fields that cannot be saved yet are lost, so it asks first.
   const skip = () => {
-    if (formState.isDirty) setConfirmSkip(true);
-    else void activate();
+    if (draft.unsaved.length > 0) setConfirmSkip(true);
+    else void saveAndActivate();
   };
 
   const fieldErrors = formState.errors.calculatedFields;
   const invalidCount = Array.isArray(fieldErrors) ? fieldErrors.filter(Boolean).length : 0;
-  const busy = save.isPending || activation.isPending || formState.isSubmitting;
-  const failure = save.isError ? save.error : activation.isError && !problems ? activation.error : null;
-  const status = failure ? (
-    <span className="save-status save-status--error" role="alert">
-      {describeApiError(failure, t)}
-    </span>
-  ) : activation.isPending ? (
-    <span className="save-status">{t('calculation.activating', { name: connectorName })}</span>
-  ) : save.isPending ? (
-    <span className="save-status">{t('wizard.saving')}</span>
-  ) : invalidCount > 0 ? (
-    <span className="save-status save-status--error">{t('calculation.fixErrors', { count: invalidCount })}</span>
-  ) : null;
+  const unsavedNumbers = draft.unsaved.map((index) => index + 1).join(', ');
+  const unsavedMessage = t('calculation.leaveUnsaved', { count: draft.unsaved.length, list: unsavedNumbers });
+  const busy = activation.isPending || formState.isSubmitting;
+  const status =
+    activation.isError && !problems ? (
+      <span className="save-status save-status--error" role="alert">
+        {describeApiError(activation.error, t)}
+      </span>
+    ) : autosave.state.status === 'error' ? (
+      <SaveStatus state={autosave.state} retryRef={retryRef} />
+    ) : activation.isPending ? (
+      <span className="save-status">{t('calculation.activating', { name: connectorName })}</span>
+    ) : draft.unsaved.length > 0 && autosave.state.status !== 'pending' ? (
+      <span className="save-status save-status--error">{t('calculation.notSaved', { count: draft.unsaved.length, list: unsavedNumbers })}</span>
+    ) : invalidCount > 0 ? (
+      <span className="save-status save-status--error">{t('calculation.fixErrors', { count: invalidCount })}</span>
+    ) : (
+      <SaveStatus state={autosave.state} retryRef={retryRef} />
+    );
+  // Staying: to "Try again" when a save failed, else to the name the first unsaved field needs.
+  const stayFocus = () => {
+    const row = fields[draft.unsaved[0] ?? -1];
+    return retryRef.current ?? (row ? document.getElementById(`calc-${row.id}-name`) : null);
+  };
 
   return (
     <>
-      <form id="calculation-form" className="step-form" onSubmit={(event) => void onSubmit(event)} noValidate>
+      <form id="calculation-form" className="step-form" onSubmit={onSubmit} noValidate>
         <DndContext
           sensors={sensors}
           onDragStart={({ active }) => setDragged(draggedOf(active.data.current))}
@@ -342,29 +377,28 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
         ) : null}
         <StepFooter onBack={onBack} onSkip={skip} nextType="submit" form="calculation-form" busy={busy} status={status} />
       </form>
+      <LeaveDialog guard={leaveGuard} unsavedDescription={unsavedMessage} returnFocus={stayFocus} />
       <ConfirmDialog
-        open={blocker.state === 'blocked' || confirmSkip}
-        onOpenChange={(open) => {
-          if (open) return;
-          setConfirmSkip(false);
-          blocker.reset?.();
-        }}
+        open={confirmSkip}
+        onOpenChange={setConfirmSkip}
         title={t('wizard.unsaved.title')}
-        description={t('wizard.unsaved.description')}
+        description={unsavedMessage}
         confirmLabel={t('wizard.unsaved.leave')}
         cancelLabel={t('wizard.unsaved.stay')}
         tone="danger"
         onConfirm={() => {
-          if (confirmSkip) {
-            setConfirmSkip(false);
-            void activate();
-          } else {
-            blocker.proceed?.();
-          }
+          setConfirmSkip(false);
+          void saveAndActivate();
         }}
       />
     </>
   );
+}
+
+/** The draft of the calculated fields, in the shape the autosave wants. */
+function calculatedDraft(values: CalculatedFormInput, previous: CalculatedField[] | null): FormDraft<CalculatedField[]> {
+  const { fields, rows, unsaved } = toDraftFields(values.calculatedFields, new Map((previous ?? []).map((field) => [field.id, field])));
+  return { section: fields, rows, unsaved };
 }
 
 function NewFieldDropZone({ empty, dragging }: { empty: boolean; dragging: boolean }) {

@@ -9,6 +9,7 @@ import {
   nameErrorCode,
   numericFields,
   segmentFormula,
+  toDraftFields,
   toSavedFields,
 } from './calculated-form';
 
@@ -107,5 +108,50 @@ describe('segmenting an expression for display', () => {
       field: 'LANDING',
     });
     expect(formulaErrorParams({ code: 'unknown_field', position: 0, text: '{cf:99}' }, fields).field).toBe('{cf:99}');
+  });
+});
+
+describe('the calculated fields draft', () => {
+  const margin = { id: 'a', name: 'Margin', expression: '{price} - {cf:2}' };
+
+  it('saves named fields with half-typed expressions; an unnamed new field stays on screen only', () => {
+    const draft = toDraftFields(
+      [
+        { id: 'a', name: ' Margin ', expression: '{price} -' },
+        { id: 'b', name: '', expression: '{cf:3}' },
+        { id: 'c', name: 'Per licence', expression: '' },
+      ],
+      new Map(),
+    );
+    expect(draft).toEqual({
+      fields: [
+        { id: 'a', name: 'Margin', expression: '{price} -' },
+        { id: 'c', name: 'Per licence', expression: '' },
+      ],
+      rows: [0, 2],
+      unsaved: [1],
+    });
+  });
+
+  it('keeps the saved version of a field whose name was cleared or taken, instead of deleting it', () => {
+    const previous = new Map([
+      ['a', margin],
+      ['b', { id: 'b', name: 'Cost', expression: '{cf:2}' }],
+    ]);
+    const draft = toDraftFields(
+      [
+        { id: 'a', name: '', expression: '{price} * 2' },
+        { id: 'b', name: 'margin', expression: '{cf:2} + 1' },
+        { id: 'c', name: 'MARGIN', expression: '1' },
+      ],
+      previous,
+    );
+    expect(draft.fields).toEqual([margin, { id: 'b', name: 'Cost', expression: '{cf:2}' }]);
+    expect(draft.rows).toEqual([0, 1]);
+    expect(draft.unsaved).toEqual([0, 1, 2]);
+  });
+
+  it('drops a removed field (nothing keeps it once its row is gone)', () => {
+    expect(toDraftFields([], new Map([['a', margin]]))).toEqual({ fields: [], rows: [], unsaved: [] });
   });
 });

@@ -54,6 +54,44 @@ export function toSavedFields(values: CalculatedFormValues): CalculatedField[] {
   return values.calculatedFields.map((field) => ({ ...field, name: field.name.trim(), expression: field.expression.trim() }));
 }
 
+/** What the step autosaves while the user works: the calculated fields the draft can hold. */
+export interface CalculatedDraft {
+  fields: CalculatedField[];
+  /** For each saved field, its row in the form (server errors point into `fields`). */
+  rows: number[];
+  /** Rows whose latest edit is not in the draft (no name yet, or a name another field has). */
+  unsaved: number[];
+}
+
+/**
+ * The calculated fields for the draft. A draft needs what the shared contract needs (a
+ * name, unique ids and names) but not a valid expression, so half-typed expressions are
+ * saved. A row the contract refuses does not fail the whole save: it keeps the version
+ * saved before (`previous`, by id) so a passing edit — a name cleared to retype it — never
+ * deletes a saved field; a row never saved stays on screen only until it has a name.
+ */
+export function toDraftFields(values: readonly CalculatedField[], previous: ReadonlyMap<string, CalculatedField>): CalculatedDraft {
+  const fields: CalculatedField[] = [];
+  const rows: number[] = [];
+  const unsaved: number[] = [];
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  const fits = (field: CalculatedField) => !ids.has(field.id) && !names.has(field.name.toLocaleLowerCase());
+  values.forEach((value, index) => {
+    const parsed = calculatedFieldSchema.safeParse(value);
+    const current = parsed.success ? parsed.data : null;
+    const before = previous.get(value.id);
+    const chosen = current && fits(current) ? current : before && fits(before) ? before : null;
+    if (!current || chosen !== current) unsaved.push(index);
+    if (!chosen) return;
+    fields.push(chosen);
+    rows.push(index);
+    ids.add(chosen.id);
+    names.add(chosen.name.toLocaleLowerCase());
+  });
+  return { fields, rows, unsaved };
+}
+
 /** The fields a calculated field can use: the deal amount and the numeric/monetary custom fields. */
 export interface NumericField {
   ref: FieldRef;
