@@ -26,23 +26,26 @@ export interface WizardData {
 
 /**
  * Each step's status, derived from what is saved (never stored): authorization from the
- * stored access, the optional steps from their sections, mapping from the same rules the
- * API checks on activation, done from the connector's state.
+ * stored access, done from the connector's state, and the other steps from the same rules
+ * the API checks on activation — an optional step is done only when it holds something
+ * and all of it is complete (every condition has its value, every expression is valid
+ * against the CRM's fields), so a half-filled draft never shows a check mark.
  */
 export function deriveStepStatuses({ summary, envelope, schema }: WizardData): Record<StepId, StepStatus> {
   const authorized = Boolean(summary?.hasAccess);
   const config = envelope?.config;
   const locked = (status: StepStatus): StepStatus => (authorized ? status : 'locked');
-  const mappingProblems = config
-    ? findActivationProblems(config, schema ?? null).filter(
-        (problem) => problem.pointer.startsWith('/pipelines') || problem.pointer.startsWith('/customFields'),
-      )
-    : [{ pointer: '/pipelines' }];
+  const problems = config ? findActivationProblems(config, schema ?? null).map((problem) => problem.pointer) : null;
+  const clean = (...sections: string[]) => problems !== null && !problems.some((pointer) => sections.some((section) => pointer.startsWith(section)));
+  const filterDone = Boolean(config && config.filter.conditions.length > 0) && clean('/filter/');
+  const mappingDone = Boolean(schema) && clean('/pipelines', '/customFields');
+  // Expressions can only be checked against the CRM's fields once they are known.
+  const calculationDone = Boolean(schema && config && config.calculatedFields.length > 0) && clean('/calculatedFields/');
   return {
     authorize: authorized ? 'done' : 'todo',
-    filter: locked(config && config.filter.conditions.length > 0 ? 'done' : 'optional'),
-    mapping: locked(schema && mappingProblems.length === 0 ? 'done' : 'todo'),
-    calculation: locked(config && config.calculatedFields.length > 0 ? 'done' : 'optional'),
+    filter: locked(filterDone ? 'done' : 'optional'),
+    mapping: locked(mappingDone ? 'done' : 'todo'),
+    calculation: locked(calculationDone ? 'done' : 'optional'),
     done: locked(summary?.state === 'connected' ? 'done' : 'todo'),
   };
 }
