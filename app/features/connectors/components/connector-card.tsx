@@ -14,8 +14,11 @@ import { ConnectDialog } from './connect-dialog';
 import { ConnectorActionsMenu, type ConnectorAction } from './connector-actions-menu';
 import { ConnectorLogo } from './connector-logo';
 
-/** Attention reasons that only a new authorization fixes. */
-const ACCESS_REASONS = new Set(['crm_access_revoked', 'crm_not_connected', 'code_exchange_failed']);
+/**
+ * Attention reasons that only a new authorization fixes. The API records one reason today,
+ * `crm_access_revoked` (amoCRM refused our tokens); any other reason leads to the settings.
+ */
+const ACCESS_REASONS: ReadonlySet<string> = new Set(['crm_access_revoked']);
 
 type OpenDialog = 'connect' | 'reset' | 'disconnect' | null;
 

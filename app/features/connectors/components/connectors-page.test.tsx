@@ -180,6 +180,16 @@ describe('Connectors page', () => {
     expect(amo).toHaveTextContent('Access to amoCRM was revoked or has expired');
     expect(within(amo).getByRole('button', { name: 'Authorize again' })).toBeInTheDocument();
   });
+
+  it('for any other attention reason offers to review the settings instead of authorizing again', async () => {
+    await connectFully();
+    api.current.server.repo.setAttention(await api.current.workspaceId(), 'amocrm', 'crm_schema_changed');
+    renderApp('/connectors');
+    const amo = await screen.findByRole('article', { name: 'amoCRM' });
+    expect(await within(amo).findByText('Needs attention')).toBeInTheDocument();
+    expect(within(amo).getByRole('link', { name: 'Review settings' })).toHaveAttribute('href', '/setup/amocrm/mapping');
+    expect(within(amo).queryByRole('button', { name: 'Authorize again' })).not.toBeInTheDocument();
+  });
 });
 
 /** A connector activated through the API: access, a complete mapping, then activate. */
