@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 
 import type { MappingConfig } from '@/contracts/mapping-config';
+import { ApiError } from '@/lib/api-client';
 
 import type { DraftAutosave } from './use-draft-autosave';
 
@@ -24,6 +25,13 @@ export interface FormDraftAutosaveOptions<TValues, TSection> {
   toDraft: (values: TValues, previous: TSection | null) => FormDraft<TSection>;
   /** Writes the section into the document, replacing only that section. */
   write: (config: MappingConfig, section: TSection) => MappingConfig;
+  /**
+   * Where a server error (a JSON pointer into the document) lands in the form, given the form
+   * row of each item of the draft last sent; null when it is not about this form.
+   */
+  errorPath: (pointer: string, rowOf: (index: number) => number | undefined) => string | null;
+  /** react-hook-form's `setError`, for a path `errorPath` returned. */
+  setError: (path: string, error: { type: 'server'; message: string }, options: { shouldFocus: boolean }) => void;
 }
 
 export interface FormDraftAutosave<TSection> {
@@ -31,14 +39,18 @@ export interface FormDraftAutosave<TSection> {
   unsaved: readonly number[];
   /** The form row of the section's item `index` in the draft last sent. */
   rowOf: (index: number) => number | undefined;
-  /** Queues a given draft (Next's cleaned-up version of the section). */
-  send: (draft: FormDraft<TSection>) => void;
+  /**
+   * Queues a given draft (Next's cleaned-up version of the section) and sends everything now;
+   * resolves true once saved. When the server refuses it, focus goes to the first field it names.
+   */
+  submit: (draft: FormDraft<TSection>) => Promise<boolean>;
 }
 
 /**
  * Autosaves a react-hook-form step through the debounced draft autosave: every change to the
  * form is turned into a draft of the step's section and queued when it differs from what was
- * last sent (so mounting, re-renders and no-op edits send nothing).
+ * last sent (so mounting, re-renders and no-op edits send nothing). A draft the server
+ * refuses (422) puts its messages on the fields they point at.
  */
 export function useFormDraftAutosave<TValues, TSection>(options: FormDraftAutosaveOptions<TValues, TSection>): FormDraftAutosave<TSection> {
   const { autosave, key, watch, getValues } = options;
@@ -74,14 +86,38 @@ export function useFormDraftAutosave<TValues, TSection>(options: FormDraftAutosa
   }, [watch, getValues, queue]);
 
   const rowOf = useCallback((index: number) => sent.current?.rows[index], []);
-  const send = useCallback(
-    (draft: FormDraft<TSection>) => {
+
+  // After a submit, the first refused field takes focus; while typing, focus stays put.
+  const focusErrors = useRef(false);
+  const saveError = autosave.state.status === 'error' ? autosave.state.error : null;
+  const applyServerErrors = useEffectEvent((error: unknown) => {
+    let focus = focusErrors.current;
+    focusErrors.current = false;
+    if (!(error instanceof ApiError) || error.status !== 422) return;
+    for (const fieldError of error.problem?.errors ?? []) {
+      const path = latest.current.errorPath(fieldError.pointer, rowOf);
+      if (!path) continue;
+      latest.current.setError(path, { type: 'server', message: fieldError.code ?? fieldError.message }, { shouldFocus: focus });
+      focus = false;
+    }
+  });
+  useEffect(() => {
+    if (saveError) applyServerErrors(saveError);
+  }, [saveError]);
+
+  const { flush } = autosave;
+  const submit = useCallback(
+    async (draft: FormDraft<TSection>) => {
       queue(draft.section, draft.rows);
       setUnsaved(draft.unsaved);
+      focusErrors.current = true;
+      const ok = await flush();
+      if (ok) focusErrors.current = false;
+      return ok;
     },
-    [queue],
+    [queue, flush],
   );
-  return { unsaved, rowOf, send };
+  return { unsaved, rowOf, submit };
 }
 
 function sameRows(a: readonly number[], b: readonly number[]): boolean {

@@ -1,11 +1,7 @@
 import {
   DndContext,
   DragOverlay,
-  KeyboardSensor,
-  PointerSensor,
   useDroppable,
-  useSensor,
-  useSensors,
   type Announcements,
   type DragEndEvent,
 } from '@dnd-kit/core';
@@ -31,7 +27,7 @@ import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
 import { useFormDraftAutosave, type FormDraft } from '@/hooks/use-form-draft-autosave';
 import { ApiError } from '@/lib/api-client';
-import { dropTargetCoordinates } from '@/lib/dnd-keyboard';
+import { useDropTargetSensors } from '@/lib/drop-target-dnd';
 
 import type { FixStep } from '../model/activation-problems';
 import {
@@ -120,6 +116,8 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
     getValues,
     toDraft: calculatedDraft,
     write: (current, calculatedFields) => ({ ...current, calculatedFields }),
+    errorPath: calculatedErrorPath,
+    setError: (path, error, options) => setError(path as FieldPath<CalculatedFormInput>, error, options),
   });
   // Leaving (Back, the stepper) sends what is queued first; it asks when that fails, or when
   // a field cannot be saved yet (no name of its own) — unless the user already chose to go.
@@ -185,10 +183,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
     else inputs.current.delete(rowKey);
   }, []);
 
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: dropTargetCoordinates }),
-  );
+  const sensors = useDropTargetSensors();
 
   const draggedOf = (data: unknown) =>
     data && typeof data === 'object' && 'field' in data && 'name' in data
@@ -226,32 +221,8 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
     onDragCancel: ({ active }) => t('calculation.dnd.cancelled', { name: draggedOf(active.data.current)?.name ?? '' }),
   };
 
-  // A refused draft (422) puts the server's messages on the fields they point at; after Next, focus goes to the first.
-  const focusServerError = useRef(false);
-  const saveError = autosave.state.status === 'error' ? autosave.state.error : null;
-  const applyServerErrors = useEffectEvent((error: unknown) => {
-    const focus = focusServerError.current;
-    focusServerError.current = false;
-    if (!(error instanceof ApiError) || error.status !== 422) return;
-    let first = focus;
-    for (const fieldError of error.problem?.errors ?? []) {
-      const match = /^\/calculatedFields\/(\d+)\/(name|expression)$/.exec(fieldError.pointer);
-      const row = match ? draft.rowOf(Number(match[1])) : undefined;
-      if (!match || row === undefined) continue;
-      const path = `calculatedFields.${row}.${match[2]}` as FieldPath<CalculatedFormInput>;
-      setError(path, { type: 'server', message: fieldError.code ?? fieldError.message }, { shouldFocus: first });
-      first = false;
-    }
-  });
-  useEffect(() => {
-    if (saveError) applyServerErrors(saveError);
-  }, [saveError]);
-
-  /** Sends what is queued, then activates; a failed save stays on the step (its error says why). */
-  const saveAndActivate = async () => {
+  const activate = async () => {
     setProblems(null);
-    if (!(await autosave.flush())) return;
-    focusServerError.current = false;
     try {
       await activation.mutateAsync();
       setLeaving(true);
@@ -261,13 +232,15 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
       }
     }
   };
+  /** Sends what is queued, then activates; a failed save stays on the step (its error says why). */
+  const saveAndActivate = async () => {
+    if (await autosave.flush()) await activate();
+  };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) =>
     void handleSubmit(async (values) => {
       const saved = toSavedFields(values);
-      draft.send({ section: saved, rows: saved.map((_, index) => index), unsaved: [] });
-      focusServerError.current = true;
-      await saveAndActivate();
+      if (await draft.submit({ section: saved, rows: saved.map((_, index) => index), unsaved: [] })) await activate();
     })(event);
 
   // Skip goes on without checking the expressions; fields that cannot be saved yet are lost, so it asks first.
@@ -393,6 +366,13 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
       />
     </>
   );
+}
+
+/** A server error's place in the form: `/calculatedFields/<i>/name|expression` → that field's row. */
+function calculatedErrorPath(pointer: string, rowOf: (index: number) => number | undefined): string | null {
+  const match = /^\/calculatedFields\/(\d+)\/(name|expression)$/.exec(pointer);
+  const row = match ? rowOf(Number(match[1])) : undefined;
+  return match && row !== undefined ? `calculatedFields.${row}.${match[2]}` : null;
 }
 
 /** The draft of the calculated fields, in the shape the autosave wants. */

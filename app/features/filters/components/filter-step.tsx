@@ -1,17 +1,13 @@
 import {
   DndContext,
   DragOverlay,
-  KeyboardSensor,
-  PointerSensor,
   useDroppable,
-  useSensor,
-  useSensors,
   type Announcements,
   type DragEndEvent,
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useCallback, useMemo, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 import { Controller, useFieldArray, useForm, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -28,8 +24,7 @@ import type { ConfigEnvelope, Filter } from '@/contracts/mapping-config';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
 import { useFormDraftAutosave, type FormDraft } from '@/hooks/use-form-draft-autosave';
-import { ApiError } from '@/lib/api-client';
-import { dropTargetCoordinates } from '@/lib/dnd-keyboard';
+import { useDropTargetSensors } from '@/lib/drop-target-dnd';
 
 import {
   filterFormSchema,
@@ -99,6 +94,8 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
     getValues,
     toDraft: filterDraft,
     write: (config, filter) => ({ ...config, filter }),
+    errorPath: filterErrorPath,
+    setError: (path, error, options) => setError(path as FieldPath<FilterFormInput>, error, options),
   });
   // Leaving (Back, Skip, the stepper) sends what is queued first; only a failed save asks.
   const leaveGuard = useAutosaveLeaveGuard(autosave, draft.unsaved.length > 0);
@@ -129,11 +126,7 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
     conditionsHeadingRef.current?.focus();
   };
 
-  const sensors = useSensors(
-    // A distance, not a delay: a double-click never starts a drag.
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: dropTargetCoordinates }),
-  );
+  const sensors = useDropTargetSensors();
 
   const parameterOf = (data: unknown): FilterParameter | null =>
     data && typeof data === 'object' && 'parameter' in data ? (data.parameter as FilterParameter) : null;
@@ -158,37 +151,10 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
     onDragCancel: ({ active }) => t('filters.dnd.cancelled', { name: parameterOf(active.data.current)?.name ?? '' }),
   };
 
-  // A refused draft (422) puts the server's messages on the fields they point at; after Next, focus goes to the first.
-  const focusServerError = useRef(false);
-  const saveError = autosave.state.status === 'error' ? autosave.state.error : null;
-  const applyServerErrors = useEffectEvent((error: unknown) => {
-    const focus = focusServerError.current;
-    focusServerError.current = false;
-    if (!(error instanceof ApiError) || error.status !== 422) return;
-    let first = focus;
-    for (const fieldError of error.problem?.errors ?? []) {
-      const path = pointerToFormPath(fieldError.pointer)?.replace(/^conditions\.(\d+)/, (whole, index: string) => {
-        const row = draft.rowOf(Number(index));
-        return row === undefined ? whole : `conditions.${row}`;
-      });
-      if (!path) continue;
-      setError(path as FieldPath<FilterFormInput>, { type: 'server', message: fieldError.code ?? fieldError.message }, { shouldFocus: first });
-      first = false;
-    }
-  });
-  useEffect(() => {
-    if (saveError) applyServerErrors(saveError);
-  }, [saveError]);
-
   const onSubmit = (event: FormEvent<HTMLFormElement>) =>
     void handleSubmit(async (values) => {
       const filter = toSavedFilter(values);
-      draft.send({ section: filter, rows: filter.conditions.map((_, index) => index), unsaved: [] });
-      focusServerError.current = true;
-      if (await autosave.flush()) {
-        focusServerError.current = false;
-        onNext();
-      }
+      if (await draft.submit({ section: filter, rows: filter.conditions.map((_, index) => index), unsaved: [] })) onNext();
     })(event);
 
   const conditionErrors = (formState.errors.conditions ?? []) as ReadonlyArray<unknown>;
@@ -278,6 +244,16 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
       </form>
       <LeaveDialog guard={leaveGuard} returnFocus={retryRef} unsavedDescription={t('filters.leaveUnsaved', { count: draft.unsaved.length })} />
     </>
+  );
+}
+
+/** A server error's place in the form: `/filter/conditions/<i>/…` → that condition's row. */
+function filterErrorPath(pointer: string, rowOf: (index: number) => number | undefined): string | null {
+  return (
+    pointerToFormPath(pointer)?.replace(/^conditions\.(\d+)/, (whole, index: string) => {
+      const row = rowOf(Number(index));
+      return row === undefined ? whole : `conditions.${row}`;
+    }) ?? null
   );
 }
 

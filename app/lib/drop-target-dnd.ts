@@ -1,4 +1,4 @@
-import type { KeyboardCoordinateGetter } from '@dnd-kit/core';
+import { KeyboardSensor, PointerSensor, useSensor, useSensors, type KeyboardCoordinateGetter } from '@dnd-kit/core';
 
 const ARROWS = ['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'];
 
@@ -21,3 +21,14 @@ export const dropTargetCoordinates: KeyboardCoordinateGetter = (event, { context
   const rect = targets[next]?.[1];
   return rect ? { x: rect.left + 8, y: rect.top + 8 } : currentCoordinates;
 };
+
+/**
+ * Sensors for dragging from a list into drop places: the pointer after a few pixels (a
+ * distance, not a delay, so a double-click never starts a drag), the keyboard by drop place.
+ */
+export function useDropTargetSensors() {
+  return useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: dropTargetCoordinates }),
+  );
+}
