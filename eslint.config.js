@@ -65,7 +65,7 @@ export default tseslint.config(
   },
   {
     files: ['app/contracts/**'],
-    ignores: ['app/contracts/**/*.test.ts', 'app/contracts/**/*.bench.ts'],
+    ignores: ['app/contracts/**/*.test.ts', 'app/contracts/**/*.bench.ts', 'app/contracts/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',

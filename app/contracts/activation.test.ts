@@ -4,6 +4,7 @@ import { REQUIRED_MARKERS, describeFormulaError, findActivationProblems } from '
 import type { CrmPipeline, CrmSchema, CrmStatus } from './crm-schema';
 import type { FormulaErrorCode } from './formula';
 import { mappingConfigSchema, type MappingConfig, type MappingConfigInput } from './mapping-config';
+import { sampleConfigInput } from './testing/sample-config';
 
 const ACCOUNT = { id: 31234567, subdomain: 'demo', name: 'Demo' };
 
@@ -41,25 +42,13 @@ function crm(overrides: Partial<CrmSchema> = {}): CrmSchema {
 }
 
 function config(overrides: Partial<MappingConfigInput> = {}): MappingConfig {
-  return mappingConfigSchema.parse({
-    schemaVersion: 1,
-    connector: 'amocrm',
-    account: ACCOUNT,
-    filter: { match: 'all', conditions: [{ field: 'LANDING', action: 'include', operator: 'equals', value: 'site-42' }] },
-    pipelines: [
-      {
-        pipelineId: 3177727,
-        containers: [
-          { id: 'c1', name: 'In work', statusIds: [32392156, 32392159], marker: null },
-          { id: 'c2', name: 'Successfully realized', statusIds: [142], marker: 'completed' },
-          { id: 'c3', name: 'Closed and not realized', statusIds: [143], marker: 'refusal' },
-        ],
-      },
-    ],
-    customFields: { otherFields: [1016236] },
-    calculatedFields: [{ id: 'k1', name: 'Net', expression: '{price} - {cf:1016236}' }],
-    ...overrides,
-  });
+  return mappingConfigSchema.parse(
+    sampleConfigInput({
+      account: ACCOUNT,
+      calculatedFields: [{ id: 'k1', name: 'Net', expression: '{price} - {cf:1016236}' }],
+      ...overrides,
+    }),
+  );
 }
 
 type ContainersInput = NonNullable<MappingConfigInput['pipelines']>[number]['containers'];

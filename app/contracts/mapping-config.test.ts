@@ -11,30 +11,11 @@ import {
   type MappingConfigInput,
 } from './mapping-config';
 import { toJsonPointer, zodIssuesToFieldErrors, type FieldError } from './problem';
+import { sampleConfigInput } from './testing/sample-config';
 
 type ContainerInput = NonNullable<MappingConfigInput['pipelines']>[number]['containers'][number];
 
-function config(overrides: Partial<MappingConfigInput> = {}): MappingConfigInput {
-  return {
-    schemaVersion: 1,
-    connector: 'amocrm',
-    account: { id: 31234567, subdomain: 'demo', name: 'Demo' },
-    filter: { match: 'all', conditions: [{ field: 'LANDING', action: 'include', operator: 'equals', value: 'site-42' }] },
-    pipelines: [
-      {
-        pipelineId: 3177727,
-        containers: [
-          { id: 'c1', name: 'In work', statusIds: [32392156, 32392159], marker: null },
-          { id: 'c2', name: 'Successfully realized', statusIds: [142], marker: 'completed' },
-          { id: 'c3', name: 'Closed and not realized', statusIds: [143], marker: 'refusal' },
-        ],
-      },
-    ],
-    customFields: { otherFields: [1016236] },
-    calculatedFields: [{ id: 'k1', name: 'Margin', expression: '{price} * 0.3' }],
-    ...overrides,
-  };
-}
+const config = sampleConfigInput;
 
 function withContainers(...containers: ContainerInput[]): MappingConfigInput {
   return config({ pipelines: [{ pipelineId: 1, containers }] });

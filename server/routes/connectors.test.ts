@@ -8,28 +8,13 @@ import { MAX_BODY_BYTES } from '../app';
 import { createTestCrm, FakeTiming, type TestCrm } from '../testing/crm-test-kit';
 import { connectThroughSandbox } from '../testing/sandbox-oauth';
 import { createTestServer, TEST_ORIGIN, TestClient, type TestServer } from '../testing/test-server';
+import { sampleConfigInput } from '../../app/contracts/testing/sample-config';
 
 const ACCOUNT = { id: 31234567, subdomain: 'demo', name: 'Demo' };
 
+/** What the browser sends: no account (the server fills it from the stored access). */
 function draft(overrides: Partial<MappingConfigInput> = {}): MappingConfigInput {
-  return {
-    schemaVersion: 1,
-    connector: 'amocrm',
-    filter: { match: 'all', conditions: [{ field: 'LANDING', action: 'include', operator: 'equals', value: 'site-42' }] },
-    pipelines: [
-      {
-        pipelineId: 3177727,
-        containers: [
-          { id: 'c1', name: 'In work', statusIds: [32392156, 32392159], marker: null },
-          { id: 'c2', name: 'Successfully realized', statusIds: [142], marker: 'completed' },
-          { id: 'c3', name: 'Closed and not realized', statusIds: [143], marker: 'refusal' },
-        ],
-      },
-    ],
-    customFields: { otherFields: [1016236] },
-    calculatedFields: [{ id: 'k1', name: 'Margin', expression: '{price} * 0.3' }],
-    ...overrides,
-  };
+  return sampleConfigInput({ account: null, ...overrides });
 }
 
 /** The CRM structure `draft()` refers to. */
