@@ -8,6 +8,14 @@ import tseslint from 'typescript-eslint';
 // Feature folders never import each other; routes/ composes them.
 const features = ['connectors', 'authorize', 'filters', 'status-mapping', 'custom-fields', 'calculated-fields', 'wizard'];
 
+// Imports restricted across app/ (tests may use mocks/; only app/main.tsx imports global CSS).
+const mocksImport = { group: ['**/mocks/**', '../mocks/*'], message: 'Only tests use mocks/.' };
+const globalCssImport = {
+  regex: '^(?!.*\\.module\\.css(\\?.*)?$).*\\.css(\\?.*)?$',
+  message:
+    'Styles are CSS Modules: name the file *.module.css and use its classes. Only app/main.tsx imports the global stylesheets (app/styles: tokens and element resets).',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.test-output/**', 'public/mockServiceWorker.js', 'data/**'] },
   js.configs.recommended,
@@ -58,10 +66,15 @@ export default tseslint.config(
   },
   {
     files: ['app/**'],
-    ignores: ['app/testing/**', 'app/**/*.test.ts', 'app/**/*.test.tsx'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/mocks/**', '../mocks/*'], message: 'Only tests use mocks/.' }] }],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [mocksImport, globalCssImport] }] },
+  },
+  {
+    files: ['app/testing/**', 'app/**/*.test.ts', 'app/**/*.test.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [globalCssImport] }] },
+  },
+  {
+    files: ['app/main.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [mocksImport] }] },
   },
   {
     files: ['app/contracts/**'],

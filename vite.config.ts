@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import react from '@vitejs/plugin-react';
@@ -5,10 +7,31 @@ import { defineConfig } from 'vitest/config';
 
 const apiOrigin = `http://127.0.0.1:${process.env.PORT ?? '8787'}`;
 const alias = { '@': fileURLToPath(new URL('./app', import.meta.url)) };
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * CSS Modules class names, unique per file by a short hash of its path: in development
+ * `step-layout__drag-handle_x3Fq9` (file and class, readable in the devtools), in a build
+ * `drag-handle_x3Fq9` (the class is kept so a browser test can still match it, e.g.
+ * `toHaveClass(/button--danger/)`). Vitest uses its own stable names (`_dragHandle_1a2b3c`).
+ */
+function scopedClassName(local: string, filename: string): string {
+  const file = path.relative(root, filename.split('?')[0] ?? filename).split(path.sep).join('/');
+  const hash = createHash('sha256').update(file).digest('base64url').slice(0, 5);
+  if (process.env.NODE_ENV === 'production') return `${local}_${hash}`;
+  return `${path.basename(file).replace(/\.module\.css$/, '')}__${local}_${hash}`;
+}
 
 export default defineConfig({
   plugins: [react()],
   resolve: { alias },
+  css: {
+    modules: {
+      // `.panel-source` is read as `styles.panelSource`; only the camelCase key exists.
+      localsConvention: 'camelCaseOnly',
+      generateScopedName: scopedClassName,
+    },
+  },
   build: { outDir: 'dist/web', emptyOutDir: true, sourcemap: false },
   server: {
     host: '127.0.0.1',
@@ -25,7 +48,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['app/contracts/**/*.test.ts', 'app/**/model/**/*.test.ts', 'server/**/*.test.ts', 'mocks/**/*.test.ts'],
+          include: ['app/contracts/**/*.test.ts', 'app/**/model/**/*.test.ts', 'app/styles/**/*.test.ts', 'server/**/*.test.ts', 'mocks/**/*.test.ts'],
         },
       },
       {

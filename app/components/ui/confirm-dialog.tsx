@@ -1,6 +1,9 @@
 import { AlertDialog } from 'radix-ui';
 import type { ReactNode, RefObject } from 'react';
 
+import { buttonClass } from './button';
+import { dialogClass } from './dialog';
+
 /** An element to focus, or how to find it when the dialog closes (it may be rendered by then). */
 export type ReturnFocus = RefObject<HTMLElement | null> | (() => HTMLElement | null | undefined);
 
@@ -28,9 +31,9 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   return (
     <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
       <AlertDialog.Portal>
-        <AlertDialog.Overlay className="dialog-overlay" />
+        <AlertDialog.Overlay className={dialogClass.overlay} />
         <AlertDialog.Content
-          className="dialog"
+          className={dialogClass.content}
           onCloseAutoFocus={(event) => {
             const target = typeof returnFocus === 'function' ? returnFocus() : returnFocus?.current;
             if (!target?.isConnected) return;
@@ -38,12 +41,12 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             target.focus();
           }}
         >
-          <AlertDialog.Title className="dialog-title">{title}</AlertDialog.Title>
-          <AlertDialog.Description className="dialog-description">{description}</AlertDialog.Description>
-          <div className="dialog-actions">
-            <AlertDialog.Cancel className="button">{cancelLabel}</AlertDialog.Cancel>
+          <AlertDialog.Title className={dialogClass.title}>{title}</AlertDialog.Title>
+          <AlertDialog.Description className={dialogClass.description}>{description}</AlertDialog.Description>
+          <div className={dialogClass.actions}>
+            <AlertDialog.Cancel className={buttonClass()}>{cancelLabel}</AlertDialog.Cancel>
             <AlertDialog.Action
-              className={`button ${tone === 'danger' ? 'button--danger' : 'button--primary'}`}
+              className={buttonClass({ variant: tone })}
               disabled={busy}
               onClick={(event) => {
                 event.preventDefault();

@@ -1,6 +1,10 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { buttonClass } from '@/components/ui/button';
+
+import styles from './step-footer.module.css';
+
 export interface StepFooterProps {
   onBack?: () => void;
   onSkip?: () => void;
@@ -19,25 +23,25 @@ export interface StepFooterProps {
 export function StepFooter({ onBack, onSkip, onNext, nextLabel, nextDisabled, busy, status, nextType = 'button', form }: StepFooterProps) {
   const { t } = useTranslation();
   return (
-    <div className="step-footer">
-      <div className="step-footer-status" aria-live="polite">
+    <div className={styles.footer}>
+      <div className={styles.status} aria-live="polite">
         {status}
       </div>
-      <div className="step-footer-actions">
+      <div className={styles.actions}>
         {onBack ? (
-          <button type="button" className="button" onClick={onBack}>
+          <button type="button" className={buttonClass()} onClick={onBack}>
             {t('wizard.back')}
           </button>
         ) : null}
         {onSkip ? (
-          <button type="button" className="button button--ghost" onClick={onSkip} disabled={busy}>
+          <button type="button" className={buttonClass({ variant: 'ghost' })} onClick={onSkip} disabled={busy}>
             {t('wizard.skip')}
           </button>
         ) : null}
         <button
           type={nextType}
           form={form}
-          className="button button--primary"
+          className={buttonClass({ variant: 'primary' })}
           onClick={nextType === 'button' ? onNext : undefined}
           disabled={nextDisabled || busy}
           aria-busy={busy || undefined}

@@ -3,17 +3,22 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { crmSchemaQueryOptions } from '@/api/crm';
+import { pageClass } from '@/components/layouts/page';
+import { buttonClass } from '@/components/ui/button';
+import { cx } from '@/components/ui/class-names';
+import { feedbackClass } from '@/components/ui/feedback';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmSchema } from '@/contracts/crm-schema';
 
 import { describeApiError } from './save-status';
-import './wizard-step.css';
+import { stepLayout } from './step-layout';
 
 export interface WizardStepProps {
   /** The heading's id (the section is labelled by it). */
   titleId: string;
   title: string;
   intro: ReactNode;
+  /** The step's own class (a feature's module class), added to `stepLayout.step`. */
   className?: string;
   children: ReactNode;
 }
@@ -21,10 +26,10 @@ export interface WizardStepProps {
 /** A wizard step's frame: a section labelled by its heading, with the intro under it. */
 export function WizardStep({ titleId, title, intro, className, children }: WizardStepProps) {
   return (
-    <section className={className ? `wizard-step ${className}` : 'wizard-step'} aria-labelledby={titleId}>
-      <header className="step-header">
+    <section className={cx(stepLayout.step, className)} aria-labelledby={titleId}>
+      <header className={stepLayout.header}>
         <h2 id={titleId}>{title}</h2>
-        <p className="page-intro">{intro}</p>
+        <p className={pageClass.intro}>{intro}</p>
       </header>
       {children}
     </section>
@@ -47,17 +52,17 @@ export function SchemaStep({ connector, loadingMessage, errorMessage, children, 
   let body: ReactNode;
   if (schema.isPending) {
     body = (
-      <p className="step-loading" role="status">
+      <p className={stepLayout.loading} role="status">
         {loadingMessage}
       </p>
     );
   } else if (schema.isError) {
     body = (
-      <div className="error-panel" role="alert">
+      <div className={feedbackClass.errorPanel} role="alert">
         <p>
           {errorMessage} {describeApiError(schema.error, t)}
         </p>
-        <button type="button" className="button" onClick={() => void schema.refetch()}>
+        <button type="button" className={buttonClass()} onClick={() => void schema.refetch()}>
           {t('wizard.retry')}
         </button>
       </div>

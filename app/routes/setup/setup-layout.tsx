@@ -6,10 +6,14 @@ import { Navigate, Outlet, useLocation, useNavigate, useOutletContext, useParams
 import { connectorConfigQueryOptions } from '@/api/connector-config';
 import { connectorsQueryOptions } from '@/api/connectors';
 import { crmSchemaQueryOptions } from '@/api/crm';
+import { pageClass } from '@/components/layouts/page';
+import { buttonClass } from '@/components/ui/button';
+import { feedbackClass } from '@/components/ui/feedback';
 import { describeApiError } from '@/components/wizard/save-status';
 import { connectorIdSchema, SUPPORTED_CONNECTORS, type ConnectorId } from '@/contracts/connector';
 import { useWizardStore } from '@/stores/wizard-store';
 
+import styles from './setup-layout.module.css';
 import { Stepper } from './stepper';
 import { deriveStepStatuses, isStepId, resumeStep, stepPath, type StepId, type StepStatus, type WizardData } from './steps';
 
@@ -65,12 +69,12 @@ function SetupShell({ connector, step, t }: { connector: ConnectorId; step: stri
   if ((connectors.isError && !connectors.data) || (config.isError && config.data === undefined)) {
     const error = connectors.error ?? config.error;
     return (
-      <section className="page">
-        <div role="alert" className="error-panel">
+      <section className={pageClass.page}>
+        <div role="alert" className={feedbackClass.errorPanel}>
           <p>{describeApiError(error, t)}</p>
           <button
             type="button"
-            className="button"
+            className={buttonClass()}
             onClick={() => {
               void connectors.refetch();
               void config.refetch();
@@ -84,7 +88,7 @@ function SetupShell({ connector, step, t }: { connector: ConnectorId; step: stri
   }
   if (connectors.isPending || config.isPending) {
     return (
-      <section className="page" aria-busy="true">
+      <section className={pageClass.page} aria-busy="true">
         <p role="status">{t('wizard.loading')}</p>
       </section>
     );
@@ -101,13 +105,13 @@ function SetupShell({ connector, step, t }: { connector: ConnectorId; step: stri
   };
 
   return (
-    <section className="page wizard">
-      <header className="page-header">
+    <section className={styles.wizard}>
+      <header className={pageClass.header}>
         <h1>{t('wizard.title', { name: summary?.name ?? connector })}</h1>
-        {summary?.account ? <p className="page-intro">{t('wizard.account', { name: summary.account.name, subdomain: summary.account.subdomain })}</p> : null}
+        {summary?.account ? <p className={pageClass.intro}>{t('wizard.account', { name: summary.account.name, subdomain: summary.account.subdomain })}</p> : null}
       </header>
       <Stepper connector={connector} current={currentStep} statuses={statuses} />
-      <div className="wizard-body">
+      <div className={styles.body}>
         <Outlet context={context} />
       </div>
     </section>
