@@ -153,7 +153,7 @@ test.describe('the whole flow', () => {
     await expect(page.getByRole('group', { name: 'Condition 1: LANDING' }).getByRole('textbox', { name: 'Value' })).toHaveValue('site-42');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('tab', { name: first!.name, ...exact }).click();
-    await expect(container(page, 'In work').locator('.status-chip')).toHaveCount(regularStatuses(first!).length);
+    await expect(container(page, 'In work').locator('[data-status-chip]')).toHaveCount(regularStatuses(first!).length);
     await expect(page.getByRole('button', { name: 'Marker of Won: Completed deal' })).toBeVisible();
   });
 

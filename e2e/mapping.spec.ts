@@ -19,7 +19,7 @@ async function openMapping(page: Page, search = `?pipeline=${SALES}`) {
 const status = (scope: Page | Locator, name: string) => scope.getByRole('button', { name, exact: true });
 const container = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const unmapped = (page: Page) => page.getByRole('group', { name: 'Unmapped statuses' });
-const chips = (group: Locator) => group.locator('.status-chip');
+const chips = (group: Locator) => group.locator('[data-status-chip]');
 const containerOrder = (page: Page) => page.getByRole('region', { name: /Containers/ }).getByRole('group');
 const namesOf = (groups: Locator) => groups.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label')));
 const fieldNames = (group: Locator) => group.locator('.field-name');

@@ -6,6 +6,10 @@ import { useSearchParams } from 'react-router';
 
 import { workingConfig } from '@/api/connector-config';
 import { crmSchemaQueryOptions, useRefreshCrmSchema } from '@/api/crm';
+import { pageClass } from '@/components/layouts/page';
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { feedbackClass } from '@/components/ui/feedback';
 import { LeaveDialog } from '@/components/wizard/leave-dialog';
 import { describeApiError, SaveStatus } from '@/components/wizard/save-status';
 import { StepFooter } from '@/components/wizard/step-footer';
@@ -18,9 +22,28 @@ import { pipelineProgress } from '@/features/status-mapping/model/progress';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
 
+import styles from './mapping-route.module.css';
 import { useWizard } from './setup-layout';
 
-import './mapping-route.css';
+const s = moduleClasses(styles, [
+  'step',
+  'intro',
+  'introText',
+  'sections',
+  'tabs',
+  'tab',
+  'panel',
+  'problems',
+  'problemList',
+  'problem',
+  'problemText',
+  'problemDetails',
+  'problemNames',
+  'fix',
+  'fixLabel',
+]);
+const WARNING = cx(feedbackClass.notice, feedbackClass.noticeWarning);
+const FIX_BUTTON = buttonClass({ size: 'small', className: s.fix });
 
 type Section = 'statuses' | 'fields';
 
@@ -47,17 +70,17 @@ export function MappingRoute() {
 
   if (schema.isPending) {
     return (
-      <div className="mapping-step" aria-busy="true">
+      <div className={s.step} aria-busy="true">
         <p role="status">{t('mapping.loading')}</p>
       </div>
     );
   }
   if (schema.isError) {
     return (
-      <div className="mapping-step">
-        <div role="alert" className="error-panel">
+      <div className={s.step}>
+        <div role="alert" className={feedbackClass.errorPanel}>
           <p>{describeApiError(schema.error, t)}</p>
-          <button type="button" className="button" onClick={() => void schema.refetch()}>
+          <button type="button" className={buttonClass()} onClick={() => void schema.refetch()}>
             {t('wizard.retry')}
           </button>
         </div>
@@ -161,35 +184,35 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
   const retryRef = useRef<HTMLButtonElement>(null);
 
   return (
-    <div className="mapping-step">
-      <div className="mapping-intro">
-        <div>
+    <div className={s.step}>
+      <div className={s.intro}>
+        <div className={s.introText}>
           <h2>{t('mapping.title')}</h2>
-          <p className="page-intro">{t('mapping.intro')}</p>
+          <p className={pageClass.intro}>{t('mapping.intro')}</p>
         </div>
-        <button type="button" className="button button--small button--ghost" onClick={() => refresh.mutate()} disabled={refresh.isPending}>
+        <button type="button" className={buttonClass({ variant: 'ghost', size: 'small' })} onClick={() => refresh.mutate()} disabled={refresh.isPending}>
           {refresh.isPending ? t('mapping.refreshing') : t('mapping.refresh')}
         </button>
       </div>
       {refresh.isError ? (
-        <p role="alert" className="notice notice--warning">
+        <p role="alert" className={WARNING}>
           {describeApiError(refresh.error, t)}
         </p>
       ) : null}
       <Tabs.Root
-        className="mapping-sections"
+        className={s.sections}
         value={section}
         onValueChange={(value) => setSearch({ section: value === 'fields' ? 'fields' : 'statuses' })}
       >
-        <Tabs.List className="section-tabs" aria-label={t('mapping.sections')}>
-          <Tabs.Trigger className="section-tab" value="statuses">
+        <Tabs.List className={s.tabs} aria-label={t('mapping.sections')}>
+          <Tabs.Trigger className={s.tab} value="statuses">
             {t('mapping.statusesTab')}
           </Tabs.Trigger>
-          <Tabs.Trigger className="section-tab" value="fields">
+          <Tabs.Trigger className={s.tab} value="fields">
             {t('mapping.fieldsTab')}
           </Tabs.Trigger>
         </Tabs.List>
-        <Tabs.Content value="statuses" className="section-panel">
+        <Tabs.Content value="statuses" className={s.panel}>
           {selectedPipeline ? (
             <StatusMapping
               pipelines={pipelines}
@@ -199,27 +222,27 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
               onBoardChange={onBoardChange}
             />
           ) : (
-            <p className="empty-state">{t('mapping.pipelines.none')}</p>
+            <p className={feedbackClass.emptyState}>{t('mapping.pipelines.none')}</p>
           )}
         </Tabs.Content>
-        <Tabs.Content value="fields" className="section-panel">
+        <Tabs.Content value="fields" className={s.panel}>
           <CustomFields fields={schema.customFields} selected={otherFields} onChange={onFieldsChange} />
         </Tabs.Content>
       </Tabs.Root>
 
       {attempted && problems.length > 0 ? (
-        <div ref={problemsRef} tabIndex={-1} role="alert" className="mapping-problems">
+        <div ref={problemsRef} tabIndex={-1} role="alert" className={s.problems}>
           <h3>{t('mapping.problems.title')}</h3>
-          <ul>
+          <ul className={s.problemList}>
             {problems.map(({ pipeline, progress, unmapped }) => (
-              <li key={pipeline.id}>
-                <div>
+              <li key={pipeline.id} className={s.problem}>
+                <div className={s.problemText}>
                   <strong>{pipeline.name}</strong>
-                  <ul className="mapping-problem-details">
+                  <ul className={s.problemDetails}>
                     {progress.mapped < progress.total ? (
                       <li>
                         {t('mapping.problems.unmapped', { count: progress.total - progress.mapped })}{' '}
-                        <span className="mapping-problem-names">{unmapped.map((status) => status.name).join(', ')}</span>
+                        <span className={s.problemNames}>{unmapped.map((status) => status.name).join(', ')}</span>
                       </li>
                     ) : null}
                     {progress.missingMarkers.map((marker) => (
@@ -231,10 +254,11 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
                 </div>
                 <button
                   type="button"
-                  className="button button--small"
+                  className={FIX_BUTTON}
+                  title={t('mapping.problems.fix', { name: pipeline.name })}
                   onClick={() => setSearch({ section: 'statuses', pipeline: String(pipeline.id) })}
                 >
-                  {t('mapping.problems.fix', { name: pipeline.name })}
+                  <span className={s.fixLabel}>{t('mapping.problems.fix', { name: pipeline.name })}</span>
                 </button>
               </li>
             ))}

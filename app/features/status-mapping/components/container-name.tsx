@@ -5,8 +5,18 @@ import { LIMITS } from '@/contracts/mapping-config';
 
 import { containerNameError } from '../model/naming';
 
-import { useBoardActions } from './board-context';
+import { iconButtonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { formClass } from '@/components/ui/form';
 import { PencilIcon } from '@/components/ui/icons';
+import { useBoardActions } from './board-context';
+import styles from './status-container.module.css';
+
+const s = moduleClasses(styles, ['title', 'titleEditing', 'name', 'nameInput', 'nameError', 'quiet']);
+const EDITING = cx(s.title, s.titleEditing);
+const RENAME_BUTTON = iconButtonClass(s.quiet);
+const INPUT = cx(formClass.input, s.nameInput);
+const ERROR = cx(formClass.error, s.nameError);
 
 /**
  * A container's name with inline renaming: Enter saves, Escape cancels, an empty name is
@@ -25,14 +35,15 @@ export function ContainerName({ containerId, name, editing }: { containerId: str
   if (editing) return <NameEditor name={name} onSave={(value) => actions.renameContainer(containerId, value)} onDone={finish} />;
 
   return (
-    <div className="stage-title">
-      <h3 className="stage-name" onDoubleClick={() => actions.startRenaming(containerId)}>
+    <div className={s.title}>
+      {/* A long name ends in an ellipsis: the whole name is its tooltip and (as its text) the heading's name. */}
+      <h3 className={s.name} title={name} onDoubleClick={() => actions.startRenaming(containerId)}>
         {name}
       </h3>
       <button
         ref={renameButton}
         type="button"
-        className="icon-button icon-button--quiet"
+        className={RENAME_BUTTON}
         aria-label={t('mapping.container.rename', { name })}
         onClick={() => actions.startRenaming(containerId)}
       >
@@ -74,9 +85,9 @@ function NameEditor({ name, onSave, onDone }: { name: string; onSave: (name: str
   };
 
   return (
-    <div className="stage-title stage-title--editing">
+    <div className={EDITING}>
       <input
-        className="field-input stage-name-input"
+        className={INPUT}
         aria-label={t('mapping.container.nameLabel')}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errorId : undefined}
@@ -97,7 +108,7 @@ function NameEditor({ name, onSave, onDone }: { name: string; onSave: (name: str
         }}
       />
       {error ? (
-        <p id={errorId} className="field-error" role="alert">
+        <p id={errorId} className={ERROR} role="alert">
           {error}
         </p>
       ) : null}

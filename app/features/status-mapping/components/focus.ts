@@ -10,6 +10,7 @@ export function focusSoon(selector: string): void {
   });
 }
 
-export const statusChipSelector = (statusId: number) => `.status-chip[data-status-id="${statusId}"]`;
+/** A status's chip (the draggable), marked `data-status-chip` (tests find the chips by it too). */
+export const statusChipSelector = (statusId: number) => `[data-status-chip][data-status-id="${statusId}"]`;
 export const ADD_CONTAINER_SELECTOR = '[data-add-container]';
 export const ONE_PER_STATUS_SELECTOR = '[data-one-per-status]';

@@ -4,8 +4,14 @@ import { useTranslation } from 'react-i18next';
 
 import { MARKERS, markerSchema, type Marker } from '@/contracts/mapping-config';
 
-import { useBoardActions, useBoardState } from './board-context';
+import { moduleClasses } from '@/components/ui/class-names';
 import { CheckIcon, ChevronIcon } from '@/components/ui/icons';
+import { menuClass } from '@/components/ui/menu';
+import { useBoardActions, useBoardState } from './board-context';
+import { boardMenuClass } from './board-menu';
+import styles from './marker-picker.module.css';
+
+const s = moduleClasses(styles, ['trigger', 'label', 'dot']);
 
 const NONE = 'none';
 
@@ -23,18 +29,18 @@ export const MarkerPicker = memo(function MarkerPicker({ containerId, containerN
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger
-        className="marker-trigger"
+        className={s.trigger}
         data-marker={marker ?? NONE}
         data-marker-trigger={containerId}
         aria-label={t('mapping.marker.trigger', { name: containerName, marker: label })}
       >
-        <span className="marker-dot" aria-hidden="true" />
-        <span>{marker ? label : t('mapping.marker.set')}</span>
+        <span className={s.dot} aria-hidden="true" />
+        <span className={s.label}>{marker ? label : t('mapping.marker.set')}</span>
         <ChevronIcon />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content
-          className="menu board-menu"
+          className={boardMenuClass}
           align="end"
           sideOffset={4}
           collisionPadding={8}
@@ -57,7 +63,7 @@ function MarkerItems({ containerId, marker, onChoose }: { containerId: string; m
   const hintPrefix = useId();
   return (
     <>
-      <DropdownMenu.Label className="menu-label">{t('mapping.marker.title')}</DropdownMenu.Label>
+      <DropdownMenu.Label className={menuClass.label}>{t('mapping.marker.title')}</DropdownMenu.Label>
       <DropdownMenu.RadioGroup
         value={marker ?? NONE}
         onValueChange={(value) => {
@@ -65,36 +71,38 @@ function MarkerItems({ containerId, marker, onChoose }: { containerId: string; m
           onChoose(parsed.success ? parsed.data : null);
         }}
       >
-        <DropdownMenu.RadioItem className="menu-item" value={NONE}>
-          <span className="menu-check">
+        <DropdownMenu.RadioItem className={menuClass.item} value={NONE}>
+          <span className={menuClass.check}>
             <DropdownMenu.ItemIndicator>
               <CheckIcon />
             </DropdownMenu.ItemIndicator>
           </span>
-          <span className="menu-item-text">{t('mapping.marker.none')}</span>
+          <span className={menuClass.itemText}>{t('mapping.marker.none')}</span>
         </DropdownMenu.RadioItem>
         {MARKERS.map((option) => {
           const owner = board.containers.find((container) => container.marker === option && container.id !== containerId);
           const hintId = `${hintPrefix}-${option}`;
+          const hint = owner ? t('mapping.marker.usedIn', { name: owner.name }) : null;
           return (
             <DropdownMenu.RadioItem
               key={option}
-              className="menu-item"
+              className={menuClass.item}
               value={option}
               data-marker={option}
               aria-label={t(`mapping.markers.${option}`)}
-              aria-describedby={owner ? hintId : undefined}
+              aria-describedby={hint ? hintId : undefined}
             >
-              <span className="menu-check">
+              <span className={menuClass.check}>
                 <DropdownMenu.ItemIndicator>
                   <CheckIcon />
                 </DropdownMenu.ItemIndicator>
               </span>
-              <span className="marker-dot" aria-hidden="true" />
-              <span className="menu-item-text">{t(`mapping.markers.${option}`)}</span>
-              {owner ? (
-                <span id={hintId} className="menu-item-hint">
-                  {t('mapping.marker.usedIn', { name: owner.name })}
+              <span className={s.dot} aria-hidden="true" />
+              <span className={menuClass.itemText}>{t(`mapping.markers.${option}`)}</span>
+              {hint ? (
+                // Cut short beside the marker's name: the whole hint is its tooltip (and the item's description).
+                <span id={hintId} className={menuClass.itemHint} title={hint}>
+                  {hint}
                 </span>
               ) : null}
             </DropdownMenu.RadioItem>

@@ -24,13 +24,23 @@ import { defaultContainerName, type NamingContext } from '../model/naming';
 import { pipelineProgress } from '../model/progress';
 import { oneContainerPerStatus, putRemainingInto } from '../model/quick-actions';
 
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { feedbackClass } from '@/components/ui/feedback';
+import { ChevronIcon, PlusIcon } from '@/components/ui/icons';
+import { menuClass } from '@/components/ui/menu';
 import { BoardActionsContext, BoardStateContext, useBoardActions, useBoardState, type BoardActions, type BoardState } from './board-context';
+import { boardMenuClass } from './board-menu';
 import { newContainerId } from './container-id';
 import { ONE_PER_STATUS_SELECTOR } from './focus';
-import { ChevronIcon, PlusIcon } from '@/components/ui/icons';
-import { StatusContainer } from './status-container';
-import { StatusLabel } from './status-item';
+import styles from './pipeline-board.module.css';
+import { ContainerDragPreview, StatusContainer } from './status-container';
+import { StatusDragPreview } from './status-item';
 import { UnmappedList } from './unmapped-list';
+
+const s = moduleClasses(styles, ['board', 'stages', 'columnHeader', 'columnTitle', 'toolbar', 'flags', 'stageList', 'stagesEmpty']);
+const SMALL_BUTTON = buttonClass({ size: 'small' });
+const STAGES_EMPTY = cx(feedbackClass.emptyState, s.stagesEmpty);
 
 export interface PipelineBoardProps {
   pipeline: CrmPipeline;
@@ -217,21 +227,21 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           onDragEnd={onDragEnd}
           onDragCancel={onDragCancel}
         >
-          <div className="board" data-dragging={activeDrag ? activeDrag.type : undefined}>
+          <div className={s.board} data-dragging={activeDrag ? activeDrag.type : undefined}>
             <UnmappedList statuses={unmapped} total={statuses.length} dropActive={listDrop} />
-            <section className="stages" aria-label={t('mapping.containers.title')}>
-              <div className="column-header">
-                <h3>{t('mapping.containers.title')}</h3>
+            <section className={s.stages} aria-label={t('mapping.containers.title')}>
+              <div className={s.columnHeader}>
+                <h3 className={s.columnTitle}>{t('mapping.containers.title')}</h3>
                 <BoardFlags emptyContainers={progress.emptyContainers} missingMarkers={progress.missingMarkers} />
               </div>
-              <div className="board-toolbar">
-                <button type="button" className="button button--small" data-add-container="" onClick={() => actions.addContainer()} disabled={!canAddContainer(board)}>
+              <div className={s.toolbar}>
+                <button type="button" className={SMALL_BUTTON} data-add-container="" onClick={() => actions.addContainer()} disabled={!canAddContainer(board)}>
                   <PlusIcon />
                   {t('mapping.containers.add')}
                 </button>
                 <button
                   type="button"
-                  className="button button--small"
+                  className={SMALL_BUTTON}
                   data-one-per-status=""
                   onClick={() => (board.containers.length > 0 ? setConfirmReplace(true) : applyOnePerStatus())}
                 >
@@ -240,12 +250,12 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
                 <PutRemainingMenu disabled={unmapped.length === 0 || count === 0} />
               </div>
               {count === 0 ? (
-                <div className="stages-empty empty-state">
+                <div className={STAGES_EMPTY}>
                   <p>{t('mapping.containers.empty')}</p>
                 </div>
               ) : (
                 <SortableContext items={sortableIds} strategy={verticalListSortingStrategy}>
-                  <ol className="stage-list">
+                  <ol className={s.stageList}>
                     {board.containers.map((container, index) => {
                       const here = indicator && dropTarget?.containerId === container.id ? indicator : null;
                       return (
@@ -269,7 +279,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
             </section>
           </div>
           {createPortal(
-            <DragOverlay dropAnimation={null} className="drag-overlay">
+            <DragOverlay dropAnimation={null}>
               {activeDrag ? <OverlayContent drag={activeDrag} board={board} statusesById={statusesById} /> : null}
             </DragOverlay>,
             document.body,
@@ -325,7 +335,7 @@ function BoardFlags({ emptyContainers, missingMarkers }: { emptyContainers: numb
   const { t } = useTranslation();
   if (emptyContainers === 0 && missingMarkers.length === 0) return null;
   return (
-    <ul className="board-flags">
+    <ul className={s.flags}>
       {missingMarkers.map((marker) => (
         <li key={marker}>{t('mapping.flags.missingMarker', { marker: t(`mapping.markers.${marker}`) })}</li>
       ))}
@@ -339,12 +349,12 @@ function PutRemainingMenu({ disabled }: { disabled: boolean }) {
   const { t } = useTranslation();
   return (
     <DropdownMenu.Root>
-      <DropdownMenu.Trigger className="button button--small" disabled={disabled}>
+      <DropdownMenu.Trigger className={SMALL_BUTTON} disabled={disabled}>
         {t('mapping.quick.putRemaining')}
         <ChevronIcon />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
-        <DropdownMenu.Content className="menu board-menu" align="start" sideOffset={4} collisionPadding={8}>
+        <DropdownMenu.Content className={boardMenuClass} align="start" sideOffset={4} collisionPadding={8}>
           <PutRemainingItems />
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
@@ -358,10 +368,10 @@ function PutRemainingItems() {
   const actions = useBoardActions();
   return (
     <>
-      <DropdownMenu.Label className="menu-label">{t('mapping.quick.putRemainingTitle', { count: state.unmappedCount })}</DropdownMenu.Label>
+      <DropdownMenu.Label className={menuClass.label}>{t('mapping.quick.putRemainingTitle', { count: state.unmappedCount })}</DropdownMenu.Label>
       {state.board.containers.map((container) => (
-        <DropdownMenu.Item key={container.id} className="menu-item" onSelect={() => actions.putRemainingInto(container.id)}>
-          <span className="menu-item-text">{container.name}</span>
+        <DropdownMenu.Item key={container.id} className={menuClass.item} title={container.name} onSelect={() => actions.putRemainingInto(container.id)}>
+          <span className={menuClass.itemText}>{container.name}</span>
         </DropdownMenu.Item>
       ))}
     </>
@@ -372,18 +382,9 @@ function OverlayContent({ drag, board, statusesById }: { drag: DragData; board: 
   const { t } = useTranslation();
   if (drag.type === 'status') {
     const status = statusesById.get(drag.statusId);
-    return (
-      <div className="drag-chip drag-chip--overlay status-chip">
-        <StatusLabel status={status} name={status?.name ?? t('mapping.status.stale', { id: drag.statusId })} />
-      </div>
-    );
+    return <StatusDragPreview status={status} name={status?.name ?? t('mapping.status.stale', { id: drag.statusId })} />;
   }
   const container = board.containers.find((candidate) => candidate.id === drag.containerId);
   if (!container) return null;
-  return (
-    <div className="stage-overlay">
-      <span className="stage-overlay-name">{container.name}</span>
-      <span className="stage-overlay-count">{t('mapping.container.statusCount', { count: container.statusIds.length })}</span>
-    </div>
-  );
+  return <ContainerDragPreview name={container.name} statusCount={container.statusIds.length} />;
 }

@@ -60,7 +60,7 @@ const unmappedList = () => screen.getByRole('group', { name: 'Unmapped statuses'
 const statusNames = (group: HTMLElement) =>
   within(group)
     .queryAllByRole('button', { name: /./ })
-    .filter((button) => button.classList.contains('status-chip'))
+    .filter((button) => button.hasAttribute('data-status-chip'))
     .map((button) => button.textContent);
 
 // Each test drives the real API through several debounced saves: give it room on a busy CI machine.

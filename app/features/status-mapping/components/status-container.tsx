@@ -11,12 +11,24 @@ import type { Container, Marker } from '@/contracts/mapping-config';
 import { containerDndId, type DragData } from '../dnd/ids';
 import type { DropIndicator } from '../dnd/drop-target';
 
+import { buttonClass, iconButtonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { GripIcon, MoreIcon } from '@/components/ui/icons';
+import { menuClass } from '@/components/ui/menu';
 import { useBoardActions } from './board-context';
+import { boardMenuClass } from './board-menu';
 import { ContainerName } from './container-name';
 import { ADD_CONTAINER_SELECTOR, focusSoon } from './focus';
-import { GripIcon, MoreIcon } from '@/components/ui/icons';
 import { MarkerPicker } from './marker-picker';
+import styles from './status-container.module.css';
 import { StatusItem } from './status-item';
+
+const s = moduleClasses(styles, ['stage', 'card', 'header', 'handle', 'empty', 'suggestion', 'statuses', 'preview', 'previewName', 'previewCount']);
+/** The container's reorder grip: an icon button (28px, 44px on a touch screen) of its own, not the steps' drag handle. */
+const HANDLE = iconButtonClass(s.handle);
+const ICON_BUTTON = iconButtonClass();
+const SMALL_BUTTON = buttonClass({ size: 'small' });
+const DANGER_ITEM = cx(menuClass.item, menuClass.itemDanger);
 
 export interface StatusContainerProps {
   container: Container;
@@ -53,7 +65,7 @@ export const StatusContainer = memo(function StatusContainer(props: StatusContai
     <li
       ref={setNodeRef}
       style={style}
-      className="stage"
+      className={s.stage}
       data-dragging={isDragging || undefined}
       data-drop={props.dropKind ?? undefined}
       data-container-id={container.id}
@@ -70,20 +82,20 @@ interface ContainerCardProps extends StatusContainerProps {
 }
 
 const ContainerCard = memo(function ContainerCard(props: ContainerCardProps) {
-  const { container, index, count, statusesById, dropKind, dropBefore, proposal, editing, hasUnmapped } = props;
+  const { container, index, count, statusesById, dropKind, dropBefore, proposal, editing, hasUnmapped, handleRef, handleAttributes, handleListeners } = props;
   const { t } = useTranslation();
   const actions = useBoardActions();
   const empty = container.statusIds.length === 0;
 
   return (
-    <div role="group" aria-label={container.name} className="stage-card" data-marker={container.marker ?? undefined}>
-      <div className="stage-header">
+    <div role="group" aria-label={container.name} className={s.card} data-marker={container.marker ?? undefined}>
+      <div className={s.header}>
         <button
-          ref={props.handleRef}
+          ref={handleRef}
           type="button"
-          className="drag-handle"
-          {...props.handleAttributes}
-          {...props.handleListeners}
+          className={HANDLE}
+          {...handleAttributes}
+          {...handleListeners}
           aria-label={t('mapping.container.handle', { name: container.name, position: index + 1, total: count })}
         >
           <GripIcon />
@@ -93,11 +105,11 @@ const ContainerCard = memo(function ContainerCard(props: ContainerCardProps) {
         <ContainerMenu containerId={container.id} name={container.name} index={index} count={count} hasUnmapped={hasUnmapped} />
       </div>
       {proposal ? (
-        <div className="stage-suggestion" data-marker={proposal}>
+        <div className={s.suggestion} data-marker={proposal}>
           <span>{t('mapping.marker.suggested', { marker: t(`mapping.markers.${proposal}`) })}</span>
           <button
             type="button"
-            className="button button--small"
+            className={SMALL_BUTTON}
             aria-label={t('mapping.marker.acceptLabel', { marker: t(`mapping.markers.${proposal}`), name: container.name })}
             onClick={() => actions.chooseMarker(container.id, proposal)}
           >
@@ -106,9 +118,9 @@ const ContainerCard = memo(function ContainerCard(props: ContainerCardProps) {
         </div>
       ) : null}
       {empty ? (
-        <p className="stage-empty">{t('mapping.container.empty')}</p>
+        <p className={s.empty}>{t('mapping.container.empty')}</p>
       ) : (
-        <ol className="stage-statuses" data-drop-end={dropKind === 'end' || undefined}>
+        <ol className={s.statuses} data-drop-end={dropKind === 'end' || undefined}>
           {container.statusIds.map((statusId) => (
             <StatusItem
               key={statusId}
@@ -131,12 +143,12 @@ const ContainerMenu = memo(function ContainerMenu({ containerId, name, index, co
   const focusAfter = useRef<'trigger' | 'name' | 'add'>('trigger');
   return (
     <DropdownMenu.Root>
-      <DropdownMenu.Trigger className="icon-button" aria-label={t('mapping.container.actions', { name })} data-container-menu={containerId}>
+      <DropdownMenu.Trigger className={ICON_BUTTON} aria-label={t('mapping.container.actions', { name })} data-container-menu={containerId}>
         <MoreIcon />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content
-          className="menu board-menu"
+          className={boardMenuClass}
           align="end"
           sideOffset={4}
           collisionPadding={8}
@@ -149,7 +161,7 @@ const ContainerMenu = memo(function ContainerMenu({ containerId, name, index, co
           }}
         >
           <DropdownMenu.Item
-            className="menu-item"
+            className={menuClass.item}
             onSelect={() => {
               focusAfter.current = 'name';
               actions.startRenaming(containerId);
@@ -157,17 +169,19 @@ const ContainerMenu = memo(function ContainerMenu({ containerId, name, index, co
           >
             {t('mapping.container.renameItem')}
           </DropdownMenu.Item>
-          <DropdownMenu.Item className="menu-item" disabled={index === 0} onSelect={() => actions.moveContainerBy(containerId, -1)}>
+          <DropdownMenu.Item className={menuClass.item} disabled={index === 0} onSelect={() => actions.moveContainerBy(containerId, -1)}>
             {t('mapping.container.moveUp')}
           </DropdownMenu.Item>
-          <DropdownMenu.Item className="menu-item" disabled={index === count - 1} onSelect={() => actions.moveContainerBy(containerId, 1)}>
+          <DropdownMenu.Item className={menuClass.item} disabled={index === count - 1} onSelect={() => actions.moveContainerBy(containerId, 1)}>
             {t('mapping.container.moveDown')}
           </DropdownMenu.Item>
-          <DropdownMenu.Item className="menu-item" disabled={!hasUnmapped} onSelect={() => actions.putRemainingInto(containerId)}>
+          <DropdownMenu.Item className={menuClass.item} disabled={!hasUnmapped} onSelect={() => actions.putRemainingInto(containerId)}>
             {t('mapping.container.putRemainingHere')}
           </DropdownMenu.Item>
-          <DropdownMenu.Separator className="menu-separator" />
-          <DropdownMenu.Item className="menu-item menu-item--danger" onSelect={() => {
+          <DropdownMenu.Separator className={menuClass.separator} />
+          <DropdownMenu.Item
+            className={DANGER_ITEM}
+            onSelect={() => {
               focusAfter.current = 'add';
               actions.removeContainer(containerId);
             }}
@@ -179,3 +193,16 @@ const ContainerMenu = memo(function ContainerMenu({ containerId, name, index, co
     </DropdownMenu.Root>
   );
 });
+
+/** The copy of a container that follows the pointer or the finger while it is reordered (inside <DragOverlay>). */
+export function ContainerDragPreview({ name, statusCount }: { name: string; statusCount: number }) {
+  const { t } = useTranslation();
+  return (
+    <div className={s.preview}>
+      <span className={s.previewName} title={name}>
+        {name}
+      </span>
+      <span className={s.previewCount}>{t('mapping.container.statusCount', { count: statusCount })}</span>
+    </div>
+  );
+}

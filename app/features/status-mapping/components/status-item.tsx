@@ -9,9 +9,19 @@ import { statusDndId, type DragData, type DropData } from '../dnd/ids';
 import type { MoveTarget } from '../model/move-status';
 import { NO_DND_ATTRIBUTE } from '../dnd/sensors';
 
-import { useBoardActions, useBoardState } from './board-context';
-import { focusSoon, statusChipSelector } from './focus';
+import { iconButtonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
 import { ArrowIcon, MoreIcon, PlusIcon } from '@/components/ui/icons';
+import { menuClass } from '@/components/ui/menu';
+import { stepLayout } from '@/components/wizard/step-layout';
+import { useBoardActions, useBoardState } from './board-context';
+import { boardMenuClass } from './board-menu';
+import { focusSoon, statusChipSelector } from './focus';
+import styles from './status-item.module.css';
+
+const s = moduleClasses(styles, ['item', 'chip', 'swatch', 'name']);
+const CHIP = cx(stepLayout.dragChip, s.chip);
+const PREVIEW = cx(stepLayout.dragChip, stepLayout.dragChipOverlay, s.chip);
 
 /** A status's visible name: the CRM's, or a note that the CRM no longer has it. */
 export function useStatusName(status: CrmStatus | undefined, statusId: number): string {
@@ -23,11 +33,20 @@ export function useStatusName(status: CrmStatus | undefined, statusId: number): 
 export const StatusLabel = memo(function StatusLabel({ status, name }: { status: CrmStatus | undefined; name: string }) {
   return (
     <>
-      <span className="status-swatch" style={{ backgroundColor: status?.color ?? 'transparent' }} aria-hidden="true" />
-      <span className="status-name">{name}</span>
+      <span className={s.swatch} style={{ backgroundColor: status?.color ?? 'transparent' }} aria-hidden="true" />
+      <span className={s.name}>{name}</span>
     </>
   );
 });
+
+/** The copy of a status's chip that follows the pointer or the finger (inside <DragOverlay>). */
+export function StatusDragPreview({ status, name }: { status: CrmStatus | undefined; name: string }) {
+  return (
+    <div className={PREVIEW} title={name}>
+      <StatusLabel status={status} name={name} />
+    </div>
+  );
+}
 
 export interface StatusItemProps {
   statusId: number;
@@ -59,14 +78,17 @@ export const StatusItem = memo(function StatusItem({ statusId, status, container
   return (
     <li
       ref={setDropRef}
-      className="status-item"
+      className={s.item}
       data-drop-before={dropBefore || undefined}
       data-dragging={isDragging || undefined}
       data-stale={status ? undefined : true}
     >
       <div
         ref={setNodeRef}
-        className="drag-chip status-chip"
+        className={CHIP}
+        // A long name is cut to two lines: the whole name is its tooltip (and, as its text, its accessible name).
+        title={name}
+        data-status-chip=""
         data-status-id={statusId}
         {...attributes}
         {...listeners}
@@ -84,12 +106,12 @@ const MoveToMenu = memo(function MoveToMenu({ statusId, name, containerId, stale
   const moved = useRef(false);
   return (
     <DropdownMenu.Root>
-      <DropdownMenu.Trigger className="icon-button" aria-label={t('mapping.status.moveTo', { name })} {...{ [NO_DND_ATTRIBUTE]: '' }}>
+      <DropdownMenu.Trigger className={iconButtonClass()} aria-label={t('mapping.status.moveTo', { name })} {...{ [NO_DND_ATTRIBUTE]: '' }}>
         <MoreIcon />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content
-          className="menu board-menu"
+          className={boardMenuClass}
           align="end"
           sideOffset={4}
           collisionPadding={8}
@@ -119,41 +141,42 @@ function MoveToItems({ statusId, containerId, stale, onMoved }: { statusId: numb
   if (stale) {
     // The CRM no longer has it: the only sensible move is out of the mapping.
     return (
-      <DropdownMenu.Item className="menu-item" onSelect={() => actions.moveStatus(statusId, { containerId: null })}>
-        <span className="menu-item-text">{t('mapping.status.removeStale')}</span>
+      <DropdownMenu.Item className={menuClass.item} onSelect={() => actions.moveStatus(statusId, { containerId: null })}>
+        <span className={menuClass.itemText}>{t('mapping.status.removeStale')}</span>
       </DropdownMenu.Item>
     );
   }
   return (
     <>
-      <DropdownMenu.Label className="menu-label">{t('mapping.status.moveToTitle')}</DropdownMenu.Label>
+      <DropdownMenu.Label className={menuClass.label}>{t('mapping.status.moveToTitle')}</DropdownMenu.Label>
       {board.containers.map((container) => (
         <DropdownMenu.Item
           key={container.id}
-          className="menu-item"
+          className={menuClass.item}
+          title={container.name}
           disabled={container.id === containerId}
           onSelect={() => move({ containerId: container.id })}
         >
           <ArrowIcon />
-          <span className="menu-item-text">{container.name}</span>
-          {container.id === containerId ? <span className="menu-item-hint">{t('mapping.status.here')}</span> : null}
+          <span className={menuClass.itemText}>{container.name}</span>
+          {container.id === containerId ? <span className={menuClass.itemHint}>{t('mapping.status.here')}</span> : null}
         </DropdownMenu.Item>
       ))}
       <DropdownMenu.Item
-        className="menu-item"
+        className={menuClass.item}
         onSelect={() => {
           onMoved();
           actions.moveToNewContainer(statusId);
         }}
       >
         <PlusIcon />
-        <span className="menu-item-text">{t('mapping.status.toNewContainer')}</span>
+        <span className={menuClass.itemText}>{t('mapping.status.toNewContainer')}</span>
       </DropdownMenu.Item>
       {containerId !== null ? (
         <>
-          <DropdownMenu.Separator className="menu-separator" />
-          <DropdownMenu.Item className="menu-item" onSelect={() => move({ containerId: null })}>
-            <span className="menu-item-text">{t('mapping.status.backToList')}</span>
+          <DropdownMenu.Separator className={menuClass.separator} />
+          <DropdownMenu.Item className={menuClass.item} onSelect={() => move({ containerId: null })}>
+            <span className={menuClass.itemText}>{t('mapping.status.backToList')}</span>
           </DropdownMenu.Item>
         </>
       ) : null}

@@ -7,10 +7,14 @@ import type { PipelineMapping } from '@/contracts/mapping-config';
 
 import { pipelineProgress } from '../model/progress';
 
+import { moduleClasses } from '@/components/ui/class-names';
+import { feedbackClass } from '@/components/ui/feedback';
 import { CheckIcon } from '@/components/ui/icons';
+import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { PipelineBoard } from './pipeline-board';
+import styles from './status-mapping.module.css';
 
-import './status-mapping.css';
+const s = moduleClasses(styles, ['layout', 'pipelines', 'title', 'list', 'tab', 'tabName', 'tabProgress', 'tabState', 'panel']);
 
 export interface StatusMappingProps {
   /** The CRM's pipelines to map, in CRM order. */
@@ -43,30 +47,30 @@ export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectP
   const selected = pipelines.find((pipeline) => pipeline.id === selectedPipelineId) ?? pipelines[0];
   if (!selected) {
     return (
-      <div className="empty-state">
+      <div className={feedbackClass.emptyState}>
         <p>{t('mapping.pipelines.none')}</p>
       </div>
     );
   }
   return (
     <Tabs.Root
-      className="status-mapping"
+      className={s.layout}
       orientation="vertical"
       activationMode="manual"
       value={String(selected.id)}
       onValueChange={(value) => onSelectPipeline(Number(value))}
     >
-      <div className="pipelines">
-        <h3 className="pipelines-title" id={titleId}>
+      <div className={s.pipelines}>
+        <h3 className={s.title} id={titleId}>
           {t('mapping.pipelines.title')}
         </h3>
-        <Tabs.List className="pipeline-list" aria-labelledby={titleId}>
+        <Tabs.List className={s.list} aria-labelledby={titleId}>
           {pipelines.map((pipeline) => (
             <PipelineTab key={pipeline.id} pipeline={pipeline} board={boards.get(pipeline.id) ?? emptyBoard(pipeline.id)} />
           ))}
         </Tabs.List>
       </div>
-      <Tabs.Content value={String(selected.id)} className="pipeline-panel">
+      <Tabs.Content value={String(selected.id)} className={s.panel}>
         <PipelineBoard
           key={selected.id}
           pipeline={selected}
@@ -86,20 +90,22 @@ const PipelineTab = memo(function PipelineTab({ pipeline, board }: { pipeline: C
   return (
     <Tabs.Trigger
       value={String(pipeline.id)}
-      className="pipeline-tab"
+      className={s.tab}
       data-done={progress.done || undefined}
+      // A long name is cut to two lines; the whole name is its tooltip and its accessible name.
+      title={pipeline.name}
       aria-labelledby={`${id}-name`}
       aria-describedby={`${id}-progress ${id}-state`}
     >
-      <span id={`${id}-name`} className="pipeline-tab-name">
+      <span id={`${id}-name`} className={s.tabName}>
         {pipeline.name}
       </span>
-      <span id={`${id}-progress`} className="pipeline-tab-progress">
+      <span id={`${id}-progress`} className={s.tabProgress}>
         {t('mapping.pipelines.progress', { count: progress.total, mapped: progress.mapped })}
       </span>
-      <span className="pipeline-tab-state" data-done={progress.done || undefined}>
+      <span className={s.tabState} data-done={progress.done || undefined}>
         {progress.done ? <CheckIcon /> : null}
-        <span id={`${id}-state`} className="visually-hidden">
+        <span id={`${id}-state`} className={visuallyHidden}>
           {progress.done ? t('mapping.pipelines.done') : t('mapping.pipelines.notDone')}
         </span>
       </span>

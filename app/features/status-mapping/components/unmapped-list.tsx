@@ -6,8 +6,12 @@ import type { CrmStatus } from '@/contracts/crm-schema';
 
 import { LIST_ID, type DropData } from '../dnd/ids';
 
+import { moduleClasses } from '@/components/ui/class-names';
 import { CheckIcon, WarningIcon } from '@/components/ui/icons';
+import styles from './pipeline-board.module.css';
 import { StatusItem } from './status-item';
+
+const s = moduleClasses(styles, ['unmapped', 'columnHeader', 'columnTitle', 'countBadge', 'unmappedFlag', 'unmappedStatuses', 'unmappedEmpty']);
 
 const LIST_DATA: DropData = { type: 'list' };
 
@@ -24,32 +28,32 @@ export const UnmappedList = memo(function UnmappedList({ statuses, total, dropAc
       ref={setNodeRef}
       role="group"
       aria-label={t('mapping.list.title')}
-      className="unmapped"
+      className={s.unmapped}
       data-drop={dropActive || undefined}
     >
-      <div className="column-header">
-        <h3>{t('mapping.list.title')}</h3>
-        <span className="count-badge">{t('mapping.list.count', { count: remaining, total })}</span>
+      <div className={s.columnHeader}>
+        <h3 className={s.columnTitle}>{t('mapping.list.title')}</h3>
+        <span className={s.countBadge}>{t('mapping.list.count', { count: remaining, total })}</span>
       </div>
       {remaining > 0 ? (
-        <p className="unmapped-flag" data-tone="warning">
+        <p className={s.unmappedFlag} data-tone="warning">
           <WarningIcon />
           <span>{t('mapping.list.flag', { count: remaining })}</span>
         </p>
       ) : (
-        <p className="unmapped-flag" data-tone="success">
+        <p className={s.unmappedFlag} data-tone="success">
           <CheckIcon />
           <span>{t('mapping.list.allMapped')}</span>
         </p>
       )}
       {remaining > 0 ? (
-        <ul className="unmapped-statuses">
+        <ul className={s.unmappedStatuses}>
           {statuses.map((status) => (
             <StatusItem key={status.id} statusId={status.id} status={status} containerId={null} dropBefore={false} />
           ))}
         </ul>
       ) : (
-        <p className="unmapped-empty">{t('mapping.list.dropBack')}</p>
+        <p className={s.unmappedEmpty}>{t('mapping.list.dropBack')}</p>
       )}
     </div>
   );

@@ -57,7 +57,9 @@ export function useBoardSensors(coordinateGetter: KeyboardCoordinateGetter) {
 /**
  * Auto-scroll only the page. The lists that scroll on their own (the unmapped statuses, the
  * pipelines) are drop targets as a whole or not targets at all, so scrolling them while the
- * pointer merely passes over their edge would only move things under the pointer.
+ * pointer merely passes over their edge would only move things under the pointer. On a phone
+ * the unmapped list is not a scroller at all (it grows with the page), so a finger held at the
+ * screen's edge scrolls the page towards the containers below.
  */
 export const PAGE_AUTO_SCROLL = {
   canScroll: (element: Element) => element === document.scrollingElement || element === document.documentElement,
