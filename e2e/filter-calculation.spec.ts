@@ -93,8 +93,8 @@ test.describe('the calculation step', () => {
     const numeric = page.getByRole('list', { name: 'Numeric fields' });
 
     // Pointer drag of the deal amount onto "new calculated field".
-    // The drop place for a new field (its text changes while dragging, so it is found by its class).
-    await dragByMouse(page, numeric.getByRole('button', { name: 'Deal amount', exact: true }), page.locator('.calc-new-zone'));
+    // The drop place for a new field (its text changes while dragging, so it is found by its data attribute).
+    await dragByMouse(page, numeric.getByRole('button', { name: 'Deal amount', exact: true }), page.locator('[data-calc-new-zone]'));
     const card = page.getByRole('group', { name: 'Calculated field 1' });
     await expect(card.getByRole('textbox', { name: 'Expression' })).toHaveValue('{price}');
     await card.getByRole('textbox', { name: 'Name' }).fill('Margin');

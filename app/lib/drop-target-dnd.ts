@@ -1,4 +1,13 @@
-import { KeyboardSensor, PointerSensor, useSensor, useSensors, type KeyboardCoordinateGetter } from '@dnd-kit/core';
+import {
+  KeyboardSensor,
+  PointerSensor,
+  TouchSensor,
+  useSensor,
+  useSensors,
+  type KeyboardCoordinateGetter,
+  type PointerSensorOptions,
+} from '@dnd-kit/core';
+import type { PointerEvent as ReactPointerEvent } from 'react';
 
 const ARROWS = ['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown'];
 
@@ -22,13 +31,58 @@ export const dropTargetCoordinates: KeyboardCoordinateGetter = (event, { context
   return rect ? { x: rect.left + 8, y: rect.top + 8 } : currentCoordinates;
 };
 
+/** Elements (a button inside a draggable row) that must never start a mouse or pen drag. */
+export const NO_DND_ATTRIBUTE = 'data-no-dnd';
+
+function startsInNoDnd(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest(`[${NO_DND_ATTRIBUTE}]`) !== null;
+}
+
 /**
- * Sensors for dragging from a list into drop places: the pointer after a few pixels (a
- * distance, not a delay, so a double-click never starts a drag), the keyboard by drop place.
+ * The mouse/pen side of dragging: the primary button, past a small distance (so a click or a
+ * double-click never starts a drag). Touch is left to the TouchSensor's long press, so a
+ * finger swiping over a list scrolls the page instead of grabbing an item.
+ */
+export class MousePenSensor extends PointerSensor {
+  static override activators = [
+    {
+      eventName: 'onPointerDown' as const,
+      handler: ({ nativeEvent: event }: ReactPointerEvent, options: PointerSensorOptions) => {
+        if (!event.isPrimary || event.button !== 0 || event.pointerType === 'touch' || startsInNoDnd(event.target)) {
+          return false;
+        }
+        options.onActivation?.({ event });
+        return true;
+      },
+    },
+  ];
+}
+
+// Constant options: a new options object on every render would make new sensors, new
+// activators and a new dnd-kit context, re-rendering every draggable of the list.
+const MOUSE_PEN_OPTIONS = { activationConstraint: { distance: 6 } };
+const TOUCH_OPTIONS = { activationConstraint: { delay: 250, tolerance: 6 } };
+const KEYBOARD_OPTIONS = { coordinateGetter: dropTargetCoordinates };
+
+/**
+ * Sensors for dragging from a list into drop places: a mouse or pen after 6 px (a distance,
+ * not a delay, so a double-click never starts a drag), a finger after a 250 ms long press
+ * (moving sooner scrolls; the handle can then keep `touch-action: manipulation`), the keyboard
+ * by drop place.
  */
 export function useDropTargetSensors() {
   return useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: dropTargetCoordinates }),
+    useSensor(MousePenSensor, MOUSE_PEN_OPTIONS),
+    useSensor(TouchSensor, TOUCH_OPTIONS),
+    useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
   );
 }
+
+/**
+ * Auto-scroll only the page during such a drag. The lists dragged from scroll on their own
+ * (the filter parameters) and are no drop place, so scrolling them while the pointer or the
+ * finger merely passes their edge on the way to the drop places would only move the list.
+ */
+export const PAGE_ONLY_AUTO_SCROLL = {
+  canScroll: (element: Element) => element === document.scrollingElement || element === document.documentElement,
+};

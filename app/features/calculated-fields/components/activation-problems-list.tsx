@@ -2,12 +2,15 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { moduleClasses } from '@/components/ui/class-names';
 import type { CrmSchema } from '@/contracts/crm-schema';
 import type { MappingConfig } from '@/contracts/mapping-config';
 import type { FieldError } from '@/contracts/problem';
 
 import { describeProblems, type FixStep } from '../model/activation-problems';
-import './activation-problems.css';
+import styles from './activation-problems-list.module.css';
+
+const s = moduleClasses(styles, ['problems', 'title', 'list', 'link']);
 
 export interface ActivationProblemsListProps {
   problems: readonly FieldError[];
@@ -29,16 +32,16 @@ export function ActivationProblemsList({ problems, config, schema, connectorName
   }, [autoFocus, problems]);
   const described = describeProblems(problems, config, schema);
   return (
-    <section className="problems" aria-labelledby="activation-problems-title">
-      <h3 id="activation-problems-title" ref={headingRef} tabIndex={-1}>
+    <section className={s.problems} aria-labelledby="activation-problems-title">
+      <h3 id="activation-problems-title" className={s.title} ref={headingRef} tabIndex={-1}>
         {t('calculation.problems.title', { name: connectorName })}
       </h3>
       <p>{t('calculation.problems.intro')}</p>
-      <ul className="problems-list">
+      <ul className={s.list}>
         {described.map((problem) => (
           <li key={problem.key}>
             <span>{problem.messageKey ? t(`calculation.problems.${problem.messageKey}`, problem.params) : problem.fallback}</span>{' '}
-            <Link to={stepHref(problem.step)} className="problems-link">
+            <Link to={stepHref(problem.step)} className={s.link}>
               {t('calculation.problems.fixIn', { step: t(`wizard.steps.${problem.step}`) })}
             </Link>
           </li>

@@ -74,6 +74,10 @@ describe('Calculation step', () => {
 
     await user.type(name, 'Cost');
     expect(screen.getByRole('group', { name: 'Calculated field 1: Cost' })).toBeInTheDocument();
+    // Names too long for their row end in an ellipsis: the full names stay in titles (and the accessible names).
+    expect(screen.getByRole('button', { name: 'Себестоимость' })).toHaveAttribute('title', 'Себестоимость');
+    expect(within(card).getByText('Cost')).toHaveAttribute('title', 'Cost');
+    expect(within(card).getByText('Себестоимость')).toHaveAttribute('title', 'Себестоимость');
   });
 
   it('shows errors as you type: division by zero, unknown field, non-numeric field, syntax — with positions', async () => {

@@ -14,10 +14,13 @@ import { useTranslation } from 'react-i18next';
 
 import { useActivateConnector, workingConfig } from '@/api/connector-config';
 import { sampleDealsQueryOptions } from '@/api/crm';
+import { cx, moduleClasses } from '@/components/ui/class-names';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { LeaveDialog } from '@/components/wizard/leave-dialog';
-import { describeApiError, SaveStatus } from '@/components/wizard/save-status';
+import { describeApiError, SaveStatus, saveStatusClass } from '@/components/wizard/save-status';
 import { StepFooter } from '@/components/wizard/step-footer';
+import { stepLayout } from '@/components/wizard/step-layout';
 import { SchemaStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmSchema } from '@/contracts/crm-schema';
@@ -27,7 +30,7 @@ import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
 import { useFormDraftAutosave, type FormDraft } from '@/hooks/use-form-draft-autosave';
 import { ApiError } from '@/lib/api-client';
-import { useDropTargetSensors } from '@/lib/drop-target-dnd';
+import { PAGE_ONLY_AUTO_SCROLL, useDropTargetSensors } from '@/lib/drop-target-dnd';
 
 import type { FixStep } from '../model/activation-problems';
 import {
@@ -45,7 +48,11 @@ import { ActivationProblemsList } from './activation-problems-list';
 import { CalculatedFieldCard } from './calculated-field-card';
 import type { SampleDealsState } from './formula-preview';
 import { NumericFieldList } from './numeric-field-list';
-import './calculation.css';
+import styles from './calculation-step.module.css';
+
+const s = moduleClasses(styles, ['fieldsPanel', 'list', 'newZone', 'overlayName']);
+const FIELDS_PANEL = cx(stepLayout.panel, s.fieldsPanel);
+const STATUS_ERROR = cx(saveStatusClass.status, saveStatusClass.error);
 
 const NEW_FIELD_DROP_ID = 'calc-new';
 export interface CalculationStepProps {
@@ -64,7 +71,6 @@ export function CalculationStep(props: CalculationStepProps) {
   return (
     <SchemaStep
       connector={props.connector}
-      className="calc-step"
       titleId="calc-step-title"
       title={t('calculation.title')}
       intro={t('calculation.intro')}
@@ -256,17 +262,17 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
   const busy = activation.isPending || formState.isSubmitting;
   const status =
     activation.isError && !problems ? (
-      <span className="save-status save-status--error" role="alert">
+      <span className={STATUS_ERROR} role="alert">
         {describeApiError(activation.error, t)}
       </span>
     ) : autosave.state.status === 'error' ? (
       <SaveStatus state={autosave.state} retryRef={retryRef} />
     ) : activation.isPending ? (
-      <span className="save-status">{t('calculation.activating', { name: connectorName })}</span>
+      <span className={saveStatusClass.status}>{t('calculation.activating', { name: connectorName })}</span>
     ) : draft.unsaved.length > 0 && autosave.state.status !== 'pending' ? (
-      <span className="save-status save-status--error">{t('calculation.notSaved', { count: draft.unsaved.length, list: unsavedNumbers })}</span>
+      <span className={STATUS_ERROR}>{t('calculation.notSaved', { count: draft.unsaved.length, list: unsavedNumbers })}</span>
     ) : invalidCount > 0 ? (
-      <span className="save-status save-status--error">{t('calculation.fixErrors', { count: invalidCount })}</span>
+      <span className={STATUS_ERROR}>{t('calculation.fixErrors', { count: invalidCount })}</span>
     ) : (
       <SaveStatus state={autosave.state} retryRef={retryRef} />
     );
@@ -278,15 +284,16 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
 
   return (
     <>
-      <form id="calculation-form" className="step-form" onSubmit={onSubmit} noValidate>
+      <form id="calculation-form" className={stepLayout.form} onSubmit={onSubmit} noValidate>
         <DndContext
           sensors={sensors}
+          autoScroll={PAGE_ONLY_AUTO_SCROLL}
           onDragStart={({ active }) => setDragged(draggedOf(active.data.current))}
           onDragEnd={onDragEnd}
           onDragCancel={() => setDragged(null)}
           accessibility={{ announcements, screenReaderInstructions: { draggable: t('calculation.dnd.instructions') } }}
         >
-          <div className="step-columns">
+          <div className={stepLayout.columns}>
             <NumericFieldList
               fields={numeric}
               nameOf={nameOf}
@@ -295,15 +302,15 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
               insertTarget={target + 1}
               full={full}
             />
-            <section className="step-panel calc-fields-panel" aria-labelledby="calc-fields-title" data-drop-target={dragged ? true : undefined}>
-              <div className="step-panel-head">
-                <h3 id="calc-fields-title" className="step-panel-title" ref={listHeadingRef} tabIndex={-1}>
+            <section className={FIELDS_PANEL} aria-labelledby="calc-fields-title" data-drop-target={dragged ? true : undefined}>
+              <div className={stepLayout.panelHead}>
+                <h3 id="calc-fields-title" className={stepLayout.panelTitle} ref={listHeadingRef} tabIndex={-1}>
                   {t('calculation.calculatedFields')}
                 </h3>
-                <p className="step-hint">{t('calculation.hint')}</p>
+                <p className={stepLayout.hint}>{t('calculation.hint')}</p>
               </div>
               {fields.length > 0 ? (
-                <ol className="calc-list">
+                <ol className={s.list}>
                   {fields.map((row, index) => (
                     <CalculatedFieldCard
                       key={row.id}
@@ -315,6 +322,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
                       deals={deals}
                       connectorName={connectorName}
                       active={index === target && fields.length > 1}
+                      dropTarget={dragged !== null}
                       onRemove={removeField}
                       onActivate={setActiveIndex}
                       onCaret={onCaret}
@@ -324,18 +332,24 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
                 </ol>
               ) : null}
               {full ? (
-                <p className="step-limit">{t('calculation.limit', { count: LIMITS.calculatedFields })}</p>
+                <p className={stepLayout.limit}>{t('calculation.limit', { count: LIMITS.calculatedFields })}</p>
               ) : (
                 <NewFieldDropZone empty={fields.length === 0} dragging={dragged !== null} />
               )}
             </section>
           </div>
           {createPortal(
-            <DragOverlay dropAnimation={null}>{dragged ? <div className="drag-overlay-chip">{dragged.name}</div> : null}</DragOverlay>,
+            <DragOverlay dropAnimation={null}>
+              {dragged ? (
+                <div className={stepLayout.dragOverlay}>
+                  <span className={s.overlayName}>{dragged.name}</span>
+                </div>
+              ) : null}
+            </DragOverlay>,
             document.body,
           )}
         </DndContext>
-        <p className="visually-hidden" role="status">
+        <p className={visuallyHidden} role="status">
           {liveMessage}
         </p>
         {problems ? (
@@ -385,7 +399,7 @@ function NewFieldDropZone({ empty, dragging }: { empty: boolean; dragging: boole
   const { t } = useTranslation();
   const { setNodeRef, isOver } = useDroppable({ id: NEW_FIELD_DROP_ID });
   return (
-    <div ref={setNodeRef} className="calc-new-zone" data-over={isOver || undefined} data-dragging={dragging || undefined} data-empty={empty || undefined}>
+    <div ref={setNodeRef} className={s.newZone} data-calc-new-zone="" data-over={isOver || undefined} data-dragging={dragging || undefined} data-empty={empty || undefined}>
       {dragging ? t('calculation.dropNew') : empty ? t('calculation.empty') : t('calculation.dropNew')}
     </div>
   );

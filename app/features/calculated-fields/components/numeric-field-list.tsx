@@ -2,8 +2,20 @@ import { useDraggable } from '@dnd-kit/core';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
 import { GripIcon } from '@/components/ui/icons';
+import { stepLayout } from '@/components/wizard/step-layout';
+
 import type { NumericField } from '../model/calculated-form';
+import styles from './numeric-field-list.module.css';
+
+const s = moduleClasses(styles, ['panel', 'list', 'item', 'handle', 'text', 'name', 'type', 'actions', 'button']);
+const PANEL = cx(stepLayout.panel, stepLayout.panelSource, s.panel);
+const ITEM = cx(stepLayout.dragSource, s.item);
+const HANDLE = cx(stepLayout.dragHandle, s.handle);
+const ADD = buttonClass({ size: 'small', className: s.button });
+const INSERT = buttonClass({ variant: 'ghost', size: 'small', className: s.button });
 
 export const numericDragId = (token: string) => `numeric:${token}`;
 
@@ -22,11 +34,11 @@ export interface NumericFieldListProps {
 export function NumericFieldList({ fields, nameOf, onAdd, onInsert, insertTarget, full }: NumericFieldListProps) {
   const { t } = useTranslation();
   return (
-    <section className="step-panel step-panel--source numeric-panel" aria-labelledby="numeric-fields-title">
-      <h3 id="numeric-fields-title" className="step-panel-title">
+    <section className={PANEL} aria-labelledby="numeric-fields-title">
+      <h3 id="numeric-fields-title" className={stepLayout.panelTitle}>
         {t('calculation.numericFields')}
       </h3>
-      <ul className="numeric-list" aria-labelledby="numeric-fields-title">
+      <ul className={s.list} aria-labelledby="numeric-fields-title">
         {fields.map((field) => (
           <NumericItem
             key={field.token}
@@ -57,20 +69,21 @@ const NumericItem = memo(function NumericItem({ field, name, onAdd, onInsert, in
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: numericDragId(field.token), data: { field, name } });
   const type = ['price', 'numeric', 'monetary'].includes(field.type) ? field.type : 'other';
   return (
-    <li className="drag-source numeric-item" data-dragging={isDragging || undefined}>
-      <div ref={setNodeRef} className="drag-handle" {...attributes} {...listeners} aria-label={name}>
-        <GripIcon className="drag-grip" />
-        <span className="numeric-text">
-          <span className="numeric-name">{name}</span>
-          <span className="numeric-type" aria-hidden="true">
+    <li className={ITEM} data-dragging={isDragging || undefined}>
+      {/* A long name ends in an ellipsis: the whole name is its tooltip (and its accessible name). */}
+      <div ref={setNodeRef} className={HANDLE} {...attributes} {...listeners} aria-label={name} title={name}>
+        <GripIcon className={stepLayout.dragGrip} />
+        <span className={s.text}>
+          <span className={s.name}>{name}</span>
+          <span className={s.type} aria-hidden="true">
             {t(`calculation.fieldType.${type}`)}
           </span>
         </span>
       </div>
-      <div className="numeric-actions">
+      <div className={s.actions}>
         <button
           type="button"
-          className="button button--small"
+          className={ADD}
           aria-label={t('calculation.addLabel', { name })}
           onClick={() => onAdd(field)}
           disabled={full}
@@ -80,7 +93,7 @@ const NumericItem = memo(function NumericItem({ field, name, onAdd, onInsert, in
         {onInsert ? (
           <button
             type="button"
-            className="button button--small button--ghost"
+            className={INSERT}
             aria-label={t('calculation.insertLabel', { name, index: insertTarget })}
             onClick={() => onInsert(field)}
           >

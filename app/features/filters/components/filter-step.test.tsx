@@ -49,6 +49,9 @@ describe('Filter step', () => {
     expect(value).toHaveAttribute('placeholder', 'Enter value');
     expect(value).toHaveFocus();
     expect(screen.getByText('in 1 condition')).toBeInTheDocument();
+    // A name too long for its row ends in an ellipsis: the full name stays in the title (and the accessible name).
+    expect(screen.getByRole('button', { name: 'LANDING' })).toHaveAttribute('title', 'LANDING');
+    expect(within(condition).getByText('LANDING')).toHaveAttribute('title', 'LANDING');
   });
 
   it('the "Add" button adds a condition too (the non-drag alternative)', async () => {

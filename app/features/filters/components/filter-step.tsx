@@ -14,9 +14,12 @@ import { useTranslation } from 'react-i18next';
 import { ToggleGroup } from 'radix-ui';
 
 import { workingConfig } from '@/api/connector-config';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { LeaveDialog } from '@/components/wizard/leave-dialog';
-import { SaveStatus } from '@/components/wizard/save-status';
+import { SaveStatus, saveStatusClass } from '@/components/wizard/save-status';
 import { StepFooter } from '@/components/wizard/step-footer';
+import { stepLayout } from '@/components/wizard/step-layout';
 import { SchemaStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import type { FilterParameter } from '@/contracts/crm-schema';
@@ -24,7 +27,7 @@ import type { ConfigEnvelope, Filter } from '@/contracts/mapping-config';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
 import { useFormDraftAutosave, type FormDraft } from '@/hooks/use-form-draft-autosave';
-import { useDropTargetSensors } from '@/lib/drop-target-dnd';
+import { PAGE_ONLY_AUTO_SCROLL, useDropTargetSensors } from '@/lib/drop-target-dnd';
 
 import {
   filterFormSchema,
@@ -38,7 +41,10 @@ import {
 } from '../model/filter-form';
 import { ConditionRow } from './condition-row';
 import { ParameterList } from './parameter-list';
-import './filters.css';
+import styles from './filter-step.module.css';
+
+const s = moduleClasses(styles, ['conditionsPanel', 'conditionsEmpty', 'match', 'segmented', 'segmentedItem', 'conditionList', 'overlayName']);
+const STATUS_ERROR = cx(saveStatusClass.status, saveStatusClass.error);
 
 const CONDITIONS_DROP_ID = 'filter-conditions';
 export interface FilterStepProps {
@@ -58,7 +64,6 @@ export function FilterStep(props: FilterStepProps) {
   return (
     <SchemaStep
       connector={props.connector}
-      className="filter-step"
       titleId="filter-step-title"
       title={t('filters.title')}
       intro={t('filters.intro')}
@@ -163,24 +168,25 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
     autosave.state.status === 'error' ? (
       <SaveStatus state={autosave.state} retryRef={retryRef} />
     ) : draft.unsaved.length > 0 ? (
-      <span className="save-status save-status--error">{t('filters.notSaved', { count: draft.unsaved.length })}</span>
+      <span className={STATUS_ERROR}>{t('filters.notSaved', { count: draft.unsaved.length })}</span>
     ) : invalidCount > 0 ? (
-      <span className="save-status save-status--error">{t('filters.fixErrors', { count: invalidCount })}</span>
+      <span className={STATUS_ERROR}>{t('filters.fixErrors', { count: invalidCount })}</span>
     ) : (
       <SaveStatus state={autosave.state} retryRef={retryRef} />
     );
 
   return (
     <>
-      <form id="filter-form" className="step-form" onSubmit={onSubmit} noValidate>
+      <form id="filter-form" className={stepLayout.form} onSubmit={onSubmit} noValidate>
         <DndContext
           sensors={sensors}
+          autoScroll={PAGE_ONLY_AUTO_SCROLL}
           onDragStart={onDragStart}
           onDragEnd={onDragEnd}
           onDragCancel={() => setActiveParameter(null)}
           accessibility={{ announcements, screenReaderInstructions: { draggable: t('filters.dnd.instructions') } }}
         >
-          <div className="step-columns">
+          <div className={stepLayout.columns}>
             <ParameterList parameters={parameters} usage={usage} onAdd={addCondition} full={full} />
             <ConditionsArea headingRef={conditionsHeadingRef} dragging={activeParameter !== null}>
               {fields.length >= 2 ? (
@@ -188,21 +194,21 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
                   control={control}
                   name="match"
                   render={({ field }) => (
-                    <div className="filter-match">
+                    <div className={s.match}>
                       <span id="filter-match-label">{t('filters.match.label')}</span>
                       <ToggleGroup.Root
                         type="single"
-                        className="segmented"
+                        className={s.segmented}
                         aria-labelledby="filter-match-label"
                         value={field.value ?? 'all'}
                         onValueChange={(value) => {
                           if (value === 'all' || value === 'any') field.onChange(value);
                         }}
                       >
-                        <ToggleGroup.Item className="segmented-item" value="all">
+                        <ToggleGroup.Item className={s.segmentedItem} value="all">
                           {t('filters.match.all')}
                         </ToggleGroup.Item>
-                        <ToggleGroup.Item className="segmented-item" value="any">
+                        <ToggleGroup.Item className={s.segmentedItem} value="any">
                           {t('filters.match.any')}
                         </ToggleGroup.Item>
                       </ToggleGroup.Root>
@@ -211,9 +217,9 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
                 />
               ) : null}
               {fields.length === 0 ? (
-                <p className="conditions-empty">{activeParameter ? t('filters.dropHere') : t('filters.empty')}</p>
+                <p className={s.conditionsEmpty}>{activeParameter ? t('filters.dropHere') : t('filters.empty')}</p>
               ) : (
-                <ol className="condition-list">
+                <ol className={s.conditionList}>
                   {fields.map((field, index) => (
                     <ConditionRow
                       key={field.id}
@@ -227,17 +233,21 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
                   ))}
                 </ol>
               )}
-              {full ? <p className="step-limit">{t('filters.limit', { count: MAX_CONDITIONS })}</p> : null}
+              {full ? <p className={stepLayout.limit}>{t('filters.limit', { count: MAX_CONDITIONS })}</p> : null}
             </ConditionsArea>
           </div>
           {createPortal(
             <DragOverlay dropAnimation={null}>
-              {activeParameter ? <div className="drag-overlay-chip">{activeParameter.name}</div> : null}
+              {activeParameter ? (
+                <div className={stepLayout.dragOverlay}>
+                  <span className={s.overlayName}>{activeParameter.name}</span>
+                </div>
+              ) : null}
             </DragOverlay>,
             document.body,
           )}
         </DndContext>
-        <p className="visually-hidden" role="status">
+        <p className={visuallyHidden} role="status">
           {liveMessage}
         </p>
         <StepFooter onBack={onBack} onSkip={onSkip} nextType="submit" form="filter-form" busy={formState.isSubmitting} status={status} />
@@ -277,16 +287,16 @@ function ConditionsArea({
   return (
     <section
       ref={setNodeRef}
-      className="step-panel conditions-panel"
+      className={cx(stepLayout.panel, s.conditionsPanel)}
       aria-labelledby="filter-conditions-title"
       data-drop-target={dragging || undefined}
       data-over={isOver || undefined}
     >
-      <div className="step-panel-head">
-        <h3 id="filter-conditions-title" className="step-panel-title" ref={headingRef} tabIndex={-1}>
+      <div className={stepLayout.panelHead}>
+        <h3 id="filter-conditions-title" className={stepLayout.panelTitle} ref={headingRef} tabIndex={-1}>
           {t('filters.conditions')}
         </h3>
-        <p className="step-hint">{t('filters.conditionsHint')}</p>
+        <p className={stepLayout.hint}>{t('filters.conditionsHint')}</p>
       </div>
       {children}
     </section>

@@ -2,10 +2,21 @@ import { useDraggable } from '@dnd-kit/core';
 import { memo, useDeferredValue, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { formClass } from '@/components/ui/form';
 import { GripIcon } from '@/components/ui/icons';
+import { visuallyHidden } from '@/components/ui/visually-hidden';
+import { stepLayout } from '@/components/wizard/step-layout';
 import type { FilterParameter } from '@/contracts/crm-schema';
 
 import { groupParameters } from '../model/filter-form';
+import styles from './parameter-list.module.css';
+
+const s = moduleClasses(styles, ['panel', 'search', 'groups', 'group', 'groupTitle', 'list', 'item', 'handle', 'name', 'used', 'add', 'empty']);
+const PANEL = cx(stepLayout.panel, stepLayout.panelSource, s.panel);
+const ITEM = cx(stepLayout.dragSource, s.item);
+const HANDLE = cx(stepLayout.dragHandle, s.handle);
 
 export const parameterDragId = (key: string) => `parameter:${key}`;
 
@@ -26,35 +37,35 @@ export function ParameterList({ parameters, usage, onAdd, full }: ParameterListP
   const groups = groupParameters(parameters, deferredQuery);
   const searchId = useId();
   return (
-    <section className="step-panel step-panel--source parameter-panel" aria-labelledby={`${searchId}-title`}>
-      <h3 id={`${searchId}-title`} className="step-panel-title">
+    <section className={PANEL} aria-labelledby={`${searchId}-title`}>
+      <h3 id={`${searchId}-title`} className={stepLayout.panelTitle}>
         {t('filters.parameters')}
       </h3>
-      <label className="visually-hidden" htmlFor={searchId}>
+      <label className={visuallyHidden} htmlFor={searchId}>
         {t('filters.search')}
       </label>
       <input
         id={searchId}
-        className="field-input parameter-search"
+        className={cx(formClass.input, s.search)}
         type="search"
         placeholder={t('filters.searchPlaceholder')}
         value={query}
         onChange={(event) => setQuery(event.target.value)}
         autoComplete="off"
       />
-      {parameters.length === 0 ? <p className="parameter-empty">{t('filters.noParameters')}</p> : null}
+      {parameters.length === 0 ? <p className={s.empty}>{t('filters.noParameters')}</p> : null}
       {parameters.length > 0 && groups.length === 0 ? (
-        <p className="parameter-empty" role="status">
+        <p className={s.empty} role="status">
           {t('filters.noMatches', { query: deferredQuery })}
         </p>
       ) : null}
-      <div className="parameter-groups">
+      <div className={s.groups}>
         {groups.map(({ group, parameters: items }) => (
-          <div key={group} className="parameter-group">
-            <h4 id={`${searchId}-${group}`} className="parameter-group-title">
+          <div key={group} className={s.group}>
+            <h4 id={`${searchId}-${group}`} className={s.groupTitle}>
               {t(`filters.groups.${group}`)}
             </h4>
-            <ul className="parameter-list" aria-labelledby={`${searchId}-${group}`}>
+            <ul className={s.list} aria-labelledby={`${searchId}-${group}`}>
               {items.map((parameter) => (
                 <ParameterItem
                   key={parameter.key}
@@ -87,25 +98,27 @@ const ParameterItem = memo(function ParameterItem({ parameter, used, onAdd, full
     disabled: full,
   });
   return (
-    <li className="drag-source parameter-item" data-dragging={isDragging || undefined}>
+    <li className={ITEM} data-dragging={isDragging || undefined}>
       {/* The draggable is inside the <li> (dnd-kit gives it role="button"). */}
       <div
         ref={setNodeRef}
-        className="drag-handle"
+        className={HANDLE}
         {...attributes}
         {...listeners}
         aria-label={parameter.name}
+        // A long name ends in an ellipsis: the whole name is its tooltip (and its accessible name).
+        title={parameter.name}
         onDoubleClick={() => {
           if (!full) onAdd(parameter);
         }}
       >
-        <GripIcon className="drag-grip" />
-        <span className="parameter-name">{parameter.name}</span>
+        <GripIcon className={stepLayout.dragGrip} />
+        <span className={s.name}>{parameter.name}</span>
       </div>
-      {used > 0 ? <span className="parameter-used">{t('filters.used', { count: used })}</span> : null}
+      {used > 0 ? <span className={s.used}>{t('filters.used', { count: used })}</span> : null}
       <button
         type="button"
-        className="button button--small parameter-add"
+        className={buttonClass({ size: 'small', className: s.add })}
         aria-label={t('filters.addLabel', { name: parameter.name })}
         onClick={() => onAdd(parameter)}
         disabled={full}
