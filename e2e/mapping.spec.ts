@@ -22,7 +22,7 @@ const unmapped = (page: Page) => page.getByRole('group', { name: 'Unmapped statu
 const chips = (group: Locator) => group.locator('[data-status-chip]');
 const containerOrder = (page: Page) => page.getByRole('region', { name: /Containers/ }).getByRole('group');
 const namesOf = (groups: Locator) => groups.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label')));
-const fieldNames = (group: Locator) => group.locator('.field-name');
+const fieldNames = (group: Locator) => group.locator('[data-field-name]');
 
 async function addContainer(page: Page, name: string) {
   await page.getByRole('button', { name: 'Add container' }).click();

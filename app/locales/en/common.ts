@@ -14,6 +14,8 @@ export const common = {
   },
   nav: {
     main: 'Main navigation',
+    /** The phone top bar's button that opens the navigation. */
+    menu: 'Menu',
     connectors: 'Connectors',
   },
   /**

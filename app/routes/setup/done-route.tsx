@@ -2,6 +2,10 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { useActivateConnector, workingConfig } from '@/api/connector-config';
+import { pageClass } from '@/components/layouts/page';
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { formClass } from '@/components/ui/form';
 import { describeApiError } from '@/components/wizard/save-status';
 import { WizardStep } from '@/components/wizard/wizard-step';
 import { findActivationProblems } from '@/contracts/activation';
@@ -9,8 +13,11 @@ import { ApiError } from '@/lib/api-client';
 import { ActivationProblemsList } from '@/features/calculated-fields/components/activation-problems-list';
 
 import { useWizard } from './setup-layout';
+import styles from './done-route.module.css';
 import { stepPath } from './steps';
-import './done-route.css';
+
+const s = moduleClasses(styles, ['step', 'hero', 'mark', 'account', 'summary', 'summaryList', 'actions']);
+const ACCOUNT = cx(pageClass.intro, s.account);
 
 /** The end of the wizard: congratulations when connected; otherwise what is still missing, with the way back. */
 export function DoneRoute() {
@@ -23,19 +30,20 @@ export function DoneRoute() {
   if (summary?.state === 'connected') {
     const conditions = config.filter.conditions.length;
     const fields = config.customFields.otherFields.length;
+    const account = summary.account ? t('connectors.finished.account', { account: summary.account.name }) : null;
     return (
-      <section className="done-step" aria-labelledby="done-title">
-        <div className="done-hero">
-          <svg className="done-mark" viewBox="0 0 48 48" width="56" height="56" aria-hidden="true" focusable="false">
+      <section className={s.step} aria-labelledby="done-title">
+        <div className={s.hero}>
+          <svg className={s.mark} viewBox="0 0 48 48" width="56" height="56" aria-hidden="true" focusable="false">
             <circle cx="24" cy="24" r="24" fill="currentColor" opacity="0.14" />
             <path d="M14 25l7 7 13-15" fill="none" stroke="currentColor" strokeWidth="3.5" strokeLinecap="round" strokeLinejoin="round" />
           </svg>
           <h2 id="done-title">{t('connectors.finished.title', { name })}</h2>
-          {summary.account ? <p className="page-intro">{t('connectors.finished.account', { account: summary.account.name })}</p> : null}
+          {account ? <p className={ACCOUNT}>{account}</p> : null}
         </div>
-        <div className="done-summary">
+        <div className={s.summary}>
           <h3>{t('connectors.finished.summaryTitle')}</h3>
-          <ul>
+          <ul className={s.summaryList}>
             <li>
               {conditions > 0 ? t('connectors.finished.summaryFilter', { count: conditions }) : t('connectors.finished.summaryFilterNone')}
             </li>
@@ -48,8 +56,8 @@ export function DoneRoute() {
             </li>
           </ul>
         </div>
-        <div className="done-actions">
-          <Link className="button button--primary" to="/connectors">
+        <div className={s.actions}>
+          <Link className={buttonClass({ variant: 'primary' })} to="/connectors">
             {t('connectors.finished.toConnectors')}
           </Link>
         </div>
@@ -61,7 +69,7 @@ export function DoneRoute() {
   const problems = serverProblems ?? findActivationProblems(config, schema ?? null);
   return (
     <WizardStep
-      className="done-step"
+      className={s.step}
       titleId="done-title"
       title={t('connectors.finished.notYetTitle', { name })}
       intro={problems.length > 0 ? t('connectors.finished.notYetIntro') : t('connectors.finished.notYetReady', { name })}
@@ -77,17 +85,17 @@ export function DoneRoute() {
         />
       ) : null}
       {activate.isError && !serverProblems ? (
-        <p className="field-error" role="alert">
+        <p className={formClass.error} role="alert">
           {describeApiError(activate.error, t)}
         </p>
       ) : null}
-      <div className="done-actions">
+      <div className={s.actions}>
         {problems.length === 0 ? (
-          <button type="button" className="button button--primary" onClick={() => activate.mutate()} disabled={activate.isPending}>
+          <button type="button" className={buttonClass({ variant: 'primary' })} onClick={() => activate.mutate()} disabled={activate.isPending}>
             {activate.isPending ? t('connectors.finished.finishing') : t('connectors.finished.finish')}
           </button>
         ) : null}
-        <Link className="button" to="/connectors">
+        <Link className={buttonClass()} to="/connectors">
           {t('connectors.finished.toConnectors')}
         </Link>
       </div>

@@ -5,6 +5,8 @@ import { Link } from 'react-router';
 
 import { connectorKeys } from '@/api/connectors';
 import { useAuthorize } from '@/api/crm';
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
 import { describeApiError } from '@/components/wizard/save-status';
 import { WizardStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
@@ -12,7 +14,11 @@ import { oauthErrorCodeSchema } from '@/contracts/oauth';
 
 import { browserLocation } from '@/lib/browser-location';
 import { redirectGuard } from '../model/redirect-guard';
-import './authorize.css';
+import styles from './authorize-step.module.css';
+
+const s = moduleClasses(styles, ['panel', 'panelError', 'errorTitle', 'actions', 'progress', 'hint', 'manual', 'spinner']);
+const ERROR_PANEL = cx(s.panel, s.panelError);
+const PRIMARY = buttonClass({ variant: 'primary' });
 
 export interface AuthorizeStepProps {
   connector: ConnectorId;
@@ -106,13 +112,13 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
     : t('authorize.unknownError', { name, code: (oauthError ?? '').slice(0, 40) });
 
   const backLink = (
-    <Link className="button" to="/connectors">
+    <Link className={buttonClass()} to="/connectors">
       {t('authorize.backToConnectors')}
     </Link>
   );
 
   const tryAgain = (
-    <button type="button" className="button button--primary" onClick={() => start(false)}>
+    <button type="button" className={PRIMARY} onClick={() => start(false)}>
       {t('authorize.tryAgain')}
     </button>
   );
@@ -120,10 +126,10 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
   let body;
   if (authorize.isError) {
     body = (
-      <div className="auth-panel auth-panel--error" role="alert">
-        <h3>{t('authorize.startError')}</h3>
+      <div className={ERROR_PANEL} role="alert">
+        <h3 className={s.errorTitle}>{t('authorize.startError')}</h3>
         <p>{describeApiError(authorize.error, t)}</p>
-        <div className="auth-actions">
+        <div className={s.actions}>
           {tryAgain}
           {backLink}
         </div>
@@ -131,10 +137,10 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
     );
   } else if (oauthError && authorize.isIdle) {
     body = (
-      <div className="auth-panel auth-panel--error" role="alert">
-        <h3>{t('authorize.errorTitle')}</h3>
+      <div className={ERROR_PANEL} role="alert">
+        <h3 className={s.errorTitle}>{t('authorize.errorTitle')}</h3>
         <p>{oauthMessage}</p>
-        <div className="auth-actions">
+        <div className={s.actions}>
           {tryAgain}
           {backLink}
         </div>
@@ -142,10 +148,10 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
     );
   } else if (cameBack && redirectUrl) {
     body = (
-      <div className="auth-panel">
+      <div className={s.panel}>
         <p>{t('authorize.returned', { name })}</p>
-        <div className="auth-actions">
-          <button type="button" className="button button--primary" onClick={() => leaveFor(redirectUrl)}>
+        <div className={s.actions}>
+          <button type="button" className={PRIMARY} onClick={() => leaveFor(redirectUrl)}>
             {t('authorize.continueTo', { name })}
           </button>
           {backLink}
@@ -154,13 +160,13 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
     );
   } else if (redirectUrl) {
     body = (
-      <div className="auth-panel" aria-busy="true">
-        <p className="auth-progress" role="status">
-          <span className="auth-spinner" aria-hidden="true" />
+      <div className={s.panel} aria-busy="true">
+        <p className={s.progress} role="status">
+          <span className={s.spinner} aria-hidden="true" />
           {t('authorize.redirecting', { name })}
         </p>
-        <p className="auth-hint">{t('authorize.redirectHint', { name })}</p>
-        <a className="auth-manual" href={redirectUrl} onClick={() => redirectGuard.mark(connector)}>
+        <p className={s.hint}>{t('authorize.redirectHint', { name })}</p>
+        <a className={s.manual} href={redirectUrl} onClick={() => redirectGuard.mark(connector)}>
           {t('authorize.redirectManual', { name })}
         </a>
       </div>
@@ -172,9 +178,9 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
         ? t('authorize.authorized', { name })
         : t('authorize.checking', { name });
     body = (
-      <div className="auth-panel" aria-busy="true">
-        <p className="auth-progress" role="status">
-          <span className="auth-spinner" aria-hidden="true" />
+      <div className={s.panel} aria-busy="true">
+        <p className={s.progress} role="status">
+          <span className={s.spinner} aria-hidden="true" />
           {message}
         </p>
       </div>
@@ -182,7 +188,7 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
   }
 
   return (
-    <WizardStep className="auth-step" titleId="auth-step-title" title={t('authorize.title')} intro={t('authorize.intro', { name })}>
+    <WizardStep titleId="auth-step-title" title={t('authorize.title')} intro={t('authorize.intro', { name })}>
       {body}
     </WizardStep>
   );

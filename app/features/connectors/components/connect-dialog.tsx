@@ -2,6 +2,9 @@ import { Dialog } from 'radix-ui';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { buttonClass } from '@/components/ui/button';
+import { dialogClass } from '@/components/ui/dialog';
+
 export interface ConnectDialogProps {
   name: string;
   open: boolean;
@@ -18,15 +21,15 @@ export function ConnectDialog({ name, open, onOpenChange, onConfirm, children }:
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Trigger asChild>{children}</Dialog.Trigger>
       <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog">
-          <Dialog.Title className="dialog-title">{t('connectors.connectDialog.title', { name })}</Dialog.Title>
-          <Dialog.Description className="dialog-description">
+        <Dialog.Overlay className={dialogClass.overlay} />
+        <Dialog.Content className={dialogClass.content}>
+          <Dialog.Title className={dialogClass.title}>{t('connectors.connectDialog.title', { name })}</Dialog.Title>
+          <Dialog.Description className={dialogClass.description}>
             {t('connectors.connectDialog.description', { name })}
           </Dialog.Description>
-          <div className="dialog-actions">
-            <Dialog.Close className="button">{t('connectors.connectDialog.cancel')}</Dialog.Close>
-            <button type="button" className="button button--primary" onClick={onConfirm}>
+          <div className={dialogClass.actions}>
+            <Dialog.Close className={buttonClass()}>{t('connectors.connectDialog.cancel')}</Dialog.Close>
+            <button type="button" className={buttonClass({ variant: 'primary' })} onClick={onConfirm}>
               {t('connectors.connectDialog.confirm')}
             </button>
           </div>

@@ -2,7 +2,14 @@ import { DropdownMenu } from 'radix-ui';
 import { useRef, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { cx, moduleClasses } from '@/components/ui/class-names';
 import { MoreIcon } from '@/components/ui/icons';
+import { menuClass } from '@/components/ui/menu';
+
+import styles from './connectors.module.css';
+
+const s = moduleClasses(styles, ['menuTrigger']);
+const DANGER_ITEM = cx(menuClass.item, menuClass.itemDanger);
 
 export type ConnectorAction = 'edit' | 'reset' | 'changeAccess' | 'disconnect';
 
@@ -14,8 +21,9 @@ export interface ConnectorActionsMenuProps {
 }
 
 /**
- * The card's "⋯" menu. The trigger is always in the accessibility tree; the card's CSS only
- * fades it in on hover and on keyboard focus inside the card.
+ * The card's "⋯" menu. The trigger is always in the accessibility tree; with a mouse the
+ * card's CSS fades it in on hover and on keyboard focus inside the card, on a touch screen
+ * it is always shown. The menu keeps 8px from the screen's edges (a phone's too).
  */
 export function ConnectorActionsMenu({ connectorName, onAction, disabled, triggerRef }: ConnectorActionsMenuProps) {
   const { t } = useTranslation();
@@ -24,7 +32,7 @@ export function ConnectorActionsMenu({ connectorName, onAction, disabled, trigge
     <DropdownMenu.Root>
       <DropdownMenu.Trigger
         ref={triggerRef}
-        className="connector-menu-trigger"
+        className={s.menuTrigger}
         aria-label={t('connectors.actions.trigger')}
         disabled={disabled}
       >
@@ -32,30 +40,31 @@ export function ConnectorActionsMenu({ connectorName, onAction, disabled, trigge
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content
-          className="menu"
+          className={menuClass.content}
           align="end"
           sideOffset={4}
+          collisionPadding={8}
           aria-label={connectorName}
           onCloseAutoFocus={(event) => {
             if (handingFocusToDialog.current) event.preventDefault();
             handingFocusToDialog.current = false;
           }}
         >
-          <DropdownMenu.Item className="menu-item" onSelect={() => onAction('edit')}>
+          <DropdownMenu.Item className={menuClass.item} onSelect={() => onAction('edit')}>
             {t('connectors.actions.edit')}
           </DropdownMenu.Item>
-          <DropdownMenu.Item className="menu-item" onSelect={() => {
+          <DropdownMenu.Item className={menuClass.item} onSelect={() => {
               // The confirmation takes focus; the closing menu must not take it back.
               handingFocusToDialog.current = true;
               onAction('reset');
             }}>
             {t('connectors.actions.reset')}
           </DropdownMenu.Item>
-          <DropdownMenu.Item className="menu-item" onSelect={() => onAction('changeAccess')}>
+          <DropdownMenu.Item className={menuClass.item} onSelect={() => onAction('changeAccess')}>
             {t('connectors.actions.changeAccess')}
           </DropdownMenu.Item>
-          <DropdownMenu.Separator className="menu-separator" />
-          <DropdownMenu.Item className="menu-item menu-item--danger" onSelect={() => {
+          <DropdownMenu.Separator className={menuClass.separator} />
+          <DropdownMenu.Item className={DANGER_ITEM} onSelect={() => {
               // The confirmation takes focus; the closing menu must not take it back.
               handingFocusToDialog.current = true;
               onAction('disconnect');

@@ -4,7 +4,11 @@ import { Link, useNavigate } from 'react-router';
 
 import { useDisconnectConnector, useResetConnector } from '@/api/connector-config';
 import { useAuthorize } from '@/api/crm';
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { feedbackClass } from '@/components/ui/feedback';
+import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { describeApiError } from '@/components/wizard/save-status';
 import type { ConnectorSummary } from '@/contracts/connector';
 import { useWizardStore } from '@/stores/wizard-store';
@@ -13,6 +17,26 @@ import { browserLocation } from '@/lib/browser-location';
 import { ConnectDialog } from './connect-dialog';
 import { ConnectorActionsMenu, type ConnectorAction } from './connector-actions-menu';
 import { ConnectorLogo } from './connector-logo';
+import styles from './connectors.module.css';
+
+const s = moduleClasses(styles, [
+  'card',
+  'head',
+  'title',
+  'name',
+  'kind',
+  'menu',
+  'description',
+  'status',
+  'state',
+  'stateDot',
+  'account',
+  'error',
+  'progress',
+  'actions',
+]);
+const PRIMARY = buttonClass({ variant: 'primary' });
+const ATTENTION = cx(feedbackClass.notice, feedbackClass.noticeWarning);
 
 /**
  * Attention reasons that only a new authorization fixes. The API records one reason today,
@@ -127,62 +151,68 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
   const reason = connector.attentionReason;
   const stateText = connector.supported ? t(`connectors.state.${connector.state}`) : t('connectors.comingSoon');
   const hasMenu = connector.supported && connector.state !== 'available';
+  // The CRM's account name may be 255 characters: one line with an ellipsis, in full in the title.
+  const account = connector.account ? t('connectors.account', { name: connector.account.name }) : null;
 
   return (
     <article
       ref={cardRef}
-      className="connector-card"
+      className={s.card}
       aria-labelledby={titleId}
       aria-describedby={stateId}
       data-state={connector.supported ? connector.state : 'unsupported'}
       tabIndex={-1}
     >
-      <div className="connector-card-head">
+      <div className={s.head}>
         <ConnectorLogo connector={connector.id} />
-        <div className="connector-card-title">
-          <h2 id={titleId} className="connector-name">
+        <div className={s.title}>
+          <h2 id={titleId} className={s.name}>
             {name}
           </h2>
-          <span className="connector-kind">{t('connectors.kind')}</span>
+          <span className={s.kind}>{t('connectors.kind')}</span>
         </div>
         {hasMenu ? (
-          <div className="connector-menu">
+          <div className={s.menu}>
             <ConnectorActionsMenu connectorName={name} onAction={onAction} disabled={redirecting} triggerRef={menuTriggerRef} />
           </div>
         ) : null}
       </div>
 
-      <p className="connector-description">{t(`connectors.description.${connector.id}`)}</p>
+      <p className={s.description}>{t(`connectors.description.${connector.id}`)}</p>
 
-      <div className="connector-status">
-        <p id={stateId} className="connector-state">
-          <span className="connector-state-dot" aria-hidden="true" />
+      <div className={s.status}>
+        <p id={stateId} className={s.state}>
+          <span className={s.stateDot} aria-hidden="true" />
           {stateText}
         </p>
-        {connector.account ? <p className="connector-account">{t('connectors.account', { name: connector.account.name })}</p> : null}
+        {account ? (
+          <p className={s.account} title={account}>
+            {account}
+          </p>
+        ) : null}
       </div>
 
       {connector.state === 'attention' && reason ? (
-        <div className="notice notice--warning connector-attention">
+        <div className={ATTENTION}>
           <p>
-            <span className="visually-hidden">{t('connectors.attention.reasonLabel')}: </span>
+            <span className={visuallyHidden}>{t('connectors.attention.reasonLabel')}: </span>
             {t(`errors.${reason}`, { defaultValue: reason })}
           </p>
         </div>
       ) : null}
 
       {error ? (
-        <p className="connector-error" role="alert">
+        <p className={s.error} role="alert">
           {describeApiError(error, t)}
         </p>
       ) : null}
       {redirecting ? (
-        <p className="connector-progress" role="status">
+        <p className={s.progress} role="status">
           {t('connectors.actions.redirecting', { name })}
         </p>
       ) : null}
 
-      <div className="connector-card-actions">
+      <div className={s.actions}>
         {connector.supported && connector.state === 'available' ? (
           <ConnectDialog
             name={name}
@@ -190,23 +220,23 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
             onOpenChange={(open) => setDialog(open ? 'connect' : null)}
             onConfirm={() => void navigate(`${setupPath}/authorize`)}
           >
-            <button type="button" className="button button--primary" data-primary-action>
+            <button type="button" className={PRIMARY} data-primary-action>
               {t('connectors.connect')}
             </button>
           </ConnectDialog>
         ) : null}
         {connector.supported && connector.state === 'draft' ? (
-          <Link className="button button--primary" data-primary-action to={setupPath}>
+          <Link className={PRIMARY} data-primary-action to={setupPath}>
             {t('connectors.continueSetup')}
           </Link>
         ) : null}
         {connector.state === 'attention' ? (
           reason && ACCESS_REASONS.has(reason) ? (
-            <button type="button" className="button button--primary" data-primary-action onClick={changeAccess} disabled={redirecting}>
+            <button type="button" className={PRIMARY} data-primary-action onClick={changeAccess} disabled={redirecting}>
               {t('connectors.attention.reauthorize')}
             </button>
           ) : (
-            <Link className="button button--primary" data-primary-action to={`${setupPath}/mapping`}>
+            <Link className={PRIMARY} data-primary-action to={`${setupPath}/mapping`}>
               {t('connectors.attention.review')}
             </Link>
           )

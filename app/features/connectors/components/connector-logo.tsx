@@ -1,4 +1,9 @@
+import { moduleClasses } from '@/components/ui/class-names';
 import type { ConnectorId } from '@/contracts/connector';
+
+import styles from './connectors.module.css';
+
+const s = moduleClasses(styles, ['logo']);
 
 const MARKS: Record<ConnectorId, { text: string; from: string; to: string }> = {
   amocrm: { text: 'amo', from: '#1868d6', to: '#2fa4f0' },
@@ -11,7 +16,7 @@ export function ConnectorLogo({ connector }: { connector: ConnectorId }) {
   const mark = MARKS[connector];
   const gradientId = `connector-logo-${connector}`;
   return (
-    <svg className="connector-logo" viewBox="0 0 48 48" width="48" height="48" aria-hidden="true" focusable="false">
+    <svg className={s.logo} viewBox="0 0 48 48" width="48" height="48" aria-hidden="true" focusable="false">
       <defs>
         <linearGradient id={gradientId} x1="0" y1="0" x2="1" y2="1">
           <stop offset="0" stopColor={mark.from} />

@@ -3,45 +3,52 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { connectorsQueryOptions } from '@/api/connectors';
+import { pageClass } from '@/components/layouts/page';
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { feedbackClass } from '@/components/ui/feedback';
 
 import { ConnectorCard } from './connector-card';
-import './connectors.css';
+import styles from './connectors.module.css';
+
+const s = moduleClasses(styles, ['grid', 'gridItem', 'notice', 'loading', 'card', 'skeleton']);
+const SKELETON = cx(s.card, s.skeleton);
 
 export function ConnectorsPage() {
   const { t } = useTranslation();
   const connectors = useQuery(connectorsQueryOptions());
   const [notice, setNotice] = useState('');
   return (
-    <section className="page connectors-page" aria-labelledby="connectors-title">
-      <header className="page-header">
+    <section className={pageClass.page} aria-labelledby="connectors-title">
+      <header className={pageClass.header}>
         <h1 id="connectors-title">{t('connectors.title')}</h1>
-        <p className="page-intro">{t('connectors.intro')}</p>
+        <p className={pageClass.intro}>{t('connectors.intro')}</p>
       </header>
-      <p className="connectors-notice" role="status">
+      <p className={s.notice} role="status">
         {notice}
       </p>
       {connectors.isPending ? (
-        <div className="connector-grid" aria-busy="true">
-          <p role="status" className="connectors-loading">
+        <div className={s.grid} aria-busy="true">
+          <p role="status" className={s.loading}>
             {t('connectors.loading')}
           </p>
           {[0, 1, 2].map((index) => (
-            <div key={index} className="connector-card connector-card--skeleton" aria-hidden="true" />
+            <div key={index} className={SKELETON} aria-hidden="true" />
           ))}
         </div>
       ) : null}
       {connectors.isError ? (
-        <div role="alert" className="error-panel">
+        <div role="alert" className={feedbackClass.errorPanel}>
           <p>{t('connectors.loadError')}</p>
-          <button type="button" className="button" onClick={() => void connectors.refetch()}>
+          <button type="button" className={buttonClass()} onClick={() => void connectors.refetch()}>
             {t('connectors.retry')}
           </button>
         </div>
       ) : null}
       {connectors.data ? (
-        <ul className="connector-grid" aria-label={t('connectors.catalogue')}>
+        <ul className={s.grid} aria-label={t('connectors.catalogue')}>
           {connectors.data.connectors.map((connector) => (
-            <li key={connector.id} className="connector-grid-item">
+            <li key={connector.id} className={s.gridItem}>
               <ConnectorCard connector={connector} onNotice={setNotice} />
             </li>
           ))}

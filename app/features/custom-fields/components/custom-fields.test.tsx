@@ -28,7 +28,7 @@ async function savedOtherFields() {
 const fieldNames = (group: HTMLElement) =>
   within(group)
     .queryAllByRole('button')
-    .filter((button) => button.classList.contains('field-chip'))
+    .filter((button) => button.hasAttribute('data-field-id'))
     .map((button) => button.getAttribute('aria-label'));
 
 describe('Mapping step: custom fields', { timeout: 20_000 }, () => {

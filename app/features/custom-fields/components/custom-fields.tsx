@@ -3,6 +3,11 @@ import { memo, useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, u
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { feedbackClass } from '@/components/ui/feedback';
+import { formClass } from '@/components/ui/form';
+import { stepLayout } from '@/components/wizard/step-layout';
 import type { CrmCustomField } from '@/contracts/crm-schema';
 
 import {
@@ -21,9 +26,30 @@ import {
 } from '../dnd/fields-dnd';
 import { addField, addFields, matchesQuery, removeField, selectableFields, trackingFieldCount } from '../model/fields';
 
+import styles from './custom-fields.module.css';
 import { FieldItem, FieldLabel } from './field-item';
 
-import './custom-fields.css';
+const s = moduleClasses(styles, [
+  'section',
+  'search',
+  'searchInput',
+  'board',
+  'zone',
+  'zoneHeader',
+  'zoneTitle',
+  'zoneCount',
+  'zoneActions',
+  'zoneNote',
+  'list',
+  'chip',
+  'empty',
+  'emptyAll',
+]);
+const SEARCH_INPUT = cx(formClass.input, s.searchInput);
+const OVERLAY_CHIP = cx(stepLayout.dragChip, stepLayout.dragChipOverlay, s.chip);
+const EMPTY_ALL = cx(s.empty, s.emptyAll);
+const ZONE_BUTTON = buttonClass({ size: 'small' });
+const ZONE_BUTTON_GHOST = buttonClass({ variant: 'ghost', size: 'small' });
 
 export interface CustomFieldsProps {
   /** Every custom field of the CRM account (tracking ones are filtered out here). */
@@ -112,16 +138,16 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
   const highlight = (zone: Zone) => active !== null && overZone === zone && active.zone !== zone;
 
   return (
-    <div className="custom-fields">
+    <div className={s.section}>
       {tracking > 0 ? (
-        <p className="notice custom-fields-note">{t('mapping.fields.trackingNote', { count: tracking })}</p>
+        <p className={feedbackClass.notice}>{t('mapping.fields.trackingNote', { count: tracking })}</p>
       ) : null}
-      <div className="custom-fields-search">
+      <div className={s.search}>
         <label htmlFor={searchId}>{t('mapping.fields.search')}</label>
         <input
           id={searchId}
           type="search"
-          className="field-input"
+          className={SEARCH_INPUT}
           value={query}
           placeholder={t('mapping.fields.searchPlaceholder')}
           onChange={(event) => setQuery(event.target.value)}
@@ -137,7 +163,7 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
         onDragEnd={onDragEnd}
         onDragCancel={onDragCancel}
       >
-        <div className="custom-fields-board">
+        <div className={s.board}>
           <FieldZone
             zone={LIST_ZONE}
             label={t('mapping.fields.listTitle')}
@@ -145,7 +171,7 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
             highlighted={highlight(LIST_ZONE)}
             actions={
               available.length > 0 ? (
-                <button type="button" className="button button--small" onClick={() => commit(addFields(latest.current.selected, available.map((field) => field.id)))}>
+                <button type="button" className={ZONE_BUTTON} onClick={() => commit(addFields(latest.current.selected, available.map((field) => field.id)))}>
                   {t(search.trim() ? 'mapping.fields.addShown' : 'mapping.fields.addAll', { count: available.length })}
                 </button>
               ) : null
@@ -154,7 +180,7 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
             {available.length > 0 ? (
               <FieldList ids={available.map((field) => field.id)} byId={byId} zone={LIST_ZONE} onAdd={onAdd} onRemove={onRemove} />
             ) : (
-              <p className="zone-empty">{search.trim() ? t('mapping.fields.noMatch', { query: search.trim() }) : t('mapping.fields.allChosen')}</p>
+              <p className={s.empty}>{search.trim() ? t('mapping.fields.noMatch', { query: search.trim() }) : t('mapping.fields.allChosen')}</p>
             )}
           </FieldZone>
           <FieldZone
@@ -165,27 +191,27 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
             fixedNote={t('mapping.fields.otherFixed')}
             actions={
               selected.length > 0 ? (
-                <button type="button" className="button button--small button--ghost" onClick={() => commit([])}>
+                <button type="button" className={ZONE_BUTTON_GHOST} onClick={() => commit([])}>
                   {t('mapping.fields.clear')}
                 </button>
               ) : null
             }
           >
             {selected.length === 0 ? (
-              <p className="zone-empty zone-empty--all" data-drop={highlight(OTHER_ZONE) || undefined}>
+              <p className={EMPTY_ALL} data-drop={highlight(OTHER_ZONE) || undefined}>
                 {t('mapping.fields.otherEmpty', { count: selectable.length })}
               </p>
             ) : chosenShown.length > 0 ? (
               <FieldList ids={chosenShown} byId={byId} zone={OTHER_ZONE} onAdd={onAdd} onRemove={onRemove} />
             ) : (
-              <p className="zone-empty">{t('mapping.fields.noMatch', { query: search.trim() })}</p>
+              <p className={s.empty}>{t('mapping.fields.noMatch', { query: search.trim() })}</p>
             )}
           </FieldZone>
         </div>
         {createPortal(
           <DragOverlay dropAnimation={null}>
             {active ? (
-              <div className="drag-chip drag-chip--overlay field-chip">
+              <div className={OVERLAY_CHIP}>
                 <FieldLabel field={byId.get(active.fieldId)} name={fieldName(active.fieldId)} />
               </div>
             ) : null}
@@ -216,13 +242,13 @@ function FieldZone({
 }) {
   const { setNodeRef } = useDroppable({ id: zone, data: { type: 'zone' } });
   return (
-    <div ref={setNodeRef} role="group" aria-label={label} className="fields-zone" data-zone={zone} data-drop={highlighted || undefined}>
-      <div className="fields-zone-header">
-        <h3>{label}</h3>
-        <span className="fields-zone-count">{count}</span>
-        {actions ? <div className="fields-zone-actions">{actions}</div> : null}
+    <div ref={setNodeRef} role="group" aria-label={label} className={s.zone} data-zone={zone} data-drop={highlighted || undefined}>
+      <div className={s.zoneHeader}>
+        <h3 className={s.zoneTitle}>{label}</h3>
+        <span className={s.zoneCount}>{count}</span>
+        {actions ? <div className={s.zoneActions}>{actions}</div> : null}
       </div>
-      {fixedNote ? <p className="fields-zone-note">{fixedNote}</p> : null}
+      {fixedNote ? <p className={s.zoneNote}>{fixedNote}</p> : null}
       {children}
     </div>
   );
@@ -242,7 +268,7 @@ const FieldList = memo(function FieldList({
   onRemove: (fieldId: number) => void;
 }) {
   return (
-    <ul className="field-list">
+    <ul className={s.list}>
       {ids.map((id) => (
         <FieldItem key={id} fieldId={id} field={byId.get(id)} zone={zone} onAdd={onAdd} onRemove={onRemove} />
       ))}

@@ -2,9 +2,16 @@ import { useDraggable } from '@dnd-kit/core';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { stepLayout } from '@/components/wizard/step-layout';
 import type { CrmCustomField } from '@/contracts/crm-schema';
 
 import { fieldDndId, OTHER_ZONE, type FieldDragData, type Zone } from '../dnd/fields-dnd';
+
+import styles from './custom-fields.module.css';
+
+const s = moduleClasses(styles, ['item', 'chip', 'name', 'type', 'action']);
+const CHIP = cx(stepLayout.dragChip, s.chip);
 
 export interface FieldItemProps {
   fieldId: number;
@@ -14,7 +21,10 @@ export interface FieldItemProps {
   onRemove: (fieldId: number) => void;
 }
 
-/** A field: its draggable label (named after the field) and an Add / Remove button beside it. */
+/**
+ * A field: its draggable label (named after the field; mouse past 6px, touch after a long
+ * press, keyboard) and an Add / Remove button beside it, the way to move it without dragging.
+ */
 export const FieldItem = memo(function FieldItem({ fieldId, field, zone, onAdd, onRemove }: FieldItemProps) {
   const { t } = useTranslation();
   const name = field?.name ?? t('mapping.fields.stale', { id: fieldId });
@@ -22,13 +32,13 @@ export const FieldItem = memo(function FieldItem({ fieldId, field, zone, onAdd, 
   const { setNodeRef, attributes, listeners, isDragging } = useDraggable({ id: fieldDndId(fieldId), data, attributes: { roleDescription: t('mapping.dnd.roleDescription') } });
   const inOther = zone === OTHER_ZONE;
   return (
-    <li className="field-item" data-dragging={isDragging || undefined} data-stale={field ? undefined : true}>
-      <div ref={setNodeRef} className="drag-chip field-chip" data-field-id={fieldId} aria-label={name} {...attributes} {...listeners}>
+    <li className={s.item} data-dragging={isDragging || undefined} data-stale={field ? undefined : true}>
+      <div ref={setNodeRef} className={CHIP} data-field-id={fieldId} aria-label={name} {...attributes} {...listeners}>
         <FieldLabel field={field} name={name} />
       </div>
       <button
         type="button"
-        className="field-action"
+        className={s.action}
         data-no-dnd=""
         aria-label={t(inOther ? 'mapping.fields.remove' : 'mapping.fields.add', { name })}
         data-field-action={fieldId}
@@ -55,9 +65,11 @@ export const FieldLabel = memo(function FieldLabel({ field, name }: { field: Crm
   const { t } = useTranslation();
   return (
     <>
-      <span className="field-name">{name}</span>
+      <span className={s.name} title={name} data-field-name="">
+        {name}
+      </span>
       {field ? (
-        <span className="field-type" aria-hidden="true">
+        <span className={s.type} aria-hidden="true">
           {t(`mapping.fields.types.${field.type}`, { defaultValue: field.type })}
         </span>
       ) : null}
