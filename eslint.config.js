@@ -59,6 +59,12 @@ export default tseslint.config(
               message: 'Only app/contracts is shared with the server, the mocks and the browser tests.',
             },
             { target: './app', from: './server', message: 'The SPA never imports the server.' },
+            {
+              // server/** except its tests (*.test.ts, *.bench.ts) and the test kit (server/testing).
+              target: './server/{,!(testing)/**/}!(*.test|*.bench).ts',
+              from: './mocks',
+              message: 'The product never imports mocks/ (the sandbox is its own program); only server tests and server/testing may.',
+            },
           ],
         },
       ],

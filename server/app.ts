@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 
+import type { CrmDeps } from './crm/registry';
 import { createSchemaProvider } from './crm/schema-cache';
 import type { Repository } from './db/repository';
 import type { Logger } from './lib/logger';
@@ -15,7 +16,7 @@ import { sameOriginOnly } from './lib/same-origin';
 import { sessionMiddleware, type SessionVariables } from './lib/session';
 import { API_VERSION, buildOpenApiDocument } from './openapi';
 import { connectorRoutes } from './routes/connectors';
-import { crmRoutes, type CrmDeps } from './routes/crm';
+import { crmRoutes } from './routes/crm';
 import { crmOpenApiPaths, crmOpenApiSchemas } from './routes/crm.openapi';
 import { oauthRoutes } from './routes/oauth';
 

@@ -1,32 +1,19 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { crmSchemaSchema } from '../app/contracts/crm-schema';
 import { authorizeResponseSchema } from '../app/contracts/oauth';
 import { EnvError, parseEnv } from './env';
 import { createLogger } from './lib/logger';
 import { startServer, type RunningServer } from './start';
-import { makeTempDir } from './testing/test-server';
+import { freePort, makeTempDir } from './testing/test-server';
 
 /**
- * The real thing: `startServer` (what `node dist/server/index.js` runs) with no amoCRM
- * credentials starts the sandbox amoCRM on its own port; a browser is played with plain
- * fetch over real sockets, cookie included.
+ * The real thing: `startServer` (what `node dist/server/index.js` runs) over real sockets.
+ * The product has no sandbox of its own: it talks to the CRMs its configuration names (the
+ * demo with the sandbox amoCRM is tested in mocks/sandbox/demo.test.ts).
  */
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const running: Array<{ server: RunningServer; cleanup: () => void }> = [];
 afterEach(async () => {
@@ -39,113 +26,79 @@ afterEach(async () => {
 async function start(extra: Record<string, string> = {}) {
   const temp = makeTempDir();
   const port = await freePort();
-  const logs: string[] = [];
   const env = parseEnv({
     PORT: String(port),
-    SANDBOX_PORT: '0',
     DATA_DIR: temp.dir,
     STATIC_DIR: path.join(temp.dir, 'no-web-build'),
     LOG_LEVEL: 'info',
     ...extra,
   });
-  const server = await startServer(env, createLogger('debug', (line) => logs.push(line)));
+  const server = await startServer(env, createLogger('silent'));
   running.push({ server, cleanup: temp.cleanup });
-  return { server, env, logs, dataDir: temp.dir };
+  return { server, env };
 }
 
-/** A browser with a cookie jar for the product's origin. */
-function browser(origin: string) {
-  let cookie: string | null = null;
-  return async (url: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (cookie && url.startsWith(origin)) headers.set('Cookie', cookie);
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    const set = response.headers.get('Set-Cookie');
-    if (set && url.startsWith(origin)) cookie = set.split(';')[0]!;
-    return response;
-  };
-}
-
-async function authorizeThroughSandbox(origin: string) {
-  const go = browser(origin);
-  const authorize = await go(`${origin}/api/connectors/amocrm/authorize`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: '{}',
-  });
-  const result = authorizeResponseSchema.parse(await authorize.json());
+async function consentUrl(publicUrl: string): Promise<URL> {
+  const response = await fetch(`${publicUrl}/api/connectors/amocrm/authorize`, { method: 'POST' });
+  const result = authorizeResponseSchema.parse(await response.json());
   if (result.status !== 'redirect') throw new Error('expected the consent page');
-  const page = await go(result.authorizeUrl);
-  const html = await page.text();
-  const state = /name="state" value="([^"]+)"/.exec(html)![1]!;
-  const form = new URLSearchParams({ client_id: /name="client_id" value="([^"]+)"/.exec(html)![1]!, state, decision: 'allow' });
-  const decided = await go(new URL('/oauth/decision', result.authorizeUrl).toString(), { method: 'POST', body: form });
-  const callback = decided.headers.get('Location')!;
-  expect(callback.startsWith(`${origin}/api/oauth/amocrm/callback?`)).toBe(true);
-  const back = await go(callback);
-  expect(back.status).toBe(302);
-  expect(back.headers.get('Location')).toBe('/setup/amocrm/authorize?oauth=success');
-  return { go, authorizeUrl: result.authorizeUrl, html };
+  return new URL(result.authorizeUrl);
 }
 
-describe('the product server with no amoCRM credentials', () => {
-  it('starts the sandbox on its own port and completes the README walk-through', async () => {
-    const { server, env, dataDir, logs } = await start();
-    expect(server.sandboxOrigin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+describe('the product server with amoCRM credentials', () => {
+  it('targets amoCRM itself: consent on www.amocrm.ru', async () => {
+    const { server, env } = await start({ AMOCRM_CLIENT_ID: 'real-integration-id', AMOCRM_CLIENT_SECRET: 'real-secret' });
     expect(server.address).toBe(env.publicUrl);
-
-    const { go, authorizeUrl, html } = await authorizeThroughSandbox(env.publicUrl);
-    expect(authorizeUrl.startsWith(`${server.sandboxOrigin!}/oauth?client_id=hub-connect-sandbox&state=`)).toBe(true);
-    expect(html).toContain('Демо: Агентство');
-
-    const schema = crmSchemaSchema.parse(await (await go(`${env.publicUrl}/api/connectors/amocrm/schema`)).json());
-    expect(schema.account).toEqual({ id: 31234567, subdomain: 'demo', name: 'Демо: Агентство' });
-    expect(schema.pipelines.length).toBeGreaterThanOrEqual(3);
-    expect(schema.customFields.some((field) => field.code === 'LANDING')).toBe(true);
-
-    // The token key was generated under DATA_DIR, readable by the owner only.
-    const key = fs.statSync(path.join(dataDir, 'token.key'));
-    expect(key.mode & 0o777).toBe(0o600);
-    expect(logs.some((line) => line.includes('sandbox amoCRM started'))).toBe(true);
+    const url = await consentUrl(env.publicUrl);
+    expect(`${url.origin}${url.pathname}`).toBe('https://www.amocrm.ru/oauth');
+    expect(url.searchParams.get('client_id')).toBe('real-integration-id');
+    expect(url.searchParams.get('mode')).toBe('post_message');
   });
 
-  it('serves another account when SANDBOX_ACCOUNT points at another fixture', async () => {
-    const fixture = path.resolve('mocks/fixtures/amocrm-small-account.json');
-    const { env } = await start({ SANDBOX_ACCOUNT: fixture });
-    const { go, html } = await authorizeThroughSandbox(env.publicUrl);
-    expect(html).toContain('Магазин «Ёлка»');
-    const schema = crmSchemaSchema.parse(await (await go(`${env.publicUrl}/api/connectors/amocrm/schema`)).json());
-    expect(schema.account).toEqual({ id: 29000001, subdomain: 'elka', name: 'Магазин «Ёлка»' });
-    expect(schema.pipelines.map((pipeline) => pipeline.name)).toEqual(['Воронка']);
-    expect(schema.customFields.map((field) => field.name)).toEqual(['Client Type', 'utm_referrer', 'Стоимость доставки']);
+  it('with AMOCRM_SANDBOX_ORIGIN, sends the consent to that origin like to any amoCRM', async () => {
+    const { env } = await start({
+      AMOCRM_CLIENT_ID: 'sandbox-id',
+      AMOCRM_CLIENT_SECRET: 'sandbox-secret',
+      AMOCRM_SANDBOX_ORIGIN: 'http://127.0.0.1:18788/',
+    });
+    expect(env.AMOCRM_SANDBOX_ORIGIN).toBe('http://127.0.0.1:18788');
+    const url = await consentUrl(env.publicUrl);
+    expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:18788/oauth');
+    expect(url.searchParams.get('client_id')).toBe('sandbox-id');
   });
+});
 
-  it('refuses a broken SANDBOX_ACCOUNT or SANDBOX_FAULTS at start, naming the variable', async () => {
+describe('the product server without a CRM', () => {
+  it('does not start, naming the variables, and creates nothing under DATA_DIR', async () => {
     const temp = makeTempDir();
     try {
-      fs.writeFileSync(path.join(temp.dir, 'broken.json'), JSON.stringify({ account: { id: 1 } }));
-      const env = parseEnv({ PORT: String(await freePort()), SANDBOX_PORT: '0', DATA_DIR: temp.dir, SANDBOX_ACCOUNT: path.join(temp.dir, 'broken.json') });
-      await expect(startServer(env, createLogger('silent'))).rejects.toThrow(/SANDBOX_ACCOUNT[\s\S]*pipelines/);
-      await expect(startServer({ ...env, SANDBOX_ACCOUNT: path.join(temp.dir, 'missing.json') }, createLogger('silent'))).rejects.toThrow(
-        EnvError,
-      );
-      expect(() => parseEnv({ SANDBOX_FAULTS: 'rate429=5' })).toThrow(/SANDBOX_FAULTS: rate429 must be a share/);
+      const dataDir = path.join(temp.dir, 'data');
+      const env = parseEnv({ PORT: String(await freePort()), DATA_DIR: dataDir });
+      const refused = startServer(env, createLogger('silent'));
+      await expect(refused).rejects.toThrow(EnvError);
+      await expect(refused).rejects.toThrow(/AMOCRM_CLIENT_ID: no CRM is configured/);
+      expect(fs.existsSync(dataDir)).toBe(false);
     } finally {
       temp.cleanup();
     }
   });
 });
 
-describe('the product server with amoCRM credentials', () => {
-  it('targets amoCRM itself: no sandbox, consent on www.amocrm.ru', async () => {
-    const { server, env } = await start({ AMOCRM_CLIENT_ID: 'real-integration-id', AMOCRM_CLIENT_SECRET: 'real-secret' });
-    expect(server.sandboxOrigin).toBeNull();
-    const response = await fetch(`${env.publicUrl}/api/connectors/amocrm/authorize`, { method: 'POST' });
-    const result = authorizeResponseSchema.parse(await response.json());
-    expect(result.status).toBe('redirect');
-    const url = new URL(result.status === 'redirect' ? result.authorizeUrl : '');
-    expect(`${url.origin}${url.pathname}`).toBe('https://www.amocrm.ru/oauth');
-    expect(url.searchParams.get('client_id')).toBe('real-integration-id');
-    expect(url.searchParams.get('mode')).toBe('post_message');
+describe('the product configuration', () => {
+  it('holds only the product variables: the sandbox program reads its own', () => {
+    const env = parseEnv({ SANDBOX_PORT: 'not a port', SANDBOX_FAULTS: 'rate429=5', SANDBOX_ACCOUNT: '/nowhere.json' });
+    expect(Object.keys(env).filter((key) => key.startsWith('SANDBOX_'))).toEqual([]);
+  });
+
+  it('takes AMOCRM_SANDBOX_ORIGIN only as an origin, and only with the credentials', () => {
+    const credentials = { AMOCRM_CLIENT_ID: 'id', AMOCRM_CLIENT_SECRET: 'secret' };
+    expect(() => parseEnv({ AMOCRM_SANDBOX_ORIGIN: 'http://127.0.0.1:8788' })).toThrow(/AMOCRM_SANDBOX_ORIGIN: needs AMOCRM_CLIENT_ID/);
+    expect(() => parseEnv({ ...credentials, AMOCRM_SANDBOX_ORIGIN: 'http://127.0.0.1:8788/oauth' })).toThrow(
+      /AMOCRM_SANDBOX_ORIGIN: must be an origin/,
+    );
+    expect(() => parseEnv({ ...credentials, AMOCRM_SANDBOX_ORIGIN: 'ftp://127.0.0.1' })).toThrow(/AMOCRM_SANDBOX_ORIGIN/);
+    expect(parseEnv({ PUBLIC_URL: 'https://hub.example/', ...credentials }).amocrmRedirectUri).toBe(
+      'https://hub.example/api/oauth/amocrm/callback',
+    );
   });
 });

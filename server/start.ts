@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 
 import { createApp } from './app';
-import { startCrm } from './crm/setup';
+import { crmFromEnv } from './crm/setup';
 import { openSqliteRepository } from './db/sqlite';
 import type { Env } from './env';
 import { createLogger, type Logger } from './lib/logger';
@@ -12,36 +12,30 @@ import { loadOrCreateSecretFile } from './lib/secrets';
 export interface RunningServer {
   /** The address the server listens on, e.g. `http://127.0.0.1:8787`. */
   address: string;
-  /** The sandbox amoCRM's origin, when it runs. */
-  sandboxOrigin: string | null;
   close(): Promise<void>;
 }
 
-/** Opens the database, starts the CRM side (the sandbox when no credentials) and listens. */
+/** Opens the database, builds the CRM side from the configuration and listens. */
 export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
+  // The configuration is refused (no CRM) before a database or a secret is created.
+  const crm = crmFromEnv(env, logger);
   const repo = openSqliteRepository(env.dataDir);
   try {
     const sessionSecret = env.SESSION_SECRET ?? loadOrCreateSecretFile(env.dataDir, 'session.secret', 32).toString('base64');
-    const crm = await startCrm(env, logger);
-    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm: crm.deps });
+    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm });
     const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
       const listening = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info: AddressInfo) =>
         resolve({ server: listening, port: info.port }),
       );
-      listening.once('error', (error: Error) => {
-        void crm.close();
-        reject(error);
-      });
+      listening.once('error', reject);
     });
     return {
       address: `http://${env.HOST}:${port}`,
-      sandboxOrigin: crm.sandboxOrigin,
       close: async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           if ('closeAllConnections' in server && typeof server.closeAllConnections === 'function') server.closeAllConnections();
         });
-        await crm.close();
         repo.close();
       },
     };

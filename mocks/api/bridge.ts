@@ -1,7 +1,7 @@
 import { http, passthrough, type RequestHandler } from 'msw';
 
 import type { CrmSchema } from '../../app/contracts/crm-schema';
-import { createTestServer, type TestServer } from '../../server/testing/test-server';
+import { createTestServer, pressOnConsentPage, type TestServer } from '../../server/testing/index';
 import { buildTestCrmSchema } from './crm-schema-fixture';
 
 /**
@@ -88,18 +88,7 @@ export function createApiBridge(origin = 'http://localhost:3000'): ApiBridge {
     const body = (await started.json()) as { status: string; authorizeUrl?: string };
     if (body.status === 'authorized') return;
     if (!body.authorizeUrl) throw new Error(`authorize answered ${started.status}`);
-    const page = await (await sandbox.fetch(new Request(body.authorizeUrl))).text();
-    const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(page);
-    if (!form?.[1] || !form[2]) throw new Error('The sandbox consent page has no form');
-    const fields = new URLSearchParams();
-    for (const input of form[2].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-      fields.append(input[1] ?? '', (input[2] ?? '').replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))));
-    }
-    fields.append('decision', 'allow');
-    const decision = await sandbox.fetch(
-      new Request(new URL(form[1], body.authorizeUrl), { method: 'POST', body: fields, redirect: 'manual' }),
-    );
-    const callback = new URL(decision.headers.get('Location') ?? '');
+    const callback = await pressOnConsentPage(body.authorizeUrl, 'Allow', (request) => sandbox.fetch(request));
     const landed = await request(`${callback.pathname}${callback.search}`);
     const location = landed.headers.get('Location') ?? '';
     if (!location.includes('oauth=success')) throw new Error(`OAuth did not succeed: ${location}`);

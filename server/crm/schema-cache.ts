@@ -1,11 +1,10 @@
 import type { ConnectorId } from '../../app/contracts/connector';
 import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
 import type { Repository } from '../db/repository';
-import type { TokenCipher } from '../lib/secrets';
 import { CrmError } from './errors';
+import type { CrmDeps } from './registry';
 import { buildCrmSchema } from './schema';
 import { storedConnection } from './token-store';
-import type { CrmAdapter } from './types';
 
 /** A CRM schema as cached for one workspace and connector, and when it was stored (Unix ms). */
 export interface CachedSchema {
@@ -51,14 +50,7 @@ export interface SchemaProvider {
   schemaFor(workspaceId: string, connector: ConnectorId, options?: SchemaOptions): Promise<CrmSchema>;
 }
 
-export interface SchemaProviderDeps {
-  adapters: Partial<Record<ConnectorId, CrmAdapter>>;
-  cipher: TokenCipher;
-  /** Unix ms; injectable for tests. */
-  now?: () => number;
-}
-
-export function createSchemaProvider(repo: Repository, deps: SchemaProviderDeps): SchemaProvider {
+export function createSchemaProvider(repo: Repository, deps: CrmDeps): SchemaProvider {
   const now = deps.now ?? (() => Date.now());
   return {
     async schemaFor(workspaceId, connector, { refresh = false, maxAgeMs = Number.POSITIVE_INFINITY } = {}) {

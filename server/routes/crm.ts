@@ -6,35 +6,20 @@ import type { ConnectorId } from '../../app/contracts/connector';
 import { authorizeRequestSchema, type AuthorizeResponse } from '../../app/contracts/oauth';
 import type { Repository } from '../db/repository';
 import { CrmError, crmCall, crmProblem } from '../crm/errors';
+import { adapterFor, type CrmDeps } from '../crm/registry';
 import { toSampleDeal } from '../crm/schema';
 import type { SchemaProvider } from '../crm/schema-cache';
 import { storedConnection } from '../crm/token-store';
-import type { CrmAdapter, CrmConnection } from '../crm/types';
+import type { CrmConnection } from '../crm/types';
 import type { Logger } from '../lib/logger';
-import { connectorNotSupported, parseConnector, readJsonBody, validateBody } from '../lib/request';
-import type { TokenCipher } from '../lib/secrets';
+import { readJsonBody, validateBody } from '../lib/request';
 import type { SessionVariables } from '../lib/session';
-
-/** What the CRM-backed routes need: an adapter per supported CRM and the token cipher. */
-export interface CrmDeps {
-  adapters: Partial<Record<ConnectorId, CrmAdapter>>;
-  cipher: TokenCipher;
-  /** Unix ms; injectable for tests (state expiry). */
-  now?: () => number;
-}
 
 /** A one-time OAuth `state` is valid for 10 minutes. */
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
 const SAMPLE_DEALS = 5;
 
 type Ctx = Context<{ Variables: SessionVariables }>;
-
-export function adapterFor(deps: CrmDeps, raw: string | undefined): { connector: ConnectorId; adapter: CrmAdapter } {
-  const connector = parseConnector(raw);
-  const adapter = deps.adapters[connector];
-  if (!adapter) throw connectorNotSupported(connector);
-  return { connector, adapter };
-}
 
 function requireAccess(connection: CrmConnection) {
   const access = connection.read();

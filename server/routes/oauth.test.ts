@@ -9,9 +9,8 @@ import { crmSchemaSchema, sampleDealsSchema } from '../../app/contracts/crm-sche
 import { configEnvelopeSchema } from '../../app/contracts/mapping-config';
 import { authorizeResponseSchema, OAUTH_ERROR_CODES, type OAuthErrorCode } from '../../app/contracts/oauth';
 import { problemSchema } from '../../app/contracts/problem';
-import type { SandboxFaults } from '../../mocks/sandbox/faults';
-import { sandboxHandlers } from '../../mocks/sandbox/msw';
-import { SANDBOX_CLIENT_ID } from '../../mocks/sandbox/sandbox';
+import { SANDBOX_CLIENT_ID, type SandboxFaults } from '../../mocks/sandbox/amocrm/index';
+import { sandboxHandlers } from '../../mocks/sandbox/amocrm/msw';
 import type { AmoCrmOptions } from '../crm/amocrm/adapter';
 import { createTestCrm, FakeTiming, type TestCrm } from '../testing/crm-test-kit';
 import { followCallback, pressOnConsentPage, startAuthorization } from '../testing/sandbox-oauth';

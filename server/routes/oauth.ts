@@ -5,10 +5,10 @@ import type { ConnectorId } from '../../app/contracts/connector';
 import type { OAuthErrorCode } from '../../app/contracts/oauth';
 import type { Repository } from '../db/repository';
 import { CrmError, OAuthCallbackError } from '../crm/errors';
+import { adapterFor, type CrmDeps } from '../crm/registry';
 import { storeGrant } from '../crm/token-store';
 import type { Logger } from '../lib/logger';
 import { SESSION_COOKIE } from '../lib/session';
-import { adapterFor, type CrmDeps } from './crm';
 
 /** Where the browser lands after the CRM's consent window: the wizard's authorization step. */
 export const wizardAuthorizePath = (connector: ConnectorId) => `/setup/${connector}/authorize`;

@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
 
-import { createSandboxAmo, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_DEFAULT_ORIGIN, type SandboxAmo, type SandboxOptions } from '../../mocks/sandbox/sandbox';
+import {
+  createSandboxAmo,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_CLIENT_SECRET,
+  SANDBOX_DEFAULT_ORIGIN,
+  type SandboxAmo,
+  type SandboxOptions,
+} from '../../mocks/sandbox/amocrm/index';
 import { createAmoCrmAdapter, type AmoCrmOptions } from '../crm/amocrm/adapter';
 import type { Timing } from '../crm/rate-limiter';
+import type { CrmDeps } from '../crm/registry';
 import { TokenCipher } from '../lib/secrets';
-import type { CrmDeps } from '../routes/crm';
 
 /**
  * A clock for tests: `sleep` moves time forward at once (and records what was asked), so

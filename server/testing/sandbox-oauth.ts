@@ -1,4 +1,4 @@
-import type { SandboxAmo } from '../../mocks/sandbox/sandbox';
+import type { SandboxAmo } from '../../mocks/sandbox/amocrm/index';
 import { authorizeResponseSchema } from '../../app/contracts/oauth';
 import { TEST_ORIGIN, type TestClient } from './test-server';
 

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { SandboxAmo } from '../../mocks/sandbox/sandbox';
+import type { SandboxAmo } from '../../mocks/sandbox/amocrm/index';
 import { createApp, type AppDeps } from '../app';
 import type { Repository } from '../db/repository';
 import { openSqliteRepository } from '../db/sqlite';
@@ -15,6 +16,18 @@ export const TEST_ORIGIN = 'http://127.0.0.1:8787';
 export function makeTempDir(prefix = 'hub-connect-test-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a server a test really starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export interface TestServer {

@@ -6,16 +6,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { emptyMappingConfig } from '../../../app/contracts/mapping-config';
 import smallFixture from '../../../mocks/fixtures/amocrm-small-account.json';
-import type { SandboxFaults } from '../../../mocks/sandbox/faults';
-import { buildSandboxAccount, type AccountFixtureInput, type SandboxAccount } from '../../../mocks/sandbox/fixture';
-import { sandboxHandlers } from '../../../mocks/sandbox/msw';
 import {
+  buildSandboxAccount,
   createSandboxAmo,
   SANDBOX_CLIENT_ID,
   SANDBOX_CLIENT_SECRET,
   SANDBOX_DEFAULT_REDIRECT_URI,
+  type AccountFixtureInput,
+  type SandboxAccount,
   type SandboxAmo,
-} from '../../../mocks/sandbox/sandbox';
+  type SandboxFaults,
+} from '../../../mocks/sandbox/amocrm/index';
+import { sandboxHandlers } from '../../../mocks/sandbox/amocrm/msw';
 import type { Repository } from '../../db/repository';
 import { openSqliteRepository } from '../../db/sqlite';
 import { TokenCipher } from '../../lib/secrets';

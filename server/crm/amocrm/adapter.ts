@@ -45,7 +45,7 @@ export interface AmoCrmOptions {
   redirectUri: string;
   /** `https://www.amocrm.ru/oauth`, or the sandbox's `/oauth`. */
   authorizeEndpoint: string;
-  /** The sandbox's origin (`http://127.0.0.1:8788`): its host is an accepted `referer`. */
+  /** A sandbox amoCRM's origin (`AMOCRM_SANDBOX_ORIGIN`, e.g. `http://127.0.0.1:8788`): its host is then the only accepted `referer`. */
   sandboxOrigin?: string;
   /** Per request (connect to last byte). Default 15 s. */
   timeoutMs?: number;

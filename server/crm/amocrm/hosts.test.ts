@@ -10,9 +10,8 @@ describe('accountBaseUrl (which host a callback referer lets us contact)', () =>
     ['my-company.amocrm.com', 'https://my-company.amocrm.com'],
     ['shop42.kommo.com', 'https://shop42.kommo.com'],
     ['Demo.AmoCRM.ru', 'https://demo.amocrm.ru'],
-    ['127.0.0.1:8788', SANDBOX],
   ])('accepts %s', (referer, expected) => {
-    expect(accountBaseUrl(referer, SANDBOX)).toBe(expected);
+    expect(accountBaseUrl(referer)).toBe(expected);
   });
 
   it.each([
@@ -38,11 +37,16 @@ describe('accountBaseUrl (which host a callback referer lets us contact)', () =>
     'example.amocrm.ru\nevil.com',
     '',
   ])('refuses %j', (referer) => {
+    expect(accountBaseUrl(referer)).toBeNull();
     expect(accountBaseUrl(referer, SANDBOX)).toBeNull();
   });
 
-  it('accepts the sandbox only when one is configured', () => {
+  it('accepts the sandbox only when one is configured, and then nothing else', () => {
     expect(accountBaseUrl('127.0.0.1:8788')).toBeNull();
+    expect(accountBaseUrl('127.0.0.1:8788', SANDBOX)).toBe(SANDBOX);
     expect(accountBaseUrl(null, SANDBOX)).toBeNull();
+    for (const host of ['example.amocrm.ru', 'shop42.kommo.com', 'localhost:8788', '127.0.0.1']) {
+      expect(accountBaseUrl(host, SANDBOX)).toBeNull();
+    }
   });
 });

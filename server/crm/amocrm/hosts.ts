@@ -1,20 +1,20 @@
 /**
  * Which host the callback's `referer` lets us contact. amoCRM sends the account's address
  * (`example.amocrm.ru`); the code, the client secret and later the tokens go there, so only
- * real amoCRM/Kommo account hosts qualify, plus the configured sandbox origin, exactly.
- * Everything else (`evil.com`, `amocrm.ru.evil.com`, `user@host`, other ports, schemes,
- * paths) is refused before any request leaves the server.
+ * real amoCRM/Kommo account hosts qualify — or, when the product is configured for a sandbox
+ * (`AMOCRM_SANDBOX_ORIGIN`), that sandbox's host exactly and nothing else. Everything else
+ * (`evil.com`, `amocrm.ru.evil.com`, `user@host`, other ports, schemes, paths) is refused
+ * before any request leaves the server.
  */
 const ACCOUNT_HOST = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.(?:amocrm\.ru|amocrm\.com|kommo\.com)$/;
 
 /** The base URL for the account named by `referer`, or null when that host is not allowed. */
 export function accountBaseUrl(referer: string | null | undefined, sandboxOrigin?: string): string | null {
   if (!referer) return null;
-  const host = referer.toLowerCase();
-  if (ACCOUNT_HOST.test(host)) return `https://${host}`;
   if (sandboxOrigin) {
     const sandbox = new URL(sandboxOrigin);
-    if (referer === sandbox.host) return sandbox.origin;
+    return referer === sandbox.host ? sandbox.origin : null;
   }
-  return null;
+  const host = referer.toLowerCase();
+  return ACCOUNT_HOST.test(host) ? `https://${host}` : null;
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
+import demoFixture from '../../fixtures/amocrm-account.json';
+import { seededRandom } from '../shared/random';
+
 /**
- * The sandbox amoCRM's account fixture: the JSON format `SANDBOX_ACCOUNT` points at
+ * The sandbox amoCRM's account fixture: the JSON format `SANDBOX_AMOCRM_ACCOUNT` points at
  * (documented in the README), its validation, and the seeded generator that turns a few
  * lines of `generate` settings into a few hundred deals with status-change histories.
  * Pure: no file system, so the same code runs in Node, in MSW and in a browser.
@@ -283,18 +286,6 @@ export function buildSandboxAccount(input: unknown): SandboxAccount {
   return { fixture, leads, events };
 }
 
-/** mulberry32: a tiny seeded PRNG, so the same fixture always yields the same deals. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Event ids are strings in amoCRM (`01pz58t6p04ymgsgfbmfyfy1mf`): 26 base-36 characters here. */
 function eventIdFactory(accountId: number): () => string {
   let counter = 0;
@@ -438,4 +429,11 @@ function generateValue(
     default:
       return [`${field.name} ${between(1, 999)}`];
   }
+}
+
+let demo: SandboxAccount | undefined;
+/** The default account (`mocks/fixtures/amocrm-account.json`), built once. */
+export function demoAccount(): SandboxAccount {
+  demo ??= buildSandboxAccount(demoFixture);
+  return demo;
 }

@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import smallFixture from '../fixtures/amocrm-small-account.json';
+import smallFixture from '../../fixtures/amocrm-small-account.json';
 import { DEFAULT_FAULTS, parseSandboxFaults, SandboxFaultsError } from './faults';
 import { buildSandboxAccount, SandboxFixtureError, type AccountFixtureInput } from './fixture';
 import { sandboxHandlers } from './msw';
@@ -13,7 +13,7 @@ import {
   SANDBOX_DEFAULT_REDIRECT_URI,
   type SandboxAmo,
   type SandboxOptions,
-} from './sandbox';
+} from './index';
 
 const ORIGIN = 'http://127.0.0.1:8788';
 

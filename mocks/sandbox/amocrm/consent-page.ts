@@ -1,8 +1,6 @@
-/** The sandbox's consent window (amoCRM's "Предоставить доступ"), as plain escaped HTML. */
+import { escapeHtml } from '../shared/http';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
+/** The sandbox's consent window (amoCRM's "Предоставить доступ"), as plain escaped HTML. */
 
 const STYLE = `
   body { font: 16px/1.5 system-ui, sans-serif; background: #f2f3f4; color: #1e2b37; margin: 0; }

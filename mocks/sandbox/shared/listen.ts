@@ -1,23 +1,8 @@
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
 import { serve } from '@hono/node-server';
 
-import { buildSandboxAccount, type SandboxAccount } from './fixture';
-import type { SandboxAmo } from './sandbox';
-
-/** Reads and validates a fixture file (`SANDBOX_ACCOUNT=/path/to/account.json`). */
-export function loadSandboxAccountFile(file: string): SandboxAccount {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`Cannot read the sandbox account fixture ${file}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
-  return buildSandboxAccount(parsed);
-}
+import type { FetchHandler } from './compose';
 
 export interface RunningSandbox {
   /** e.g. `http://127.0.0.1:8788` (the real port when 0 was asked for). */
@@ -26,7 +11,7 @@ export interface RunningSandbox {
 }
 
 /** Serves a sandbox over HTTP on `host:port` (port 0 = any free port). */
-export function listenSandbox(sandbox: SandboxAmo, port: number, host = '127.0.0.1'): Promise<RunningSandbox> {
+export function listenSandbox(sandbox: FetchHandler, port: number, host = '127.0.0.1'): Promise<RunningSandbox> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: (request) => sandbox.fetch(request), hostname: host, port }, (info: AddressInfo) => {
       resolve({
