@@ -130,7 +130,7 @@ test.describe('the whole flow', () => {
     // Calculation: the deal amount dragged in, then the cost inserted from the list.
     await expect(page).toHaveURL(/\/setup\/amocrm\/calculation$/);
     const numeric = page.getByRole('list', { name: 'Numeric fields' });
-    await dragByMouse(page, numeric.getByRole('button', { name: 'Deal amount', ...exact }), page.locator('.calc-new-zone'));
+    await dragByMouse(page, numeric.getByRole('button', { name: 'Deal amount', ...exact }), page.locator('[data-calc-new-zone]'));
     await page.getByRole('group', { name: 'Calculated field 1' }).getByRole('textbox', { name: 'Name' }).fill('Margin');
     const expression = page.getByRole('group', { name: 'Calculated field 1: Margin' }).getByRole('textbox', { name: 'Expression' });
     await expression.fill('{price} - ');
