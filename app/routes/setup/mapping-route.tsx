@@ -21,6 +21,7 @@ import { unmappedStatuses } from '@/features/status-mapping/model/board';
 import { pipelineProgress } from '@/features/status-mapping/model/progress';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
+import { focusNextFrame } from '@/lib/focus';
 
 import styles from './mapping-route.module.css';
 import { useWizard } from './setup-layout';
@@ -170,7 +171,7 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
   const onNext = async () => {
     if (problems.length > 0) {
       setAttempted(true);
-      requestAnimationFrame(() => problemsRef.current?.focus());
+      focusNextFrame(() => problemsRef.current);
       return;
     }
     setLeaving(true);

@@ -9,6 +9,7 @@ import { feedbackClass } from '@/components/ui/feedback';
 import { formClass } from '@/components/ui/form';
 import { stepLayout } from '@/components/wizard/step-layout';
 import type { CrmCustomField } from '@/contracts/crm-schema';
+import { useFocusAfterCommit } from '@/lib/focus';
 
 import {
   createFieldAnnouncements,
@@ -111,9 +112,14 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
     () => ({
       announcements: createFieldAnnouncements(t, fieldName),
       screenReaderInstructions: { draggable: t('mapping.fields.dnd.instructions') },
+      // Focus after a keyboard drop is ours (below): dnd-kit's comes a frame late and takes
+      // focus back from wherever the user has gone meanwhile.
+      restoreFocus: false,
     }),
     [t, fieldName],
   );
+  // A dropped field is a new element in the other zone: focus follows it in the same commit.
+  const focusAfterCommit = useFocusAfterCommit();
 
   const onDragStart = ({ active: dragged, activatorEvent }: DragStartEvent) => {
     const data = readFieldData(dragged.data.current);
@@ -122,10 +128,13 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
     setOverZone(null);
   };
   const onDragOver = ({ over }: DragOverEvent) => setOverZone(isZone(over?.id) ? over.id : null);
-  const onDragEnd = ({ active: dragged, over }: DragEndEvent) => {
+  const onDragEnd = ({ active: dragged, over, activatorEvent }: DragEndEvent) => {
     const data = readFieldData(dragged.data.current);
     setActive(null);
     setOverZone(null);
+    if (data && activatorEvent instanceof KeyboardEvent) {
+      focusAfterCommit(() => document.querySelector<HTMLElement>(`.field-chip[data-field-id="${data.fieldId}"]`));
+    }
     if (!data || !isZone(over?.id) || over.id === data.zone) return;
     if (over.id === OTHER_ZONE) onAdd(data.fieldId);
     else onRemove(data.fieldId);

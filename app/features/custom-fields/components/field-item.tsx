@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { cx, moduleClasses } from '@/components/ui/class-names';
 import { stepLayout } from '@/components/wizard/step-layout';
 import type { CrmCustomField } from '@/contracts/crm-schema';
+import { focusNextFrame } from '@/lib/focus';
 
 import { fieldDndId, OTHER_ZONE, type FieldDragData, type Zone } from '../dnd/fields-dnd';
 
@@ -47,12 +48,11 @@ export const FieldItem = memo(function FieldItem({ fieldId, field, zone, onAdd, 
           const row = event.currentTarget.closest('li');
           const neighbour = (row?.nextElementSibling ?? row?.previousElementSibling)?.querySelector<HTMLElement>('[data-field-action]');
           const zoneElement = event.currentTarget.closest<HTMLElement>('[data-zone]');
+          const button = event.currentTarget;
           if (inOther) onRemove(fieldId);
           else onAdd(fieldId);
-          requestAnimationFrame(() => {
-            const target = neighbour?.isConnected ? neighbour : zoneElement?.querySelector<HTMLElement>('[data-field-action]');
-            target?.focus();
-          });
+          // Once the row is gone; not if the user has moved on meanwhile.
+          focusNextFrame(() => (neighbour?.isConnected ? neighbour : zoneElement?.querySelector<HTMLElement>('[data-field-action]')), button);
         }}
       >
         {t(inOther ? 'mapping.fields.removeShort' : 'mapping.fields.addShort')}

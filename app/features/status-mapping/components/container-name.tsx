@@ -1,7 +1,8 @@
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { LIMITS } from '@/contracts/mapping-config';
+import { focusIsLost } from '@/lib/focus';
 
 import { containerNameError } from '../model/naming';
 
@@ -26,11 +27,20 @@ export function ContainerName({ containerId, name, editing }: { containerId: str
   const { t } = useTranslation();
   const actions = useBoardActions();
   const renameButton = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
 
-  const finish = (refocus: boolean) => {
+  const finish = (andRefocus: boolean) => {
+    refocus.current = andRefocus;
     actions.startRenaming(null);
-    if (refocus) requestAnimationFrame(() => renameButton.current?.focus());
   };
+
+  // Enter or Escape in the field: the keyboard goes back to the pencil in the commit that
+  // replaces the field with it (not a frame later, when the user may already be elsewhere).
+  useLayoutEffect(() => {
+    if (editing || !refocus.current) return;
+    refocus.current = false;
+    if (focusIsLost()) renameButton.current?.focus();
+  }, [editing]);
 
   if (editing) return <NameEditor name={name} onSave={(value) => actions.renameContainer(containerId, value)} onDone={finish} />;
 

@@ -6,6 +6,7 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { useFocusAfterCommit } from '@/lib/focus';
 import type { CrmPipeline, CrmStatus } from '@/contracts/crm-schema';
 import type { Marker, PipelineMapping } from '@/contracts/mapping-config';
 
@@ -32,7 +33,7 @@ import { menuClass } from '@/components/ui/menu';
 import { BoardActionsContext, BoardStateContext, useBoardActions, useBoardState, type BoardActions, type BoardState } from './board-context';
 import { boardMenuClass } from './board-menu';
 import { newContainerId } from './container-id';
-import { ONE_PER_STATUS_SELECTOR } from './focus';
+import { containerHandle, ONE_PER_STATUS_SELECTOR, statusChipSelector } from './focus';
 import styles from './pipeline-board.module.css';
 import { ContainerDragPreview, StatusContainer } from './status-container';
 import { StatusDragPreview } from './status-item';
@@ -156,9 +157,18 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
     [statusesById, t],
   );
   const accessibility = useMemo(
-    () => ({ announcements: createBoardAnnouncements(t, sessions.get, statusName), screenReaderInstructions: boardInstructions(t) }),
+    () => ({
+      announcements: createBoardAnnouncements(t, sessions.get, statusName),
+      screenReaderInstructions: boardInstructions(t),
+      // Focus after a keyboard drop is ours (below): dnd-kit's comes a frame late and takes
+      // focus back from wherever the user has gone meanwhile.
+      restoreFocus: false,
+    }),
     [t, sessions, statusName],
   );
+  // A keyboard drop moves the item to a new element (or moves its element): focus follows it
+  // in the same commit, so the next key press already reaches it.
+  const focusAfterCommit = useFocusAfterCommit();
 
   const onDragStart = ({ active, activatorEvent }: DragStartEvent) => {
     sessions.start(latest.current.board, activatorEvent instanceof KeyboardEvent ? 'keyboard' : 'pointer');
@@ -176,11 +186,16 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
     setDropTarget((previous) => (sameTarget(previous, target) ? previous : target));
   };
 
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
+  const onDragEnd = ({ active, over, activatorEvent }: DragEndEvent) => {
     const drag = readDragData(active.data.current);
     const now = sessions.get();
     setActiveDrag(null);
     setDropTarget(null);
+    if (drag && activatorEvent instanceof KeyboardEvent) {
+      focusAfterCommit(() =>
+        drag.type === 'status' ? document.querySelector<HTMLElement>(statusChipSelector(drag.statusId)) : containerHandle(drag.containerId),
+      );
+    }
     const drop = over ? readDropData(over.data.current) : null;
     if (!drag || !now || !drop) return;
     if (drag.type === 'container') {

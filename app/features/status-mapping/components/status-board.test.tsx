@@ -1,4 +1,4 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -96,7 +96,8 @@ describe('Mapping step: statuses', { timeout: 20_000 }, () => {
     await user.type(input, 'Something else{Escape}');
     expect(screen.queryByRole('textbox', { name: 'Container name' })).not.toBeInTheDocument();
     expect(screen.getByRole('group', { name: 'In work' })).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Rename In work' })).toHaveFocus());
+    // Back on the pencil in the same commit (not a frame later, when the user may be elsewhere).
+    expect(screen.getByRole('button', { name: 'Rename In work' })).toHaveFocus();
 
     await moveVia(user, 'Проработка заявки', 'In work');
     await moveVia(user, 'Расчет КП', 'In work');
@@ -157,6 +158,31 @@ describe('Mapping step: statuses', { timeout: 20_000 }, () => {
         ['Offer', [32392162]],
       ]);
     });
+  });
+
+  it('a keyboard drop puts the keyboard on the dropped status at once, and never takes it back once the user has moved on', async () => {
+    const { user } = await openMapping();
+    await addContainer(user, 'In work');
+    const chip = screen.getByRole('button', { name: 'Проработка заявки' });
+    chip.focus();
+    // Key events sent one by one, synchronously: nothing waits for a frame in between.
+    fireEvent.keyDown(chip, { key: ' ', code: 'Space' });
+    await waitFor(() => expect(chip).toHaveAttribute('aria-pressed', 'true'));
+    // dnd-kit's keyboard sensor starts listening for the arrows in a zero-delay timer after the pick-up.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    fireEvent.keyDown(chip, { key: 'ArrowRight', code: 'ArrowRight' });
+    await waitFor(() => expect(screen.getByRole('group', { name: 'In work' }).closest('li')).toHaveAttribute('data-drop', 'end'));
+    fireEvent.keyDown(chip, { key: ' ', code: 'Space' });
+
+    // In the commit of the drop: the status's new element, in the container, has focus.
+    const inWork = screen.getByRole('group', { name: 'In work' });
+    const dropped = within(inWork).getByRole('button', { name: 'Проработка заявки' });
+    expect(dropped).toHaveFocus();
+    // The user moves on before the next frame; the frame leaves focus where the user put it.
+    const next = screen.getByRole('button', { name: 'Расчет КП' });
+    next.focus();
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(next).toHaveFocus();
   });
 
   it('names an untouched new container after the first status dropped into it', async () => {
