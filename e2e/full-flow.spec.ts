@@ -19,6 +19,18 @@ const conditions = (page: Page) => page.getByRole('region', { name: 'Conditions'
 const container = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
 const statusItem = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
+/**
+ * Opens a tab (a pipeline, a section) by click or Enter and waits until it shows as
+ * selected: the tab lives in the URL, so on a busy machine the previous board stays on
+ * screen for a moment, and a button pressed meanwhile belongs to that board.
+ */
+async function openTab(page: Page, name: string, how: 'click' | 'Enter' = 'click') {
+  const tab = page.getByRole('tab', { name, exact: true });
+  if (how === 'click') await tab.click();
+  else await tab.press('Enter');
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+}
+
 async function savedConfig(page: Page) {
   const response = await page.request.get('/api/connectors/amocrm/config');
   expect(response.ok()).toBe(true);
@@ -97,7 +109,7 @@ test.describe('the whole flow', () => {
     const [first, ...others] = pipelines;
 
     // The first pipeline by drag and drop: a grouped "In work", then Won and Lost.
-    await page.getByRole('tab', { name: first!.name, ...exact }).click();
+    await openTab(page, first!.name);
     for (const name of ['In work', 'Won', 'Lost']) {
       await page.getByRole('button', { name: 'Add container' }).click();
       const input = page.getByRole('textbox', { name: 'Container name' });
@@ -115,14 +127,14 @@ test.describe('the whole flow', () => {
 
     // The other pipelines with the quick action, accepting the proposed markers.
     for (const pipeline of others) {
-      await page.getByRole('tab', { name: pipeline.name, ...exact }).click();
+      await openTab(page, pipeline.name);
       await page.getByRole('button', { name: 'One container per status' }).click();
       await page.getByRole('button', { name: `Accept Completed deal for ${won(pipeline).name}` }).click();
       await page.getByRole('button', { name: `Accept Refusal for ${lost(pipeline).name}` }).click();
     }
 
     // Custom fields: LANDING into Other fields.
-    await page.getByRole('tab', { name: 'Custom fields' }).click();
+    await openTab(page, 'Custom fields');
     await dragByMouse(page, page.getByRole('button', { name: 'LANDING', ...exact }), page.getByRole('group', { name: 'Other fields' }));
     await expectAllSaved(page);
     await page.getByRole('button', { name: 'Next' }).click();
@@ -152,7 +164,7 @@ test.describe('the whole flow', () => {
     await page.getByRole('menuitem', { name: 'Edit' }).click();
     await expect(page.getByRole('group', { name: 'Condition 1: LANDING' }).getByRole('textbox', { name: 'Value' })).toHaveValue('site-42');
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('tab', { name: first!.name, ...exact }).click();
+    await openTab(page, first!.name);
     await expect(container(page, 'In work').locator('[data-status-chip]')).toHaveCount(regularStatuses(first!).length);
     await expect(page.getByRole('button', { name: 'Marker of Won: Completed deal' })).toBeVisible();
   });
@@ -175,7 +187,7 @@ test.describe('the whole flow', () => {
 
     const pipelines = await activePipelines(page);
     const [first, ...others] = pipelines;
-    await enter(page.getByRole('tab', { name: first!.name, ...exact }));
+    await openTab(page, first!.name, 'Enter');
     for (const name of ['In work', 'Won', 'Lost']) {
       await enter(page.getByRole('button', { name: 'Add container' }));
       await expect(page.getByRole('textbox', { name: 'Container name' })).toBeFocused();
@@ -197,13 +209,13 @@ test.describe('the whole flow', () => {
     await enter(page.getByRole('button', { name: 'Accept Refusal for Lost' }));
 
     for (const pipeline of others) {
-      await enter(page.getByRole('tab', { name: pipeline.name, ...exact }));
+      await openTab(page, pipeline.name, 'Enter');
       await enter(page.getByRole('button', { name: 'One container per status' }));
       await enter(page.getByRole('button', { name: `Accept Completed deal for ${won(pipeline).name}` }));
       await enter(page.getByRole('button', { name: `Accept Refusal for ${lost(pipeline).name}` }));
     }
 
-    await enter(page.getByRole('tab', { name: 'Custom fields' }));
+    await openTab(page, 'Custom fields', 'Enter');
     await dragByKeyboard(page, page.getByRole('button', { name: 'LANDING', ...exact }), ['ArrowRight']);
     await expect(page.getByRole('group', { name: 'Other fields' })).toContainText('LANDING');
     await expectAllSaved(page);
@@ -211,9 +223,10 @@ test.describe('the whole flow', () => {
 
     await expect(page).toHaveURL(/\/setup\/amocrm\/calculation$/);
     const numeric = page.getByRole('list', { name: 'Numeric fields' });
+    // The drop starts a field and puts the keyboard in its name: typing goes straight there.
     await dragByKeyboard(page, numeric.getByRole('button', { name: 'Deal amount', ...exact }), ['ArrowRight']);
     const name = page.getByRole('group', { name: 'Calculated field 1' }).getByRole('textbox', { name: 'Name' });
-    await name.focus();
+    await expect(name).toBeFocused();
     await page.keyboard.type('Margin');
     const expression = page.getByRole('group', { name: 'Calculated field 1: Margin' }).getByRole('textbox', { name: 'Expression' });
     await expression.focus();
@@ -247,7 +260,7 @@ test.describe('in Russian', () => {
 
     await expect(page.getByRole('tab', { name: 'Статусы' })).toBeVisible();
     for (const pipeline of await activePipelines(page)) {
-      await page.getByRole('tab', { name: pipeline.name, ...exact }).click();
+      await openTab(page, pipeline.name);
       await page.getByRole('button', { name: 'Контейнер на каждый статус' }).click();
       await page.getByRole('button', { name: `Принять маркер «Завершённая сделка» для ${won(pipeline).name}` }).click();
       await page.getByRole('button', { name: `Принять маркер «Отказ» для ${lost(pipeline).name}` }).click();
