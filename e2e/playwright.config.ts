@@ -21,9 +21,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: true,
-  // On CI one retry, so a rare timing flake on a loaded 2-core machine shows as "flaky" in the
-  // report instead of sinking the run; a test that fails twice still fails.
-  retries: process.env.CI ? 1 : 0,
+  // No retries: a test that passes only now and then hides a race (`npm run test:e2e:repeat`
+  // runs the suite many times to find one).
+  retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   outputDir: '../.test-output/playwright',
@@ -31,6 +31,9 @@ export default defineConfig({
   use: {
     baseURL,
     locale: 'en-US',
+    // An action that cannot happen (its element never comes) fails within 15 s, naming the
+    // element, instead of waiting out the whole test's timeout.
+    actionTimeout: 15_000,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: executablePath ? { executablePath } : {},
