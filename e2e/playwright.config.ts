@@ -4,6 +4,8 @@ import path from 'node:path';
 
 import { defineConfig, devices } from '@playwright/test';
 
+import { DESKTOP, PHONE, TABLET } from './helpers/viewports';
+
 // The whole product, built, on its own ports and a throwaway data directory.
 const port = Number(process.env.E2E_PORT ?? 8797);
 const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 8798);
@@ -12,8 +14,47 @@ const baseURL = `http://127.0.0.1:${port}`;
 // worker, which inherit the variable; global-teardown.ts removes it.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'hub-connect-e2e-'));
 const dataDir = process.env.E2E_DATA_DIR;
+// A second product on its own ports, serving the long-names sandbox account (255-character
+// pipeline, status and field names) for the layout check; its data under the same throwaway dir.
+const longNamesPort = Number(process.env.E2E_LONG_NAMES_PORT ?? 8799);
+const longNamesSandboxPort = Number(process.env.E2E_LONG_NAMES_SANDBOX_PORT ?? 8800);
+const longNamesURL = `http://127.0.0.1:${longNamesPort}`;
+// The responsive specs run in their own projects only (below), never in `chromium`.
+const VISUAL = '**/visual.spec.ts';
+const LAYOUT = '**/layout.spec.ts';
+const TOUCH_FLOW = '**/touch-flow.spec.ts';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const executablePath = chromium && fs.existsSync(chromium) ? chromium : undefined;
+
+// The product with its sandbox amoCRM (the demo entry: the sandbox, then the product configured for it).
+const product = {
+  command: 'node dist/sandbox/serve.js',
+  cwd: '..',
+  url: `${baseURL}/api/health`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  stdout: 'ignore' as const,
+  stderr: 'pipe' as const,
+  env: {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SANDBOX_PORT: String(sandboxPort),
+    LOG_LEVEL: 'warn',
+  },
+};
+// The same with the long-names account, for the `layout-long-names` project.
+const longNamesProduct = {
+  ...product,
+  url: `${longNamesURL}/api/health`,
+  env: {
+    ...product.env,
+    PORT: String(longNamesPort),
+    DATA_DIR: path.join(dataDir, 'long-names'),
+    SANDBOX_PORT: String(longNamesSandboxPort),
+    SANDBOX_ACCOUNT: 'mocks/fixtures/amocrm-long-names.json',
+  },
+};
 
 export default defineConfig({
   testDir: '.',
@@ -25,7 +66,17 @@ export default defineConfig({
   // runs the suite many times to find one).
   retries: 0,
   timeout: 60_000,
-  expect: { timeout: 10_000 },
+  expect: {
+    timeout: 10_000,
+    // Screenshot comparisons (visual.spec.ts): still frames, no caret, CSS pixels, a small tolerance.
+    toHaveScreenshot: { animations: 'disabled', caret: 'hide', scale: 'css', maxDiffPixelRatio: 0.01 },
+  },
+  // Baselines without the platform suffix (CI runs the same Debian Chromium on Linux), one
+  // folder per project (phone, tablet, desktop): e2e/__screenshots__/visual.spec.ts/phone/ru-filter.png.
+  snapshotPathTemplate: '{testDir}/__screenshots__/{testFilePath}/{projectName}/{arg}{ext}',
+  // A missing baseline fails (never silently written and passed); baselines are written only on
+  // purpose, with --update-snapshots (npm run test:e2e:update-screenshots).
+  updateSnapshots: 'none',
   outputDir: '../.test-output/playwright',
   globalTeardown: './global-teardown.ts',
   use: {
@@ -38,21 +89,15 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: executablePath ? { executablePath } : {},
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } }],
-  webServer: {
-    command: 'node dist/server/index.js',
-    cwd: '..',
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SANDBOX_PORT: String(sandboxPort),
-      LOG_LEVEL: 'warn',
-    },
-  },
+  projects: [
+    { name: 'chromium', testIgnore: [VISUAL, LAYOUT, TOUCH_FLOW], use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } },
+    // Screenshots of every page and step at three widths (phone and tablet emulate touch).
+    { name: 'phone', testMatch: [VISUAL, TOUCH_FLOW], use: PHONE.use },
+    { name: 'tablet', testMatch: VISUAL, use: TABLET.use },
+    { name: 'desktop', testMatch: VISUAL, use: DESKTOP.use },
+    // The layout check walks all three widths itself: on the demo account, and on long names.
+    { name: 'layout', testMatch: LAYOUT, use: DESKTOP.use },
+    { name: 'layout-long-names', testMatch: LAYOUT, use: { ...DESKTOP.use, baseURL: longNamesURL }, metadata: { longNames: true } },
+  ],
+  webServer: [product, longNamesProduct],
 });

@@ -1,0 +1,127 @@
+import path from 'node:path';
+
+import { expect, test, type Page } from '@playwright/test';
+
+import {
+  amoCard,
+  comeBackFromConsent,
+  confirmConnect,
+  denyAccess,
+  openCalculationWithField,
+  openConnectDialog,
+  openConnectorMenu,
+  openDone,
+  openLeaveDialog,
+  openMappingFields,
+  openMappingStatuses,
+  openFilterWithConditions,
+  press,
+  showConnectors,
+} from './helpers/states';
+import { LANGS, LOCALE, TEXT } from './helpers/texts';
+
+/**
+ * Visual regression: a screenshot of every page, step and dialog with data, in Russian and
+ * English, compared with the committed baseline in e2e/__screenshots__/visual.spec.ts/<project>/.
+ * Runs in the projects `phone` (390×844, touch), `tablet` (768×1024, touch) and `desktop`
+ * (1440×900): 12 screenshots × 2 languages × 3 widths = 72 baselines.
+ *
+ * Every test starts in a fresh browser context, which is a fresh workspace (the session
+ * cookie), and reaches its state as a user would (see helpers/states.ts). Comparisons are soft,
+ * so one test reports all of its screenshots. Still frames (`animations: 'disabled'`, no caret,
+ * `maxDiffPixelRatio: 0.01`: the config's `expect.toHaveScreenshot`), fonts loaded (Playwright
+ * waits for `document.fonts.ready`), and anything that would differ between runs masked.
+ *
+ * Update the baselines on purpose with `npm run test:e2e:update-screenshots`, in the Debian
+ * Chromium CI uses. `UPDATE_README_SCREENSHOTS=1` also rewrites the README's screenshots
+ * (public/screenshots/mapping-step.png from desktop, mapping-phone.png from phone).
+ */
+
+/** Content that differs between runs: times and dates (none shown today; kept masked if they appear). */
+const volatile = (page: Page) => [page.locator('time, [datetime]')];
+
+/** A whole page (scrolled from top to bottom). With a mouse, parked where it hovers nothing. */
+async function expectPage(page: Page, name: string, hasTouch: boolean): Promise<void> {
+  if (!hasTouch) await page.mouse.move(0, 0);
+  await expect.soft(page, `screenshot ${name}`).toHaveScreenshot(`${name}.png`, { fullPage: true, mask: volatile(page) });
+}
+
+/** What the screen shows (dialogs and menus: they overlay the viewport, not the page). */
+async function expectScreen(page: Page, name: string): Promise<void> {
+  await expect.soft(page, `screenshot ${name}`).toHaveScreenshot(`${name}.png`, { mask: volatile(page) });
+}
+
+const README_SCREENSHOTS = process.env.UPDATE_README_SCREENSHOTS === '1';
+const readmeScreenshot = (file: string) => path.join(test.info().project.testDir, '..', 'public', 'screenshots', file);
+
+for (const lang of LANGS) {
+  const t = TEXT[lang];
+  const typed = t.typed;
+
+  test.describe(`${lang}:`, () => {
+    test.use({ locale: LOCALE[lang] });
+    test.describe.configure({ timeout: 90_000 });
+
+    test('Connectors (available) and the Connect dialog', async ({ page, hasTouch }) => {
+      await showConnectors(page, t, 'notConnected');
+      // The touch projects really are touch screens: the coarse-pointer styles apply.
+      expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(hasTouch);
+      await expectPage(page, `${lang}-connectors-available`, hasTouch);
+      await openConnectDialog(page, t);
+      await expectScreen(page, `${lang}-connect-dialog`);
+    });
+
+    test('Authorization: back from the consent page, and the OAuth error', async ({ page, hasTouch }) => {
+      await openConnectDialog(page, t);
+      await confirmConnect(page, t);
+      await comeBackFromConsent(page, t);
+      await expectPage(page, `${lang}-authorize-came-back`, hasTouch);
+      await press(page, page.getByRole('button', { name: t.continueToCrm }));
+      await denyAccess(page, t);
+      await expectPage(page, `${lang}-authorize-oauth-error`, hasTouch);
+    });
+
+    test('Filter with a condition', async ({ page, hasTouch }) => {
+      await openFilterWithConditions(page, t, typed);
+      await expectPage(page, `${lang}-filter-condition`, hasTouch);
+    });
+
+    test('Mapping → Statuses with containers and markers', async ({ page, hasTouch }, testInfo) => {
+      await openMappingStatuses(page, t, typed);
+      await expectPage(page, `${lang}-mapping-statuses`, hasTouch);
+      if (README_SCREENSHOTS && lang === 'ru') {
+        if (testInfo.project.name === 'desktop') {
+          await page.mouse.move(0, 0);
+          await page.screenshot({ path: readmeScreenshot('mapping-step.png'), fullPage: true, animations: 'disabled', caret: 'hide' });
+        }
+        if (testInfo.project.name === 'phone') {
+          // The board itself, from the section tabs down, as a phone shows it.
+          await page.getByRole('tablist').first().evaluate((element) => element.scrollIntoView({ block: 'start' }));
+          await page.screenshot({ path: readmeScreenshot('mapping-phone.png'), animations: 'disabled', caret: 'hide' });
+        }
+      }
+    });
+
+    test('Mapping → Custom fields with fields chosen', async ({ page, hasTouch }) => {
+      await openMappingFields(page, t);
+      await expectPage(page, `${lang}-mapping-fields`, hasTouch);
+    });
+
+    test('Calculation with a calculated field, then the leave dialog', async ({ page, hasTouch }) => {
+      await openCalculationWithField(page, t, typed);
+      await expectPage(page, `${lang}-calculation`, hasTouch);
+      await openLeaveDialog(page, t);
+      await expectScreen(page, `${lang}-leave-dialog`);
+    });
+
+    test('Done, then Connectors with the card connected and its menu open', async ({ page, hasTouch }) => {
+      await openDone(page, t, typed);
+      await expectPage(page, `${lang}-done`, hasTouch);
+      await press(page, page.getByRole('link', { name: t.toConnectors }));
+      await expect(amoCard(page)).toContainText(t.connected);
+      await expectPage(page, `${lang}-connectors-connected`, hasTouch);
+      await openConnectorMenu(page, t);
+      await expectScreen(page, `${lang}-connectors-menu`);
+    });
+  });
+}
