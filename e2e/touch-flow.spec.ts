@@ -21,6 +21,13 @@ const regularStatuses = (pipeline: CrmPipeline) => pipeline.statuses.filter((sta
 const won = (pipeline: CrmPipeline) => pipeline.statuses.find((status) => status.kind === 'won')!;
 const lost = (pipeline: CrmPipeline) => pipeline.statuses.find((status) => status.kind === 'lost')!;
 
+/** A tab by tap; its panel is used only once the tab shows as selected (the board re-renders). */
+async function openTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole('tab', { name, exact: true });
+  await tap(tab);
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+}
+
 /** A status's "Move to…" menu, by tap, into a container. */
 async function moveByMenu(page: Page, status: string, target: string): Promise<void> {
   await tap(page.getByRole('button', { name: `Move ${status} to…`, ...exact }));
@@ -55,7 +62,7 @@ test.describe('on a phone, by touch', () => {
     const [first, ...others] = pipelines;
 
     // The first pipeline: three containers, statuses moved by their "Move to…" menus…
-    await tap(page.getByRole('tab', { name: first!.name, ...exact }));
+    await openTab(page, first!.name);
     for (const name of ['In work', 'Won', 'Lost']) {
       await tap(page.getByRole('button', { name: 'Add container' }));
       const input = page.getByRole('textbox', { name: 'Container name' });
@@ -78,14 +85,14 @@ test.describe('on a phone, by touch', () => {
 
     // The other pipelines with the quick action, accepting the proposed markers.
     for (const pipeline of others) {
-      await tap(page.getByRole('tab', { name: pipeline.name, ...exact }));
+      await openTab(page, pipeline.name);
       await tap(page.getByRole('button', { name: 'One container per status' }));
       await tap(page.getByRole('button', { name: `Accept Completed deal for ${won(pipeline).name}` }));
       await tap(page.getByRole('button', { name: `Accept Refusal for ${lost(pipeline).name}` }));
     }
 
     // Custom fields: LANDING into Other fields by its Add button.
-    await tap(page.getByRole('tab', { name: 'Custom fields' }));
+    await openTab(page, 'Custom fields');
     await tap(page.getByRole('button', { name: 'Add LANDING to Other fields', ...exact }));
     await expect(container(page, 'Other fields').getByRole('button', { name: 'LANDING', ...exact })).toBeVisible();
     await expect(page.getByText('All changes saved')).toBeVisible();
