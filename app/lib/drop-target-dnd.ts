@@ -5,6 +5,7 @@ import {
   useSensor,
   useSensors,
   type KeyboardCoordinateGetter,
+  type KeyboardSensorOptions,
   type PointerSensorOptions,
 } from '@dnd-kit/core';
 import type { PointerEvent as ReactPointerEvent } from 'react';
@@ -65,23 +66,29 @@ const TOUCH_OPTIONS = { activationConstraint: { delay: 250, tolerance: 6 } };
 const KEYBOARD_OPTIONS = { coordinateGetter: dropTargetCoordinates };
 
 /**
- * Sensors for dragging from a list into drop places: a mouse or pen after 6 px (a distance,
- * not a delay, so a double-click never starts a drag), a finger after a 250 ms long press
- * (moving sooner scrolls; the handle can then keep `touch-action: manipulation`), the keyboard
- * by drop place.
+ * The sensors of every drag in the wizard: a mouse or pen after 6 px (a distance, not a delay,
+ * so a double-click never starts a drag), a finger after a 250 ms long press (moving sooner
+ * scrolls; a handle can then keep `touch-action: manipulation`), and the keyboard with the
+ * given options, which must be stable (a module constant or memoized).
  */
-export function useDropTargetSensors() {
+export function useWizardDragSensors(keyboardOptions: KeyboardSensorOptions) {
   return useSensors(
     useSensor(MousePenSensor, MOUSE_PEN_OPTIONS),
     useSensor(TouchSensor, TOUCH_OPTIONS),
-    useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
+    useSensor(KeyboardSensor, keyboardOptions),
   );
 }
 
+/** Sensors for dragging from a list into drop places: the keyboard moves by drop place. */
+export function useDropTargetSensors() {
+  return useWizardDragSensors(KEYBOARD_OPTIONS);
+}
+
 /**
- * Auto-scroll only the page during such a drag. The lists dragged from scroll on their own
- * (the filter parameters) and are no drop place, so scrolling them while the pointer or the
- * finger merely passes their edge on the way to the drop places would only move the list.
+ * Auto-scroll only the page during a drag. The lists that scroll on their own (the filter
+ * parameters, the unmapped statuses, the pipelines, the custom fields) are no drop place or a
+ * drop place as a whole, so scrolling them while the pointer or the finger merely passes their
+ * edge would only move things under it.
  */
 export const PAGE_ONLY_AUTO_SCROLL = {
   canScroll: (element: Element) => element === document.scrollingElement || element === document.documentElement,

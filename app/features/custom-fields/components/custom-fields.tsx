@@ -9,6 +9,7 @@ import { feedbackClass } from '@/components/ui/feedback';
 import { formClass } from '@/components/ui/form';
 import { stepLayout } from '@/components/wizard/step-layout';
 import type { CrmCustomField } from '@/contracts/crm-schema';
+import { PAGE_ONLY_AUTO_SCROLL } from '@/lib/drop-target-dnd';
 import { useFocusAfterCommit } from '@/lib/focus';
 
 import {
@@ -19,7 +20,6 @@ import {
   isZone,
   LIST_ZONE,
   OTHER_ZONE,
-  PAGE_AUTO_SCROLL,
   readFieldData,
   useFieldSensors,
   type FieldDragData,
@@ -166,7 +166,7 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
         sensors={sensors}
         collisionDetection={collisionDetection}
         accessibility={accessibility}
-        autoScroll={PAGE_AUTO_SCROLL}
+        autoScroll={PAGE_ONLY_AUTO_SCROLL}
         onDragStart={onDragStart}
         onDragOver={onDragOver}
         onDragEnd={onDragEnd}

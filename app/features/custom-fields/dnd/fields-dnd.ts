@@ -1,24 +1,13 @@
-import {
-  KeyboardSensor,
-  PointerSensor,
-  TouchSensor,
-  pointerWithin,
-  rectIntersection,
-  useSensor,
-  useSensors,
-  type Announcements,
-  type CollisionDetection,
-  type KeyboardCoordinateGetter,
-  type PointerSensorOptions,
-} from '@dnd-kit/core';
+import { pointerWithin, rectIntersection, type Announcements, type CollisionDetection, type KeyboardCoordinateGetter } from '@dnd-kit/core';
 import type { TFunction } from 'i18next';
-import { useMemo, type PointerEvent as ReactPointerEvent } from 'react';
+import { useMemo } from 'react';
+
+import { useWizardDragSensors } from '@/lib/drop-target-dnd';
 
 /**
  * Drag and drop between the two zones of the Custom fields section: the list of fields and
  * the fixed "Other fields" container. A field moves on drop; the arrows of a keyboard drag
- * jump from zone to zone. (Features do not share code, so the sensor setup mirrors the
- * status board's: pointer past a distance, touch on long press, keyboard.)
+ * jump from zone to zone; the sensors are the wizard's (app/lib/drop-target-dnd.ts).
  */
 export const LIST_ZONE = 'fields:list';
 export const OTHER_ZONE = 'fields:other';
@@ -42,20 +31,6 @@ export function readFieldData(data: unknown): FieldDragData | null {
 
 export function isZone(id: unknown): id is Zone {
   return id === LIST_ZONE || id === OTHER_ZONE;
-}
-
-class MousePenSensor extends PointerSensor {
-  static override activators = [
-    {
-      eventName: 'onPointerDown' as const,
-      handler: ({ nativeEvent: event }: ReactPointerEvent, options: PointerSensorOptions) => {
-        if (!event.isPrimary || event.button !== 0 || event.pointerType === 'touch') return false;
-        if (event.target instanceof Element && event.target.closest('[data-no-dnd]')) return false;
-        options.onActivation?.({ event });
-        return true;
-      },
-    },
-  ];
 }
 
 /**
@@ -89,23 +64,10 @@ export function createZoneCoordinates(session: FieldDragSession): KeyboardCoordi
   };
 }
 
-// Constant options, so the sensors (and dnd-kit's context) keep their identity across renders.
-const POINTER_OPTIONS = { activationConstraint: { distance: 6 } };
-const TOUCH_OPTIONS = { activationConstraint: { delay: 250, tolerance: 6 } };
-
-/** Auto-scroll only the page: each zone is one drop target, so its own list never needs scrolling mid-drag. */
-export const PAGE_AUTO_SCROLL = {
-  canScroll: (element: Element) => element === document.scrollingElement || element === document.documentElement,
-};
-
 /** `coordinateGetter` must be stable (memoized). */
 export function useFieldSensors(coordinateGetter: KeyboardCoordinateGetter) {
   const keyboardOptions = useMemo(() => ({ coordinateGetter }), [coordinateGetter]);
-  return useSensors(
-    useSensor(MousePenSensor, POINTER_OPTIONS),
-    useSensor(TouchSensor, TOUCH_OPTIONS),
-    useSensor(KeyboardSensor, keyboardOptions),
-  );
+  return useWizardDragSensors(keyboardOptions);
 }
 
 /** Keyboard: the zone the arrows chose. Pointer: the zone under it, else the one the overlay overlaps most. */

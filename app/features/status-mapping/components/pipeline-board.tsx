@@ -6,6 +6,7 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { PAGE_ONLY_AUTO_SCROLL } from '@/lib/drop-target-dnd';
 import { useFocusAfterCommit } from '@/lib/focus';
 import type { CrmPipeline, CrmStatus } from '@/contracts/crm-schema';
 import type { Marker, PipelineMapping } from '@/contracts/mapping-config';
@@ -15,7 +16,7 @@ import { createBoardCollision } from '../dnd/collision';
 import { indicatorFor, isCurrentPosition, sameTarget, targetForOver, type DropTarget } from '../dnd/drop-target';
 import { containerDndId, readDragData, readDropData, type DragData } from '../dnd/ids';
 import { createKeyboardCoordinates } from '../dnd/keyboard-coordinates';
-import { PAGE_AUTO_SCROLL, useBoardSensors } from '../dnd/sensors';
+import { useBoardSensors } from '../dnd/sensors';
 import { DragSessionStore } from '../dnd/session';
 import { positionOf, unmappedStatuses } from '../model/board';
 import { addContainer, canAddContainer, moveContainer, removeContainer, renameContainer } from '../model/containers';
@@ -236,7 +237,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           sensors={sensors}
           collisionDetection={collisionDetection}
           accessibility={accessibility}
-          autoScroll={PAGE_AUTO_SCROLL}
+          autoScroll={PAGE_ONLY_AUTO_SCROLL}
           onDragStart={onDragStart}
           onDragOver={onDragOver}
           onDragEnd={onDragEnd}

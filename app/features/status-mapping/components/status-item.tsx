@@ -7,7 +7,7 @@ import type { CrmStatus } from '@/contracts/crm-schema';
 
 import { statusDndId, type DragData, type DropData } from '../dnd/ids';
 import type { MoveTarget } from '../model/move-status';
-import { NO_DND_ATTRIBUTE } from '../dnd/sensors';
+import { NO_DND_ATTRIBUTE } from '@/lib/drop-target-dnd';
 
 import { iconButtonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
