@@ -4,7 +4,7 @@ import type { CrmAccount } from '../../../app/contracts/connector';
 import type { CrmCustomField } from '../../../app/contracts/crm-schema';
 import type { Logger } from '../../lib/logger';
 import { CrmError, OAuthCallbackError } from '../errors';
-import { RateLimiters, realTiming, type Timing } from '../rate-limiter';
+import { RateLimiters, realTiming, type Timing } from '../http/rate-limiter';
 import { memoryConnection } from '../token-store';
 import type {
   CrmAdapter,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { FakeTiming } from '../testing/crm-test-kit';
+import { FakeTiming } from '../../testing/crm-test-kit';
 import { RateLimiters, TokenBucket } from './rate-limiter';
 
 describe('TokenBucket', () => {
