@@ -7,13 +7,14 @@ import { crmSchemaSchema } from '../../app/contracts/crm-schema';
 import { authorizeResponseSchema } from '../../app/contracts/oauth';
 import { createLogger } from '../../server/lib/logger';
 import { freePort, makeTempDir } from '../../server/testing/index';
+import { BITRIX24_SANDBOX_CLIENT_ID, BITRIX24_SANDBOX_CLIENT_SECRET } from './bitrix24/index';
 import { startDemo, type RunningDemo } from './demo';
 import { SandboxEnvError } from './env';
 
 /**
- * The demo entry (`npm start`): with no amoCRM credentials it starts the sandbox amoCRM on its
- * own port and the product configured for it; a browser is played with plain fetch over real
- * sockets, cookie included.
+ * The demo entry (`npm start`): for each CRM without credentials it starts that CRM's sandbox
+ * on its own port (amoCRM, Bitrix24) and the product configured for it; a browser is played
+ * with plain fetch over real sockets, cookie included.
  */
 
 const running: Array<{ demo: RunningDemo; cleanup: () => void }> = [];
@@ -31,6 +32,7 @@ async function start(extra: Record<string, string> = {}) {
     {
       PORT: String(await freePort()),
       SANDBOX_PORT: '0',
+      SANDBOX_BITRIX24_PORT: '0',
       DATA_DIR: temp.dir,
       STATIC_DIR: path.join(temp.dir, 'no-web-build'),
       LOG_LEVEL: 'info',
@@ -82,7 +84,7 @@ describe('the demo with no amoCRM credentials', () => {
     const { demo, env, dataDir, logs } = await start();
     const sandboxOrigin = demo.sandboxes.amocrm?.origin;
     expect(sandboxOrigin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(env.AMOCRM_SANDBOX_ORIGIN).toBe(sandboxOrigin);
+    expect(demo.configured.AMOCRM_SANDBOX_ORIGIN).toBe(sandboxOrigin);
     expect(demo.product.address).toBe(env.publicUrl);
 
     const { go, authorizeUrl, html } = await authorizeThroughSandbox(env.publicUrl);
@@ -90,7 +92,7 @@ describe('the demo with no amoCRM credentials', () => {
     expect(html).toContain('Демо: Агентство');
 
     const schema = crmSchemaSchema.parse(await (await go(`${env.publicUrl}/api/connectors/amocrm/schema`)).json());
-    expect(schema.account).toEqual({ id: 31234567, subdomain: 'demo', name: 'Демо: Агентство' });
+    expect(schema.account).toEqual({ id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо: Агентство' });
     expect(schema.pipelines.length).toBeGreaterThanOrEqual(3);
     expect(schema.customFields.some((field) => field.code === 'LANDING')).toBe(true);
 
@@ -106,7 +108,7 @@ describe('the demo with no amoCRM credentials', () => {
     const { go, html } = await authorizeThroughSandbox(env.publicUrl);
     expect(html).toContain('Магазин «Ёлка»');
     const schema = crmSchemaSchema.parse(await (await go(`${env.publicUrl}/api/connectors/amocrm/schema`)).json());
-    expect(schema.account).toEqual({ id: 29000001, subdomain: 'elka', name: 'Магазин «Ёлка»' });
+    expect(schema.account).toEqual({ id: '29000001', domain: 'elka.amocrm.ru', name: 'Магазин «Ёлка»' });
     expect(schema.pipelines.map((pipeline) => pipeline.name)).toEqual(['Воронка']);
     expect(schema.customFields.map((field) => field.name)).toEqual(['Client Type', 'utm_referrer', 'Стоимость доставки']);
   });
@@ -115,7 +117,7 @@ describe('the demo with no amoCRM credentials', () => {
     const temp = makeTempDir();
     try {
       fs.writeFileSync(path.join(temp.dir, 'broken.json'), JSON.stringify({ account: { id: 1 } }));
-      const base = { PORT: String(await freePort()), SANDBOX_PORT: '0', DATA_DIR: temp.dir };
+      const base = { PORT: String(await freePort()), SANDBOX_PORT: '0', SANDBOX_BITRIX24_PORT: '0', DATA_DIR: temp.dir };
       const attempt = (extra: Record<string, string>) => startDemo({ ...base, ...extra }, createLogger('silent'));
       await expect(attempt({ SANDBOX_AMOCRM_ACCOUNT: path.join(temp.dir, 'broken.json') })).rejects.toThrow(
         /SANDBOX_AMOCRM_ACCOUNT[\s\S]*pipelines/,
@@ -135,27 +137,127 @@ describe('the demo with no amoCRM credentials', () => {
   it('gives the port back when the product cannot start', async () => {
     const temp = makeTempDir();
     const sandboxPort = await freePort();
+    const bitrixPort = await freePort();
     try {
       const taken = await start();
       const attempt = startDemo(
-        { PORT: String(new URL(taken.env.publicUrl).port), SANDBOX_PORT: String(sandboxPort), DATA_DIR: temp.dir },
+        { PORT: String(new URL(taken.env.publicUrl).port), SANDBOX_PORT: String(sandboxPort), SANDBOX_BITRIX24_PORT: String(bitrixPort), DATA_DIR: temp.dir },
         createLogger('silent'),
       );
       await expect(attempt).rejects.toThrow(/EADDRINUSE/);
-      // The sandbox of the failed attempt is closed again: its port is free.
-      const again = await start({ SANDBOX_PORT: String(sandboxPort) });
+      // The sandboxes of the failed attempt are closed again: their ports are free.
+      const again = await start({ SANDBOX_PORT: String(sandboxPort), SANDBOX_BITRIX24_PORT: String(bitrixPort) });
       expect(again.demo.sandboxes.amocrm?.origin).toBe(`http://127.0.0.1:${sandboxPort}`);
+      expect(again.demo.sandboxes.bitrix24?.origin).toBe(`http://127.0.0.1:${bitrixPort}`);
     } finally {
       temp.cleanup();
     }
   });
 });
 
-describe('the demo with amoCRM credentials', () => {
-  it('is the product alone: no sandbox, consent on www.amocrm.ru', async () => {
-    const { demo, env } = await start({ AMOCRM_CLIENT_ID: 'real-integration-id', AMOCRM_CLIENT_SECRET: 'real-secret', SANDBOX_FAULTS: 'nonsense' });
+const BITRIX24_CREDENTIALS = { BITRIX24_CLIENT_ID: 'local.real0000000000.11111111', BITRIX24_CLIENT_SECRET: 'real-bitrix24-secret' };
+const AMOCRM_CREDENTIALS = { AMOCRM_CLIENT_ID: 'real-integration-id', AMOCRM_CLIENT_SECRET: 'real-secret' };
+
+/** The Bitrix24 sandbox as a browser and the product's server side see it, over real sockets. */
+async function connectToBitrix24Sandbox(demo: RunningDemo) {
+  const origin = demo.configured.BITRIX24_SANDBOX_ORIGIN!;
+  const consent = await fetch(`${origin}/oauth/authorize/?client_id=${demo.configured.BITRIX24_CLIENT_ID!}&state=st-9`);
+  const html = await consent.text();
+  const decided = await fetch(`${origin}/oauth/authorize/`, {
+    method: 'POST',
+    body: new URLSearchParams({ client_id: demo.configured.BITRIX24_CLIENT_ID!, state: 'st-9', decision: 'allow' }),
+    redirect: 'manual',
+  });
+  const callback = new URL(decided.headers.get('Location')!);
+  const token = new URL(`${origin}/oauth/token/`);
+  token.search = new URLSearchParams({
+    grant_type: 'authorization_code',
+    client_id: demo.configured.BITRIX24_CLIENT_ID!,
+    client_secret: demo.configured.BITRIX24_CLIENT_SECRET!,
+    code: callback.searchParams.get('code')!,
+  }).toString();
+  const tokens = (await (await fetch(token)).json()) as { access_token: string; client_endpoint: string };
+  return { origin, html, callback, tokens };
+}
+
+describe('the demo with no Bitrix24 credentials', () => {
+  it('starts the sandbox Bitrix24 on its own port and hands the product its credentials and origin', async () => {
+    const { demo, env, logs } = await start();
+    const origin = demo.sandboxes.bitrix24?.origin;
+    expect(origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(origin).not.toBe(demo.sandboxes.amocrm?.origin);
+    expect(demo.configured).toMatchObject({
+      BITRIX24_CLIENT_ID: BITRIX24_SANDBOX_CLIENT_ID,
+      BITRIX24_CLIENT_SECRET: BITRIX24_SANDBOX_CLIENT_SECRET,
+      BITRIX24_SANDBOX_ORIGIN: origin,
+    });
+    expect(logs.some((line) => line.includes('sandbox Bitrix24 started'))).toBe(true);
+
+    // The portal's consent page, Allow back to the product's callback, the code exchange, REST.
+    const { html, callback, tokens } = await connectToBitrix24Sandbox(demo);
+    expect(html).toContain('Демо: Торговый дом «Вектор»');
+    expect(`${callback.origin}${callback.pathname}`).toBe(`${env.publicUrl}/api/oauth/bitrix24/callback`);
+    expect(callback.searchParams.get('domain')).toBe(new URL(origin!).host);
+    expect(callback.searchParams.get('state')).toBe('st-9');
+    expect(tokens.client_endpoint).toBe(`${origin!}/rest/`);
+    const categories = await fetch(`${tokens.client_endpoint}crm.category.list?entityTypeId=2&auth=${tokens.access_token}`);
+    const body = (await categories.json()) as { result: { categories: Array<{ name: string }> } };
+    expect(body.result.categories.map((category) => category.name)).toEqual(['Общая', 'Повторные продажи', 'Тендеры']);
+  });
+
+  it('serves another portal when SANDBOX_BITRIX24_ACCOUNT points at another fixture', async () => {
+    const { demo } = await start({ SANDBOX_BITRIX24_ACCOUNT: path.resolve('mocks/fixtures/bitrix24-small.json') });
+    const { html, tokens } = await connectToBitrix24Sandbox(demo);
+    expect(html).toContain('Студия «Клён»');
+    const deals = (await (await fetch(`${tokens.client_endpoint}crm.deal.list?auth=${tokens.access_token}`)).json()) as { total: number };
+    expect(deals.total).toBe(2);
+  });
+
+  it('refuses a broken portal fixture, faults, ports or half the credentials at start, naming the variable', async () => {
+    const temp = makeTempDir();
+    try {
+      const broken = JSON.parse(fs.readFileSync('mocks/fixtures/bitrix24-small.json', 'utf8')) as { dealPipelines: Array<{ stages: Array<{ semantics?: string }> }> };
+      broken.dealPipelines[0]!.stages[2]!.semantics = 'F';
+      fs.writeFileSync(path.join(temp.dir, 'broken.json'), JSON.stringify(broken));
+      const base = { PORT: String(await freePort()), SANDBOX_PORT: '0', SANDBOX_BITRIX24_PORT: '0', DATA_DIR: temp.dir };
+      const attempt = (extra: Record<string, string>) => startDemo({ ...base, ...extra }, createLogger('silent'));
+      await expect(attempt({ SANDBOX_BITRIX24_ACCOUNT: path.join(temp.dir, 'broken.json') })).rejects.toThrow(
+        /SANDBOX_BITRIX24_ACCOUNT: Invalid sandbox Bitrix24 portal fixture:[\s\S]*dealPipelines\.0\.stages: pipeline 0 needs exactly one success \(S\) stage, found 0/,
+      );
+      await expect(attempt({ SANDBOX_BITRIX24_ACCOUNT: path.join(temp.dir, 'missing.json') })).rejects.toThrow(SandboxEnvError);
+      await expect(attempt({ SANDBOX_BITRIX24_ACCOUNT: path.join(temp.dir, 'missing.json') })).rejects.toThrow(
+        /SANDBOX_BITRIX24_ACCOUNT: Cannot read the sandbox Bitrix24 portal fixture/,
+      );
+      await expect(attempt({ SANDBOX_BITRIX24_FAULTS: 'rate503=5' })).rejects.toThrow(/SANDBOX_BITRIX24_FAULTS: rate503 must be a share/);
+      await expect(attempt({ SANDBOX_BITRIX24_FAULTS: 'rate429=0.1' })).rejects.toThrow(/SANDBOX_BITRIX24_FAULTS: unknown fault "rate429"/);
+      await expect(attempt({ SANDBOX_BITRIX24_PORT: '70000' })).rejects.toThrow(/SANDBOX_BITRIX24_PORT/);
+      await expect(attempt({ SANDBOX_PORT: '8811', SANDBOX_BITRIX24_PORT: '8811' })).rejects.toThrow(/SANDBOX_BITRIX24_PORT: 8811 is SANDBOX_PORT too/);
+      await expect(attempt({ BITRIX24_CLIENT_ID: 'local.x' })).rejects.toThrow(/BITRIX24_CLIENT_SECRET: BITRIX24_CLIENT_ID and BITRIX24_CLIENT_SECRET must be set together/);
+    } finally {
+      temp.cleanup();
+    }
+  });
+});
+
+describe('the demo with credentials', () => {
+  it('with amoCRM credentials starts only the sandbox Bitrix24 (and ignores the amoCRM sandbox variables)', async () => {
+    const { demo } = await start({ ...AMOCRM_CREDENTIALS, SANDBOX_FAULTS: 'nonsense' });
+    expect(Object.keys(demo.sandboxes)).toEqual(['bitrix24']);
+    expect(demo.configured.AMOCRM_SANDBOX_ORIGIN).toBeUndefined();
+    expect(demo.configured.BITRIX24_SANDBOX_ORIGIN).toBe(demo.sandboxes.bitrix24?.origin);
+  });
+
+  it('with Bitrix24 credentials starts only the sandbox amoCRM (and ignores the Bitrix24 sandbox variables)', async () => {
+    const { demo } = await start({ ...BITRIX24_CREDENTIALS, SANDBOX_BITRIX24_FAULTS: 'nonsense', SANDBOX_BITRIX24_ACCOUNT: '/nowhere.json' });
+    expect(Object.keys(demo.sandboxes)).toEqual(['amocrm']);
+    expect(demo.configured.BITRIX24_CLIENT_ID).toBeUndefined();
+    expect(demo.configured.BITRIX24_SANDBOX_ORIGIN).toBeUndefined();
+  });
+
+  it('with both is the product alone: no sandbox, consent on www.amocrm.ru', async () => {
+    const { demo, env } = await start({ ...AMOCRM_CREDENTIALS, ...BITRIX24_CREDENTIALS, SANDBOX_FAULTS: 'nonsense', SANDBOX_BITRIX24_FAULTS: 'nonsense' });
     expect(demo.sandboxes).toEqual({});
-    expect(env.AMOCRM_SANDBOX_ORIGIN).toBeUndefined();
+    expect(demo.configured).toEqual({});
     const response = await fetch(`${env.publicUrl}/api/connectors/amocrm/authorize`, { method: 'POST' });
     const result = authorizeResponseSchema.parse(await response.json());
     expect(result.status === 'redirect' && new URL(result.authorizeUrl).origin).toBe('https://www.amocrm.ru');

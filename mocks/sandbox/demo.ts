@@ -3,6 +3,14 @@ import { createLogger, type Logger } from '../../server/lib/logger';
 import { startServer, type RunningServer } from '../../server/start';
 import { loadSandboxAccountFile } from './amocrm/account-file';
 import { createSandboxAmo, demoAccount, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, type SandboxAccount } from './amocrm/index';
+import {
+  BITRIX24_SANDBOX_CLIENT_ID,
+  BITRIX24_SANDBOX_CLIENT_SECRET,
+  createSandboxBitrix24,
+  demoPortal,
+  type SandboxPortal,
+} from './bitrix24/index';
+import { loadSandboxPortalFile } from './bitrix24/portal-file';
 import { parseSandboxEnv, sandboxConfigError, type SandboxEnv } from './env';
 import type { FetchHandler } from './shared/compose';
 import { listenSandbox, type RunningSandbox } from './shared/listen';
@@ -10,20 +18,28 @@ import { listenSandbox, type RunningSandbox } from './shared/listen';
 /**
  * The demo: the product plus, for each CRM the configuration gives no credentials for, its
  * sandbox on its own port. The product is configured for a sandbox exactly as for a real CRM
- * (the integration's ID and secret) plus the sandbox's origin (`AMOCRM_SANDBOX_ORIGIN`); it
- * contains no emulator. With amoCRM credentials set, this is the product alone.
+ * (the integration's ID and secret) plus the sandbox's origin (`AMOCRM_SANDBOX_ORIGIN`,
+ * `BITRIX24_SANDBOX_ORIGIN`); it contains no emulator. With every CRM's credentials set, this
+ * is the product alone.
  */
 
 export interface RunningDemo {
-  /** The product's configuration as started (sandbox credentials and origin included). */
+  /** The product's configuration as started (sandbox credentials and origins included). */
   env: Env;
+  /** The product variables the demo set for its sandboxes (credentials and origins), by name. */
+  configured: Record<string, string>;
   product: RunningServer;
   /** The sandboxes started, by connector (none when every CRM has credentials). */
-  sandboxes: { amocrm?: RunningSandbox & { account: SandboxAccount } };
+  sandboxes: {
+    amocrm?: RunningSandbox & { account: SandboxAccount };
+    bitrix24?: RunningSandbox & { portal: SandboxPortal };
+  };
   close(): Promise<void>;
 }
 
 const SANDBOX_HOST = '127.0.0.1';
+
+const text = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
 function amocrmAccount(env: SandboxEnv['amocrm']): SandboxAccount {
   if (!env.accountFile) return demoAccount();
@@ -34,11 +50,20 @@ function amocrmAccount(env: SandboxEnv['amocrm']): SandboxAccount {
   }
 }
 
-async function listen(fetcher: FetchHandler, port: number): Promise<RunningSandbox> {
+function bitrix24Portal(env: SandboxEnv['bitrix24']): SandboxPortal {
+  if (!env.portalFile) return demoPortal();
+  try {
+    return loadSandboxPortalFile(env.portalFile);
+  } catch (error) {
+    throw sandboxConfigError('SANDBOX_BITRIX24_ACCOUNT', error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function listen(fetcher: FetchHandler, port: number, variable: string): Promise<RunningSandbox> {
   try {
     return await listenSandbox(fetcher, port, SANDBOX_HOST);
   } catch (error) {
-    throw sandboxConfigError('SANDBOX_PORT', `cannot listen on ${SANDBOX_HOST}:${port} (${error instanceof Error ? error.message : String(error)})`);
+    throw sandboxConfigError(variable, `cannot listen on ${SANDBOX_HOST}:${port} (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
@@ -47,31 +72,60 @@ export async function startDemo(source: Record<string, string | undefined>, logg
   // The product's variables are checked before any port is taken.
   const given = parseEnv(source);
   const log = logger ?? createLogger(given.LOG_LEVEL);
-  const sandboxes: RunningDemo['sandboxes'] = {};
-  const configuration: Record<string, string> = {};
-
-  if (!given.AMOCRM_CLIENT_ID) {
-    const sandboxEnv = parseSandboxEnv(source);
-    const account = amocrmAccount(sandboxEnv.amocrm);
-    const sandbox = createSandboxAmo({ account, faults: sandboxEnv.amocrm.faults, integration: { redirectUri: given.amocrmRedirectUri } });
-    const running = await listen(sandbox, sandboxEnv.port);
-    sandboxes.amocrm = { ...running, account };
-    Object.assign(configuration, {
-      AMOCRM_CLIENT_ID: SANDBOX_CLIENT_ID,
-      AMOCRM_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-      AMOCRM_SANDBOX_ORIGIN: running.origin,
-    });
-    log.info('sandbox amoCRM started', { origin: running.origin, account: account.fixture.account.subdomain, deals: account.leads.length });
+  // Which CRMs have credentials is read from the variables themselves (the product validated them above).
+  const bitrixId = text(source.BITRIX24_CLIENT_ID);
+  const bitrixSecret = text(source.BITRIX24_CLIENT_SECRET);
+  if (Boolean(bitrixId) !== Boolean(bitrixSecret)) {
+    throw sandboxConfigError(bitrixId ? 'BITRIX24_CLIENT_SECRET' : 'BITRIX24_CLIENT_ID', 'BITRIX24_CLIENT_ID and BITRIX24_CLIENT_SECRET must be set together');
   }
-
+  const needs = { amocrm: !text(source.AMOCRM_CLIENT_ID), bitrix24: !bitrixId };
+  const sandboxes: RunningDemo['sandboxes'] = {};
+  const configured: Record<string, string> = {};
   const closeSandboxes = async () => {
     await Promise.all(Object.values(sandboxes).map((running) => running.close()));
   };
+
   try {
-    const env = parseEnv({ ...source, ...configuration });
+    if (needs.amocrm || needs.bitrix24) {
+      const sandboxEnv = parseSandboxEnv(source, needs);
+      // Fixtures are read before any port is taken, too.
+      const account = needs.amocrm ? amocrmAccount(sandboxEnv.amocrm) : undefined;
+      const portal = needs.bitrix24 ? bitrix24Portal(sandboxEnv.bitrix24) : undefined;
+
+      if (account) {
+        // The integration's Redirect URI: the product's callback, as the product computes it.
+        const redirectUri = text(source.AMOCRM_REDIRECT_URI) ?? `${given.publicUrl}/api/oauth/amocrm/callback`;
+        const sandbox = createSandboxAmo({ account, faults: sandboxEnv.amocrm.faults, integration: { redirectUri } });
+        const running = await listen(sandbox, sandboxEnv.port, 'SANDBOX_PORT');
+        sandboxes.amocrm = { ...running, account };
+        Object.assign(configured, {
+          AMOCRM_CLIENT_ID: SANDBOX_CLIENT_ID,
+          AMOCRM_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
+          AMOCRM_SANDBOX_ORIGIN: running.origin,
+        });
+        log.info('sandbox amoCRM started', { origin: running.origin, account: account.fixture.account.subdomain, deals: account.leads.length });
+      }
+
+      if (portal) {
+        // Bitrix24 takes the redirect URI from the application's settings: the product's callback.
+        const redirectUri = text(source.BITRIX24_REDIRECT_URI) ?? `${given.publicUrl}/api/oauth/bitrix24/callback`;
+        const sandbox = createSandboxBitrix24({ portal, faults: sandboxEnv.bitrix24.faults, integration: { redirectUri, appUrl: `${given.publicUrl}/` } });
+        const running = await listen(sandbox, sandboxEnv.bitrix24.port, 'SANDBOX_BITRIX24_PORT');
+        sandboxes.bitrix24 = { ...running, portal };
+        Object.assign(configured, {
+          BITRIX24_CLIENT_ID: BITRIX24_SANDBOX_CLIENT_ID,
+          BITRIX24_CLIENT_SECRET: BITRIX24_SANDBOX_CLIENT_SECRET,
+          BITRIX24_SANDBOX_ORIGIN: running.origin,
+        });
+        log.info('sandbox Bitrix24 started', { origin: running.origin, portal: portal.fixture.portal.title, deals: portal.deals.length });
+      }
+    }
+
+    const env = parseEnv({ ...source, ...configured });
     const product = await startServer(env, log);
     return {
       env,
+      configured,
       product,
       sandboxes,
       close: async () => {

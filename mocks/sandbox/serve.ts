@@ -11,10 +11,13 @@ import { SandboxEnvError } from './env';
 void runCli(
   async () => {
     const demo = await startDemo(process.env);
-    const amocrm = demo.sandboxes.amocrm;
+    const { amocrm, bitrix24 } = demo.sandboxes;
     const lines = startLines(demo.env);
     if (amocrm) {
       lines.push(`  sandbox amoCRM: account "${amocrm.account.fixture.account.name}" (no AMOCRM_CLIENT_ID/SECRET set)`);
+    }
+    if (bitrix24) {
+      lines.push(`  sandbox Bitrix24: portal "${bitrix24.portal.fixture.portal.title}" on ${bitrix24.origin} (no BITRIX24_CLIENT_ID/SECRET set)`);
     }
     return { lines, close: () => demo.close() };
   },
