@@ -9,7 +9,7 @@ import {
   type SandboxOptions,
 } from '../../mocks/sandbox/amocrm/index';
 import { createAmoCrmAdapter, type AmoCrmOptions } from '../crm/amocrm/adapter';
-import type { Timing } from '../crm/http/rate-limiter';
+import type { Timing } from '../crm/http/timing';
 import type { CrmDeps } from '../crm/registry';
 import { TokenCipher } from '../lib/secrets';
 

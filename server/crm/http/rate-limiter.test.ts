@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { FakeTiming } from '../../testing/crm-test-kit';
-import { RateLimiters, TokenBucket } from './rate-limiter';
+import { LeakyBucket, RateLimiters, TokenBucket } from './rate-limiter';
 
 describe('TokenBucket', () => {
   it('lets at most 7 requests through in any one-second window, without really waiting', async () => {
@@ -29,11 +29,158 @@ describe('TokenBucket', () => {
 
   it('keeps one bucket per account', async () => {
     const timing = new FakeTiming(0);
-    const limiters = new RateLimiters(1, timing);
+    const limiters = new RateLimiters({ kind: 'window', perSecond: 1 }, timing);
     await limiters.acquire('https://a.amocrm.ru');
     await limiters.acquire('https://b.amocrm.ru');
     expect(timing.now()).toBe(0);
     await limiters.acquire('https://a.amocrm.ru');
     expect(timing.now()).toBe(1000);
+  });
+});
+
+describe('RateLimiters: bounded keys', () => {
+  const window1 = { kind: 'window', perSecond: 1 } as const;
+
+  it('drops idle limiters when a new key would exceed maxKeys, and an evicted key starts afresh', async () => {
+    const timing = new FakeTiming(0);
+    const limiters = new RateLimiters(window1, timing, { maxKeys: 2 });
+    await limiters.acquire('a');
+    await limiters.acquire('b');
+    expect(limiters.size).toBe(2);
+    timing.advance(1000); // both idle now: their one token came back
+    await limiters.acquire('c');
+    expect(limiters.size).toBe(1);
+    await limiters.acquire('a');
+    expect(timing.now()).toBe(1000); // a fresh limiter, no wait
+  });
+
+  it('keeps a busy limiter (its wait stays) and drops an idle one instead', async () => {
+    const timing = new FakeTiming(0);
+    const limiters = new RateLimiters(window1, timing, { maxKeys: 2 });
+    await limiters.acquire('idle');
+    timing.advance(1500);
+    await limiters.acquire('busy'); // spent at 1500
+    timing.advance(100);
+    await limiters.acquire('new'); // 'idle' goes, 'busy' stays
+    expect(limiters.size).toBe(2);
+    await limiters.acquire('busy');
+    expect(timing.now()).toBe(2500); // still waited for its token
+  });
+
+  it('never holds more than maxKeys limiters, even when a stranger sends one request per key', async () => {
+    const timing = new FakeTiming(0);
+    const limiters = new RateLimiters(window1, timing, { maxKeys: 100 });
+    let largest = 0;
+    for (let i = 0; i < 5000; i += 1) {
+      await limiters.acquire(`https://x${i}.amocrm.ru`);
+      largest = Math.max(largest, limiters.size);
+      if (i % 7 === 0) timing.advance(13);
+    }
+    expect(largest).toBe(100);
+  });
+
+  it('with every limiter busy, drops the least recently used one', async () => {
+    const timing = new FakeTiming(0);
+    const limiters = new RateLimiters({ kind: 'window', perSecond: 2 }, timing, { maxKeys: 2 });
+    await limiters.acquire('a');
+    await limiters.acquire('b');
+    await limiters.acquire('a'); // 'a' is now the most recently used, and full
+    await limiters.acquire('c'); // drops 'b', not 'a'
+    await limiters.acquire('a');
+    expect(timing.now()).toBe(1000); // 'a' kept its window
+  });
+
+  it('a leaky bucket is idle only once it has drained', async () => {
+    const timing = new FakeTiming(0);
+    const limiters = new RateLimiters({ kind: 'leaky', drainPerSecond: 2, burst: 2 }, timing, { maxKeys: 2 });
+    await limiters.acquire('full');
+    await limiters.acquire('full'); // level 2: drains by 1000
+    timing.advance(100);
+    await limiters.acquire('empty-soon'); // level 1: drains by 600
+    timing.advance(600);
+    await limiters.acquire('new'); // 'empty-soon' has drained and goes; 'full' stays
+    await limiters.acquire('full'); // at 700 its level is 0.6: one more fits
+    await limiters.acquire('full'); // the next must wait for it to drain to 1 (a fresh bucket would not)
+    expect(timing.now()).toBe(1000);
+  });
+
+  it('refuses policies that cannot work', () => {
+    const timing = new FakeTiming(0);
+    expect(() => new RateLimiters({ kind: 'window', perSecond: 0 }, timing)).toThrow(RangeError);
+    expect(() => new RateLimiters({ kind: 'window', perSecond: 1.5 }, timing)).toThrow(RangeError);
+    expect(() => new RateLimiters({ kind: 'leaky', drainPerSecond: 0, burst: 50 }, timing)).toThrow(RangeError);
+    expect(() => new RateLimiters({ kind: 'leaky', drainPerSecond: 2, burst: 0 }, timing)).toThrow(RangeError);
+    expect(() => new RateLimiters(window1, timing, { maxKeys: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('LeakyBucket (Bitrix24: drains 2 per second, burst 50)', () => {
+  it('lets the burst through at once, then one request per 500 ms, exactly', async () => {
+    const timing = new FakeTiming(0);
+    const bucket = new LeakyBucket(2, 50, timing);
+    const granted: number[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      await bucket.acquire();
+      granted.push(timing.now());
+    }
+    expect(granted.slice(0, 50)).toEqual(Array.from({ length: 50 }, () => 0));
+    expect(granted.slice(50)).toEqual([500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000]);
+  });
+
+  it('refills as it drains: after 5 s of quiet, 10 more go at once', async () => {
+    const timing = new FakeTiming(0);
+    const bucket = new LeakyBucket(2, 50, timing);
+    for (let i = 0; i < 50; i += 1) await bucket.acquire();
+    timing.advance(5000);
+    for (let i = 0; i < 10; i += 1) await bucket.acquire();
+    expect(timing.now()).toBe(5000);
+    await bucket.acquire();
+    expect(timing.now()).toBe(5500);
+    timing.advance(60_000); // empty again: a whole burst
+    const start = timing.now();
+    for (let i = 0; i < 50; i += 1) await bucket.acquire();
+    expect(timing.now()).toBe(start);
+  });
+
+  it('serves concurrent callers in order', async () => {
+    const timing = new FakeTiming(0);
+    const bucket = new LeakyBucket(2, 3, timing);
+    const order: Array<[number, number]> = [];
+    await Promise.all([1, 2, 3, 4, 5].map((n) => bucket.acquire().then(() => order.push([n, timing.now()]))));
+    expect(order).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [4, 500],
+      [5, 1000],
+    ]);
+  });
+
+  it('never fills the CRM’s bucket past its limit, whatever the pattern of calls', async () => {
+    // The CRM's side, modelled independently: the level drains continuously and each arrival
+    // adds one; a level above the limit is what Bitrix24 answers QUERY_LIMIT_EXCEEDED to.
+    const timing = new FakeTiming(0);
+    const limiters = new RateLimiters({ kind: 'leaky', drainPerSecond: 2, burst: 50 }, timing);
+    let level = 0;
+    let last = 0;
+    let highest = 0;
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 2000; i += 1) {
+      if (random() < 0.3) timing.advance(Math.floor(random() * 3000));
+      const burst = 1 + Math.floor(random() * 20);
+      await Promise.all(
+        Array.from({ length: burst }, () =>
+          limiters.acquire('portal.bitrix24.ru').then(() => {
+            const now = timing.now();
+            level = Math.max(0, level - ((now - last) * 2) / 1000) + 1;
+            last = now;
+            highest = Math.max(highest, level);
+          }),
+        ),
+      );
+    }
+    expect(highest).toBeLessThanOrEqual(50 + 1e-9);
+    expect(highest).toBeGreaterThan(49); // the pattern did reach the limit
   });
 });

@@ -1,0 +1,112 @@
+import type { Logger } from '../../lib/logger';
+import { CrmError } from '../errors';
+import type { CrmConnection, CrmTokens, StoredAccess } from '../types';
+import type { RenewableCredentials } from './client';
+import { realTiming, type Timing } from './timing';
+
+/**
+ * OAuth 2.0 token refresh, shared by the OAuth CRMs (amoCRM, Bitrix24); API-key CRMs never
+ * use this file. Refresh tokens are single-use and several requests — or several processes —
+ * may find the access token expired at once, so:
+ * - per connection, one refresh runs at a time and everyone waiting shares it (single flight);
+ * - the new pair is stored with a compare-and-swap (`CrmConnection.rotate`); when another
+ *   process rotated first, its tokens are the ones to use;
+ * - a refused refresh first checks, for `raceGraceMs`, whether another process rotated (it
+ *   spent the token and is about to store the new pair); only then is the access revoked
+ *   (`connection.revoked()`) and `crm_access_revoked` thrown.
+ */
+
+export interface OAuthRefreshOptions {
+  /** The CRM's display name, for error messages and logs. */
+  crmName: string;
+  /**
+   * One refresh-token grant for this access (the adapter's token endpoint). Throws
+   * `CrmError('crm_access_revoked')` when the CRM refuses the refresh token.
+   */
+  refresh(access: StoredAccess): Promise<CrmTokens>;
+  /** How long a refused refresh waits for a concurrent rotation to show up. Default 300 ms. */
+  raceGraceMs?: number;
+  timing?: Timing;
+  logger?: Logger;
+}
+
+export interface OAuthRefresher {
+  /**
+   * The connection's tokens as `credentials` for `CrmHttp.request`: read from the store
+   * (`crm_not_connected` when there are none), refreshed first when expired, renewed on a
+   * `refresh` outcome.
+   */
+  credentials(connection: CrmConnection): RenewableCredentials<StoredAccess>;
+  /** Rotates the tokens once for everyone who saw `seen` refused or expired; resolves with the access to use. */
+  refreshAccess(connection: CrmConnection, seen: StoredAccess): Promise<StoredAccess>;
+}
+
+/** The one place that knows where an access keeps its expiry. */
+const expiresAt = (access: StoredAccess): number => access.tokens.expiresAt;
+
+export function createOAuthRefresher(options: OAuthRefreshOptions): OAuthRefresher {
+  const { crmName, logger: log } = options;
+  const timing = options.timing ?? realTiming;
+  const raceGraceMs = options.raceGraceMs ?? 300;
+  const refreshing = new Map<string, Promise<StoredAccess>>();
+
+  const removed = () => new CrmError('crm_not_connected', `The ${crmName} access was removed`);
+
+  async function rotate(connection: CrmConnection, seen: StoredAccess): Promise<StoredAccess> {
+    const latest = connection.read();
+    if (!latest) throw removed();
+    // Someone rotated since `seen` was read, and their token is still good.
+    if (latest.version !== seen.version && expiresAt(latest) > timing.now()) return latest;
+    let tokens: CrmTokens;
+    try {
+      tokens = await options.refresh(latest);
+    } catch (error) {
+      if (error instanceof CrmError && error.code === 'crm_access_revoked') {
+        // Refused: either the access is gone, or another process spent this refresh token
+        // first and is about to store the new pair. Give it a moment before concluding.
+        for (const wait of [0, raceGraceMs]) {
+          if (wait > 0) await timing.sleep(wait);
+          const now = connection.read();
+          if (now && now.version !== latest.version) {
+            log?.info('crm refresh refused, another process rotated first', { crm: crmName, connection: connection.key });
+            return now;
+          }
+        }
+        log?.warn('crm access revoked', { crm: crmName, connection: connection.key });
+        connection.revoked();
+      }
+      throw error;
+    }
+    const rotated = connection.rotate(latest.version, tokens);
+    if (rotated) {
+      log?.info('crm access refreshed', { crm: crmName, connection: connection.key });
+      return rotated;
+    }
+    // Lost the compare-and-swap: whatever is stored now (another refresh, a new grant) wins.
+    const winner = connection.read();
+    if (!winner) throw removed();
+    log?.info('crm refresh lost the rotation, using the stored tokens', { crm: crmName, connection: connection.key });
+    return winner;
+  }
+
+  function refreshAccess(connection: CrmConnection, seen: StoredAccess): Promise<StoredAccess> {
+    const pending = refreshing.get(connection.key);
+    if (pending) return pending;
+    const tracked = rotate(connection, seen).finally(() => refreshing.delete(connection.key));
+    refreshing.set(connection.key, tracked);
+    return tracked;
+  }
+
+  return {
+    refreshAccess,
+    credentials: (connection) => ({
+      async start() {
+        const access = connection.read();
+        if (!access) throw new CrmError('crm_not_connected', 'No CRM access stored');
+        if (expiresAt(access) > timing.now()) return { access, fresh: false };
+        return { access: await refreshAccess(connection, access), fresh: true };
+      },
+      renew: (refused) => refreshAccess(connection, refused),
+    }),
+  };
+}
