@@ -4,7 +4,10 @@ import type { CrmAccount } from '../../../app/contracts/connector';
 import type { CrmCustomField } from '../../../app/contracts/crm-schema';
 import type { Logger } from '../../lib/logger';
 import { CrmError, OAuthCallbackError } from '../errors';
-import { RateLimiters, realTiming, type Timing } from '../http/rate-limiter';
+import { createCrmHttp, outcome, type CrmOutcome } from '../http/client';
+import { createOAuthRefresher } from '../http/oauth';
+import type { RateLimitPolicy } from '../http/rate-limiter';
+import { realTiming, type Timing } from '../http/timing';
 import { memoryConnection } from '../token-store';
 import type {
   CrmAdapter,
@@ -38,6 +41,11 @@ import {
 /** amoCRM's consent window (docs/crm-apis.md §1.1). */
 export const AMOCRM_AUTHORIZE_ENDPOINT = 'https://www.amocrm.ru/oauth';
 
+/** "Not more than 7 requests per second" per account (docs/crm-apis.md §1.7). */
+export const AMOCRM_RATE_LIMIT: RateLimitPolicy = { kind: 'window', perSecond: 7 };
+
+const CRM_NAME = 'amoCRM';
+
 export interface AmoCrmOptions {
   clientId: string;
   clientSecret: string;
@@ -49,8 +57,8 @@ export interface AmoCrmOptions {
   sandboxOrigin?: string;
   /** Per request (connect to last byte). Default 15 s. */
   timeoutMs?: number;
-  /** amoCRM allows 7 requests per second per account. */
-  requestsPerSecond?: number;
+  /** Per account host. Default `AMOCRM_RATE_LIMIT`. */
+  rateLimit?: RateLimitPolicy;
   /** Retries after 429 and 5xx. Default 3. */
   maxRetries?: number;
   /** A 429 asking to wait longer than this is not waited for. Default 10 s. */
@@ -62,41 +70,50 @@ export interface AmoCrmOptions {
   logger?: Logger;
 }
 
-/** How long a refused refresh waits for a concurrent rotation to show up before calling the access revoked. */
-const RACE_GRACE_MS = 300;
-
 type ApiResult = { status: 200; body: unknown } | { status: 204 };
+
+/** What API v4 answers mean (docs/crm-apis.md §1.7). */
+function classifyApi(response: Response, body: unknown): CrmOutcome<ApiResult> {
+  switch (response.status) {
+    case 200:
+      return body === null ? outcome.fail(new CrmError('crm_unavailable', 'amoCRM sent an unreadable 200 response')) : outcome.ok({ status: 200, body });
+    case 204:
+      return outcome.ok({ status: 204 });
+    case 401:
+      return outcome.refresh();
+    case 402:
+      return outcome.fail(new CrmError('crm_payment_required', 'amoCRM: payment required'));
+    case 403:
+      return outcome.fail(new CrmError('crm_forbidden', 'amoCRM: forbidden'));
+    case 429:
+      return outcome.rateLimited(retryAfterSeconds(body, response.headers.get('Retry-After')));
+    default:
+      return response.status >= 500 ? outcome.unavailable() : outcome.fail(new CrmError('crm_unavailable', `amoCRM answered ${response.status}`));
+  }
+}
+
+type TokenAnswer = { kind: 'refused' } | { kind: 'granted'; body: unknown };
 
 export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
   const timing = options.timing ?? realTiming;
-  const fetchImpl = options.fetch ?? ((input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init));
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const maxRetries = options.maxRetries ?? 3;
-  const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
   const pageSize = Math.min(options.pageSize ?? 250, 250);
-  const limiters = new RateLimiters(options.requestsPerSecond ?? 7, timing);
-  const refreshing = new Map<string, Promise<StoredAccess>>();
   const log = options.logger;
-
-  /** One HTTP exchange with a timeout; network failures and timeouts become `crm_unavailable`. */
-  async function send(url: URL, init: RequestInit): Promise<Response> {
-    await limiters.acquire(url.origin);
-    try {
-      return await fetchImpl(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      log?.warn('crm request failed', { host: url.host, path: url.pathname, reason: timedOut ? 'timeout' : 'network' });
-      throw new CrmError('crm_unavailable', timedOut ? `amoCRM did not answer within ${timeoutMs} ms` : 'amoCRM could not be reached');
-    }
-  }
-
-  async function readJson(response: Response): Promise<unknown> {
-    try {
-      return await response.json();
-    } catch {
-      throw new CrmError('crm_unavailable', `amoCRM sent an unreadable ${response.status} response`);
-    }
-  }
+  const http = createCrmHttp({
+    crmName: CRM_NAME,
+    policy: options.rateLimit ?? AMOCRM_RATE_LIMIT,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    maxRetryWaitMs: options.maxRetryWaitMs,
+    timing,
+    fetch: options.fetch,
+    logger: log,
+  });
+  const oauth = createOAuthRefresher({
+    crmName: CRM_NAME,
+    refresh: (access) => refresh(access.baseUrl, access.tokens.refreshToken),
+    timing,
+    logger: log,
+  });
 
   function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
     const result = schema.safeParse(body);
@@ -104,35 +121,40 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
     return result.data;
   }
 
-  /** POST /oauth2/access_token (both grants). A 400/401 means the grant itself was refused. */
+  /** POST /oauth2/access_token (both grants), never retried. A 400/401 means the grant itself was refused. */
   async function tokenRequest(baseUrl: string, grant: Record<string, string>): Promise<CrmTokens | 'refused'> {
     const url = new URL('/oauth2/access_token', baseUrl);
-    const response = await send(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({
-        client_id: options.clientId,
-        client_secret: options.clientSecret,
-        redirect_uri: options.redirectUri,
-        ...grant,
+    const answer = await http.request<TokenAnswer>({
+      build: () => ({
+        url,
+        init: {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({
+            client_id: options.clientId,
+            client_secret: options.clientSecret,
+            redirect_uri: options.redirectUri,
+            ...grant,
+          }),
+        },
       }),
+      classify: (response, body) => {
+        if (response.status === 400 || response.status === 401) {
+          const hint = typeof body === 'object' && body !== null && 'hint' in body ? String(body.hint) : undefined;
+          log?.warn('crm token grant refused', { crm: CRM_NAME, host: url.host, grant: grant.grant_type, status: response.status, hint });
+          return outcome.ok({ kind: 'refused' });
+        }
+        if (response.status === 429) {
+          const retryAfter = retryAfterSeconds(body, response.headers.get('Retry-After'));
+          return outcome.fail(new CrmError('crm_rate_limited', 'amoCRM rate-limited the token request', retryAfter ?? undefined));
+        }
+        if (!response.ok) return outcome.fail(new CrmError('crm_unavailable', `amoCRM answered ${response.status} to the token request`));
+        if (body === null) return outcome.fail(new CrmError('crm_unavailable', `amoCRM sent an unreadable ${response.status} response`));
+        return outcome.ok({ kind: 'granted', body });
+      },
     });
-    if (response.status === 400 || response.status === 401) {
-      const body: unknown = await response.json().catch(() => null);
-      const hint = typeof body === 'object' && body !== null && 'hint' in body ? String(body.hint) : undefined;
-      log?.warn('crm token grant refused', { host: url.host, grant: grant.grant_type, status: response.status, hint });
-      return 'refused';
-    }
-    if (response.status === 429) {
-      const body: unknown = await response.json().catch(() => null);
-      const retryAfter = retryAfterSeconds(body, response.headers.get('Retry-After'));
-      throw new CrmError('crm_rate_limited', 'amoCRM rate-limited the token request', retryAfter ?? undefined);
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new CrmError('crm_unavailable', `amoCRM answered ${response.status} to the token request`);
-    }
-    return toTokens(parse(tokenResponseSchema, await readJson(response), 'token'), timing.now());
+    if (answer.kind === 'refused') return 'refused';
+    return toTokens(parse(tokenResponseSchema, answer.body, 'token'), timing.now());
   }
 
   async function refresh(baseUrl: string, refreshToken: string): Promise<CrmTokens> {
@@ -141,105 +163,18 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
     return tokens;
   }
 
-  /**
-   * Rotates the tokens once for everyone waiting on this connection. Refresh tokens are
-   * single-use: if another process rotated first (our refresh is refused, or our
-   * compare-and-swap loses), its tokens are the ones to use.
-   */
-  function refreshAccess(connection: CrmConnection, seen: StoredAccess): Promise<StoredAccess> {
-    const pending = refreshing.get(connection.key);
-    if (pending) return pending;
-    const run = (async () => {
-      const latest = connection.read();
-      if (!latest) throw new CrmError('crm_not_connected', 'The CRM access was removed');
-      if (latest.version !== seen.version && latest.tokens.expiresAt > timing.now()) return latest;
-      let tokens: CrmTokens;
-      try {
-        tokens = await refresh(latest.baseUrl, latest.tokens.refreshToken);
-      } catch (error) {
-        if (error instanceof CrmError && error.code === 'crm_access_revoked') {
-          // Refused: either the access is gone, or another process spent this refresh token
-          // first and is about to store the new pair. Give it a moment before concluding.
-          for (const wait of [0, RACE_GRACE_MS]) {
-            if (wait > 0) await timing.sleep(wait);
-            const now = connection.read();
-            if (now && now.version !== latest.version) return now;
-          }
-          connection.revoked();
-        }
-        throw error;
-      }
-      const rotated = connection.rotate(latest.version, tokens);
-      if (rotated) return rotated;
-      const winner = connection.read();
-      if (!winner) throw new CrmError('crm_not_connected', 'The CRM access was removed');
-      return winner;
-    })();
-    const tracked = run.finally(() => refreshing.delete(connection.key));
-    refreshing.set(connection.key, tracked);
-    return tracked;
+  /** GET on API v4 with the connection's token; the shared client retries, refreshes and limits. */
+  function apiGet(connection: CrmConnection, path: string, query: Record<string, string | number> = {}): Promise<ApiResult> {
+    return http.request({
+      credentials: oauth.credentials(connection),
+      build: (access: StoredAccess) => {
+        const url = new URL(path, access.baseUrl);
+        for (const [key, value] of Object.entries(query)) url.searchParams.append(key, String(value));
+        return { url, init: { headers: { Authorization: `Bearer ${access.tokens.accessToken}`, Accept: 'application/hal+json' } } };
+      },
+      classify: classifyApi,
+    });
   }
-
-  /**
-   * GET on API v4 with the connection's token: 401 → one refresh → one retry; 429 honours
-   * `retry_after` (bounded); 5xx retried with backoff; 402/403 typed errors; 204 = empty.
-   */
-  async function apiGet(connection: CrmConnection, path: string, query: Record<string, string | number> = {}): Promise<ApiResult> {
-    let access = connection.read();
-    if (!access) throw new CrmError('crm_not_connected', 'No CRM access stored');
-    let refreshed = false;
-    if (access.tokens.expiresAt <= timing.now()) {
-      access = await refreshAccess(connection, access);
-      refreshed = true;
-    }
-    for (let attempt = 0; ; attempt += 1) {
-      const url = new URL(path, access.baseUrl);
-      for (const [key, value] of Object.entries(query)) url.searchParams.append(key, String(value));
-      const response = await send(url, {
-        headers: { Authorization: `Bearer ${access.tokens.accessToken}`, Accept: 'application/hal+json' },
-      });
-      if (response.status === 204) return { status: 204 };
-      if (response.status === 200) return { status: 200, body: await readJson(response) };
-      const body: unknown = await response.json().catch(() => null);
-      switch (response.status) {
-        case 401:
-          if (refreshed) {
-            // amoCRM has just accepted the refresh token and issued this access token, yet
-            // refuses it. That is not a revocation (the refresh itself would have been refused):
-            // keep the new, valid pair and report the CRM as misbehaving; a later call retries.
-            throw new CrmError('crm_unavailable', 'amoCRM refused a freshly refreshed token');
-          }
-          access = await refreshAccess(connection, access);
-          refreshed = true;
-          attempt -= 1; // the retry after a refresh is not a 429/5xx retry
-          continue;
-        case 402:
-          throw new CrmError('crm_payment_required', 'amoCRM: payment required');
-        case 403:
-          throw new CrmError('crm_forbidden', 'amoCRM: forbidden');
-        case 429: {
-          const retryAfter = retryAfterSeconds(body, response.headers.get('Retry-After'));
-          const waitMs = retryAfter === null ? backoff(attempt) : retryAfter * 1000;
-          if (attempt >= maxRetries || waitMs > maxRetryWaitMs) {
-            throw new CrmError('crm_rate_limited', 'amoCRM rate limit', retryAfter ?? undefined);
-          }
-          log?.info('crm rate limited, waiting', { host: url.host, path: url.pathname, waitMs });
-          await timing.sleep(waitMs);
-          continue;
-        }
-        default:
-          if (response.status >= 500 && attempt < maxRetries) {
-            log?.info('crm request failed, retrying', { host: url.host, path: url.pathname, status: response.status });
-            await timing.sleep(backoff(attempt));
-            continue;
-          }
-          log?.warn('crm request failed', { host: url.host, path: url.pathname, status: response.status });
-          throw new CrmError('crm_unavailable', `amoCRM answered ${response.status}`);
-      }
-    }
-  }
-
-  const backoff = (attempt: number) => Math.min(maxRetryWaitMs, 500 * 2 ** attempt);
 
   async function getAccount(connection: CrmConnection): Promise<CrmAccount> {
     const result = await apiGet(connection, '/api/v4/account');
