@@ -116,10 +116,14 @@ export class LeakyBucket extends QueuedLimiter {
 export interface RateLimitersOptions {
   /**
    * How many keys (accounts) to keep limiters for. When a new key would exceed it, idle
-   * limiters are dropped; if none is idle, the least recently used one is. Default 10 000.
+   * limiters among the least recently used are dropped; if none is idle, the least recently
+   * used one is. Default 10 000.
    */
   maxKeys?: number;
 }
+
+/** How many of the least recently used limiters one new key looks at for idle ones. */
+const SWEEP_LIMIT = 64;
 
 /** One limiter per key (e.g. per account host), created on first use, with a bounded number of keys. */
 export class RateLimiters {
@@ -163,10 +167,16 @@ export class RateLimiters {
 
   private makeRoom(): void {
     if (this.limiters.size < this.maxKeys) return;
-    for (const [key, limiter] of this.limiters) if (limiter.idle()) this.limiters.delete(key);
+    // Idle limiters gather at the least recently used end: look at a bounded number of them,
+    // so a flood of new keys costs constant work per key, not a sweep of the whole map.
+    let looked = 0;
+    for (const [key, limiter] of this.limiters) {
+      if (looked++ === SWEEP_LIMIT) break;
+      if (limiter.idle()) this.limiters.delete(key);
+    }
     if (this.limiters.size < this.maxKeys) return;
-    // Every limiter is busy: drop the least recently used one. Its queued callers still go
-    // in order on it; only later callers for that key start a new one.
+    // All of those are busy: drop the least recently used one. Its queued callers still go in
+    // order on it; only later callers for that key start a new one.
     const oldest = this.limiters.keys().next();
     if (!oldest.done) this.limiters.delete(oldest.value);
   }
