@@ -57,6 +57,9 @@ export default defineConfig({
         test: {
           name: 'dom',
           environment: 'jsdom',
+          // Component tests type and click through whole steps with user-event; on a loaded 2-core
+          // machine one can take longer than vitest's 5 s default without anything being wrong.
+          testTimeout: 15_000,
           include: ['app/**/*.test.tsx'],
           setupFiles: ['app/testing/setup-tests.ts'],
           benchmark: { include: [] },

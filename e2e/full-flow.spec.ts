@@ -56,7 +56,7 @@ async function expectSavedLikeTheUi(page: Page, pipelines: CrmPipeline[]) {
   const schema = await readSchema(page);
   const landing = schema.customFields.find((field) => field.code === 'LANDING')!;
   const cost = schema.customFields.find((field) => field.name === 'Себестоимость')!;
-  expect(config.account).toMatchObject({ id: schema.account.id, subdomain: schema.account.subdomain });
+  expect(config.account).toMatchObject({ id: schema.account.id, domain: schema.account.domain });
   expect(config.filter).toEqual({
     match: 'all',
     conditions: [{ field: 'LANDING', action: 'include', operator: 'equals', value: 'site-42' }],

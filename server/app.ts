@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/connectors/*', session);
   // One schema provider for GET …/schema and activation: the same cache, the same CRM reads.
   const schemas = createSchemaProvider(deps.repo, deps.crm);
-  app.route('/api/connectors', connectorRoutes(deps.repo, { schemas, logger: deps.logger }));
+  app.route('/api/connectors', connectorRoutes(deps.repo, { schemas, logger: deps.logger, adapters: deps.crm.adapters }));
   app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas));
   // The OAuth callback finds its workspace from the one-time state, not the session middleware.
   app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret));

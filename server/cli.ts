@@ -30,10 +30,9 @@ export async function runCli(
 
 /** The product's start-up lines: where it runs, its data and the CRMs it talks to. */
 export function startLines(env: Env): string[] {
-  const amocrm = !env.AMOCRM_CLIENT_ID
-    ? 'not configured'
-    : env.AMOCRM_SANDBOX_ORIGIN
-      ? `the sandbox at ${env.AMOCRM_SANDBOX_ORIGIN} (AMOCRM_SANDBOX_ORIGIN)`
-      : 'amoCRM itself (AMOCRM_CLIENT_ID is set)';
-  return [`Hub Connect is running at ${env.publicUrl}`, `  data: ${env.dataDir}`, `  amoCRM: ${amocrm}`];
+  return [
+    `Hub Connect is running at ${env.publicUrl}`,
+    `  data: ${env.dataDir}`,
+    ...env.connectors.map((connector) => `  ${connector.name}: ${connector.description}`),
+  ];
 }

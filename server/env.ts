@@ -2,22 +2,17 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import type { ConfiguredConnector } from './crm/definition';
+import { REGISTERED_CONNECTORS } from './crm/registry';
+import { httpUrl, optionalText } from './lib/env-values';
+
 /**
  * The server's configuration, parsed once at boot. This is the only file that reads
  * `process.env`; everything else receives an `Env`. The product's variables only: the
  * sandbox CRMs are a separate program (`mocks/sandbox/serve.ts`) with their own.
  */
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-const httpUrl = z.url({ protocol: /^https?$/ });
-
-const envSchema = z
-  .object({
+const envSchema = z.object({
     PORT: z.coerce.number().int().min(1).max(65535).default(8787),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().trim().min(1).default('./data'),
@@ -34,61 +29,42 @@ const envSchema = z
         })
         .optional(),
     ),
-    AMOCRM_CLIENT_ID: optionalText,
-    AMOCRM_CLIENT_SECRET: optionalText,
-    AMOCRM_REDIRECT_URI: optionalText.pipe(httpUrl.optional()),
-    AMOCRM_SANDBOX_ORIGIN: optionalText.pipe(
-      httpUrl
-        .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), {
-          message: 'must be an origin (scheme, host and port, no path), e.g. http://127.0.0.1:8788',
-        })
-        .transform((value) => new URL(value).origin)
-        .optional(),
-    ),
     CRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (Boolean(env.AMOCRM_CLIENT_ID) !== Boolean(env.AMOCRM_CLIENT_SECRET)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.AMOCRM_CLIENT_ID ? 'AMOCRM_CLIENT_SECRET' : 'AMOCRM_CLIENT_ID'],
-        message: 'AMOCRM_CLIENT_ID and AMOCRM_CLIENT_SECRET must be set together',
-      });
-    }
-    if (env.AMOCRM_SANDBOX_ORIGIN && !env.AMOCRM_CLIENT_ID && !env.AMOCRM_CLIENT_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AMOCRM_SANDBOX_ORIGIN'],
-        message: "needs AMOCRM_CLIENT_ID and AMOCRM_CLIENT_SECRET (the sandbox integration's credentials)",
-      });
-    }
   });
 
 export type Env = z.infer<typeof envSchema> & {
   publicUrl: string;
   dataDir: string;
   staticDir: string;
-  /** `AMOCRM_REDIRECT_URI`, else `$PUBLIC_URL/api/oauth/amocrm/callback`. */
-  amocrmRedirectUri: string;
+  /** Every registered CRM with its own variables parsed (configured or not), in catalogue order. */
+  connectors: ConfiguredConnector[];
 };
 
 export class EnvError extends Error {}
 
+/**
+ * The product's variables, and each registered CRM's own (its registry entry declares them);
+ * every problem of either kind is listed, one line per variable.
+ */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
-    throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
+  const lines = result.success ? [] : result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  const publicUrl = result.success ? (result.data.PUBLIC_URL ?? `http://${result.data.HOST}:${result.data.PORT}`).replace(/\/$/, '') : '';
+  const connectors: ConfiguredConnector[] = [];
+  for (const entry of REGISTERED_CONNECTORS) {
+    const configured = entry.configure(source, publicUrl);
+    if (configured.ok) connectors.push(configured.connector);
+    else lines.push(...configured.issues);
   }
+  if (!result.success || lines.length > 0) throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`);
   const env = result.data;
-  const publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   return {
     ...env,
     publicUrl,
     dataDir: path.resolve(env.DATA_DIR),
     staticDir: path.resolve(env.STATIC_DIR),
-    amocrmRedirectUri: env.AMOCRM_REDIRECT_URI ?? `${publicUrl}/api/oauth/amocrm/callback`,
+    connectors,
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { CONNECTOR_IDS, connectorListSchema, healthSchema } from '../app/contracts/connector';
+import { connectorListSchema, healthSchema } from '../app/contracts/connector';
+import { CONNECTOR_IDS } from './crm/registry';
 import { configEnvelopeSchema, mappingConfigSchema } from '../app/contracts/mapping-config';
 import { problemSchema } from '../app/contracts/problem';
 

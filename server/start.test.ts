@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { authorizeResponseSchema } from '../app/contracts/oauth';
-import { EnvError, parseEnv } from './env';
+import { startLines } from './cli';
+import { EnvError, parseEnv, type Env } from './env';
 import { createLogger } from './lib/logger';
 import { startServer, type RunningServer } from './start';
 import { freePort, makeTempDir } from './testing/test-server';
@@ -61,7 +62,7 @@ describe('the product server with amoCRM credentials', () => {
       AMOCRM_CLIENT_SECRET: 'sandbox-secret',
       AMOCRM_SANDBOX_ORIGIN: 'http://127.0.0.1:18788/',
     });
-    expect(env.AMOCRM_SANDBOX_ORIGIN).toBe('http://127.0.0.1:18788');
+    expect(startLines(env)).toContain('  amoCRM: the sandbox at http://127.0.0.1:18788 (AMOCRM_SANDBOX_ORIGIN)');
     const url = await consentUrl(env.publicUrl);
     expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:18788/oauth');
     expect(url.searchParams.get('client_id')).toBe('sandbox-id');
@@ -76,7 +77,7 @@ describe('the product server without a CRM', () => {
       const env = parseEnv({ PORT: String(await freePort()), DATA_DIR: dataDir });
       const refused = startServer(env, createLogger('silent'));
       await expect(refused).rejects.toThrow(EnvError);
-      await expect(refused).rejects.toThrow(/AMOCRM_CLIENT_ID: no CRM is configured/);
+      await expect(refused).rejects.toThrow(/AMOCRM_CLIENT_ID: no CRM is configured. Set AMOCRM_CLIENT_ID and AMOCRM_CLIENT_SECRET \(amoCRM\)/);
       expect(fs.existsSync(dataDir)).toBe(false);
     } finally {
       temp.cleanup();
@@ -97,8 +98,14 @@ describe('the product configuration', () => {
       /AMOCRM_SANDBOX_ORIGIN: must be an origin/,
     );
     expect(() => parseEnv({ ...credentials, AMOCRM_SANDBOX_ORIGIN: 'ftp://127.0.0.1' })).toThrow(/AMOCRM_SANDBOX_ORIGIN/);
-    expect(parseEnv({ PUBLIC_URL: 'https://hub.example/', ...credentials }).amocrmRedirectUri).toBe(
-      'https://hub.example/api/oauth/amocrm/callback',
+    const redirectOf = (env: Env) => env.connectors.find((connector) => connector.id === 'amocrm')?.redirectUri;
+    expect(redirectOf(parseEnv({ PUBLIC_URL: 'https://hub.example/', ...credentials }))).toBe('https://hub.example/api/oauth/amocrm/callback');
+    expect(redirectOf(parseEnv({ ...credentials, AMOCRM_REDIRECT_URI: 'https://hub.example/cb' }))).toBe('https://hub.example/cb');
+  });
+
+  it('lists every problem of the product and of each CRM, one line per variable', () => {
+    expect(() => parseEnv({ PORT: 'x', AMOCRM_CLIENT_ID: 'id', AMOCRM_SANDBOX_ORIGIN: 'ftp://x' })).toThrow(
+      /Invalid configuration:\n {2}PORT: [^\n]+\n {2}AMOCRM_SANDBOX_ORIGIN: Invalid URL\n {2}AMOCRM_CLIENT_SECRET: AMOCRM_CLIENT_ID and AMOCRM_CLIENT_SECRET must be set together$/,
     );
   });
 });

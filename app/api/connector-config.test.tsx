@@ -18,7 +18,7 @@ async function seedDraft() {
   const response = await fetch(CONFIG_URL, {
     method: 'PUT',
     headers: { 'Content-Type': 'application/json', 'If-Match': '"0"' },
-    body: JSON.stringify({ schemaVersion: 1, connector: 'amocrm' }),
+    body: JSON.stringify({ schemaVersion: 2, connector: 'amocrm' }),
   });
   expect(response.status).toBe(200);
 }

@@ -41,10 +41,11 @@ export const sampleDealsQueryOptions = (connector: ConnectorId) =>
 export function useAuthorize(connector: ConnectorId) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (options: { force?: boolean } = {}) =>
+    /** `address`: the account's address, for connectors that ask for it (summary `address`). */
+    mutationFn: (options: { force?: boolean; address?: string } = {}) =>
       apiRequest(`/api/connectors/${connector}/authorize`, authorizeResponseSchema, {
         method: 'POST',
-        json: { force: options.force ?? false },
+        json: { force: options.force ?? false, ...(options.address ? { address: options.address } : {}) },
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: connectorKeys.list() }),
   });

@@ -6,14 +6,14 @@ import type { FormulaErrorCode } from './formula';
 import { mappingConfigSchema, type MappingConfig, type MappingConfigInput } from './mapping-config';
 import { sampleConfigInput } from './testing/sample-config';
 
-const ACCOUNT = { id: 31234567, subdomain: 'demo', name: 'Demo' };
+const ACCOUNT = { id: '31234567', domain: 'demo.amocrm.ru', name: 'Demo' };
 
 function status(id: number, name: string, kind: CrmStatus['kind'] = 'regular'): CrmStatus {
-  return { id, name, sort: id, color: '#99ccff', kind };
+  return { id: String(id), name, sort: id, color: '#99ccff', kind };
 }
 
 function pipeline(id: number, statuses: CrmStatus[], extra: Partial<CrmPipeline> = {}): CrmPipeline {
-  return { id, name: `Pipeline ${id}`, sort: id, isMain: false, isArchive: false, statuses, ...extra };
+  return { id: String(id), name: `Pipeline ${id}`, sort: id, isMain: false, isArchive: false, statuses, ...extra };
 }
 
 const SALES = pipeline(3177727, [
@@ -28,9 +28,9 @@ function crm(overrides: Partial<CrmSchema> = {}): CrmSchema {
     account: ACCOUNT,
     pipelines: [SALES, pipeline(999, [status(1, 'Old')], { isArchive: true })],
     customFields: [
-      { id: 1016236, name: 'Margin', code: null, type: 'numeric', enums: null, isNumeric: true, isTracking: false },
-      { id: 1016240, name: 'City', code: null, type: 'text', enums: null, isNumeric: false, isTracking: false },
-      { id: 1016250, name: 'utm_source', code: 'UTM_SOURCE', type: 'tracking_data', enums: null, isNumeric: false, isTracking: true },
+      { id: '1016236', name: 'Margin', code: null, type: 'numeric', enums: null, isNumeric: true, isTracking: false },
+      { id: '1016240', name: 'City', code: null, type: 'text', enums: null, isNumeric: false, isTracking: false },
+      { id: '1016250', name: 'utm_source', code: 'UTM_SOURCE', type: 'tracking_data', enums: null, isNumeric: false, isTracking: true },
     ],
     filterParameters: [
       { key: 'LANDING', name: 'Landing', group: 'system' },
@@ -54,7 +54,7 @@ function config(overrides: Partial<MappingConfigInput> = {}): MappingConfig {
 type ContainersInput = NonNullable<MappingConfigInput['pipelines']>[number]['containers'];
 
 function withSalesContainers(containers: ContainersInput): MappingConfig {
-  return config({ pipelines: [{ pipelineId: 3177727, containers }] });
+  return config({ pipelines: [{ pipelineId: '3177727', containers }] });
 }
 
 const codes = (problems: ReturnType<typeof findActivationProblems>) => problems.map((p) => `${p.pointer} ${p.code}`);
@@ -108,7 +108,7 @@ describe('findActivationProblems: rules that need no CRM schema', () => {
   });
 
   it('requires containers, statuses in each, and both markers', () => {
-    const noContainers = findActivationProblems(config({ pipelines: [{ pipelineId: 3177727, containers: [] }] }), null);
+    const noContainers = findActivationProblems(config({ pipelines: [{ pipelineId: '3177727', containers: [] }] }), null);
     expect(codes(noContainers)).toEqual([
       '/pipelines/0/containers no_containers',
       '/pipelines/0/containers missing_marker_completed',
@@ -117,7 +117,7 @@ describe('findActivationProblems: rules that need no CRM schema', () => {
 
     const problems = findActivationProblems(
       withSalesContainers([
-        { id: 'c1', name: 'In work', statusIds: [32392156, 32392159, 142, 143] },
+        { id: 'c1', name: 'In work', statusIds: ['32392156', '32392159', '142', '143'] },
         { id: 'c2', name: 'Empty', statusIds: [], marker: 'completed' },
       ]),
       null,
@@ -155,7 +155,7 @@ describe('findActivationProblems: rules that need no CRM schema', () => {
     const problems = findActivationProblems(
       config({
         filter: { conditions: [{ field: 'NOPE', action: 'include', operator: 'is_empty' }] },
-        customFields: { otherFields: [5, 6] },
+        customFields: { otherFields: ['5', '6'] },
       }),
       null,
     );
@@ -165,7 +165,7 @@ describe('findActivationProblems: rules that need no CRM schema', () => {
 
 describe('findActivationProblems: rules that need the CRM schema', () => {
   it('refuses another account', () => {
-    expect(codes(findActivationProblems(config(), crm({ account: { ...ACCOUNT, id: 1 } })))).toEqual([
+    expect(codes(findActivationProblems(config(), crm({ account: { ...ACCOUNT, id: '1' } })))).toEqual([
       '/account/id account_mismatch',
     ]);
   });
@@ -185,10 +185,10 @@ describe('findActivationProblems: rules that need the CRM schema', () => {
       config({
         pipelines: [
           {
-            pipelineId: 555,
+            pipelineId: '555',
             containers: [
-              { id: 'a', name: 'A', statusIds: [1], marker: 'completed' },
-              { id: 'b', name: 'B', statusIds: [2], marker: 'refusal' },
+              { id: 'a', name: 'A', statusIds: ['1'], marker: 'completed' },
+              { id: 'b', name: 'B', statusIds: ['2'], marker: 'refusal' },
             ],
           },
         ],
@@ -207,9 +207,9 @@ describe('findActivationProblems: rules that need the CRM schema', () => {
   it('refuses statuses the pipeline no longer has and lists unmapped ones by name', () => {
     const problems = findActivationProblems(
       withSalesContainers([
-        { id: 'c1', name: 'In work', statusIds: [32392156, 777] },
-        { id: 'c2', name: 'Won', statusIds: [142], marker: 'completed' },
-        { id: 'c3', name: 'Lost', statusIds: [143], marker: 'refusal' },
+        { id: 'c1', name: 'In work', statusIds: ['32392156', '777'] },
+        { id: 'c2', name: 'Won', statusIds: ['142'], marker: 'completed' },
+        { id: 'c3', name: 'Lost', statusIds: ['143'], marker: 'refusal' },
       ]),
       crm(),
     );
@@ -226,9 +226,9 @@ describe('findActivationProblems: rules that need the CRM schema', () => {
   it('refuses a status of another pipeline', () => {
     const problems = findActivationProblems(
       withSalesContainers([
-        { id: 'c1', name: 'In work', statusIds: [32392156, 32392159, 1] },
-        { id: 'c2', name: 'Won', statusIds: [142], marker: 'completed' },
-        { id: 'c3', name: 'Lost', statusIds: [143], marker: 'refusal' },
+        { id: 'c1', name: 'In work', statusIds: ['32392156', '32392159', '1'] },
+        { id: 'c2', name: 'Won', statusIds: ['142'], marker: 'completed' },
+        { id: 'c3', name: 'Lost', statusIds: ['143'], marker: 'refusal' },
       ]),
       crm(),
     );
@@ -236,7 +236,7 @@ describe('findActivationProblems: rules that need the CRM schema', () => {
   });
 
   it('refuses unknown and tracking custom fields', () => {
-    const problems = findActivationProblems(config({ customFields: { otherFields: [1016236, 4040, 1016250] } }), crm());
+    const problems = findActivationProblems(config({ customFields: { otherFields: ['1016236', '4040', '1016250'] } }), crm());
     expect(problems).toEqual([
       { pointer: '/customFields/otherFields/1', code: 'unknown_field', message: 'Field 4040 no longer exists in the CRM' },
       {
@@ -270,7 +270,7 @@ describe('findActivationProblems: rules that need the CRM schema', () => {
 
   it('reports every problem of a pipeline at once, in a stable order', () => {
     const problems = findActivationProblems(
-      withSalesContainers([{ id: 'c1', name: 'Only', statusIds: [32392156] }, { id: 'c2', name: 'Empty', statusIds: [] }]),
+      withSalesContainers([{ id: 'c1', name: 'Only', statusIds: ['32392156'] }, { id: 'c2', name: 'Empty', statusIds: [] }]),
       crm(),
     );
     expect(codes(problems)).toEqual([

@@ -68,7 +68,7 @@ export function findActivationProblems(config: MappingConfig, crm: CrmSchema | n
     }
     if (mapping.containers.length === 0) add(`${at}/containers`, 'no_containers', 'Add at least one container');
     const crmStatusIds = new Set(crmPipeline?.statuses.map((status) => status.id));
-    const mapped = new Set<number>();
+    const mapped = new Set<string>();
     mapping.containers.forEach((container, c) => {
       if (container.statusIds.length === 0) {
         add(`${at}/containers/${c}/statusIds`, 'empty_container', `Container "${container.name}" has no statuses`);

@@ -1,9 +1,25 @@
 import { z } from 'zod';
 
-/** The CRMs Hub Connect knows about, in catalogue order. */
-export const CONNECTOR_IDS = ['amocrm', 'bitrix24', 'retailcrm'] as const;
-export const connectorIdSchema = z.enum(CONNECTOR_IDS);
+/**
+ * A connector's id (`amocrm`, `bitrix24`, `retailcrm`): lower-case letters and digits. Which
+ * connectors exist is the API's connector registry (`server/crm/registry.ts`), served by
+ * `GET /api/connectors`; the SPA knows no list of its own.
+ */
+export const connectorIdSchema = z.string().regex(/^[a-z][a-z0-9]{1,31}$/, { message: 'Must be a connector id like amocrm' });
 export type ConnectorId = z.infer<typeof connectorIdSchema>;
+
+/** How a workspace gets access: an OAuth consent (amoCRM, Bitrix24) or an API key the user pastes (RetailCRM). */
+export const AUTH_KINDS = ['oauth2', 'api_key'] as const;
+export const authKindSchema = z.enum(AUTH_KINDS);
+export type AuthKind = z.infer<typeof authKindSchema>;
+
+/** A connector's brand mark in the catalogue: up to 4 letters on a two-colour gradient. */
+export const connectorLogoSchema = z.object({
+  text: z.string().min(1).max(4),
+  from: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  to: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+});
+export type ConnectorLogo = z.infer<typeof connectorLogoSchema>;
 
 /**
  * A connector's state in one workspace:
@@ -16,9 +32,22 @@ export const CONNECTOR_STATES = ['available', 'draft', 'connected', 'attention']
 export const connectorStateSchema = z.enum(CONNECTOR_STATES);
 export type ConnectorState = z.infer<typeof connectorStateSchema>;
 
+/**
+ * A CRM id as the contract carries it: a string for every CRM (amoCRM `142`, Bitrix24
+ * `C1:WON` or `UF_CRM_1713790573`, RetailCRM `complete`). Letters, digits and `_ . : -`,
+ * so an id is safe in a URL, a JSON pointer and a formula reference.
+ */
+export const CRM_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const crmIdSchema = z.string().regex(CRM_ID_PATTERN, { message: 'Must be a CRM id: letters, digits, _ . : - (at most 64)' });
+export type CrmId = z.infer<typeof crmIdSchema>;
+
 export const crmAccountSchema = z.object({
-  id: z.number().int().positive(),
-  subdomain: z.string().min(1).max(200),
+  /** The CRM's own account id (amoCRM account id, Bitrix24 `member_id`, RetailCRM site code). */
+  id: crmIdSchema,
+  /**
+   * The account's address as the user knows it: `example.amocrm.ru`, `portal.bitrix24.ru`.
+   */
+  domain: z.string().min(1).max(255),
   name: z.string().max(500),
 });
 export type CrmAccount = z.infer<typeof crmAccountSchema>;
@@ -26,8 +55,15 @@ export type CrmAccount = z.infer<typeof crmAccountSchema>;
 export const connectorSummarySchema = z.object({
   id: connectorIdSchema,
   name: z.string(),
-  /** false for connectors the product shows but does not support yet. */
+  /** false for connectors the product shows but does not support yet ("Coming soon"). */
   supported: z.boolean(),
+  authKind: authKindSchema,
+  logo: connectorLogoSchema,
+  /**
+   * Authorization needs the account's address typed first (Bitrix24's portal): an example to
+   * show, and `value`, the only address this server accepts (a sandbox), else null.
+   */
+  address: z.object({ example: z.string(), value: z.string().nullable() }).nullable(),
   state: connectorStateSchema,
   /** Whether the workspace holds CRM access (tokens) for this connector. */
   hasAccess: z.boolean(),
@@ -42,14 +78,5 @@ export type ConnectorSummary = z.infer<typeof connectorSummarySchema>;
 
 export const connectorListSchema = z.object({ connectors: z.array(connectorSummarySchema) });
 export type ConnectorList = z.infer<typeof connectorListSchema>;
-
-export const CONNECTOR_NAMES: Record<ConnectorId, string> = {
-  amocrm: 'amoCRM',
-  bitrix24: 'Bitrix24',
-  retailcrm: 'RetailCRM',
-};
-
-/** Connectors whose adapter exists. */
-export const SUPPORTED_CONNECTORS: readonly ConnectorId[] = ['amocrm'];
 
 export const healthSchema = z.object({ status: z.literal('ok'), version: z.string() });

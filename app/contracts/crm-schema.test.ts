@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { crmStatusSchema } from './crm-schema';
 
 describe('crmStatusSchema.color', () => {
-  const status = (color: string) => ({ id: 142, name: 'Успешно реализовано', sort: 10000, color, kind: 'won' });
+  const status = (color: string) => ({ id: '142', name: 'Успешно реализовано', sort: 10000, color, kind: 'won' });
 
   it.each(['#fff', '#FFF', '#c1c1c1', '#CCFF66', '#ccff6680'])('accepts the hex colour %s', (color) => {
     expect(crmStatusSchema.safeParse(status(color)).success).toBe(true);

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
+import { crmAccountSchema, crmIdSchema } from './connector';
+
 /**
- * A CRM account's structure, normalized from whatever the CRM returns (amoCRM today),
+ * A CRM account's structure, normalized from whatever the CRM returns (amoCRM, Bitrix24, …),
  * as the wizard needs it. Served by `GET /api/connectors/{connector}/schema`.
  */
 
@@ -11,20 +13,29 @@ import { z } from 'zod';
  */
 export const HEX_COLOR = /^#[0-9a-fA-F]{3,8}$/;
 
+/**
+ * What a status means, whichever CRM it comes from, so the wizard can propose markers
+ * without knowing the CRM: `won` (amoCRM 142, Bitrix24 semantics `S`, RetailCRM group
+ * `complete`), `lost` (amoCRM 143, Bitrix24 `F`, RetailCRM `cancel`), `unsorted` (amoCRM's
+ * incoming leads) or `regular` (in progress).
+ */
+export const STATUS_KINDS = ['unsorted', 'regular', 'won', 'lost'] as const;
+export type StatusKind = (typeof STATUS_KINDS)[number];
+
 export const crmStatusSchema = z.object({
-  id: z.number().int(),
+  id: crmIdSchema,
   name: z.string(),
   /** CRM order inside the pipeline. */
   sort: z.number(),
   /** CRM colour as a hex string, e.g. `#99ccff` (`HEX_COLOR`). */
   color: z.string().regex(HEX_COLOR, { message: 'Must be a hex colour like #99ccff' }),
-  /** `unsorted` (amoCRM type 1), `won` (amoCRM 142), `lost` (amoCRM 143) or `regular`. */
-  kind: z.enum(['unsorted', 'regular', 'won', 'lost']),
+  /** What the status means (`STATUS_KINDS`). */
+  kind: z.enum(STATUS_KINDS),
 });
 export type CrmStatus = z.infer<typeof crmStatusSchema>;
 
 export const crmPipelineSchema = z.object({
-  id: z.number().int(),
+  id: crmIdSchema,
   name: z.string(),
   sort: z.number(),
   isMain: z.boolean(),
@@ -34,13 +45,13 @@ export const crmPipelineSchema = z.object({
 });
 export type CrmPipeline = z.infer<typeof crmPipelineSchema>;
 
-export const crmFieldEnumSchema = z.object({ id: z.number().int(), value: z.string() });
+export const crmFieldEnumSchema = z.object({ id: z.string().max(64), value: z.string() });
 
 export const crmCustomFieldSchema = z.object({
-  id: z.number().int(),
+  id: crmIdSchema,
   name: z.string(),
   code: z.string().nullable(),
-  /** The CRM's own type string (amoCRM: text, numeric, select, monetary, tracking_data …). */
+  /** The CRM's own type string (amoCRM: text, numeric, select, monetary, tracking_data …; Bitrix24: string, double, money …). */
   type: z.string(),
   enums: z.array(crmFieldEnumSchema).nullable(),
   /** numeric or monetary: usable in calculated fields. */
@@ -52,7 +63,7 @@ export type CrmCustomField = z.infer<typeof crmCustomFieldSchema>;
 
 /** A deal parameter the filter step can use (system fields and custom fields). */
 export const filterParameterSchema = z.object({
-  /** The value stored in a filter condition's `field`, e.g. `LANDING`, `UTM_SOURCE`, `price`, `cf:1016236`. */
+  /** The value stored in a filter condition's `field`, e.g. `LANDING`, `UTM_SOURCE`, `price`, `cf:1016236`, `cf:UF_CRM_1713790573`. */
   key: z.string(),
   name: z.string(),
   group: z.enum(['system', 'tracking', 'custom']),
@@ -60,7 +71,7 @@ export const filterParameterSchema = z.object({
 export type FilterParameter = z.infer<typeof filterParameterSchema>;
 
 export const crmSchemaSchema = z.object({
-  account: z.object({ id: z.number().int(), subdomain: z.string(), name: z.string() }),
+  account: crmAccountSchema,
   pipelines: z.array(crmPipelineSchema),
   customFields: z.array(crmCustomFieldSchema),
   filterParameters: z.array(filterParameterSchema),
@@ -71,7 +82,7 @@ export type CrmSchema = z.infer<typeof crmSchemaSchema>;
 
 /** A few sample deals for the calculation preview: amount and numeric custom-field values. */
 export const sampleDealSchema = z.object({
-  id: z.number().int(),
+  id: z.string().max(64),
   name: z.string(),
   price: z.number().nullable(),
   /** custom field id → numeric value (only numeric and monetary fields). */

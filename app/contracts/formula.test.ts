@@ -123,14 +123,29 @@ describe('parseFormula: numbers', () => {
 describe('parseFormula: field references', () => {
   it('parses {price} and {cf:id}, tolerating spaces inside the braces', () => {
     expect(ast('{price}')).toEqual({ type: 'field', ref: { kind: 'price' }, start: 0, end: 7 });
-    expect(ast('{cf:1016236}')).toEqual({ type: 'field', ref: { kind: 'custom', id: 1016236 }, start: 0, end: 12 });
+    expect(ast('{cf:1016236}')).toEqual({ type: 'field', ref: { kind: 'custom', id: '1016236' }, start: 0, end: 12 });
     expect(ast('{ price }')).toMatchObject({ ref: { kind: 'price' } });
-    expect(ast('{ cf:12 }')).toMatchObject({ ref: { kind: 'custom', id: 12 } });
+    expect(ast('{ cf:12 }')).toMatchObject({ ref: { kind: 'custom', id: '12' } });
+  });
+
+  it('takes every CRM\'s field ids: Bitrix24 UF_CRM_…, RetailCRM codes, and checks them against the fields', () => {
+    expect(ast('{cf:UF_CRM_1713790573}')).toMatchObject({ ref: { kind: 'custom', id: 'UF_CRM_1713790573' } });
+    expect(ast('{cf:margin_rub} - {cf:cost-2}')).toMatchObject({
+      left: { ref: { kind: 'custom', id: 'margin_rub' } },
+      right: { ref: { kind: 'custom', id: 'cost-2' } },
+    });
+    const fields = [
+      { id: 'UF_CRM_1713790573', isNumeric: true },
+      { id: 'UF_CRM_LANDING', isNumeric: false },
+    ];
+    expect(checkFormula('{cf:UF_CRM_1713790573} * 2', fields).ok).toBe(true);
+    expect(checkFormula('{cf:UF_CRM_LANDING} * 2', fields)).toMatchObject({ ok: false, error: { code: 'non_numeric_field' } });
+    expect(checkFormula('{cf:UF_CRM_1} * 2', fields)).toMatchObject({ ok: false, error: { code: 'unknown_field', text: '{cf:UF_CRM_1}' } });
   });
 
   it('prints references back with fieldRefToken', () => {
     expect(fieldRefToken({ kind: 'price' })).toBe('{price}');
-    expect(fieldRefToken({ kind: 'custom', id: 5 })).toBe('{cf:5}');
+    expect(fieldRefToken({ kind: 'custom', id: '5' })).toBe('{cf:5}');
     expect(show(ast('{price} * {cf:5}'))).toBe('({price} * {cf:5})');
   });
 
@@ -139,11 +154,11 @@ describe('parseFormula: field references', () => {
     ['{amount}', 0, '{amount}'],
     ['{Price}', 0, '{Price}'],
     ['{cf:}', 0, '{cf:}'],
-    ['{cf:abc}', 0, '{cf:abc}'],
-    ['{cf:-1}', 0, '{cf:-1}'],
-    ['{cf:1.5}', 0, '{cf:1.5}'],
+    ['{cf:a b}', 0, '{cf:a b}'],
+    ['{cf:поле}', 0, '{cf:поле}'],
+    ['{cf:"x"}', 0, '{cf:"x"}'],
     ['{cf: 5}', 0, '{cf: 5}'],
-    ['{cf:1234567890123456}', 0, '{cf:1234567890123456}'],
+    [`{cf:${'1'.repeat(65)}}`, 0, `{cf:${'1'.repeat(65)}}`],
     ['2 * {price', 4, '{price'],
     ['1 + {cf:1{price}}', 4, '{cf:1{price}'],
   ])('%s is a bad reference', (source, position, text) => {
@@ -151,16 +166,16 @@ describe('parseFormula: field references', () => {
   });
 
   it('accepts the longest allowed custom field id', () => {
-    expect(ast('{cf:123456789012345}')).toMatchObject({ ref: { kind: 'custom', id: 123456789012345 } });
+    expect(ast('{cf:123456789012345}')).toMatchObject({ ref: { kind: 'custom', id: '123456789012345' } });
   });
 
   it('collects references in order of appearance', () => {
     const refs = collectFieldRefs(ast('{cf:2} + -({price} * {cf:1}) / {cf:2}'));
     expect(refs).toEqual([
-      { ref: { kind: 'custom', id: 2 }, start: 0, end: 6 },
+      { ref: { kind: 'custom', id: '2' }, start: 0, end: 6 },
       { ref: { kind: 'price' }, start: 11, end: 18 },
-      { ref: { kind: 'custom', id: 1 }, start: 21, end: 27 },
-      { ref: { kind: 'custom', id: 2 }, start: 31, end: 37 },
+      { ref: { kind: 'custom', id: '1' }, start: 21, end: 27 },
+      { ref: { kind: 'custom', id: '2' }, start: 31, end: 37 },
     ]);
     expect(collectFieldRefs(ast('1 + 2'))).toEqual([]);
   });
@@ -279,8 +294,8 @@ describe('parseFormula: length and depth limits', () => {
 
 describe('checkFormula', () => {
   const fields: FormulaFieldInfo[] = [
-    { id: 100, isNumeric: true },
-    { id: 200, isNumeric: false },
+    { id: '100', isNumeric: true },
+    { id: '200', isNumeric: false },
   ];
 
   it('accepts known numeric fields and {price}', () => {
@@ -366,7 +381,7 @@ describe('evaluateFormula', () => {
 
 describe('every error code is reachable', () => {
   it('covers the whole union', () => {
-    const fields: FormulaFieldInfo[] = [{ id: 1, isNumeric: false }];
+    const fields: FormulaFieldInfo[] = [{ id: '1', isNumeric: false }];
     const samples: Record<FormulaErrorCode, string> = {
       empty: '',
       unexpected_character: '#',

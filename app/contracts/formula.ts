@@ -1,13 +1,17 @@
 /**
  * The calculated-field expression language: numbers, `+ - * /`, parentheses, unary minus
- * and field references written `{price}` (deal amount) or `{cf:<custom field id>}`.
+ * and field references written `{price}` (deal amount) or `{cf:<custom field id>}` with the
+ * CRM's field id, whichever CRM it is: `{cf:1016236}` (amoCRM), `{cf:UF_CRM_1713790573}`
+ * (Bitrix24), `{cf:margin_rub}` (RetailCRM).
  *
  * Parsed by a small recursive-descent parser into an AST and evaluated by walking it:
  * user text is never handed to `eval` or `Function`. Shared by the browser (validation as
  * you type, the preview) and the API (activation checks).
  */
 
-export type FieldRef = { kind: 'price' } | { kind: 'custom'; id: number };
+import { CRM_ID_PATTERN } from './connector';
+
+export type FieldRef = { kind: 'price' } | { kind: 'custom'; id: string };
 
 export type FormulaNode =
   | { type: 'number'; value: number; start: number; end: number }
@@ -64,12 +68,13 @@ export function fieldRefToken(ref: FieldRef): string {
   return ref.kind === 'price' ? '{price}' : `{cf:${ref.id}}`;
 }
 
-function parseFieldRef(inner: string): FieldRef | null {
+/** The reference inside `{…}` (`price`, `cf:<id>`), or null when it is none. */
+export function parseFieldRef(inner: string): FieldRef | null {
   const text = inner.trim();
   if (text === 'price') return { kind: 'price' };
-  const match = /^cf:(\d{1,15})$/.exec(text);
-  if (match) return { kind: 'custom', id: Number(match[1]) };
-  return null;
+  if (!text.startsWith('cf:')) return null;
+  const id = text.slice(3);
+  return CRM_ID_PATTERN.test(id) ? { kind: 'custom', id } : null;
 }
 
 function tokenize(source: string): Token[] {
@@ -244,7 +249,7 @@ export function collectFieldRefs(node: FormulaNode): Array<{ ref: FieldRef; star
 
 /** What the checker needs to know about a custom field. */
 export interface FormulaFieldInfo {
-  id: number;
+  id: string;
   isNumeric: boolean;
 }
 
@@ -285,7 +290,7 @@ function evaluateNode(
       return node.value;
     case 'field': {
       if (node.ref.kind === 'price') return values.price;
-      const value = values.custom[String(node.ref.id)];
+      const value = values.custom[node.ref.id];
       return value === undefined ? null : value;
     }
     case 'unary': {

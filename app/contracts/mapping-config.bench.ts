@@ -13,15 +13,15 @@ import { mappingConfigSchema, type MappingConfigInput } from './mapping-config';
 
 function buildAccount(pipelines: number, statuses: number, fields: number) {
   const schema: CrmSchema = {
-    account: { id: 1, subdomain: 'bench', name: 'Bench' },
+    account: { id: '1', domain: 'bench', name: 'Bench' },
     pipelines: Array.from({ length: pipelines }, (_, p) => ({
-      id: 1000 + p,
+      id: String(1000 + p),
       name: `Pipeline ${p}`,
       sort: p,
       isMain: p === 0,
       isArchive: false,
       statuses: Array.from({ length: statuses }, (_, s) => ({
-        id: s === statuses - 2 ? 142 : s === statuses - 1 ? 143 : 100_000 + p * 1000 + s,
+        id: s === statuses - 2 ? '142' : s === statuses - 1 ? '143' : String(100_000 + p * 1000 + s),
         name: `Status ${s}`,
         sort: s * 10,
         color: '#99ccff',
@@ -29,7 +29,7 @@ function buildAccount(pipelines: number, statuses: number, fields: number) {
       })),
     })),
     customFields: Array.from({ length: fields }, (_, f) => ({
-      id: 5000 + f,
+      id: String(5000 + f),
       name: `Field ${f}`,
       code: null,
       type: f % 3 === 0 ? 'numeric' : 'text',
@@ -41,7 +41,7 @@ function buildAccount(pipelines: number, statuses: number, fields: number) {
     fetchedAt: new Date(0).toISOString(),
   };
   const config: MappingConfigInput = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     connector: 'amocrm',
     account: schema.account,
     pipelines: schema.pipelines.map((pipeline) => {
@@ -52,8 +52,8 @@ function buildAccount(pipelines: number, statuses: number, fields: number) {
         containers: [
           { id: 'a', name: 'Early', statusIds: regular.slice(0, half).map((s) => s.id), marker: null },
           { id: 'b', name: 'Late', statusIds: regular.slice(half).map((s) => s.id), marker: 'pause' as const },
-          { id: 'won', name: 'Won', statusIds: [142], marker: 'completed' as const },
-          { id: 'lost', name: 'Lost', statusIds: [143], marker: 'refusal' as const },
+          { id: 'won', name: 'Won', statusIds: ['142'], marker: 'completed' as const },
+          { id: 'lost', name: 'Lost', statusIds: ['143'], marker: 'refusal' as const },
         ],
       };
     }),

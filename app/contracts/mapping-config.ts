@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { connectorIdSchema, connectorStateSchema, crmAccountSchema } from './connector';
+import { connectorIdSchema, connectorStateSchema, crmAccountSchema, crmIdSchema, type CrmId } from './connector';
 
 /**
  * The mapping configuration: the product's output, one JSON document per connection,
@@ -8,7 +8,12 @@ import { connectorIdSchema, connectorStateSchema, crmAccountSchema } from './con
  * request bodies, the mocks and the tests.
  */
 
-export const SCHEMA_VERSION = 1 as const;
+/**
+ * 2: CRM ids are strings (`"142"`, `"C1:WON"`, `"UF_CRM_1713790573"`) and the account has a
+ * `domain`. 1: amoCRM's numeric ids and `subdomain`; upgraded on read by
+ * `upgradeMappingConfig` (see `storedMappingConfigSchema`).
+ */
+export const SCHEMA_VERSION = 2 as const;
 
 export const MARKERS = ['completed', 'refusal', 'return', 'pause'] as const;
 export const markerSchema = z.enum(MARKERS);
@@ -34,7 +39,7 @@ export const LIMITS = {
   expression: 2000,
 } as const;
 
-const crmId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const crmId = crmIdSchema;
 const localId = z.string().trim().min(1).max(LIMITS.id);
 const displayName = z
   .string()
@@ -80,7 +85,7 @@ export type CalculatedField = z.infer<typeof calculatedFieldSchema>;
 
 /** Rules that hold in every saved document, draft or not. */
 function checkRules(config: MappingConfigShape, ctx: z.RefinementCtx): void {
-  const seenPipelines = new Set<number>();
+  const seenPipelines = new Set<CrmId>();
   config.pipelines.forEach((pipeline, p) => {
     if (seenPipelines.has(pipeline.pipelineId)) {
       ctx.addIssue({
@@ -91,7 +96,7 @@ function checkRules(config: MappingConfigShape, ctx: z.RefinementCtx): void {
     }
     seenPipelines.add(pipeline.pipelineId);
     const containerIds = new Set<string>();
-    const statusHome = new Map<number, string>();
+    const statusHome = new Map<CrmId, string>();
     const markerHome = new Map<Marker, string>();
     pipeline.containers.forEach((container, c) => {
       const at = ['pipelines', p, 'containers', c];
@@ -126,7 +131,7 @@ function checkRules(config: MappingConfigShape, ctx: z.RefinementCtx): void {
     });
   });
 
-  const seenFields = new Set<number>();
+  const seenFields = new Set<CrmId>();
   config.customFields.otherFields.forEach((fieldId, i) => {
     if (seenFields.has(fieldId)) {
       ctx.addIssue({
@@ -175,6 +180,56 @@ type MappingConfigShape = z.output<typeof mappingConfigObject>;
 export const mappingConfigSchema = mappingConfigObject.superRefine(checkRules);
 export type MappingConfig = z.infer<typeof mappingConfigSchema>;
 export type MappingConfigInput = z.input<typeof mappingConfigSchema>;
+
+/** The id shapes of schema version 1 (amoCRM's positive integers). */
+const v1Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const v1Document = z.looseObject({
+  schemaVersion: z.literal(1),
+  account: z.looseObject({ id: v1Id, subdomain: z.string(), name: z.string() }).nullable().optional(),
+  pipelines: z
+    .array(z.looseObject({ pipelineId: v1Id, containers: z.array(z.looseObject({ statusIds: z.array(v1Id) })) }))
+    .optional(),
+  customFields: z.looseObject({ otherFields: z.array(v1Id).optional() }).optional(),
+});
+
+/**
+ * A stored document in any schema version, as the current version's input: version 1
+ * (amoCRM's numeric ids, `account.subdomain`) becomes version 2 (string ids, `account.domain`
+ * `<subdomain>.amocrm.ru`, as the amoCRM adapter names an account); formulas need no change (`{cf:1016236}` reads the same). Anything
+ * that is not a recognisable version-1 document is returned unchanged, for the current
+ * schema to accept or reject.
+ */
+export function upgradeMappingConfig(document: unknown): unknown {
+  const v1 = v1Document.safeParse(document);
+  if (!v1.success) return document;
+  const { account, pipelines, customFields, ...rest } = v1.data;
+  return {
+    ...rest,
+    schemaVersion: SCHEMA_VERSION,
+    ...(account === undefined
+      ? {}
+      : { account: account && { id: String(account.id), domain: `${account.subdomain || '-'}.amocrm.ru`, name: account.name } }),
+    ...(pipelines === undefined
+      ? {}
+      : {
+          pipelines: pipelines.map((pipeline) => ({
+            ...pipeline,
+            pipelineId: String(pipeline.pipelineId),
+            containers: pipeline.containers.map((container) => ({ ...container, statusIds: container.statusIds.map(String) })),
+          })),
+        }),
+    ...(customFields === undefined
+      ? {}
+      : { customFields: { ...customFields, ...(customFields.otherFields ? { otherFields: customFields.otherFields.map(String) } : {}) } }),
+  };
+}
+
+/**
+ * What the API reads from its database and accepts in a request body: a document of any
+ * schema version, upgraded, then checked as the current version (an SPA tab opened before an
+ * upgrade still saves its version-1 draft).
+ */
+export const storedMappingConfigSchema = z.preprocess(upgradeMappingConfig, mappingConfigSchema);
 
 export function emptyMappingConfig(connector: MappingConfig['connector']): MappingConfig {
   return mappingConfigSchema.parse({ schemaVersion: SCHEMA_VERSION, connector });

@@ -2,8 +2,15 @@ import { z } from 'zod';
 
 import { crmAccountSchema } from './connector';
 
-/** `POST /api/connectors/{connector}/authorize` body. `force` re-authorizes even with valid access ("Change access"). */
-export const authorizeRequestSchema = z.object({ force: z.boolean().default(false) }).default({ force: false });
+/**
+ * `POST /api/connectors/{connector}/authorize` body. `force` re-authorizes even with valid
+ * access ("Change access"). `address`: the account's address (Bitrix24's portal,
+ * `company.bitrix24.ru`) for connectors whose summary has an `address` prompt; a URL is
+ * accepted too, only its host counts.
+ */
+export const authorizeRequestSchema = z
+  .object({ force: z.boolean().default(false), address: z.string().trim().max(255).optional() })
+  .default({ force: false });
 
 /**
  * Either the workspace already holds valid access (the wizard moves straight on), or the
@@ -24,7 +31,7 @@ export const OAUTH_ERROR_CODES = [
   'state_expired', // the 10-minute window passed
   'state_reused', // the callback was replayed
   'code_missing', // the CRM redirected without a code
-  'host_not_allowed', // the referer is not an amoCRM/Kommo account host (nor the sandbox)
+  'host_not_allowed', // the callback names a host that is not the CRM's (amoCRM/Kommo account, Bitrix24 portal) nor its sandbox
   'code_exchange_failed', // the CRM refused the code (expired, revoked…)
   'crm_unavailable', // the CRM did not answer in time or failed
 ] as const;

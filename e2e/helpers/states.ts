@@ -70,7 +70,7 @@ export async function saveConfig(page: Page, patch: Partial<MappingConfig>): Pro
   const current = await readConfig(page);
   const response = await page.request.put('/api/connectors/amocrm/config', {
     headers: { 'If-Match': `"${current.body?.version ?? 0}"` },
-    data: { ...(current.body?.config ?? { schemaVersion: 1, connector: 'amocrm' }), ...patch },
+    data: { ...(current.body?.config ?? { schemaVersion: 2, connector: 'amocrm' }), ...patch },
   });
   expect(response.ok(), await response.text()).toBe(true);
 }

@@ -59,7 +59,7 @@ export async function saveCompleteMapping(page: Page, extra: Record<string, unkn
     }));
   const response = await page.request.put('/api/connectors/amocrm/config', {
     headers: { 'If-Match': `"${current.body?.version ?? 0}"` },
-    data: { ...(current.body?.config ?? { schemaVersion: 1, connector: 'amocrm' }), pipelines, ...extra },
+    data: { ...(current.body?.config ?? { schemaVersion: 2, connector: 'amocrm' }), pipelines, ...extra },
   });
   expect(response.ok(), await response.text()).toBe(true);
 }

@@ -64,7 +64,7 @@ export function createApiBridge(origin = 'http://localhost:3000'): ApiBridge {
       workspaceId: id,
       connector: 'amocrm',
       account: schema.account,
-      baseUrl: `https://${schema.account.subdomain}.amocrm.ru`,
+      baseUrl: `https://${schema.account.domain}`,
       tokens: 'v1.test-only-not-a-real-envelope',
       accessExpiresAt: Date.now() + 24 * 3600 * 1000,
     });

@@ -16,6 +16,16 @@ export class CrmError extends Error {
   }
 }
 
+/** The account address typed for authorization is missing or not one of the CRM's hosts (422, pointer `/address`). */
+export class CrmAddressError extends Error {
+  constructor(
+    readonly code: 'address_required' | 'address_not_allowed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** An OAuth callback that cannot complete; the browser is sent back to the wizard with `code`. */
 export class OAuthCallbackError extends Error {
   constructor(

@@ -47,14 +47,17 @@ export function buildCrmSchema(
   });
 }
 
-/** A deal for the calculation preview: its amount and the numeric values of numeric/monetary fields. */
-export function toSampleDeal(lead: CrmLead): SampleDeal {
+/**
+ * A deal for the calculation preview: its amount and the values of the fields the CRM's
+ * schema calls numeric (`isNumeric`), whatever the CRM's own type names are.
+ */
+export function toSampleDeal(lead: CrmLead, numericFieldIds: ReadonlySet<string>): SampleDeal {
   const values: Record<string, number> = {};
   for (const field of lead.customFields) {
-    if (field.type !== 'numeric' && field.type !== 'monetary') continue;
+    if (!numericFieldIds.has(field.fieldId)) continue;
     const raw = field.values[0];
     const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-    if (Number.isFinite(value)) values[String(field.fieldId)] = value;
+    if (Number.isFinite(value)) values[field.fieldId] = value;
   }
   return { id: lead.id, name: lead.name, price: lead.price, values };
 }

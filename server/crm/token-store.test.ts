@@ -25,7 +25,7 @@ function setup() {
 
 const grant = (id: number): CrmGrant => ({
   baseUrl: 'https://demo.amocrm.ru',
-  account: { id, subdomain: `account${id}`, name: `Account ${id}` },
+  account: { id: String(id), domain: `account${id}.amocrm.ru`, name: `Account ${id}` },
   tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: Date.now() + 3600_000 },
 });
 

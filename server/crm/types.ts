@@ -50,19 +50,19 @@ export interface CrmGrant {
 
 /** A custom-field value on a deal, as the CRM sent it (numbers of numeric fields may be strings). */
 export interface CrmLeadFieldValue {
-  fieldId: number;
+  fieldId: string;
   code: string | null;
   type: string;
   values: Array<string | number | boolean>;
 }
 
 export interface CrmLead {
-  id: number;
+  id: string;
   name: string;
   /** The deal amount ("Бюджет сделки" in amoCRM). */
   price: number | null;
-  pipelineId: number;
-  statusId: number;
+  pipelineId: string;
+  statusId: string;
   /** Unix seconds. */
   createdAt: number;
   updatedAt: number;
@@ -73,11 +73,11 @@ export interface CrmLead {
 /** A deal moving between statuses (amoCRM `lead_status_changed`). */
 export interface CrmStatusChange {
   id: string;
-  leadId: number;
+  leadId: string;
   /** Unix seconds. */
   createdAt: number;
-  before: { pipelineId: number; statusId: number } | null;
-  after: { pipelineId: number; statusId: number };
+  before: { pipelineId: string; statusId: string } | null;
+  after: { pipelineId: string; statusId: string };
 }
 
 export interface CrmPage<T> {
@@ -90,7 +90,7 @@ export interface ListLeadsQuery {
   page?: number;
   limit?: number;
   order?: { by: 'created_at' | 'updated_at' | 'id'; direction: 'asc' | 'desc' };
-  pipelineIds?: number[];
+  pipelineIds?: string[];
   /** Unix seconds, inclusive. */
   createdFrom?: number;
   createdTo?: number;
@@ -102,13 +102,29 @@ export interface ListEventsQuery {
   /** Unix seconds, inclusive. */
   createdFrom?: number;
   createdTo?: number;
-  leadIds?: number[];
+  leadIds?: string[];
+}
+
+/**
+ * The account address a user types before authorizing, for CRMs without one central consent
+ * page (Bitrix24: the portal, `company.bitrix24.ru`). `value`: the only address accepted (a
+ * sandbox's host), else null.
+ */
+export interface AccountAddressPrompt {
+  example: string;
+  value: string | null;
 }
 
 export interface CrmAdapter {
   readonly connector: ConnectorId;
-  /** The consent page the browser must visit; `state` comes back on the callback. */
-  authorizeUrl(state: string): string;
+  /** Present when authorization needs the account's address (see `authorizeUrl`). */
+  readonly accountAddress?: AccountAddressPrompt;
+  /**
+   * The consent page the browser must visit; `state` comes back on the callback. `address` is
+   * what the user typed when `accountAddress` is present: untrusted — the adapter accepts only
+   * its CRM's hosts (or its sandbox) and throws `CrmAddressError` otherwise.
+   */
+  authorizeUrl(state: string, address?: string): string;
   /**
    * Exchanges the callback's code for tokens and reads the account. Validates the callback
    * first (which host to contact): throws `OAuthCallbackError` with the wizard's error code.

@@ -53,4 +53,34 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'crm ids as text, account domain, credentials without an expiry',
+    // CRM ids are strings from schema version 2 of the configuration on (Bitrix24 `C1:WON`,
+    // RetailCRM codes); the account's address is its domain (an amoCRM row's base URL host);
+    // an api_key credential has no access expiry. Cached schemas hold version-1 ids: dropped,
+    // the next read fetches them again. Configurations are upgraded on read.
+    sql: `
+      CREATE TABLE credentials_v2 (
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        connector TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        account_domain TEXT NOT NULL,
+        account_name TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        tokens TEXT NOT NULL,
+        access_expires_at INTEGER,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, connector)
+      ) WITHOUT ROWID;
+      INSERT INTO credentials_v2
+        SELECT workspace_id, connector, CAST(account_id AS TEXT),
+               rtrim(replace(replace(base_url, 'https://', ''), 'http://', ''), '/'),
+               account_name, base_url, tokens, access_expires_at, updated_at
+        FROM credentials;
+      DROP TABLE credentials;
+      ALTER TABLE credentials_v2 RENAME TO credentials;
+      DELETE FROM crm_schema_cache;
+    `,
+  },
 ];

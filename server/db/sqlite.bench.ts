@@ -12,7 +12,7 @@ import { openSqliteRepository } from './sqlite';
 
 function config(pipelines: number, statuses: number): MappingConfig {
   return mappingConfigSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: 2,
     connector: 'amocrm',
     pipelines: Array.from({ length: pipelines }, (_, p) => ({
       pipelineId: 1000 + p,

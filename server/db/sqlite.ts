@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 
 import type { ConnectorId } from '../../app/contracts/connector';
-import { mappingConfigSchema, type MappingConfig } from '../../app/contracts/mapping-config';
+import { storedMappingConfigSchema, type MappingConfig } from '../../app/contracts/mapping-config';
 import { ensureDataDir, ensurePrivateFile, restrictIfExists } from '../lib/data-dir';
 import { MIGRATIONS } from './migrations';
 import type { Connection, OAuthState, Repository, SaveResult, StoredCredentials, Workspace } from './repository';
@@ -24,8 +24,8 @@ interface ConnectionRow {
 interface CredentialsRow {
   workspace_id: string;
   connector: ConnectorId;
-  account_id: number;
-  account_subdomain: string;
+  account_id: string;
+  account_domain: string;
   account_name: string;
   base_url: string;
   tokens: string;
@@ -35,8 +35,11 @@ interface CredentialsRow {
 
 const now = () => new Date().toISOString();
 
-/** Stored documents were validated on the way in; parsing again guards against hand-edited files. */
-const readConfig = (json: string): MappingConfig => mappingConfigSchema.parse(JSON.parse(json));
+/**
+ * Stored documents were validated on the way in; parsing again guards against hand-edited
+ * files, and upgrades documents of an older schema version (version 1: amoCRM's numeric ids).
+ */
+const readConfig = (json: string): MappingConfig => storedMappingConfigSchema.parse(JSON.parse(json));
 
 /** `known` skips re-validating a document this process has just validated and written. */
 function toConnection(row: ConnectionRow, known?: MappingConfig): Connection {
@@ -57,7 +60,7 @@ function toCredentials(row: CredentialsRow): StoredCredentials {
   return {
     workspaceId: row.workspace_id,
     connector: row.connector,
-    account: { id: row.account_id, subdomain: row.account_subdomain, name: row.account_name },
+    account: { id: row.account_id, domain: row.account_domain, name: row.account_name },
     baseUrl: row.base_url,
     tokens: row.tokens,
     accessExpiresAt: row.access_expires_at,
@@ -144,11 +147,11 @@ class SqliteRepository implements Repository {
       getCredentials: db.prepare('SELECT * FROM credentials WHERE workspace_id = ? AND connector = ?'),
       listCredentials: db.prepare('SELECT * FROM credentials WHERE workspace_id = ? ORDER BY connector'),
       upsertCredentials: db.prepare(
-        `INSERT INTO credentials (workspace_id, connector, account_id, account_subdomain, account_name, base_url,
+        `INSERT INTO credentials (workspace_id, connector, account_id, account_domain, account_name, base_url,
            tokens, access_expires_at, updated_at)
-         VALUES (@workspaceId, @connector, @accountId, @subdomain, @name, @baseUrl, @tokens, @accessExpiresAt, @updatedAt)
+         VALUES (@workspaceId, @connector, @accountId, @domain, @name, @baseUrl, @tokens, @accessExpiresAt, @updatedAt)
          ON CONFLICT (workspace_id, connector) DO UPDATE SET account_id = excluded.account_id,
-           account_subdomain = excluded.account_subdomain, account_name = excluded.account_name,
+           account_domain = excluded.account_domain, account_name = excluded.account_name,
            base_url = excluded.base_url, tokens = excluded.tokens,
            access_expires_at = excluded.access_expires_at, updated_at = excluded.updated_at`,
       ),
@@ -256,7 +259,7 @@ class SqliteRepository implements Repository {
       workspaceId: credentials.workspaceId,
       connector: credentials.connector,
       accountId: credentials.account.id,
-      subdomain: credentials.account.subdomain,
+      domain: credentials.account.domain,
       name: credentials.account.name,
       baseUrl: credentials.baseUrl,
       tokens: credentials.tokens,

@@ -1,29 +1,8 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 
-import { CONNECTOR_IDS, CONNECTOR_NAMES, connectorIdSchema, type ConnectorId } from '../../app/contracts/connector';
 import { zodIssuesToFieldErrors } from '../../app/contracts/problem';
 import { ProblemError } from './problem';
-
-/** The `{connector}` path parameter: one of `CONNECTOR_IDS`, else 404 `unknown_connector`. */
-export function parseConnector(raw: string | undefined): ConnectorId {
-  const parsed = connectorIdSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ProblemError(404, {
-      code: 'unknown_connector',
-      detail: `Unknown connector "${raw ?? ''}". Known connectors: ${CONNECTOR_IDS.join(', ')}.`,
-    });
-  }
-  return parsed.data;
-}
-
-/** 400 `connector_not_supported`: a known connector the product cannot talk to yet. */
-export function connectorNotSupported(connector: ConnectorId): ProblemError {
-  return new ProblemError(400, {
-    code: 'connector_not_supported',
-    detail: `${CONNECTOR_NAMES[connector]} is not available yet.`,
-  });
-}
 
 const isJson = (c: Context) => (c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json');
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { CONNECTOR_IDS, connectorListSchema } from '../../app/contracts/connector';
+import { connectorListSchema } from '../../app/contracts/connector';
+import { CONNECTOR_IDS } from '../crm/registry';
 import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
 import { configEnvelopeSchema, type MappingConfigInput } from '../../app/contracts/mapping-config';
 import { problemSchema } from '../../app/contracts/problem';
@@ -10,7 +11,7 @@ import { connectThroughSandbox } from '../testing/sandbox-oauth';
 import { createTestServer, TEST_ORIGIN, TestClient, type TestServer } from '../testing/test-server';
 import { sampleConfigInput } from '../../app/contracts/testing/sample-config';
 
-const ACCOUNT = { id: 31234567, subdomain: 'demo', name: 'Demo' };
+const ACCOUNT = { id: '31234567', domain: 'demo.amocrm.ru', name: 'Demo' };
 
 /** What the browser sends: no account (the server fills it from the stored access). */
 function draft(overrides: Partial<MappingConfigInput> = {}): MappingConfigInput {
@@ -23,22 +24,22 @@ function draftSchema(overrides: Partial<CrmSchema> = {}): CrmSchema {
     account: ACCOUNT,
     pipelines: [
       {
-        id: 3177727,
+        id: '3177727',
         name: 'Воронка',
         sort: 1,
         isMain: true,
         isArchive: false,
         statuses: [
-          { id: 32392156, name: 'Неразобранное', sort: 10, color: '#c1c1c1', kind: 'unsorted' },
-          { id: 32392159, name: 'Первичный контакт', sort: 20, color: '#99ccff', kind: 'regular' },
-          { id: 142, name: 'Успешно реализовано', sort: 10000, color: '#CCFF66', kind: 'won' },
-          { id: 143, name: 'Закрыто и не реализовано', sort: 11000, color: '#D5D8DB', kind: 'lost' },
+          { id: '32392156', name: 'Неразобранное', sort: 10, color: '#c1c1c1', kind: 'unsorted' },
+          { id: '32392159', name: 'Первичный контакт', sort: 20, color: '#99ccff', kind: 'regular' },
+          { id: '142', name: 'Успешно реализовано', sort: 10000, color: '#CCFF66', kind: 'won' },
+          { id: '143', name: 'Закрыто и не реализовано', sort: 11000, color: '#D5D8DB', kind: 'lost' },
         ],
       },
     ],
     customFields: [
-      { id: 1016201, name: 'LANDING', code: 'LANDING', type: 'text', enums: null, isNumeric: false, isTracking: false },
-      { id: 1016236, name: 'Город', code: null, type: 'text', enums: null, isNumeric: false, isTracking: false },
+      { id: '1016201', name: 'LANDING', code: 'LANDING', type: 'text', enums: null, isNumeric: false, isTracking: false },
+      { id: '1016236', name: 'Город', code: null, type: 'text', enums: null, isNumeric: false, isTracking: false },
     ],
     filterParameters: [{ key: 'LANDING', name: 'LANDING', group: 'custom' }],
     fetchedAt: new Date().toISOString(),
@@ -212,10 +213,37 @@ describe('GET/PUT /api/connectors/{connector}/config', () => {
     expect(read.config.customFields.otherFields).toEqual([]);
   });
 
+  it('accepts a version-1 body (a tab opened before the upgrade) and stores it as version 2', async () => {
+    const v1 = {
+      schemaVersion: 1,
+      connector: 'amocrm',
+      pipelines: [{ pipelineId: 3177727, containers: [{ id: 'c1', name: 'Won', statusIds: [142], marker: 'completed' }] }],
+      customFields: { otherFields: [1016236] },
+      calculatedFields: [{ id: 'k1', name: 'Margin', expression: '{cf:1016240} * 2' }],
+    };
+    const response = await put(client, v1, '"0"');
+    expect(response.status).toBe(200);
+    const saved = configEnvelopeSchema.parse(await response.json());
+    expect(saved.config).toMatchObject({
+      schemaVersion: 2,
+      pipelines: [{ pipelineId: '3177727', containers: [{ statusIds: ['142'] }] }],
+      customFields: { otherFields: ['1016236'] },
+      calculatedFields: [{ expression: '{cf:1016240} * 2' }],
+    });
+    // A version-1 body that is not valid (a status in two containers) is refused with the current pointers.
+    const invalid = await put(
+      client,
+      { ...v1, pipelines: [{ pipelineId: 1, containers: [{ id: 'a', name: 'A', statusIds: [5] }, { id: 'b', name: 'B', statusIds: [5] }] }] },
+      '"1"',
+    );
+    expect(invalid.status).toBe(422);
+    expect((await problemOf(invalid)).errors?.map((error) => error.pointer)).toEqual(['/pipelines/0/containers/1/statusIds/0']);
+  });
+
   it('fills defaults for omitted sections and ignores a client-claimed account', async () => {
     const response = await put(
       client,
-      { schemaVersion: 1, connector: 'amocrm', account: { id: 1, subdomain: 'evil', name: 'Evil' } },
+      { schemaVersion: 2, connector: 'amocrm', account: { id: '1', domain: 'evil', name: 'Evil' } },
       '"0"',
     );
     const saved = configEnvelopeSchema.parse(await response.json());
@@ -252,11 +280,11 @@ describe('GET/PUT /api/connectors/{connector}/config', () => {
     const body = draft({
       pipelines: [
         {
-          pipelineId: 3177727,
+          pipelineId: '3177727',
           containers: [
-            { id: 'c1', name: '   ', statusIds: [142], marker: 'completed' },
-            { id: 'c2', name: 'Won again', statusIds: [142], marker: 'completed' },
-            { id: 'c3', name: 'x'.repeat(101), statusIds: [143], marker: 'sold' as never },
+            { id: 'c1', name: '   ', statusIds: ['142'], marker: 'completed' },
+            { id: 'c2', name: 'Won again', statusIds: ['142'], marker: 'completed' },
+            { id: 'c3', name: 'x'.repeat(101), statusIds: ['143'], marker: 'sold' as never },
           ],
         },
       ],
@@ -278,10 +306,10 @@ describe('GET/PUT /api/connectors/{connector}/config', () => {
       draft({
         pipelines: [
           {
-            pipelineId: 3177727,
+            pipelineId: '3177727',
             containers: [
-              { id: 'c1', name: 'Won', statusIds: [142], marker: 'completed' },
-              { id: 'c2', name: 'Won again', statusIds: [142], marker: 'completed' },
+              { id: 'c1', name: 'Won', statusIds: ['142'], marker: 'completed' },
+              { id: 'c2', name: 'Won again', statusIds: ['142'], marker: 'completed' },
             ],
           },
         ],
@@ -365,7 +393,7 @@ describe('GET/PUT /api/connectors/{connector}/config', () => {
 
 describe('POST activate / reset, DELETE', () => {
   it('422 lists what is missing, with pointers', async () => {
-    await put(client, draft({ pipelines: [{ pipelineId: 1, containers: [{ id: 'a', name: 'A', statusIds: [], marker: null }] }] }), '"0"');
+    await put(client, draft({ pipelines: [{ pipelineId: '1', containers: [{ id: 'a', name: 'A', statusIds: [], marker: null }] }] }), '"0"');
     const response = await client.request('/api/connectors/amocrm/activate', { method: 'POST' });
     expect(response.status).toBe(422);
     const problem = await problemOf(response);
@@ -379,7 +407,7 @@ describe('POST activate / reset, DELETE', () => {
   it('checks ids against the cached CRM schema', async () => {
     const workspaceId = await workspaceIdOf(client);
     const schema = draftSchema();
-    schema.pipelines[0]!.statuses.splice(2, 0, { id: 32392160, name: 'Переговоры', sort: 30, color: '#ffcc66', kind: 'regular' });
+    schema.pipelines[0]!.statuses.splice(2, 0, { id: '32392160', name: 'Переговоры', sort: 30, color: '#ffcc66', kind: 'regular' });
     schema.customFields = [];
     grantAccess(server, workspaceId, schema);
     await put(client, draft(), '"0"');
@@ -449,16 +477,16 @@ describe('activation checks against the CRM, cached or not', () => {
   /** Every non-archived pipeline: its working statuses in one container, 142 completed, 143 refusal. */
   function completeConfig(schema: CrmSchema): MappingConfigInput {
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       connector: 'amocrm',
       pipelines: schema.pipelines
         .filter((pipeline) => !pipeline.isArchive)
         .map((pipeline) => ({
           pipelineId: pipeline.id,
           containers: [
-            { id: `w${pipeline.id}`, name: 'In work', marker: null, statusIds: pipeline.statuses.filter((st) => st.id !== 142 && st.id !== 143).map((st) => st.id) },
-            { id: `c${pipeline.id}`, name: 'Won', statusIds: [142], marker: 'completed' },
-            { id: `r${pipeline.id}`, name: 'Lost', statusIds: [143], marker: 'refusal' },
+            { id: `w${pipeline.id}`, name: 'In work', marker: null, statusIds: pipeline.statuses.filter((st) => st.id !== '142' && st.id !== '143').map((st) => st.id) },
+            { id: `c${pipeline.id}`, name: 'Won', statusIds: ['142'], marker: 'completed' },
+            { id: `r${pipeline.id}`, name: 'Lost', statusIds: ['143'], marker: 'refusal' },
           ],
         })),
     };
@@ -468,10 +496,10 @@ describe('activation checks against the CRM, cached or not', () => {
     await connectThroughSandbox(browser, crm.sandbox);
     expect(own.repo.getCachedSchema(workspace(), 'amocrm')).toBeNull();
     const only142and143 = [
-      { id: 'c1', name: 'Won', statusIds: [142], marker: 'completed' as const },
-      { id: 'c2', name: 'Lost', statusIds: [143], marker: 'refusal' as const },
+      { id: 'c1', name: 'Won', statusIds: ['142'], marker: 'completed' as const },
+      { id: 'c2', name: 'Lost', statusIds: ['143'], marker: 'refusal' as const },
     ];
-    expect((await put(browser, { schemaVersion: 1, connector: 'amocrm', pipelines: [{ pipelineId: 999, containers: only142and143 }] }, '"0"')).status).toBe(200);
+    expect((await put(browser, { schemaVersion: 2, connector: 'amocrm', pipelines: [{ pipelineId: '999', containers: only142and143 }] }, '"0"')).status).toBe(200);
     const unknown = await activate();
     expect(unknown.status).toBe(422);
     expect((await problemOf(unknown)).errors!.map((error) => error.code)).toEqual(
@@ -480,7 +508,7 @@ describe('activation checks against the CRM, cached or not', () => {
     expect(pipelineReads()).toBe(1);
 
     // A real pipeline with only 142 and 143 mapped: its other statuses are unmapped.
-    expect((await put(browser, { schemaVersion: 1, connector: 'amocrm', pipelines: [{ pipelineId: 7412301, containers: only142and143 }] }, '"1"')).status).toBe(200);
+    expect((await put(browser, { schemaVersion: 2, connector: 'amocrm', pipelines: [{ pipelineId: '7412301', containers: only142and143 }] }, '"1"')).status).toBe(200);
     const unmapped = await activate();
     expect(unmapped.status).toBe(422);
     expect((await problemOf(unmapped)).errors!.map((error) => error.code)).toEqual(expect.arrayContaining(['unmapped_statuses']));
@@ -510,7 +538,7 @@ describe('activation checks against the CRM, cached or not', () => {
     expect(timing.now() - Date.parse(cached.fetchedAt)).toBeLessThan(60_000);
 
     // A fresh cache of another account does not count either.
-    own.repo.setCachedSchema(workspace(), 'amocrm', JSON.stringify({ ...schema, account: { id: 1, subdomain: 'other', name: 'Other' } }));
+    own.repo.setCachedSchema(workspace(), 'amocrm', JSON.stringify({ ...schema, account: { id: '1', domain: 'other', name: 'Other' } }));
     expect((await activate()).status).toBe(200);
     expect(pipelineReads()).toBe(reads + 2);
   });
@@ -521,9 +549,9 @@ describe('activation checks against the CRM, cached or not', () => {
     [{ unpaid: true }, 502, 'crm_payment_required'],
   ] as const)('a CRM that cannot be read (%j) refuses activation with %i %s instead of skipping the checks', async (faults, status, code) => {
     await connectThroughSandbox(browser, crm.sandbox);
-    await put(browser, { schemaVersion: 1, connector: 'amocrm', pipelines: [{ pipelineId: 999, containers: [
-      { id: 'c1', name: 'Won', statusIds: [142], marker: 'completed' },
-      { id: 'c2', name: 'Lost', statusIds: [143], marker: 'refusal' },
+    await put(browser, { schemaVersion: 2, connector: 'amocrm', pipelines: [{ pipelineId: '999', containers: [
+      { id: 'c1', name: 'Won', statusIds: ['142'], marker: 'completed' },
+      { id: 'c2', name: 'Lost', statusIds: ['143'], marker: 'refusal' },
     ] }] }, '"0"');
     crm.sandbox.setFaults(faults);
     const response = await activate();

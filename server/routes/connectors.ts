@@ -1,36 +1,26 @@
 import { Hono, type Context } from 'hono';
 
 import { findActivationProblems } from '../../app/contracts/activation';
-import {
-  CONNECTOR_IDS,
-  CONNECTOR_NAMES,
-  SUPPORTED_CONNECTORS,
-  type ConnectorId,
-  type ConnectorSummary,
-} from '../../app/contracts/connector';
+import type { ConnectorId, ConnectorSummary } from '../../app/contracts/connector';
 import {
   emptyMappingConfig,
-  mappingConfigSchema,
+  storedMappingConfigSchema,
   type ConfigEnvelope,
   type MappingConfig,
 } from '../../app/contracts/mapping-config';
 import { connectionState, type Connection, type Repository } from '../db/repository';
 import { crmCall } from '../crm/errors';
+import { CATALOGUE, catalogueEntry, connectorNotSupported, parseConnector, type CrmDeps } from '../crm/registry';
 import { ACTIVATION_SCHEMA_MAX_AGE_MS, type SchemaProvider } from '../crm/schema-cache';
 import type { Logger } from '../lib/logger';
 import { ProblemError } from '../lib/problem';
-import { connectorNotSupported, parseConnector, readJsonBody, validateBody } from '../lib/request';
+import { readJsonBody, validateBody } from '../lib/request';
 import type { SessionVariables } from '../lib/session';
 
 type Ctx = Context<{ Variables: SessionVariables }>;
 
 const connectorParam = (c: Ctx): ConnectorId => parseConnector(c.req.param('connector'));
-
-function supportedConnectorParam(c: Ctx): ConnectorId {
-  const connector = connectorParam(c);
-  if (!SUPPORTED_CONNECTORS.includes(connector)) throw connectorNotSupported(connector);
-  return connector;
-}
+const nameOf = (connector: ConnectorId): string => catalogueEntry(connector)?.name ?? connector;
 
 /** Parses `If-Match: "<version>"` (a weak `W/` prefix and missing quotes are tolerated). */
 function expectedVersion(c: Ctx): number {
@@ -62,22 +52,34 @@ export interface ConnectorRouteDeps {
   /** How activation obtains the CRM schema: the same path as `GET …/schema`. */
   schemas: SchemaProvider;
   logger: Logger;
+  /** The adapter of each connector this server can talk to (registered and configured). */
+  adapters: CrmDeps['adapters'];
 }
 
-export function connectorRoutes(repo: Repository, { schemas, logger }: ConnectorRouteDeps) {
+export function connectorRoutes(repo: Repository, { schemas, logger, adapters }: ConnectorRouteDeps) {
+  const supported = (connector: ConnectorId) => adapters[connector] !== undefined;
   const app = new Hono<{ Variables: SessionVariables }>();
+
+  function supportedConnectorParam(c: Ctx): ConnectorId {
+    const connector = connectorParam(c);
+    if (!supported(connector)) throw connectorNotSupported(connector);
+    return connector;
+  }
 
   app.get('/', (c) => {
     const workspaceId = c.get('workspace').id;
     const connections = new Map(repo.listConnections(workspaceId).map((row) => [row.connector, row]));
     const credentials = new Map(repo.listCredentials(workspaceId).map((row) => [row.connector, row]));
-    const connectors: ConnectorSummary[] = CONNECTOR_IDS.map((id) => {
+    const connectors: ConnectorSummary[] = CATALOGUE.map(({ id, name, authKind, logo }) => {
       const connection = connections.get(id) ?? null;
       const access = credentials.get(id) ?? null;
       return {
         id,
-        name: CONNECTOR_NAMES[id],
-        supported: SUPPORTED_CONNECTORS.includes(id),
+        name,
+        supported: supported(id),
+        authKind,
+        logo,
+        address: adapters[id]?.accountAddress ?? null,
         state: connectionState(connection, access !== null),
         hasAccess: access !== null,
         account: access?.account ?? connection?.config.account ?? null,
@@ -97,7 +99,7 @@ export function connectorRoutes(repo: Repository, { schemas, logger }: Connector
     if (!connection) {
       throw new ProblemError(404, {
         code: 'config_not_found',
-        detail: `No configuration is saved for ${CONNECTOR_NAMES[connector]} yet. Save one with PUT and If-Match: "0".`,
+        detail: `No configuration is saved for ${nameOf(connector)} yet. Save one with PUT and If-Match: "0".`,
       });
     }
     c.header('ETag', `"${connection.version}"`);
@@ -107,7 +109,7 @@ export function connectorRoutes(repo: Repository, { schemas, logger }: Connector
   app.put('/:connector/config', async (c) => {
     const connector = supportedConnectorParam(c);
     const version = expectedVersion(c);
-    const input = validateBody(mappingConfigSchema, await readJsonBody(c), 'The configuration is not valid; see errors.');
+    const input = validateBody(storedMappingConfigSchema, await readJsonBody(c), 'The configuration is not valid; see errors.');
     if (input.connector !== connector) {
       throw new ProblemError(422, {
         code: 'validation_failed',
@@ -188,7 +190,7 @@ export function connectorRoutes(repo: Repository, { schemas, logger }: Connector
   app.delete('/:connector', (c) => {
     const connector = connectorParam(c);
     if (!repo.disconnect(c.get('workspace').id, connector)) {
-      throw new ProblemError(404, { code: 'not_connected', detail: `${CONNECTOR_NAMES[connector]} is not connected.` });
+      throw new ProblemError(404, { code: 'not_connected', detail: `${nameOf(connector)} is not connected.` });
     }
     return c.body(null, 204);
   });

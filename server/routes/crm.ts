@@ -5,12 +5,13 @@ import { Hono, type Context } from 'hono';
 import type { ConnectorId } from '../../app/contracts/connector';
 import { authorizeRequestSchema, type AuthorizeResponse } from '../../app/contracts/oauth';
 import type { Repository } from '../db/repository';
-import { CrmError, crmCall, crmProblem } from '../crm/errors';
+import { CrmAddressError, CrmError, crmCall, crmProblem } from '../crm/errors';
 import { adapterFor, type CrmDeps } from '../crm/registry';
 import { toSampleDeal } from '../crm/schema';
 import type { SchemaProvider } from '../crm/schema-cache';
 import { storedConnection } from '../crm/token-store';
-import type { CrmConnection } from '../crm/types';
+import type { CrmAdapter, CrmConnection } from '../crm/types';
+import { ProblemError } from '../lib/problem';
 import type { Logger } from '../lib/logger';
 import { readJsonBody, validateBody } from '../lib/request';
 import type { SessionVariables } from '../lib/session';
@@ -27,6 +28,26 @@ function requireAccess(connection: CrmConnection) {
   return access;
 }
 
+/**
+ * The adapter's consent page. A CRM that needs the account's address gets the typed one (or,
+ * when none was typed, the only one it accepts); a missing or refused address is 422 on
+ * `/address`, in the CRM's own words.
+ */
+function consentUrl(adapter: CrmAdapter, state: string, typed: string | undefined): string {
+  const address = typed || adapter.accountAddress?.value || undefined;
+  try {
+    if (adapter.accountAddress && !address) throw new CrmAddressError('address_required', 'Enter the address of your account first.');
+    return adapter.authorizeUrl(state, address);
+  } catch (error) {
+    if (!(error instanceof CrmAddressError)) throw error;
+    throw new ProblemError(422, {
+      code: error.code,
+      detail: error.message,
+      errors: [{ pointer: '/address', code: error.code, message: error.message }],
+    });
+  }
+}
+
 /** `/api/connectors/{connector}/authorize|schema|sample-deals`, behind the session middleware. */
 export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schemas: SchemaProvider) {
   const app = new Hono<{ Variables: SessionVariables }>();
@@ -36,7 +57,7 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
 
   app.post('/:connector/authorize', async (c) => {
     const { connector, adapter } = adapterFor(deps, c.req.param('connector'));
-    const { force } = validateBody(authorizeRequestSchema, await readJsonBody(c, { optional: true }), 'The request is not valid; see errors.');
+    const { force, address } = validateBody(authorizeRequestSchema, await readJsonBody(c, { optional: true }), 'The request is not valid; see errors.');
     const workspaceId = c.get('workspace').id;
     if (!force) {
       const connection = connectionOf(c, connector);
@@ -55,8 +76,10 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
       }
     }
     const state = randomBytes(32).toString('base64url');
+    // The consent page first: an address the adapter refuses must not leave a state behind.
+    const authorizeUrl = consentUrl(adapter, state, address);
     repo.createOAuthState({ state, workspaceId, connector, expiresAt: now() + OAUTH_STATE_TTL_MS, usedAt: null });
-    return c.json({ status: 'redirect', authorizeUrl: adapter.authorizeUrl(state) } satisfies AuthorizeResponse);
+    return c.json({ status: 'redirect', authorizeUrl } satisfies AuthorizeResponse);
   });
 
   app.get('/:connector/schema', async (c) => {
@@ -73,9 +96,13 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
     const deals = await crmCall(logger, workspaceId, async () => {
       const connection = connectionOf(c, connector);
       requireAccess(connection);
-      const page = await adapter.listLeads(connection, { limit: 25, order: { by: 'created_at', direction: 'desc' } });
+      const [page, schema] = await Promise.all([
+        adapter.listLeads(connection, { limit: 25, order: { by: 'created_at', direction: 'desc' } }),
+        schemas.schemaFor(workspaceId, connector),
+      ]);
+      const numeric = new Set(schema.customFields.filter((field) => field.isNumeric).map((field) => field.id));
       const priced = page.items.filter((lead) => lead.price !== null);
-      return (priced.length >= SAMPLE_DEALS ? priced : page.items).slice(0, SAMPLE_DEALS).map(toSampleDeal);
+      return (priced.length >= SAMPLE_DEALS ? priced : page.items).slice(0, SAMPLE_DEALS).map((lead) => toSampleDeal(lead, numeric));
     });
     return c.json({ deals });
   });

@@ -114,7 +114,7 @@ describe('OAuth round trip against the sandbox', () => {
       id: 'amocrm',
       hasAccess: true,
       state: 'draft',
-      account: { id: 31234567, subdomain: 'demo', name: 'Демо: Агентство' },
+      account: { id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо: Агентство' },
     });
     const stored = s.server.repo.getCredentials(await workspaceId(s), 'amocrm')!;
     expect(stored.baseUrl).toBe(SANDBOX);
@@ -124,7 +124,7 @@ describe('OAuth round trip against the sandbox', () => {
     const again = await s.browser.request('/api/connectors/amocrm/authorize', { method: 'POST', json: {} });
     expect(authorizeResponseSchema.parse(await again.json())).toEqual({
       status: 'authorized',
-      account: { id: 31234567, subdomain: 'demo', name: 'Демо: Агентство' },
+      account: { id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо: Агентство' },
     });
     // "Change access" forces a new consent.
     expect(await startAuthorization(s.browser, { force: true })).toContain('/oauth?');
@@ -143,7 +143,7 @@ describe('OAuth round trip against the sandbox', () => {
     const s = setup();
     const saved = await s.browser.request('/api/connectors/amocrm/config', {
       method: 'PUT',
-      json: { schemaVersion: 1, connector: 'amocrm' },
+      json: { schemaVersion: 2, connector: 'amocrm' },
       headers: { 'If-Match': '"0"' },
     });
     expect(configEnvelopeSchema.parse(await saved.json()).config.account).toBeNull();
@@ -151,7 +151,7 @@ describe('OAuth round trip against the sandbox', () => {
     s.server.repo.setAttention(id, 'amocrm', 'crm_access_revoked');
     await connect(s);
     const config = configEnvelopeSchema.parse(await (await s.browser.request('/api/connectors/amocrm/config')).json());
-    expect(config.config.account).toEqual({ id: 31234567, subdomain: 'demo', name: 'Демо: Агентство' });
+    expect(config.config.account).toEqual({ id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо: Агентство' });
     expect(s.server.repo.getConnection(id, 'amocrm')!.attentionReason).toBeNull();
   });
 
@@ -160,20 +160,20 @@ describe('OAuth round trip against the sandbox', () => {
     await connect(s);
     const id = await workspaceId(s);
     // As if the workspace had been connected to another account (999) until now.
-    const other = { id: 999, subdomain: 'other', name: 'Другой аккаунт' };
+    const other = { id: '999', domain: 'other.amocrm.ru', name: 'Другой аккаунт' };
     s.server.repo.saveCredentials({ ...s.server.repo.getCredentials(id, 'amocrm')!, account: other });
-    const config = configEnvelopeSchema.shape.config.parse({ schemaVersion: 1, connector: 'amocrm', account: other });
+    const config = configEnvelopeSchema.shape.config.parse({ schemaVersion: 2, connector: 'amocrm', account: other });
     s.server.repo.saveConfig(id, 'amocrm', 0, config);
     s.server.repo.activate(id, 'amocrm', 1);
     s.server.repo.setAttention(id, 'amocrm', 'crm_access_revoked');
     const schema = crmSchemaSchema.parse(await (await s.browser.request('/api/connectors/amocrm/schema')).json());
-    expect(schema.account.id).toBe(999);
+    expect(schema.account.id).toBe('999');
 
     expect(oauthResult(await followCallback(s.browser, await pressOnConsentPage(await startAuthorization(s.browser, { force: true }), 'Allow')))).toBe('success');
     const list = connectorListSchema.parse(await (await s.browser.request('/api/connectors')).json());
-    expect(list.connectors[0]).toMatchObject({ state: 'draft', connectedAt: null, attentionReason: null, account: { id: 31234567 } });
+    expect(list.connectors[0]).toMatchObject({ state: 'draft', connectedAt: null, attentionReason: null, account: { id: '31234567' } });
     const envelope = configEnvelopeSchema.parse(await (await s.browser.request('/api/connectors/amocrm/config')).json());
-    expect(envelope).toMatchObject({ status: 'draft', activatedVersion: null, config: { account: { id: 31234567, subdomain: 'demo' } } });
+    expect(envelope).toMatchObject({ status: 'draft', activatedVersion: null, config: { account: { id: '31234567', domain: 'demo.amocrm.ru' } } });
     expect(s.server.repo.getCachedSchema(id, 'amocrm')).toBeNull();
     expect(s.server.logs.join('\n')).toContain('crm account changed');
   });
@@ -183,7 +183,7 @@ describe('OAuth round trip against the sandbox', () => {
     await connect(s);
     const id = await workspaceId(s);
     const account = s.server.repo.getCredentials(id, 'amocrm')!.account;
-    s.server.repo.saveConfig(id, 'amocrm', 0, configEnvelopeSchema.shape.config.parse({ schemaVersion: 1, connector: 'amocrm', account }));
+    s.server.repo.saveConfig(id, 'amocrm', 0, configEnvelopeSchema.shape.config.parse({ schemaVersion: 2, connector: 'amocrm', account }));
     s.server.repo.activate(id, 'amocrm', 1);
     await s.browser.request('/api/connectors/amocrm/schema');
     expect(oauthResult(await followCallback(s.browser, await pressOnConsentPage(await startAuthorization(s.browser, { force: true }), 'Allow')))).toBe('success');
@@ -318,8 +318,8 @@ describe('GET /api/connectors/amocrm/schema', () => {
     const response = await s.browser.request('/api/connectors/amocrm/schema');
     expect(response.status).toBe(200);
     const schema = crmSchemaSchema.parse(await response.json());
-    expect(schema.account).toEqual({ id: 31234567, subdomain: 'demo', name: 'Демо: Агентство' });
-    expect(schema.pipelines.map((pipeline) => pipeline.id)).toEqual([7412301, 7412302, 7412303, 7412304]);
+    expect(schema.account).toEqual({ id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо: Агентство' });
+    expect(schema.pipelines.map((pipeline) => pipeline.id)).toEqual(['7412301', '7412302', '7412303', '7412304']);
     expect(schema.pipelines[0]!.statuses.map((status) => status.kind)).toEqual([
       'unsorted',
       'regular',
@@ -330,7 +330,7 @@ describe('GET /api/connectors/amocrm/schema', () => {
       'lost',
     ]);
     for (const pipeline of schema.pipelines) {
-      expect(pipeline.statuses.filter((status) => status.id === 142 || status.id === 143)).toHaveLength(2);
+      expect(pipeline.statuses.filter((status) => status.id === '142' || status.id === '143')).toHaveLength(2);
     }
     const fields = new Map(schema.customFields.map((field) => [field.name, field]));
     expect(fields.get('Маржа')).toMatchObject({ isNumeric: true, isTracking: false, type: 'monetary' });
@@ -436,7 +436,7 @@ describe('CRM failures become problem documents the UI can explain', () => {
     const s = setup();
     await connect(s);
     const id = await workspaceId(s);
-    s.server.repo.saveConfig(id, 'amocrm', 0, configEnvelopeSchema.shape.config.parse({ schemaVersion: 1, connector: 'amocrm' }));
+    s.server.repo.saveConfig(id, 'amocrm', 0, configEnvelopeSchema.shape.config.parse({ schemaVersion: 2, connector: 'amocrm' }));
     s.server.repo.activate(id, 'amocrm', 1);
     s.crm.sandbox.revokeAccess();
     const response = await s.browser.request('/api/connectors/amocrm/schema?refresh=1');

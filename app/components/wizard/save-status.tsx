@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { buttonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
-import { ApiError } from '@/lib/api-client';
+import { describeApiError } from '@/lib/api-errors';
 
 import styles from './save-status.module.css';
 
@@ -44,13 +44,3 @@ export function SaveStatus({ state, retryRef }: { state: SaveState; retryRef?: R
   }
 }
 
-/** A user-facing sentence for an API failure: the message catalogue by code, else the server's detail. */
-export function describeApiError(error: unknown, t: (key: string, options?: Record<string, unknown>) => string): string {
-  if (error instanceof ApiError) {
-    const key = `errors.${error.code}`;
-    const translated = t(key, { defaultValue: '' });
-    if (translated) return translated;
-    if (error.problem?.detail) return error.problem.detail;
-  }
-  return t('errors.generic');
-}

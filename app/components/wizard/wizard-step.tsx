@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { useConnectorName } from '@/api/connectors';
 import { crmSchemaQueryOptions } from '@/api/crm';
 import { pageClass } from '@/components/layouts/page';
 import { buttonClass } from '@/components/ui/button';
@@ -9,8 +10,8 @@ import { cx } from '@/components/ui/class-names';
 import { feedbackClass } from '@/components/ui/feedback';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmSchema } from '@/contracts/crm-schema';
+import { describeApiError } from '@/lib/api-errors';
 
-import { describeApiError } from './save-status';
 import { stepLayout } from './step-layout';
 
 export interface WizardStepProps {
@@ -49,6 +50,7 @@ export interface SchemaStepProps extends Omit<WizardStepProps, 'children'> {
 export function SchemaStep({ connector, loadingMessage, errorMessage, children, ...frame }: SchemaStepProps) {
   const { t } = useTranslation();
   const schema = useQuery(crmSchemaQueryOptions(connector));
+  const crmName = useConnectorName(connector);
   let body: ReactNode;
   if (schema.isPending) {
     body = (
@@ -60,7 +62,7 @@ export function SchemaStep({ connector, loadingMessage, errorMessage, children, 
     body = (
       <div className={feedbackClass.errorPanel} role="alert">
         <p>
-          {errorMessage} {describeApiError(schema.error, t)}
+          {errorMessage} {describeApiError(schema.error, t, crmName)}
         </p>
         <button type="button" className={buttonClass()} onClick={() => void schema.refetch()}>
           {t('wizard.retry')}

@@ -7,21 +7,21 @@ import type { MappingConfigInput } from '../mapping-config';
  */
 export function sampleConfigInput(overrides: Partial<MappingConfigInput> = {}): MappingConfigInput {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     connector: 'amocrm',
-    account: { id: 31234567, subdomain: 'demo', name: 'Demo' },
+    account: { id: '31234567', domain: 'demo.amocrm.ru', name: 'Demo' },
     filter: { match: 'all', conditions: [{ field: 'LANDING', action: 'include', operator: 'equals', value: 'site-42' }] },
     pipelines: [
       {
-        pipelineId: 3177727,
+        pipelineId: '3177727',
         containers: [
-          { id: 'c1', name: 'In work', statusIds: [32392156, 32392159], marker: null },
-          { id: 'c2', name: 'Successfully realized', statusIds: [142], marker: 'completed' },
-          { id: 'c3', name: 'Closed and not realized', statusIds: [143], marker: 'refusal' },
+          { id: 'c1', name: 'In work', statusIds: ['32392156', '32392159'], marker: null },
+          { id: 'c2', name: 'Successfully realized', statusIds: ['142'], marker: 'completed' },
+          { id: 'c3', name: 'Closed and not realized', statusIds: ['143'], marker: 'refusal' },
         ],
       },
     ],
-    customFields: { otherFields: [1016236] },
+    customFields: { otherFields: ['1016236'] },
     calculatedFields: [{ id: 'k1', name: 'Margin', expression: '{price} * 0.3' }],
     ...overrides,
   };

@@ -17,4 +17,10 @@ export const authorize = {
   startError: 'Could not start the authorization',
   tryAgain: 'Try again',
   backToConnectors: 'Back to Connectors',
+  address: {
+    label: 'Your {{name}} address',
+    hint: 'The address you open {{name}} at, e.g. {{example}}.',
+    required: 'Enter the address you open {{name}} at.',
+    submit: 'Continue to {{name}}',
+  },
 } satisfies Catalog;

@@ -23,26 +23,28 @@ export const common = {
    * problems): what happened, then what to do next.
    */
   errors: {
+    /** `{{crm}}` in the messages below when the connector's name is not known. */
+    theCrm: 'the CRM',
     // OAuth round trip (the callback's ?oauth_error=<code>)
     access_denied:
-      'Access was not granted: it was denied on the amoCRM consent page. To connect, try again and allow access.',
+      'Access was not granted: it was denied on the {{crm}} consent page. To connect, try again and allow access.',
     state_invalid:
-      'The reply from amoCRM could not be matched to this setup (the link was changed or belongs to another session). Start the authorization again from this page.',
+      'The reply from {{crm}} could not be matched to this setup (the link was changed or belongs to another session). Start the authorization again from this page.',
     state_expired: 'The authorization took longer than 10 minutes and has expired. Try again and confirm access within a few minutes.',
     state_reused: 'This authorization link has already been used. Start a new authorization to connect.',
-    code_missing: 'amoCRM sent the browser back without an authorization code. Try again; if it keeps happening, check the integration in amoCRM.',
+    code_missing: '{{crm}} sent the browser back without an authorization code. Try again; if it keeps happening, check the integration in {{crm}}.',
     host_not_allowed:
-      'The reply did not come from an amoCRM or Kommo account address, so it was refused for your safety. Try again from this page.',
+      'The reply did not come from an address of {{crm}}, so it was refused for your safety. Try again from this page.',
     code_exchange_failed:
-      'amoCRM refused the authorization code (it may have expired or been revoked). Try again to get a fresh one.',
+      '{{crm}} refused the authorization code (it may have expired or been revoked). Try again to get a fresh one.',
     // CRM failures (schema, sample deals, authorize)
-    crm_unavailable: 'amoCRM did not answer in time or returned an error. Wait a minute and try again.',
-    crm_not_connected: 'Hub Connect has no access to amoCRM yet. Go through the authorization step first.',
-    crm_access_revoked: 'Access to amoCRM was revoked or has expired. Authorize again (Change access) — your mapping is kept.',
-    crm_payment_required: 'amoCRM refuses requests because the account’s subscription has ended. Renew it in amoCRM, then try again.',
+    crm_unavailable: '{{crm}} did not answer in time or returned an error. Wait a minute and try again.',
+    crm_not_connected: 'Hub Connect has no access to {{crm}} yet. Go through the authorization step first.',
+    crm_access_revoked: 'Access to {{crm}} was revoked or has expired. Authorize again (Change access) — your mapping is kept.',
+    crm_payment_required: '{{crm}} refuses requests because the account’s subscription has ended. Renew it in {{crm}}, then try again.',
     crm_forbidden:
-      'amoCRM refused access: the account may be blocked or requests from our servers are not allowed. Check the account in amoCRM, then try again.',
-    crm_rate_limited: 'amoCRM is limiting the number of requests right now. Wait a minute and try again.',
+      '{{crm}} refused access: the account may be blocked or requests from our servers are not allowed. Check the account in {{crm}}, then try again.',
+    crm_rate_limited: '{{crm}} is limiting the number of requests right now. Wait a minute and try again.',
     // Product API problems
     version_conflict:
       'The settings were changed in another tab or by a colleague meanwhile. Reload the page to see the latest version, then repeat your change.',
@@ -50,7 +52,7 @@ export const common = {
     config_incomplete: 'The setup is not complete yet. Fix the points listed below, then finish again.',
     config_not_found: 'Nothing is saved for this connector yet. Start the setup from the Connectors page.',
     not_connected: 'This connector is not connected, so there is nothing to disconnect. Reload the page to see its current state.',
-    connector_not_supported: 'This connector is not available yet. Choose amoCRM for now.',
+    connector_not_supported: 'This connector is not available on this server yet. Choose another one on the Connectors page.',
     unknown_connector: 'There is no such connector. Go back to the Connectors page and choose one from the list.',
     cross_origin_request: 'The request was refused because it did not come from the Hub Connect page. Reload the page and try again.',
     body_too_large: 'The settings are too large to save. Remove some conditions or fields and save again.',

@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog';
 /** Wizard shell: stepper, navigation, saving. */
 export const wizard = {
   title: 'Connect {{name}}',
-  account: 'Account: {{name}} ({{subdomain}})',
+  account: 'Account: {{name}} ({{domain}})',
   loading: 'Loading settings…',
   stepsLabel: 'Setup steps',
   steps: {

@@ -16,5 +16,11 @@ export const authorize = {
   unknownError: 'Авторизация в {{name}} не завершилась (код «{{code}}»). Повторите; если ошибка повторяется, обратитесь в поддержку.',
   startError: 'Не удалось начать авторизацию',
   tryAgain: 'Повторить',
+  address: {
+    label: 'Адрес вашего {{name}}',
+    hint: 'Адрес, по которому вы открываете {{name}}, например {{example}}.',
+    required: 'Введите адрес, по которому вы открываете {{name}}.',
+    submit: 'Перейти в {{name}}',
+  },
   backToConnectors: 'К коннекторам',
 } satisfies Catalog;

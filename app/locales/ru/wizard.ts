@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog';
 /** Оболочка мастера: шаги, навигация, сохранение. */
 export const wizard = {
   title: 'Подключение {{name}}',
-  account: 'Аккаунт: {{name}} ({{subdomain}})',
+  account: 'Аккаунт: {{name}} ({{domain}})',
   loading: 'Загружаем настройки…',
   stepsLabel: 'Шаги настройки',
   steps: {

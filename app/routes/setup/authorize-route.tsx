@@ -16,6 +16,7 @@ export function AuthorizeRoute() {
       key={search.toString()}
       connector={connector}
       connectorName={summary?.name ?? connector}
+      addressExample={summary?.address?.example ?? null}
       oauthError={oauthError}
       oauthSuccess={!oauthError && search.get('oauth') === 'success'}
       // Replace: Back from the next step must not land on a page that moves forward again.

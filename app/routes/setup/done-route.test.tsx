@@ -9,12 +9,12 @@ async function putConfig(config: Record<string, unknown>) {
   const response = await fetch(`${window.location.origin}/api/connectors/amocrm/config`, {
     method: 'PUT',
     headers: { 'Content-Type': 'application/json', 'If-Match': '"0"' },
-    body: JSON.stringify({ schemaVersion: 1, connector: 'amocrm', ...config }),
+    body: JSON.stringify({ schemaVersion: 2, connector: 'amocrm', ...config }),
   });
   expect(response.status).toBe(200);
 }
 
-const container = (id: string, name: string, statusIds: number[], marker: string | null = null) => ({ id, name, statusIds, marker });
+const container = (id: string, name: string, statusIds: string[], marker: string | null = null) => ({ id, name, statusIds, marker });
 
 describe('Done step', () => {
   it('opened directly before setup is finished, says what is missing with the way back', async () => {
@@ -34,16 +34,16 @@ describe('Done step', () => {
     await putConfig({
       pipelines: [
         {
-          pipelineId: 3177727,
+          pipelineId: '3177727',
           containers: [
-            container('a', 'В работе', [32392156, 32392159, 32392162, 32392165, 32392168]),
-            container('b', 'Успех', [142], 'completed'),
-            container('c', 'Отказ', [143], 'refusal'),
+            container('a', 'В работе', ['32392156', '32392159', '32392162', '32392165', '32392168']),
+            container('b', 'Успех', ['142'], 'completed'),
+            container('c', 'Отказ', ['143'], 'refusal'),
           ],
         },
         {
-          pipelineId: 3177730,
-          containers: [container('d', 'В работе', [32392200, 32392203]), container('e', 'Успех', [142], 'completed'), container('f', 'Отказ', [143], 'refusal')],
+          pipelineId: '3177730',
+          containers: [container('d', 'В работе', ['32392200', '32392203']), container('e', 'Успех', ['142'], 'completed'), container('f', 'Отказ', ['143'], 'refusal')],
         },
       ],
     });

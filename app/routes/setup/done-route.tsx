@@ -6,7 +6,7 @@ import { pageClass } from '@/components/layouts/page';
 import { buttonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
 import { formClass } from '@/components/ui/form';
-import { describeApiError } from '@/components/wizard/save-status';
+import { describeApiError } from '@/lib/api-errors';
 import { WizardStep } from '@/components/wizard/wizard-step';
 import { findActivationProblems } from '@/contracts/activation';
 import { ApiError } from '@/lib/api-client';
@@ -86,7 +86,7 @@ export function DoneRoute() {
       ) : null}
       {activate.isError && !serverProblems ? (
         <p className={formClass.error} role="alert">
-          {describeApiError(activate.error, t)}
+          {describeApiError(activate.error, t, name)}
         </p>
       ) : null}
       <div className={s.actions}>

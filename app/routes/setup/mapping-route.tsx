@@ -11,7 +11,9 @@ import { buttonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
 import { feedbackClass } from '@/components/ui/feedback';
 import { LeaveDialog } from '@/components/wizard/leave-dialog';
-import { describeApiError, SaveStatus } from '@/components/wizard/save-status';
+import { useConnectorName } from '@/api/connectors';
+import { SaveStatus } from '@/components/wizard/save-status';
+import { describeApiError } from '@/lib/api-errors';
 import { StepFooter } from '@/components/wizard/step-footer';
 import type { CrmPipeline, CrmSchema } from '@/contracts/crm-schema';
 import type { MappingConfig, PipelineMapping } from '@/contracts/mapping-config';
@@ -67,6 +69,7 @@ function pipelinesToMap(schema: CrmSchema): CrmPipeline[] {
 export function MappingRoute() {
   const { t } = useTranslation();
   const { connector } = useWizard();
+  const crmName = useConnectorName(connector);
   const schema = useQuery(crmSchemaQueryOptions(connector));
 
   if (schema.isPending) {
@@ -80,7 +83,7 @@ export function MappingRoute() {
     return (
       <div className={s.step}>
         <div role="alert" className={feedbackClass.errorPanel}>
-          <p>{describeApiError(schema.error, t)}</p>
+          <p>{describeApiError(schema.error, t, crmName)}</p>
           <button type="button" className={buttonClass()} onClick={() => void schema.refetch()}>
             {t('wizard.retry')}
           </button>
@@ -94,6 +97,7 @@ export function MappingRoute() {
 function MappingStep({ schema }: { schema: CrmSchema }) {
   const { t } = useTranslation();
   const { connector, envelope, goTo } = useWizard();
+  const crmName = useConnectorName(connector);
   const [params, setParams] = useSearchParams();
   const refresh = useRefreshCrmSchema(connector);
 
@@ -103,8 +107,8 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
 
   // The user's draft: local state is the source of truth for what was edited here; the
   // server's copy fills in the rest. Every change is autosaved.
-  const [boardDrafts, setBoardDrafts] = useState<ReadonlyMap<number, PipelineMapping>>(() => new Map());
-  const [fieldsDraft, setFieldsDraft] = useState<readonly number[] | null>(null);
+  const [boardDrafts, setBoardDrafts] = useState<ReadonlyMap<string, PipelineMapping>>(() => new Map());
+  const [fieldsDraft, setFieldsDraft] = useState<readonly string[] | null>(null);
   const autosave = useDraftAutosave(connector);
   const { schedule } = autosave;
 
@@ -124,7 +128,7 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
     [schedule],
   );
   const onFieldsChange = useCallback(
-    (next: readonly number[]) => {
+    (next: readonly string[]) => {
       setFieldsDraft(next);
       schedule('customFields', (config) => ({ ...config, customFields: { otherFields: [...next] } }));
     },
@@ -132,7 +136,7 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
   );
 
   // The section and the pipeline live in the URL (deep links, reloads, a new tab).
-  const requested = Number(params.get('pipeline'));
+  const requested = params.get('pipeline');
   const firstUnfinished = pipelines.find((pipeline) => !pipelineProgress(boards.get(pipeline.id) ?? emptyBoard(pipeline.id), pipeline.statuses).done);
   const selectedPipeline = pipelines.find((pipeline) => pipeline.id === requested) ?? firstUnfinished ?? pipelines[0];
   const setSearch = useCallback(
@@ -147,11 +151,11 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
       ),
     [setParams],
   );
-  const onSelectPipeline = useCallback((pipelineId: number) => setSearch({ pipeline: String(pipelineId) }), [setSearch]);
+  const onSelectPipeline = useCallback((pipelineId: string) => setSearch({ pipeline: pipelineId }), [setSearch]);
   // Pin the pipeline shown first (the first unfinished one) in the URL, so finishing it does not switch away.
   const shownPipelineId = selectedPipeline?.id;
   useEffect(() => {
-    if (shownPipelineId !== undefined && requested !== shownPipelineId) setSearch({ pipeline: String(shownPipelineId) });
+    if (shownPipelineId !== undefined && requested !== shownPipelineId) setSearch({ pipeline: shownPipelineId });
   }, [requested, shownPipelineId, setSearch]);
 
   // Next: everything mapped, else say what is missing and where.
@@ -197,7 +201,7 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
       </div>
       {refresh.isError ? (
         <p role="alert" className={WARNING}>
-          {describeApiError(refresh.error, t)}
+          {describeApiError(refresh.error, t, crmName)}
         </p>
       ) : null}
       <Tabs.Root
@@ -257,7 +261,7 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
                   type="button"
                   className={FIX_BUTTON}
                   title={t('mapping.problems.fix', { name: pipeline.name })}
-                  onClick={() => setSearch({ section: 'statuses', pipeline: String(pipeline.id) })}
+                  onClick={() => setSearch({ section: 'statuses', pipeline: pipeline.id })}
                 >
                   <span className={s.fixLabel}>{t('mapping.problems.fix', { name: pipeline.name })}</span>
                 </button>

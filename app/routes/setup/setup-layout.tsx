@@ -9,8 +9,8 @@ import { crmSchemaQueryOptions } from '@/api/crm';
 import { pageClass } from '@/components/layouts/page';
 import { buttonClass } from '@/components/ui/button';
 import { feedbackClass } from '@/components/ui/feedback';
-import { describeApiError } from '@/components/wizard/save-status';
-import { connectorIdSchema, SUPPORTED_CONNECTORS, type ConnectorId } from '@/contracts/connector';
+import { describeApiError } from '@/lib/api-errors';
+import { connectorIdSchema, type ConnectorId } from '@/contracts/connector';
 import { useWizardStore } from '@/stores/wizard-store';
 
 import styles from './setup-layout.module.css';
@@ -32,7 +32,7 @@ export function useWizard(): WizardContext {
 function useWizardData(connector: ConnectorId) {
   const connectors = useQuery(connectorsQueryOptions());
   const summary = connectors.data?.connectors.find((item) => item.id === connector);
-  const config = useQuery(connectorConfigQueryOptions(connector));
+  const config = useQuery({ ...connectorConfigQueryOptions(connector), enabled: Boolean(summary?.supported) });
   const schema = useQuery({ ...crmSchemaQueryOptions(connector), enabled: Boolean(summary?.hasAccess) });
   return { connectors, summary, config, schema };
 }
@@ -42,7 +42,7 @@ export function SetupLayout() {
   const params = useParams();
   const { pathname } = useLocation();
   const parsed = connectorIdSchema.safeParse(params.connectorId);
-  if (!parsed.success || !SUPPORTED_CONNECTORS.includes(parsed.data)) return <Navigate to="/connectors" replace />;
+  if (!parsed.success) return <Navigate to="/connectors" replace />;
   // /setup/:connectorId/:step — the step is the child route's path.
   const step = pathname.split('/')[3];
   return <SetupShell key={parsed.data} connector={parsed.data} step={step} t={t} />;
@@ -65,13 +65,15 @@ function SetupShell({ connector, step, t }: { connector: ConnectorId; step: stri
     if (currentStep) setLastStep(connector, currentStep);
   }, [connector, currentStep, setLastStep]);
 
+  // A connector the catalogue does not offer (unknown, or "Coming soon") has no wizard.
+  if (connectors.data && !summary?.supported) return <Navigate to="/connectors" replace />;
   // A failed background refetch keeps the data it had: the step (and what is typed in it) stays.
   if ((connectors.isError && !connectors.data) || (config.isError && config.data === undefined)) {
     const error = connectors.error ?? config.error;
     return (
       <section className={pageClass.page}>
         <div role="alert" className={feedbackClass.errorPanel}>
-          <p>{describeApiError(error, t)}</p>
+          <p>{describeApiError(error, t, summary?.name)}</p>
           <button
             type="button"
             className={buttonClass()}
@@ -108,7 +110,7 @@ function SetupShell({ connector, step, t }: { connector: ConnectorId; step: stri
     <section className={styles.wizard}>
       <header className={pageClass.header}>
         <h1>{t('wizard.title', { name: summary?.name ?? connector })}</h1>
-        {summary?.account ? <p className={pageClass.intro}>{t('wizard.account', { name: summary.account.name, subdomain: summary.account.subdomain })}</p> : null}
+        {summary?.account ? <p className={pageClass.intro}>{t('wizard.account', { name: summary.account.name, domain: summary.account.domain })}</p> : null}
       </header>
       <Stepper connector={connector} current={currentStep} statuses={statuses} />
       <div className={styles.body}>

@@ -161,7 +161,7 @@ describe('authorization', () => {
     const k = kit();
     const grant = await k.adapter.exchangeCode(await k.consent());
     expect(grant.baseUrl).toBe(ORIGIN);
-    expect(grant.account).toEqual({ id: 31234567, subdomain: 'demo', name: 'Демо: Агентство' });
+    expect(grant.account).toEqual({ id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо: Агентство' });
     expect(grant.tokens.expiresAt).toBe(k.timing.now() + 24 * HOUR);
     expect(k.paths()).toEqual(['/oauth', '/oauth/decision', '/oauth2/access_token', '/api/v4/account']);
   });
@@ -254,9 +254,9 @@ describe('reading the account structure', () => {
     expect(byName.get('Количество лицензий')).toMatchObject({ type: 'numeric', isNumeric: true });
     expect(byName.get('utm_source')).toMatchObject({ code: 'UTM_SOURCE', type: 'tracking_data', isTracking: true, isNumeric: false });
     expect(byName.get('Тип клиента')!.enums).toEqual([
-      { id: 867961, value: 'Новый' },
-      { id: 867963, value: 'Постоянный' },
-      { id: 867965, value: 'VIP' },
+      { id: '867961', value: 'Новый' },
+      { id: '867963', value: 'Постоянный' },
+      { id: '867965', value: 'VIP' },
     ]);
   });
 
@@ -267,9 +267,9 @@ describe('reading the account structure', () => {
     expect(recent.items).toHaveLength(5);
     expect(recent.nextPage).toBe(2);
     expect(recent.items[0]!.createdAt).toBeGreaterThanOrEqual(recent.items[4]!.createdAt);
-    const events = await k.adapter.listEvents(k.connection, { leadIds: [19619] });
-    expect(events.items.map((event) => event.after.statusId).reverse()).toEqual([61874504, 61874507, 61874510, 61874513, 142]);
-    expect(events.items.at(-1)!.before).toEqual({ pipelineId: 7412301, statusId: 61874501 });
+    const events = await k.adapter.listEvents(k.connection, { leadIds: ['19619'] });
+    expect(events.items.map((event) => event.after.statusId).reverse()).toEqual(['61874504', '61874507', '61874510', '61874513', '142']);
+    expect(events.items.at(-1)!.before).toEqual({ pipelineId: '7412301', statusId: '61874501' });
   });
 });
 
@@ -380,7 +380,7 @@ describe('tokens', () => {
     const rotatedByA = () => k.connection.read()!.tokens.accessToken;
     const start = k.paths().length;
     const account = await k.adapter.getAccount(k.connection);
-    expect(account.id).toBe(31234567);
+    expect(account.id).toBe('31234567');
     expect(raced).toBe(true);
     // A's refresh, then ours (refused: the token was spent), then the retry with A's tokens.
     expect(k.paths().slice(start)).toEqual([

@@ -211,7 +211,7 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
       }
       if (tokens === 'refused') throw new OAuthCallbackError('code_exchange_failed', 'amoCRM refused the code');
       try {
-        const account = await getAccount(memoryConnection({ baseUrl, tokens, account: { id: 1, subdomain: '', name: '' } }));
+        const account = await getAccount(memoryConnection({ baseUrl, tokens, account: { id: '1', domain: '-', name: '' } }));
         return { baseUrl, tokens, account };
       } catch (error) {
         if (error instanceof CrmError) throw new OAuthCallbackError('crm_unavailable', error.message);

@@ -23,12 +23,28 @@ export function toTokens(body: z.infer<typeof tokenResponseSchema>, now: number)
   return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: now + body.expires_in * 1000 };
 }
 
-export const accountSchema = z.object({ id: int, name: z.string(), subdomain: z.string() });
-export const toAccount = (body: z.infer<typeof accountSchema>): CrmAccount => ({
-  id: body.id,
-  subdomain: body.subdomain,
-  name: body.name,
+export const accountSchema = z.object({
+  id: int,
+  name: z.string(),
+  subdomain: z.string(),
+  _links: z.object({ self: z.object({ href: z.string() }).optional() }).optional(),
 });
+
+/** amoCRM's and Kommo's cloud hosts: an account's own address is `<subdomain>.<one of these>`. */
+const CLOUD_DOMAINS = ['amocrm.ru', 'amocrm.com', 'kommo.com'];
+
+/**
+ * The account; its `domain` is the cloud host its own `self` link names (`demo.amocrm.ru`,
+ * `demo.kommo.com`), else `<subdomain>.amocrm.ru` (a sandbox links to its own origin).
+ */
+export function toAccount(body: z.infer<typeof accountSchema>): CrmAccount {
+  let domain = `${body.subdomain}.amocrm.ru`;
+  const href = body._links?.self?.href;
+  const host = href && URL.canParse(href) ? new URL(href).hostname : '';
+  const cloud = CLOUD_DOMAINS.find((suffix) => host === `${body.subdomain}.${suffix}`);
+  if (cloud) domain = host;
+  return { id: String(body.id), domain, name: body.name };
+}
 
 /** The colour of a status whose CRM colour is missing or not a hex colour (amoCRM's own grey). */
 export const NEUTRAL_STATUS_COLOR = '#c1c1c1';
@@ -59,12 +75,12 @@ function toStatus(status: z.infer<typeof statusSchema>): CrmStatus {
   const kind = status.type === 1 ? 'unsorted' : status.id === 142 ? 'won' : status.id === 143 ? 'lost' : 'regular';
   // The colour goes into the SPA's inline styles: anything but a hex colour becomes neutral grey.
   const color = status.color && HEX_COLOR.test(status.color) ? status.color : NEUTRAL_STATUS_COLOR;
-  return { id: status.id, name: status.name, sort: status.sort, color, kind };
+  return { id: String(status.id), name: status.name, sort: status.sort, color, kind };
 }
 
 export function toPipelines(body: z.infer<typeof pipelinesSchema>): CrmPipeline[] {
   return bySort(body._embedded.pipelines).map((pipeline) => ({
-    id: pipeline.id,
+    id: String(pipeline.id),
     name: pipeline.name,
     sort: pipeline.sort,
     isMain: pipeline.is_main ?? false,
@@ -91,12 +107,12 @@ export const TRACKING_FIELD_TYPES: readonly string[] = ['tracking_data'];
 
 export function toCustomField(field: z.infer<typeof customFieldSchema>): CrmCustomField {
   return {
-    id: field.id,
+    id: String(field.id),
     name: field.name,
     code: field.code ?? null,
     type: field.type,
     enums: field.enums
-      ? bySort(field.enums.map((option) => ({ ...option, sort: option.sort ?? 0 }))).map((option) => ({ id: option.id, value: option.value }))
+      ? bySort(field.enums.map((option) => ({ ...option, sort: option.sort ?? 0 }))).map((option) => ({ id: String(option.id), value: option.value }))
       : null,
     isNumeric: NUMERIC_FIELD_TYPES.includes(field.type),
     isTracking: TRACKING_FIELD_TYPES.includes(field.type),
@@ -132,16 +148,16 @@ export const leadsPageSchema = z.object({
 
 export function toLead(lead: z.infer<typeof leadSchema>): CrmLead {
   return {
-    id: lead.id,
+    id: String(lead.id),
     name: lead.name ?? '',
     price: lead.price ?? null,
-    pipelineId: lead.pipeline_id,
-    statusId: lead.status_id,
+    pipelineId: String(lead.pipeline_id),
+    statusId: String(lead.status_id),
     createdAt: lead.created_at,
     updatedAt: lead.updated_at,
     closedAt: lead.closed_at ?? null,
     customFields: (lead.custom_fields_values ?? []).map((field) => ({
-      fieldId: field.field_id,
+      fieldId: String(field.field_id),
       code: field.field_code ?? null,
       type: field.field_type ?? 'text',
       values: field.values.flatMap((entry) => (entry.value === undefined || entry.value === null ? [] : [entry.value])),
@@ -169,10 +185,10 @@ export function toStatusChange(event: z.infer<typeof eventSchema>): CrmStatusCha
   const before = event.value_before?.[0]?.lead_status;
   return {
     id: String(event.id),
-    leadId: event.entity_id,
+    leadId: String(event.entity_id),
     createdAt: event.created_at,
-    before: before ? { pipelineId: before.pipeline_id, statusId: before.id } : null,
-    after: { pipelineId: after.pipeline_id, statusId: after.id },
+    before: before ? { pipelineId: String(before.pipeline_id), statusId: String(before.id) } : null,
+    after: { pipelineId: String(after.pipeline_id), statusId: String(after.id) },
   };
 }
 

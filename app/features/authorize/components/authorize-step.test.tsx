@@ -50,7 +50,10 @@ describe('Authorization step', () => {
   it.each(OAUTH_ERROR_CODES)('explains ?oauth_error=%s from the catalogue', async (code) => {
     renderApp(`/setup/amocrm/authorize?oauth_error=${code}`);
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent(resources.en.translation.errors[code]);
+    // Every message names the connector's CRM (`{{crm}}`), never another one.
+    const expected = resources.en.translation.errors[code].replaceAll('{{crm}}', 'amoCRM');
+    expect(alert).toHaveTextContent(expected);
+    expect(alert.textContent).not.toContain('{{');
   });
 
   it('explains an unknown code too, as text', async () => {
@@ -130,5 +133,48 @@ describe('Authorization step', () => {
     fail = false;
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
     await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
+  });
+});
+
+describe('Authorization step for a CRM that asks for the account address (Bitrix24-like)', () => {
+  it('asks for the address when the API needs one, says why one is refused, and sends the accepted one', async () => {
+    const bodies: unknown[] = [];
+    const problem = (code: string, detail: string) =>
+      HttpResponse.json(
+        { type: 'about:blank', title: 'Unprocessable', status: 422, code, detail, errors: [{ pointer: '/address', code, message: detail }] },
+        { status: 422, headers: { 'Content-Type': 'application/problem+json' } },
+      );
+    mswServer.use(
+      http.post(`${window.location.origin}/api/connectors/amocrm/authorize`, async ({ request }) => {
+        const body = (await request.json()) as { address?: string };
+        bodies.push(body);
+        if (!body.address) return problem('address_required', 'Enter the address of your account first.');
+        if (body.address !== 'company.bitrix24.ru') return problem('address_not_allowed', 'evil.example is not a Bitrix24 portal address.');
+        return HttpResponse.json({ status: 'redirect', authorizeUrl: 'https://company.bitrix24.ru/oauth/authorize/?client_id=x&state=s' });
+      }),
+    );
+    const { user } = renderApp('/setup/amocrm/authorize');
+    const field = await screen.findByRole('textbox', { name: 'Your amoCRM address' });
+    // The first ask is a question, not an error.
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(assign).not.toHaveBeenCalled();
+
+    // Nothing typed: said at once, nothing sent.
+    await user.click(screen.getByRole('button', { name: 'Continue to amoCRM' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Enter the address you open amoCRM at.');
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(bodies).toHaveLength(1);
+
+    await user.type(field, 'evil.example');
+    await user.click(screen.getByRole('button', { name: 'Continue to amoCRM' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('evil.example is not a Bitrix24 portal address.');
+    // What was typed stays, to be corrected.
+    expect(screen.getByRole('textbox', { name: 'Your amoCRM address' })).toHaveValue('evil.example');
+
+    await user.clear(screen.getByRole('textbox', { name: 'Your amoCRM address' }));
+    await user.type(screen.getByRole('textbox', { name: 'Your amoCRM address' }), '  company.bitrix24.ru ');
+    await user.click(screen.getByRole('button', { name: 'Continue to amoCRM' }));
+    await waitFor(() => expect(assign).toHaveBeenCalledWith('https://company.bitrix24.ru/oauth/authorize/?client_id=x&state=s'));
+    expect(bodies.at(-1)).toEqual({ force: false, address: 'company.bitrix24.ru' });
   });
 });

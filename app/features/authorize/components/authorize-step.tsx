@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
@@ -7,16 +7,18 @@ import { connectorKeys } from '@/api/connectors';
 import { useAuthorize } from '@/api/crm';
 import { buttonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
-import { describeApiError } from '@/components/wizard/save-status';
+import { formClass } from '@/components/ui/form';
 import { WizardStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import { oauthErrorCodeSchema } from '@/contracts/oauth';
 
+import { ApiError } from '@/lib/api-client';
+import { describeApiError, describeErrorCode } from '@/lib/api-errors';
 import { browserLocation } from '@/lib/browser-location';
 import { redirectGuard } from '../model/redirect-guard';
 import styles from './authorize-step.module.css';
 
-const s = moduleClasses(styles, ['panel', 'panelError', 'errorTitle', 'actions', 'progress', 'hint', 'manual', 'spinner']);
+const s = moduleClasses(styles, ['panel', 'panelError', 'errorTitle', 'actions', 'progress', 'hint', 'manual', 'spinner', 'addressForm', 'addressField']);
 const ERROR_PANEL = cx(s.panel, s.panelError);
 const PRIMARY = buttonClass({ variant: 'primary' });
 
@@ -29,7 +31,12 @@ export interface AuthorizeStepProps {
   oauthSuccess: boolean;
   /** Access is valid: go on to the next step. */
   onAuthorized: () => void;
+  /** The connector asks for the account's address first (Bitrix24's portal): an example for the field. */
+  addressExample?: string | null;
 }
+
+/** The API's answers that mean "ask the user for the account's address" (422 on `/address`). */
+const ADDRESS_CODES = ['address_required', 'address_not_allowed'];
 
 /**
  * Authorization: on entry asks the API whether the workspace already holds valid access
@@ -37,7 +44,7 @@ export interface AuthorizeStepProps {
  * there with a full-page redirect). The callback brings the browser back here with
  * `?oauth=success` or `?oauth_error=<code>`.
  */
-export function AuthorizeStep({ connector, connectorName, oauthError, oauthSuccess, onAuthorized }: AuthorizeStepProps) {
+export function AuthorizeStep({ connector, connectorName, oauthError, oauthSuccess, onAuthorized, addressExample }: AuthorizeStepProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const authorize = useAuthorize(connector);
@@ -46,10 +53,10 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
   const [cameBack, setCameBack] = useState(false);
   const name = connectorName;
 
-  const start = (auto: boolean) => {
+  const start = (auto: boolean, address?: string) => {
     setCameBack(false);
     authorize.mutate(
-      {},
+      address ? { address } : {},
       {
         onSuccess: (result) => {
           if (result.status === 'authorized') {
@@ -108,7 +115,7 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
 
   const knownCode = oauthErrorCodeSchema.safeParse(oauthError);
   const oauthMessage = knownCode.success
-    ? t(`errors.${knownCode.data}`)
+    ? (describeErrorCode(knownCode.data, t, name) ?? t('errors.generic'))
     : t('authorize.unknownError', { name, code: (oauthError ?? '').slice(0, 40) });
 
   const backLink = (
@@ -123,12 +130,26 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
     </button>
   );
 
+  const addressProblem = authorize.error instanceof ApiError && ADDRESS_CODES.includes(authorize.error.code) ? authorize.error : null;
+
   let body;
-  if (authorize.isError) {
+  if (addressProblem) {
+    body = (
+      <AddressForm
+        name={name}
+        example={addressExample ?? ''}
+        // The first ask is a question, not an error: only a refused address is.
+        error={addressProblem.code === 'address_not_allowed' ? describeApiError(addressProblem, t, name) : null}
+        pending={authorize.isPending}
+        onSubmit={(address) => start(false, address)}
+        backLink={backLink}
+      />
+    );
+  } else if (authorize.isError) {
     body = (
       <div className={ERROR_PANEL} role="alert">
         <h3 className={s.errorTitle}>{t('authorize.startError')}</h3>
-        <p>{describeApiError(authorize.error, t)}</p>
+        <p>{describeApiError(authorize.error, t, name)}</p>
         <div className={s.actions}>
           {tryAgain}
           {backLink}
@@ -191,5 +212,72 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
     <WizardStep titleId="auth-step-title" title={t('authorize.title')} intro={t('authorize.intro', { name })}>
       {body}
     </WizardStep>
+  );
+}
+
+/**
+ * The account's address (Bitrix24's portal, `company.bitrix24.ru`), for CRMs without one central
+ * consent page. What is typed is sent to the API as is: the API accepts only the CRM's own hosts.
+ */
+function AddressForm({
+  name,
+  example,
+  error,
+  pending,
+  onSubmit,
+  backLink,
+}: {
+  name: string;
+  example: string;
+  error: string | null;
+  pending: boolean;
+  onSubmit: (address: string) => void;
+  backLink: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const inputId = useId();
+  const errorId = useId();
+  const [value, setValue] = useState('');
+  const [empty, setEmpty] = useState(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const address = value.trim();
+    setEmpty(address === '');
+    if (address !== '') onSubmit(address);
+  };
+  const message = empty ? t('authorize.address.required', { name }) : error;
+  return (
+    <form className={cx(s.panel, s.addressForm)} onSubmit={submit} noValidate aria-busy={pending || undefined}>
+      <div className={s.addressField}>
+        <label htmlFor={inputId}>{t('authorize.address.label', { name })}</label>
+        <input
+          id={inputId}
+          className={formClass.input}
+          type="text"
+          inputMode="url"
+          autoComplete="url"
+          spellCheck={false}
+          maxLength={255}
+          placeholder={example}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+          aria-invalid={message ? true : undefined}
+          aria-describedby={message ? errorId : undefined}
+        />
+        {message ? (
+          <p id={errorId} className={formClass.error} role="alert">
+            {message}
+          </p>
+        ) : (
+          <p className={s.hint}>{t('authorize.address.hint', { name, example })}</p>
+        )}
+      </div>
+      <div className={s.actions}>
+        <button type="submit" className={PRIMARY} disabled={pending}>
+          {t('authorize.address.submit', { name })}
+        </button>
+        {backLink}
+      </div>
+    </form>
   );
 }

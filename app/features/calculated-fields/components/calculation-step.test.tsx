@@ -12,7 +12,7 @@ async function putConfig(config: Record<string, unknown>) {
   const response = await fetch(`${window.location.origin}/api/connectors/amocrm/config`, {
     method: 'PUT',
     headers: { 'Content-Type': 'application/json', 'If-Match': '"0"' },
-    body: JSON.stringify({ schemaVersion: 1, connector: 'amocrm', ...config }),
+    body: JSON.stringify({ schemaVersion: 2, connector: 'amocrm', ...config }),
   });
   expect(response.status).toBe(200);
 }
@@ -22,22 +22,22 @@ async function savedConfig() {
   return ((await response.json()) as { config: { calculatedFields: unknown[] } }).config;
 }
 
-const container = (id: string, name: string, statusIds: number[], marker: string | null = null) => ({ id, name, statusIds, marker });
+const container = (id: string, name: string, statusIds: string[], marker: string | null = null) => ({ id, name, statusIds, marker });
 const COMPLETE_PIPELINES = [
   {
-    pipelineId: 3177727,
+    pipelineId: '3177727',
     containers: [
-      container('a', 'В работе', [32392156, 32392159, 32392162, 32392165, 32392168]),
-      container('b', 'Успешно реализовано', [142], 'completed'),
-      container('c', 'Закрыто и не реализовано', [143], 'refusal'),
+      container('a', 'В работе', ['32392156', '32392159', '32392162', '32392165', '32392168']),
+      container('b', 'Успешно реализовано', ['142'], 'completed'),
+      container('c', 'Закрыто и не реализовано', ['143'], 'refusal'),
     ],
   },
   {
-    pipelineId: 3177730,
+    pipelineId: '3177730',
     containers: [
-      container('d', 'В работе', [32392200, 32392203]),
-      container('e', 'Успешно реализовано', [142], 'completed'),
-      container('f', 'Закрыто и не реализовано', [143], 'refusal'),
+      container('d', 'В работе', ['32392200', '32392203']),
+      container('e', 'Успешно реализовано', ['142'], 'completed'),
+      container('f', 'Закрыто и не реализовано', ['143'], 'refusal'),
     ],
   },
 ];
@@ -143,7 +143,7 @@ describe('Calculation step', () => {
     const rows = within(table).getAllByRole('row').slice(1);
     const format = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
     const expected = deals.slice(0, 5).map((deal) => {
-      const value = deal.values[String(cost!.id)];
+      const value = deal.values[cost!.id];
       return [deal.name, deal.price === null || value === undefined ? '—no value' : format.format(deal.price - value)];
     });
     expect(expected.some(([, value]) => value !== '—no value')).toBe(true);

@@ -18,7 +18,8 @@ import { cx, moduleClasses } from '@/components/ui/class-names';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { LeaveDialog } from '@/components/wizard/leave-dialog';
-import { describeApiError, SaveStatus, saveStatusClass } from '@/components/wizard/save-status';
+import { SaveStatus, saveStatusClass } from '@/components/wizard/save-status';
+import { describeApiError } from '@/lib/api-errors';
 import { StepFooter } from '@/components/wizard/step-footer';
 import { stepLayout } from '@/components/wizard/step-layout';
 import { SchemaStep } from '@/components/wizard/wizard-step';
@@ -263,7 +264,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
   const status =
     activation.isError && !problems ? (
       <span className={STATUS_ERROR} role="alert">
-        {describeApiError(activation.error, t)}
+        {describeApiError(activation.error, t, connectorName)}
       </span>
     ) : autosave.state.status === 'error' ? (
       <SaveStatus state={autosave.state} retryRef={retryRef} />

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 
 import { moduleClasses } from '@/components/ui/class-names';
 import { visuallyHidden } from '@/components/ui/visually-hidden';
-import { describeApiError } from '@/components/wizard/save-status';
+import { describeApiError } from '@/lib/api-errors';
 import type { SampleDeal } from '@/contracts/crm-schema';
 import { evaluateFormula, type FormulaNode } from '@/contracts/formula';
 
@@ -19,7 +19,7 @@ export function FormulaPreview({ ast, deals, connectorName }: { ast: FormulaNode
   const { t, i18n } = useTranslation();
   if (deals.status === 'pending') return <p className={s.note}>{t('calculation.preview.loading')}</p>;
   if (deals.status === 'error') {
-    return <p className={s.note}>{t('calculation.preview.error', { reason: describeApiError(deals.error, t) })}</p>;
+    return <p className={s.note}>{t('calculation.preview.error', { reason: describeApiError(deals.error, t, connectorName) })}</p>;
   }
   if (deals.deals.length === 0) return <p className={s.note}>{t('calculation.preview.noDeals')}</p>;
   if (!ast) return <p className={s.note}>{t('calculation.preview.invalid')}</p>;

@@ -7,23 +7,23 @@ import { emptyMappingConfig, type MappingConfig } from '@/contracts/mapping-conf
 import { describeProblems, fixStepFor } from './activation-problems';
 
 const schema: CrmSchema = {
-  account: { id: 1, subdomain: 'demo', name: 'Demo' },
+  account: { id: '1', domain: 'demo.amocrm.ru', name: 'Demo' },
   pipelines: [
     {
-      id: 10,
+      id: '10',
       name: 'Продажи',
       sort: 1,
       isMain: true,
       isArchive: false,
       statuses: [
-        { id: 100, name: 'Новая', sort: 1, color: '#fff', kind: 'regular' },
-        { id: 142, name: 'Успешно', sort: 2, color: '#fff', kind: 'won' },
-        { id: 143, name: 'Закрыто', sort: 3, color: '#fff', kind: 'lost' },
+        { id: '100', name: 'Новая', sort: 1, color: '#fff', kind: 'regular' },
+        { id: '142', name: 'Успешно', sort: 2, color: '#fff', kind: 'won' },
+        { id: '143', name: 'Закрыто', sort: 3, color: '#fff', kind: 'lost' },
       ],
     },
-    { id: 20, name: 'Повторные', sort: 2, isMain: false, isArchive: false, statuses: [] },
+    { id: '20', name: 'Повторные', sort: 2, isMain: false, isArchive: false, statuses: [] },
   ],
-  customFields: [{ id: 7, name: 'Себестоимость', code: null, type: 'monetary', enums: null, isNumeric: true, isTracking: false }],
+  customFields: [{ id: '7', name: 'Себестоимость', code: null, type: 'monetary', enums: null, isNumeric: true, isTracking: false }],
   filterParameters: [{ key: 'LANDING', name: 'Лендинг', group: 'custom' }],
   fetchedAt: '2026-01-01T00:00:00.000Z',
 };
@@ -41,9 +41,9 @@ describe('activation problems', () => {
   it('names pipelines, containers, statuses, parameters and fields', () => {
     const config: MappingConfig = {
       ...emptyMappingConfig('amocrm'),
-      account: { id: 1, subdomain: 'demo', name: 'Demo' },
+      account: { id: '1', domain: 'demo.amocrm.ru', name: 'Demo' },
       filter: { match: 'all', conditions: [{ field: 'LANDING', action: 'include', operator: 'equals', value: '' }] },
-      pipelines: [{ pipelineId: 10, containers: [{ id: 'a', name: 'Успех', statusIds: [142], marker: 'completed' }] }],
+      pipelines: [{ pipelineId: '10', containers: [{ id: 'a', name: 'Успех', statusIds: ['142'], marker: 'completed' }] }],
       calculatedFields: [{ id: 'x', name: 'Маржа', expression: '{price} / 0' }],
     };
     const described = describeProblems(findActivationProblems(config, schema), config, schema);

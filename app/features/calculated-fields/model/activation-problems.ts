@@ -65,7 +65,7 @@ export function describeProblems(problems: readonly FieldError[], config: Mappin
     const crmPipeline = schema?.pipelines.find((pipeline) => pipeline.id === mapping?.pipelineId);
     const container = c === null ? undefined : mapping?.containers[c];
     const params: Record<string, string | number> = {
-      pipeline: crmPipeline?.name ?? String(mapping?.pipelineId ?? ''),
+      pipeline: crmPipeline?.name ?? mapping?.pipelineId ?? '',
       container: container?.name ?? '',
     };
     const code = problem.code ?? '';
@@ -93,12 +93,12 @@ export function describeProblems(problems: readonly FieldError[], config: Mappin
     }
     if (code === 'unknown_status') {
       const s = indexAt(parts, 'statusIds');
-      params.status = String(s === null ? '' : (container?.statusIds[s] ?? ''));
+      params.status = (s === null ? undefined : container?.statusIds[s]) ?? '';
     }
     if (code === 'unknown_field' || code === 'tracking_field') {
       const i = indexAt(parts, 'otherFields');
       const id = i === null ? undefined : config.customFields.otherFields[i];
-      params.field = schema?.customFields.find((field) => field.id === id)?.name ?? String(id ?? '');
+      params.field = schema?.customFields.find((field) => field.id === id)?.name ?? id ?? '';
     }
     if (code.startsWith('formula_')) {
       const i = indexAt(parts, 'calculatedFields');

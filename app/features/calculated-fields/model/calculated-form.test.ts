@@ -14,10 +14,10 @@ import {
 } from './calculated-form';
 
 const fields: CrmCustomField[] = [
-  { id: 1, name: 'LANDING', code: null, type: 'text', enums: null, isNumeric: false, isTracking: false },
-  { id: 2, name: 'Себестоимость', code: null, type: 'monetary', enums: null, isNumeric: true, isTracking: false },
-  { id: 3, name: 'Лицензии', code: null, type: 'numeric', enums: null, isNumeric: true, isTracking: false },
-  { id: 4, name: 'utm_source', code: null, type: 'tracking_data', enums: null, isNumeric: false, isTracking: true },
+  { id: '1', name: 'LANDING', code: null, type: 'text', enums: null, isNumeric: false, isTracking: false },
+  { id: '2', name: 'Себестоимость', code: null, type: 'monetary', enums: null, isNumeric: true, isTracking: false },
+  { id: '3', name: 'Лицензии', code: null, type: 'numeric', enums: null, isNumeric: true, isTracking: false },
+  { id: '4', name: 'utm_source', code: null, type: 'tracking_data', enums: null, isNumeric: false, isTracking: true },
 ];
 
 describe('calculated fields form rules', () => {
@@ -94,7 +94,7 @@ describe('segmenting an expression for display', () => {
       { kind: 'text', text: '(' },
       { kind: 'field', raw: '{price}', ref: { kind: 'price' } },
       { kind: 'text', text: ' - ' },
-      { kind: 'field', raw: '{cf:2}', ref: { kind: 'custom', id: 2 } },
+      { kind: 'field', raw: '{cf:2}', ref: { kind: 'custom', id: '2' } },
       { kind: 'text', text: ') / ' },
       { kind: 'field', raw: '{oops}', ref: null },
     ]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { CrmCustomField } from '@/contracts/crm-schema';
-import { checkFormula, type FieldRef, type FormulaError, type FormulaFieldInfo } from '@/contracts/formula';
+import { checkFormula, parseFieldRef, type FieldRef, type FormulaError, type FormulaFieldInfo } from '@/contracts/formula';
 import { calculatedFieldSchema, LIMITS, type CalculatedField } from '@/contracts/mapping-config';
 
 /** Message codes of the step's own rules, translated as `calculation.errors.<code>`. */
@@ -142,10 +142,7 @@ export function segmentFormula(source: string): FormulaSegment[] {
 }
 
 function parseRef(raw: string): FieldRef | null {
-  const inner = raw.slice(1, -1).trim();
-  if (inner === 'price') return { kind: 'price' };
-  const match = /^cf:(\d{1,15})$/.exec(inner);
-  return match ? { kind: 'custom', id: Number(match[1]) } : null;
+  return parseFieldRef(raw.slice(1, -1));
 }
 
 /**

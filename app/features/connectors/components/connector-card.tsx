@@ -9,7 +9,7 @@ import { cx, moduleClasses } from '@/components/ui/class-names';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { feedbackClass } from '@/components/ui/feedback';
 import { visuallyHidden } from '@/components/ui/visually-hidden';
-import { describeApiError } from '@/components/wizard/save-status';
+import { describeApiError, describeErrorCode } from '@/lib/api-errors';
 import type { ConnectorSummary } from '@/contracts/connector';
 import { useWizardStore } from '@/stores/wizard-store';
 
@@ -89,7 +89,8 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
   const changeAccess = () => {
     setError(null);
     authorize.mutate(
-      { force: true },
+      // A CRM that asks for the account's address re-authorizes the account it is connected to.
+      { force: true, ...(connector.address && connector.account ? { address: connector.account.domain } : {}) },
       {
         onSuccess: (result) => {
           if (result.status === 'redirect') {
@@ -164,7 +165,7 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
       tabIndex={-1}
     >
       <div className={s.head}>
-        <ConnectorLogo connector={connector.id} />
+        <ConnectorLogo connector={connector.id} logo={connector.logo} />
         <div className={s.title}>
           <h2 id={titleId} className={s.name}>
             {name}
@@ -196,14 +197,14 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
         <div className={ATTENTION}>
           <p>
             <span className={visuallyHidden}>{t('connectors.attention.reasonLabel')}: </span>
-            {t(`errors.${reason}`, { defaultValue: reason })}
+            {describeErrorCode(reason, t, name) ?? reason}
           </p>
         </div>
       ) : null}
 
       {error ? (
         <p className={s.error} role="alert">
-          {describeApiError(error, t)}
+          {describeApiError(error, t, name)}
         </p>
       ) : null}
       {redirecting ? (

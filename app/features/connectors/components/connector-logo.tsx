@@ -1,19 +1,15 @@
 import { moduleClasses } from '@/components/ui/class-names';
-import type { ConnectorId } from '@/contracts/connector';
+import type { ConnectorId, ConnectorLogo as Logo } from '@/contracts/connector';
 
 import styles from './connectors.module.css';
 
 const s = moduleClasses(styles, ['logo']);
 
-const MARKS: Record<ConnectorId, { text: string; from: string; to: string }> = {
-  amocrm: { text: 'amo', from: '#1868d6', to: '#2fa4f0' },
-  bitrix24: { text: 'B24', from: '#0c8fc7', to: '#2fc6f6' },
-  retailcrm: { text: 'R', from: '#5b3ac4', to: '#8f6cf2' },
-};
-
-/** A brand-coloured mark for a connector (decorative: the card's heading names it). */
-export function ConnectorLogo({ connector }: { connector: ConnectorId }) {
-  const mark = MARKS[connector];
+/**
+ * A brand-coloured mark for a connector (decorative: the card's heading names it). The mark is
+ * the connector registry's (`GET /api/connectors` → `logo`): the SPA keeps no list of CRMs.
+ */
+export function ConnectorLogo({ connector, logo: mark }: { connector: ConnectorId; logo: Logo }) {
   const gradientId = `connector-logo-${connector}`;
   return (
     <svg className={s.logo} viewBox="0 0 48 48" width="48" height="48" aria-hidden="true" focusable="false">

@@ -206,26 +206,26 @@ async function connectFully() {
 }
 
 function completeConfig() {
-  const container = (id: string, name: string, statusIds: number[], marker: string | null = null) => ({ id, name, statusIds, marker });
+  const container = (id: string, name: string, statusIds: string[], marker: string | null = null) => ({ id, name, statusIds, marker });
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     connector: 'amocrm',
     filter: { match: 'all', conditions: [] },
     pipelines: [
       {
-        pipelineId: 3177727,
+        pipelineId: '3177727',
         containers: [
-          container('a', 'В работе', [32392156, 32392159, 32392162, 32392165, 32392168]),
-          container('b', 'Успешно реализовано', [142], 'completed'),
-          container('c', 'Закрыто и не реализовано', [143], 'refusal'),
+          container('a', 'В работе', ['32392156', '32392159', '32392162', '32392165', '32392168']),
+          container('b', 'Успешно реализовано', ['142'], 'completed'),
+          container('c', 'Закрыто и не реализовано', ['143'], 'refusal'),
         ],
       },
       {
-        pipelineId: 3177730,
+        pipelineId: '3177730',
         containers: [
-          container('d', 'В работе', [32392200, 32392203]),
-          container('e', 'Успешно реализовано', [142], 'completed'),
-          container('f', 'Закрыто и не реализовано', [143], 'refusal'),
+          container('d', 'В работе', ['32392200', '32392203']),
+          container('e', 'Успешно реализовано', ['142'], 'completed'),
+          container('f', 'Закрыто и не реализовано', ['143'], 'refusal'),
         ],
       },
     ],

@@ -56,8 +56,8 @@ export interface CustomFieldsProps {
   /** Every custom field of the CRM account (tracking ones are filtered out here). */
   fields: CrmCustomField[];
   /** The "Other fields" container: field ids to load; empty = all. */
-  selected: readonly number[];
-  onChange: (next: readonly number[]) => void;
+  selected: readonly string[];
+  onChange: (next: readonly string[]) => void;
 }
 
 /**
@@ -78,13 +78,13 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
   useLayoutEffect(() => {
     latest.current = { selected, onChange };
   });
-  const commit = useCallback((next: readonly number[]) => {
+  const commit = useCallback((next: readonly string[]) => {
     if (next === latest.current.selected) return;
     latest.current.selected = next;
     latest.current.onChange(next);
   }, []);
-  const onAdd = useCallback((fieldId: number) => commit(addField(latest.current.selected, fieldId)), [commit]);
-  const onRemove = useCallback((fieldId: number) => commit(removeField(latest.current.selected, fieldId)), [commit]);
+  const onAdd = useCallback((fieldId: string) => commit(addField(latest.current.selected, fieldId)), [commit]);
+  const onRemove = useCallback((fieldId: string) => commit(removeField(latest.current.selected, fieldId)), [commit]);
 
   const chosen = useMemo(() => new Set(selected), [selected]);
   const available = useMemo(
@@ -107,7 +107,7 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
   const collisionDetection = useMemo(() => createZoneCollision(session), [session]);
   const coordinateGetter = useMemo(() => createZoneCoordinates(session), [session]);
   const sensors = useFieldSensors(coordinateGetter);
-  const fieldName = useCallback((fieldId: number) => byId.get(fieldId)?.name ?? t('mapping.fields.stale', { id: fieldId }), [byId, t]);
+  const fieldName = useCallback((fieldId: string) => byId.get(fieldId)?.name ?? t('mapping.fields.stale', { id: fieldId }), [byId, t]);
   const accessibility = useMemo(
     () => ({
       announcements: createFieldAnnouncements(t, fieldName),
@@ -133,7 +133,8 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
     setActive(null);
     setOverZone(null);
     if (data && activatorEvent instanceof KeyboardEvent) {
-      focusAfterCommit(() => document.querySelector<HTMLElement>(`.field-chip[data-field-id="${data.fieldId}"]`));
+      // The chip is the one element marked with its field's id (a CSS Modules class name is no selector).
+      focusAfterCommit(() => document.querySelector<HTMLElement>(`[data-field-id="${data.fieldId}"]`));
     }
     if (!data || !isZone(over?.id) || over.id === data.zone) return;
     if (over.id === OTHER_ZONE) onAdd(data.fieldId);
@@ -270,11 +271,11 @@ const FieldList = memo(function FieldList({
   onAdd,
   onRemove,
 }: {
-  ids: number[];
-  byId: ReadonlyMap<number, CrmCustomField>;
+  ids: string[];
+  byId: ReadonlyMap<string, CrmCustomField>;
   zone: Zone;
-  onAdd: (fieldId: number) => void;
-  onRemove: (fieldId: number) => void;
+  onAdd: (fieldId: string) => void;
+  onRemove: (fieldId: string) => void;
 }) {
   return (
     <ul className={s.list}>

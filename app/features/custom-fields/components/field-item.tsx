@@ -15,11 +15,11 @@ const s = moduleClasses(styles, ['item', 'chip', 'name', 'type', 'action']);
 const CHIP = cx(stepLayout.dragChip, s.chip);
 
 export interface FieldItemProps {
-  fieldId: number;
+  fieldId: string;
   field: CrmCustomField | undefined;
   zone: Zone;
-  onAdd: (fieldId: number) => void;
-  onRemove: (fieldId: number) => void;
+  onAdd: (fieldId: string) => void;
+  onRemove: (fieldId: string) => void;
 }
 
 /**

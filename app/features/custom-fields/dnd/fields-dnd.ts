@@ -13,18 +13,18 @@ export const LIST_ZONE = 'fields:list';
 export const OTHER_ZONE = 'fields:other';
 export type Zone = typeof LIST_ZONE | typeof OTHER_ZONE;
 
-export const fieldDndId = (fieldId: number) => `field:${fieldId}`;
+export const fieldDndId = (fieldId: string) => `field:${fieldId}`;
 
 export interface FieldDragData {
   type: 'field';
-  fieldId: number;
+  fieldId: string;
   zone: Zone;
 }
 
 export function readFieldData(data: unknown): FieldDragData | null {
   if (typeof data !== 'object' || data === null) return null;
   const record = data as Record<string, unknown>;
-  if (record.type !== 'field' || typeof record.fieldId !== 'number') return null;
+  if (record.type !== 'field' || typeof record.fieldId !== 'string') return null;
   if (record.zone !== LIST_ZONE && record.zone !== OTHER_ZONE) return null;
   return { type: 'field', fieldId: record.fieldId, zone: record.zone };
 }
@@ -79,7 +79,7 @@ export function createZoneCollision(session: FieldDragSession): CollisionDetecti
   };
 }
 
-export function createFieldAnnouncements(t: TFunction, fieldName: (fieldId: number) => string): Announcements {
+export function createFieldAnnouncements(t: TFunction, fieldName: (fieldId: string) => string): Announcements {
   const describe = (kind: 'over' | 'end', active: { data: { current?: unknown } }, overId: unknown) => {
     const drag = readFieldData(active.data.current);
     if (!drag) return undefined;

@@ -17,19 +17,19 @@ export function trackingFieldCount(fields: readonly CrmCustomField[]): number {
 }
 
 /** Appends a field (no duplicates, within the contract's limit). */
-export function addField(selected: readonly number[], fieldId: number): readonly number[] {
+export function addField(selected: readonly string[], fieldId: string): readonly string[] {
   if (selected.includes(fieldId) || selected.length >= LIMITS.otherFields) return selected;
   return [...selected, fieldId];
 }
 
 /** Appends several fields in the given order, skipping those already chosen. */
-export function addFields(selected: readonly number[], fieldIds: readonly number[]): readonly number[] {
+export function addFields(selected: readonly string[], fieldIds: readonly string[]): readonly string[] {
   const chosen = new Set(selected);
   const added = fieldIds.filter((id) => !chosen.has(id)).slice(0, Math.max(0, LIMITS.otherFields - selected.length));
   return added.length === 0 ? selected : [...selected, ...added];
 }
 
-export function removeField(selected: readonly number[], fieldId: number): readonly number[] {
+export function removeField(selected: readonly string[], fieldId: string): readonly string[] {
   return selected.includes(fieldId) ? selected.filter((id) => id !== fieldId) : selected;
 }
 

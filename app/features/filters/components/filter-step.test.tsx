@@ -105,7 +105,7 @@ describe('Filter step', () => {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json', 'If-Match': '"0"' },
       body: JSON.stringify({
-        schemaVersion: 1,
+        schemaVersion: 2,
         connector: 'amocrm',
         filter: {
           match: 'all',

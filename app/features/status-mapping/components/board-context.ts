@@ -10,8 +10,8 @@ import type { MoveTarget } from '../model/move-status';
  * latest board through a ref), so items that take it never re-render because of it.
  */
 export interface BoardActions {
-  moveStatus: (statusId: number, target: MoveTarget) => void;
-  moveToNewContainer: (statusId: number) => void;
+  moveStatus: (statusId: string, target: MoveTarget) => void;
+  moveToNewContainer: (statusId: string) => void;
   addContainer: () => void;
   renameContainer: (containerId: string, name: string) => void;
   removeContainer: (containerId: string) => void;
@@ -36,7 +36,7 @@ export function useBoardActions(): BoardActions {
  */
 export interface BoardState {
   board: PipelineMapping;
-  statusesById: ReadonlyMap<number, CrmStatus>;
+  statusesById: ReadonlyMap<string, CrmStatus>;
   unmappedCount: number;
 }
 

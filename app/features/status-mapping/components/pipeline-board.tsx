@@ -154,7 +154,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   const coordinateGetter = useMemo(() => createKeyboardCoordinates(sessions.get), [sessions]);
   const sensors = useBoardSensors(coordinateGetter);
   const statusName = useCallback(
-    (statusId: number) => statusesById.get(statusId)?.name ?? t('mapping.status.stale', { id: statusId }),
+    (statusId: string) => statusesById.get(statusId)?.name ?? t('mapping.status.stale', { id: statusId }),
     [statusesById, t],
   );
   const accessibility = useMemo(
@@ -394,7 +394,7 @@ function PutRemainingItems() {
   );
 }
 
-function OverlayContent({ drag, board, statusesById }: { drag: DragData; board: PipelineMapping; statusesById: ReadonlyMap<number, CrmStatus> }) {
+function OverlayContent({ drag, board, statusesById }: { drag: DragData; board: PipelineMapping; statusesById: ReadonlyMap<string, CrmStatus> }) {
   const { t } = useTranslation();
   if (drag.type === 'status') {
     const status = statusesById.get(drag.statusId);

@@ -34,10 +34,10 @@ export interface StatusContainerProps {
   container: Container;
   index: number;
   count: number;
-  statusesById: ReadonlyMap<number, CrmStatus>;
+  statusesById: ReadonlyMap<string, CrmStatus>;
   /** How this container shows the current drop target (only the container under the drag gets one). */
   dropKind: DropIndicator['kind'] | null;
-  dropBefore: number | null;
+  dropBefore: string | null;
   /** A suggested marker (142 → Completed deal, 143 → Refusal) the user can accept. */
   proposal: Marker | null;
   editing: boolean;
@@ -94,6 +94,7 @@ const ContainerCard = memo(function ContainerCard(props: ContainerCardProps) {
           ref={handleRef}
           type="button"
           className={HANDLE}
+          data-container-handle
           {...handleAttributes}
           {...handleListeners}
           aria-label={t('mapping.container.handle', { name: container.name, position: index + 1, total: count })}

@@ -24,7 +24,7 @@ const CHIP = cx(stepLayout.dragChip, s.chip);
 const PREVIEW = cx(stepLayout.dragChip, stepLayout.dragChipOverlay, s.chip);
 
 /** A status's visible name: the CRM's, or a note that the CRM no longer has it. */
-export function useStatusName(status: CrmStatus | undefined, statusId: number): string {
+export function useStatusName(status: CrmStatus | undefined, statusId: string): string {
   const { t } = useTranslation();
   return status ? status.name : t('mapping.status.stale', { id: statusId });
 }
@@ -49,7 +49,7 @@ export function StatusDragPreview({ status, name }: { status: CrmStatus | undefi
 }
 
 export interface StatusItemProps {
-  statusId: number;
+  statusId: string;
   status: CrmStatus | undefined;
   /** The container holding it, or null in the unmapped list. */
   containerId: string | null;
@@ -101,7 +101,7 @@ export const StatusItem = memo(function StatusItem({ statusId, status, container
 });
 
 /** The "Move to…" menu of a status: every container, a new one, or back to the list. */
-const MoveToMenu = memo(function MoveToMenu({ statusId, name, containerId, stale }: { statusId: number; name: string; containerId: string | null; stale: boolean }) {
+const MoveToMenu = memo(function MoveToMenu({ statusId, name, containerId, stale }: { statusId: string; name: string; containerId: string | null; stale: boolean }) {
   const { t } = useTranslation();
   const moved = useRef(false);
   return (
@@ -130,7 +130,7 @@ const MoveToMenu = memo(function MoveToMenu({ statusId, name, containerId, stale
   );
 });
 
-function MoveToItems({ statusId, containerId, stale, onMoved }: { statusId: number; containerId: string | null; stale: boolean; onMoved: () => void }) {
+function MoveToItems({ statusId, containerId, stale, onMoved }: { statusId: string; containerId: string | null; stale: boolean; onMoved: () => void }) {
   const { t } = useTranslation();
   const { board } = useBoardState();
   const actions = useBoardActions();

@@ -20,16 +20,16 @@ export interface StatusMappingProps {
   /** The CRM's pipelines to map, in CRM order. */
   pipelines: CrmPipeline[];
   /** Each pipeline's mapping (the user's draft); a pipeline without one has no containers yet. */
-  boards: ReadonlyMap<number, PipelineMapping>;
-  selectedPipelineId: number;
-  onSelectPipeline: (pipelineId: number) => void;
+  boards: ReadonlyMap<string, PipelineMapping>;
+  selectedPipelineId: string;
+  onSelectPipeline: (pipelineId: string) => void;
   onBoardChange: (board: PipelineMapping) => void;
 }
 
-const EMPTY_BOARDS = new Map<number, PipelineMapping>();
+const EMPTY_BOARDS = new Map<string, PipelineMapping>();
 
 /** An empty mapping for a pipeline, one object per pipeline id so memoized parts keep it. */
-export function emptyBoard(pipelineId: number): PipelineMapping {
+export function emptyBoard(pipelineId: string): PipelineMapping {
   const cached = EMPTY_BOARDS.get(pipelineId);
   if (cached) return cached;
   const board: PipelineMapping = { pipelineId, containers: [] };
@@ -57,8 +57,8 @@ export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectP
       className={s.layout}
       orientation="vertical"
       activationMode="manual"
-      value={String(selected.id)}
-      onValueChange={(value) => onSelectPipeline(Number(value))}
+      value={selected.id}
+      onValueChange={onSelectPipeline}
     >
       <div className={s.pipelines}>
         <h3 className={s.title} id={titleId}>
@@ -70,7 +70,7 @@ export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectP
           ))}
         </Tabs.List>
       </div>
-      <Tabs.Content value={String(selected.id)} className={s.panel}>
+      <Tabs.Content value={selected.id} className={s.panel}>
         <PipelineBoard
           key={selected.id}
           pipeline={selected}
@@ -89,7 +89,7 @@ const PipelineTab = memo(function PipelineTab({ pipeline, board }: { pipeline: C
   // Named by the pipeline alone; the progress is its description.
   return (
     <Tabs.Trigger
-      value={String(pipeline.id)}
+      value={pipeline.id}
       className={s.tab}
       data-done={progress.done || undefined}
       // A long name is cut to two lines; the whole name is its tooltip and its accessible name.

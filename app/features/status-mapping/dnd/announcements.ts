@@ -15,12 +15,12 @@ import type { DragSession } from './session';
 export function createBoardAnnouncements(
   t: TFunction,
   getSession: () => DragSession | null,
-  statusName: (statusId: number) => string,
+  statusName: (statusId: string) => string,
 ): Announcements {
   const containerName = (session: DragSession, containerId: string) =>
     session.board.containers.find((container) => container.id === containerId)?.name ?? '';
 
-  const where = (session: DragSession, statusId: number, target: DropTarget) => {
+  const where = (session: DragSession, statusId: string, target: DropTarget) => {
     if (target.containerId === null) return null;
     const total = othersIn(session.board, target.containerId, statusId).length + 1;
     return { container: containerName(session, target.containerId), position: target.index + 1, total };

@@ -15,38 +15,38 @@ import { DragSessionStore } from './session';
 
 // Pure DnD helpers of the status board (they are plain functions; .tsx only so the dom project runs them).
 
-const B = board(container('a', [10, 11]), container('b', [12]), container('c'));
+const B = board(container('a', ['10', '11']), container('b', ['12']), container('c'));
 
 describe('drop targets', () => {
   it('maps every position to exactly one droppable and back', () => {
     const cases: Array<[{ containerId: string | null; index: number }, string]> = [
       [{ containerId: null, index: 0 }, LIST_ID],
-      [{ containerId: 'a', index: 0 }, statusDndId(10)],
-      [{ containerId: 'a', index: 1 }, statusDndId(11)],
+      [{ containerId: 'a', index: 0 }, statusDndId('10')],
+      [{ containerId: 'a', index: 1 }, statusDndId('11')],
       [{ containerId: 'a', index: 2 }, containerDndId('a')],
       [{ containerId: 'c', index: 0 }, containerDndId('c')],
     ];
     for (const [target, id] of cases) {
-      expect(overIdForTarget(B, 13, target)).toBe(id);
+      expect(overIdForTarget(B, '13', target)).toBe(id);
       const drop: DropData =
         id === LIST_ID
           ? { type: 'list' }
           : id.startsWith('status:')
-            ? { type: 'status', statusId: Number(id.slice(7)), containerId: target.containerId ?? '' }
+            ? { type: 'status', statusId: id.slice(7), containerId: target.containerId ?? '' }
             : { type: 'container', containerId: target.containerId ?? '' };
-      expect(targetForOver(B, 13, drop)).toEqual(target);
+      expect(targetForOver(B, '13', drop)).toEqual(target);
     }
   });
 
   it('counts positions without the dragged status', () => {
     // Dragging 10 inside "a": the others are [11]; position 1 is the end.
-    expect(overIdForTarget(B, 10, { containerId: 'a', index: 1 })).toBe(containerDndId('a'));
-    expect(targetForOver(B, 10, { type: 'status', statusId: 11, containerId: 'a' })).toEqual({ containerId: 'a', index: 0 });
-    expect(isCurrentPosition(B, 10, { containerId: 'a', index: 0 })).toBe(true);
-    expect(indicatorFor(B, 10, { containerId: 'a', index: 0 })).toEqual({ kind: 'self' });
-    expect(indicatorFor(B, 12, { containerId: 'a', index: 1 })).toEqual({ kind: 'before', statusId: 11 });
-    expect(indicatorFor(B, 12, { containerId: 'c', index: 0 })).toEqual({ kind: 'end' });
-    expect(indicatorFor(B, 12, { containerId: null, index: 0 })).toBeNull();
+    expect(overIdForTarget(B, '10', { containerId: 'a', index: 1 })).toBe(containerDndId('a'));
+    expect(targetForOver(B, '10', { type: 'status', statusId: '11', containerId: 'a' })).toEqual({ containerId: 'a', index: 0 });
+    expect(isCurrentPosition(B, '10', { containerId: 'a', index: 0 })).toBe(true);
+    expect(indicatorFor(B, '10', { containerId: 'a', index: 0 })).toEqual({ kind: 'self' });
+    expect(indicatorFor(B, '12', { containerId: 'a', index: 1 })).toEqual({ kind: 'before', statusId: '11' });
+    expect(indicatorFor(B, '12', { containerId: 'c', index: 0 })).toEqual({ kind: 'end' });
+    expect(indicatorFor(B, '12', { containerId: null, index: 0 })).toBeNull();
   });
 
   it('finds the insertion index from the pointer height, gaps included', () => {
@@ -76,15 +76,15 @@ describe('collision detection', () => {
   const droppables = [
     droppable(LIST_ID, { type: 'list' }),
     droppable(containerDndId('a'), { type: 'container', containerId: 'a' }),
-    droppable(statusDndId(10), { type: 'status', statusId: 10, containerId: 'a' }),
-    droppable(statusDndId(11), { type: 'status', statusId: 11, containerId: 'a' }),
+    droppable(statusDndId('10'), { type: 'status', statusId: '10', containerId: 'a' }),
+    droppable(statusDndId('11'), { type: 'status', statusId: '11', containerId: 'a' }),
     droppable(containerDndId('c'), { type: 'container', containerId: 'c' }),
   ];
   const rects = new Map<string, ClientRect>([
     [LIST_ID, rect(0, 0, 200, 600)],
     [containerDndId('a'), rect(300, 0, 300, 140)],
-    [statusDndId(10), rect(310, 50, 280, 30)],
-    [statusDndId(11), rect(310, 90, 280, 30)],
+    [statusDndId('10'), rect(310, 50, 280, 30)],
+    [statusDndId('11'), rect(310, 90, 280, 30)],
     [containerDndId('c'), rect(300, 160, 300, 80)],
   ]);
   const args = (pointer: { x: number; y: number } | null, drag: DragData) => ({
@@ -97,11 +97,11 @@ describe('collision detection', () => {
 
   it('by pointer: the position under the pointer, the empty container itself, the list', () => {
     const store = new DragSessionStore();
-    store.start(board(container('a', [10, 11]), container('c')), 'pointer');
+    store.start(board(container('a', ['10', '11']), container('c')), 'pointer');
     const detect = createBoardCollision(store.get);
-    const drag: DragData = { type: 'status', statusId: 12, containerId: null };
-    expect(detect(args({ x: 400, y: 20 }, drag))).toEqual([{ id: statusDndId(10) }]); // header: before the first
-    expect(detect(args({ x: 400, y: 86 }, drag))).toEqual([{ id: statusDndId(11) }]); // in the gap: before 11
+    const drag: DragData = { type: 'status', statusId: '12', containerId: null };
+    expect(detect(args({ x: 400, y: 20 }, drag))).toEqual([{ id: statusDndId('10') }]); // header: before the first
+    expect(detect(args({ x: 400, y: 86 }, drag))).toEqual([{ id: statusDndId('11') }]); // in the gap: before 11
     expect(detect(args({ x: 400, y: 130 }, drag))).toEqual([{ id: containerDndId('a') }]); // below all: the end
     expect(detect(args({ x: 400, y: 200 }, drag))).toEqual([{ id: containerDndId('c') }]); // an empty container
     expect(detect(args({ x: 100, y: 300 }, drag))).toEqual([{ id: LIST_ID }]);
@@ -111,10 +111,10 @@ describe('collision detection', () => {
 
   it('by keyboard: exactly the chosen position; containers among containers only', () => {
     const store = new DragSessionStore();
-    const session = store.start(board(container('a', [10, 11]), container('c')), 'keyboard');
+    const session = store.start(board(container('a', ['10', '11']), container('c')), 'keyboard');
     const detect = createBoardCollision(store.get);
     session.keyboardTarget = { containerId: 'a', index: 1 };
-    expect(detect(args(null, { type: 'status', statusId: 12, containerId: null }))).toEqual([{ id: statusDndId(11) }]);
+    expect(detect(args(null, { type: 'status', statusId: '12', containerId: null }))).toEqual([{ id: statusDndId('11') }]);
     session.keyboardContainerId = 'c';
     expect(detect(args(null, { type: 'container', containerId: 'a' }))).toEqual([{ id: containerDndId('c') }]);
   });
@@ -123,15 +123,15 @@ describe('collision detection', () => {
 describe('keyboard coordinates', () => {
   it('walk from target to target: list → containers, position by position', () => {
     const store = new DragSessionStore();
-    const session = store.start(board(container('a', [10, 11]), container('c')), 'keyboard');
+    const session = store.start(board(container('a', ['10', '11']), container('c')), 'keyboard');
     const getter = createKeyboardCoordinates(store.get);
     const context = {
-      active: active({ type: 'status', statusId: 12, containerId: null }),
+      active: active({ type: 'status', statusId: '12', containerId: null }),
       droppableRects: new Map<string, ClientRect>([
         [LIST_ID, rect(0, 0, 200, 600)],
         [containerDndId('a'), rect(300, 0, 300, 140)],
-        [statusDndId(10), rect(310, 50, 280, 30)],
-        [statusDndId(11), rect(310, 90, 280, 30)],
+        [statusDndId('10'), rect(310, 50, 280, 30)],
+        [statusDndId('11'), rect(310, 90, 280, 30)],
         [containerDndId('c'), rect(300, 160, 300, 80)],
       ]),
       collisionRect: rect(0, 0, 200, 30),
@@ -171,13 +171,13 @@ describe('announcements', () => {
 
   it('name the status and the container with the position, in the UI language, never an id', () => {
     const store = new DragSessionStore();
-    store.start(board(container('a', [10, 11], { name: 'In work' }), container('c', [], { name: 'Won' })), 'keyboard');
+    store.start(board(container('a', ['10', '11'], { name: 'In work' }), container('c', [], { name: 'Won' })), 'keyboard');
     const texts = createBoardAnnouncements(en, store.get, (id) => names.get(id) ?? '');
-    const dragged = active({ type: 'status', statusId: 12, containerId: null });
+    const dragged = active({ type: 'status', statusId: '12', containerId: null });
     expect(texts.onDragStart({ active: dragged })).toBe('Picked up Negotiation from the unmapped statuses.');
     // The first over (the starting place) is skipped.
     expect(texts.onDragOver({ active: dragged, over: over({ type: 'list' }, LIST_ID) })).toBeUndefined();
-    expect(texts.onDragOver({ active: dragged, over: over({ type: 'status', statusId: 11, containerId: 'a' }, statusDndId(11)) })).toBe(
+    expect(texts.onDragOver({ active: dragged, over: over({ type: 'status', statusId: '11', containerId: 'a' }, statusDndId('11')) })).toBe(
       'Negotiation moved to In work, position 2 of 3.',
     );
     expect(texts.onDragEnd({ active: dragged, over: over({ type: 'container', containerId: 'c' }, containerDndId('c')) })).toBe(
@@ -186,7 +186,7 @@ describe('announcements', () => {
     expect(texts.onDragCancel({ active: dragged, over: null })).toBe('Moving cancelled. Negotiation stays in the unmapped statuses.');
 
     const inRussian = createBoardAnnouncements(ru, store.get, (id) => names.get(id) ?? '');
-    const inContainer = active({ type: 'status', statusId: 11, containerId: 'a' });
+    const inContainer = active({ type: 'status', statusId: '11', containerId: 'a' });
     expect(inRussian.onDragStart({ active: inContainer })).toBe('First contact взят из контейнера In work, позиция 2 из 2.');
     expect(inRussian.onDragEnd({ active: inContainer, over: over({ type: 'list' }, LIST_ID) })).toBe(
       'First contact возвращён в список статусов без контейнера.',

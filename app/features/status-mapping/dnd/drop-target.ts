@@ -16,13 +16,13 @@ import { containerDndId, LIST_ID, statusDndId, type DropData } from './ids';
 export type DropTarget = StatusPosition;
 
 /** A container's statuses without the dragged one. */
-export function othersIn(board: Board, containerId: string, activeStatusId: number): number[] {
+export function othersIn(board: Board, containerId: string, activeStatusId: string): string[] {
   const container = board.containers.find((candidate) => candidate.id === containerId);
   return container ? container.statusIds.filter((id) => id !== activeStatusId) : [];
 }
 
 /** The droppable id standing for `target`, or null when the target's container is gone. */
-export function overIdForTarget(board: Board, activeStatusId: number, target: DropTarget): string | null {
+export function overIdForTarget(board: Board, activeStatusId: string, target: DropTarget): string | null {
   if (target.containerId === null) return LIST_ID;
   if (!board.containers.some((container) => container.id === target.containerId)) return null;
   const next = othersIn(board, target.containerId, activeStatusId)[target.index];
@@ -30,7 +30,7 @@ export function overIdForTarget(board: Board, activeStatusId: number, target: Dr
 }
 
 /** The target a droppable stands for (the inverse of `overIdForTarget`). */
-export function targetForOver(board: Board, activeStatusId: number, over: DropData): DropTarget | null {
+export function targetForOver(board: Board, activeStatusId: string, over: DropData): DropTarget | null {
   switch (over.type) {
     case 'list':
       return { containerId: null, index: 0 };
@@ -60,7 +60,7 @@ export function insertionIndex(otherRects: ReadonlyArray<{ top: number; height: 
 }
 
 /** Whether dropping at `target` leaves the status where it is. */
-export function isCurrentPosition(board: Board, statusId: number, target: DropTarget): boolean {
+export function isCurrentPosition(board: Board, statusId: string, target: DropTarget): boolean {
   const current = positionOf(board, statusId);
   if (current.containerId !== target.containerId) return false;
   return current.containerId === null || current.index === target.index;
@@ -72,9 +72,9 @@ export function sameTarget(a: DropTarget | null, b: DropTarget | null): boolean 
 }
 
 /** How a container shows the target: a line before a status, a line at its end, or the dragged status itself marked as staying. */
-export type DropIndicator = { kind: 'before'; statusId: number } | { kind: 'end' } | { kind: 'self' };
+export type DropIndicator = { kind: 'before'; statusId: string } | { kind: 'end' } | { kind: 'self' };
 
-export function indicatorFor(board: Board, activeStatusId: number, target: DropTarget): DropIndicator | null {
+export function indicatorFor(board: Board, activeStatusId: string, target: DropTarget): DropIndicator | null {
   if (target.containerId === null) return null;
   if (isCurrentPosition(board, activeStatusId, target)) return { kind: 'self' };
   const next = othersIn(board, target.containerId, activeStatusId)[target.index];

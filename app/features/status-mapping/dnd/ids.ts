@@ -2,25 +2,25 @@ import type { UniqueIdentifier } from '@dnd-kit/core';
 
 /**
  * DnD identifiers of the status board. dnd-kit needs one id space for everything inside a
- * DndContext, while CRM status ids are numbers and container ids are strings, so every id is
+ * DndContext, and a CRM status id (`142`, `C1:WON`) may read like a container id, so every id is
  * prefixed with what it names. The structured facts travel in `data` (see the types below);
  * the ids are only keys.
  */
 export const LIST_ID = 'list';
 
-export const statusDndId = (statusId: number) => `status:${statusId}`;
+export const statusDndId = (statusId: string) => `status:${statusId}`;
 export const containerDndId = (containerId: string) => `container:${containerId}`;
 
 /** What is being dragged. */
 export type DragData =
-  | { type: 'status'; statusId: number; containerId: string | null }
+  | { type: 'status'; statusId: string; containerId: string | null }
   | { type: 'container'; containerId: string };
 
 /** What is under the dragged thing. A status droppable exists only inside containers. */
 export type DropData =
   | { type: 'list' }
   | { type: 'container'; containerId: string }
-  | { type: 'status'; statusId: number; containerId: string };
+  | { type: 'status'; statusId: string; containerId: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -29,7 +29,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Reads a draggable's or droppable's `data.current` safely (dnd-kit types it as a loose record). */
 export function readDragData(data: unknown): DragData | null {
   if (!isRecord(data)) return null;
-  if (data.type === 'status' && typeof data.statusId === 'number') {
+  if (data.type === 'status' && typeof data.statusId === 'string') {
     return { type: 'status', statusId: data.statusId, containerId: typeof data.containerId === 'string' ? data.containerId : null };
   }
   if (data.type === 'container' && typeof data.containerId === 'string') {
@@ -42,7 +42,7 @@ export function readDropData(data: unknown): DropData | null {
   if (!isRecord(data)) return null;
   if (data.type === 'list') return { type: 'list' };
   if (data.type === 'container' && typeof data.containerId === 'string') return { type: 'container', containerId: data.containerId };
-  if (data.type === 'status' && typeof data.statusId === 'number' && typeof data.containerId === 'string') {
+  if (data.type === 'status' && typeof data.statusId === 'string' && typeof data.containerId === 'string') {
     return { type: 'status', statusId: data.statusId, containerId: data.containerId };
   }
   return null;

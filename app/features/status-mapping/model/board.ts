@@ -25,12 +25,12 @@ export interface StatusPosition {
 }
 
 /** The container that holds `statusId`, or null when it is in the unmapped list. */
-export function findContainerOf(board: Board, statusId: number): Container | null {
+export function findContainerOf(board: Board, statusId: string): Container | null {
   return board.containers.find((container) => container.statusIds.includes(statusId)) ?? null;
 }
 
 /** Where `statusId` is on the board; `{ containerId: null, index: 0 }` when unmapped. */
-export function positionOf(board: Board, statusId: number): StatusPosition {
+export function positionOf(board: Board, statusId: string): StatusPosition {
   for (const container of board.containers) {
     const index = container.statusIds.indexOf(statusId);
     if (index !== -1) return { containerId: container.id, index };
@@ -45,8 +45,8 @@ export function unmappedStatuses(board: Board, crmStatuses: readonly CrmStatus[]
 }
 
 /** Every status id held by some container. */
-export function mappedStatusIds(board: Board): Set<number> {
-  const ids = new Set<number>();
+export function mappedStatusIds(board: Board): Set<string> {
+  const ids = new Set<string>();
   for (const container of board.containers) for (const id of container.statusIds) ids.add(id);
   return ids;
 }
@@ -62,7 +62,7 @@ export function withContainers<B extends Board>(board: B, containers: Container[
   return { ...board, containers };
 }
 
-export function sameIds(a: readonly number[], b: readonly number[]): boolean {
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 

@@ -10,7 +10,7 @@ const names = (b: { containers: Array<{ id: string }> }) => b.containers.map((c)
 
 describe('addContainer', () => {
   it('appends an empty container with a fresh id, trimmed name and no marker', () => {
-    const b = board(container('a', [10]));
+    const b = board(container('a', ['10']));
     const next = addContainer(b, '  In work ', sequentialIds('c'));
     expect(next.containers).toHaveLength(2);
     expect(next.containers[1]).toEqual({ id: 'c-1', name: 'In work', statusIds: [], marker: null });
@@ -55,15 +55,15 @@ describe('renameContainer', () => {
 
 describe('removeContainer', () => {
   it('removes it and its statuses return to the list', () => {
-    const b = board(container('a', [10, 11]), container('b', [12], { marker: 'completed' }));
+    const b = board(container('a', ['10', '11']), container('b', ['12'], { marker: 'completed' }));
     const next = removeContainer(b, 'a');
     expect(names(next)).toEqual(['b']);
     expect(next.containers[0]).toBe(b.containers[1]);
-    expect(unmappedStatuses(next, STATUSES).map((s) => s.id)).toEqual([10, 11, 13, 142, 143]);
+    expect(unmappedStatuses(next, STATUSES).map((s) => s.id)).toEqual(['10', '11', '13', '142', '143']);
   });
 
   it('frees the marker of the removed container', () => {
-    const next = removeContainer(board(container('a', [10], { marker: 'completed' })), 'a');
+    const next = removeContainer(board(container('a', ['10'], { marker: 'completed' })), 'a');
     expect(next.containers.some((c) => c.marker === 'completed')).toBe(false);
   });
 

@@ -89,8 +89,8 @@ describe('nextKeyboardTarget: odd inputs', () => {
 
 describe('keyboardLayout', () => {
   it('lists the list first, then containers, not counting the dragged status', () => {
-    const b = board(container('a', [10, 11]), container('b', [12]));
-    expect(keyboardLayout(b, 11)).toEqual([
+    const b = board(container('a', ['10', '11']), container('b', ['12']));
+    expect(keyboardLayout(b, '11')).toEqual([
       { containerId: null, itemCount: 0 },
       { containerId: 'a', itemCount: 1 },
       { containerId: 'b', itemCount: 1 },
@@ -98,16 +98,16 @@ describe('keyboardLayout', () => {
   });
 
   it('walks a status through every position of the board with ArrowDown', () => {
-    let b = board(container('a', [11, 10]), container('b'), container('c', [12]));
+    let b = board(container('a', ['11', '10']), container('b'), container('c', ['12']));
     const visited: string[] = [];
     for (;;) {
-      const next = nextKeyboardTarget(keyboardLayout(b, 11), positionOf(b, 11), 'ArrowDown');
+      const next = nextKeyboardTarget(keyboardLayout(b, '11'), positionOf(b, '11'), 'ArrowDown');
       if (!next) break;
-      b = moveStatus(b, 11, next);
+      b = moveStatus(b, '11', next);
       visited.push(`${next.containerId}:${next.index}`);
-      expect(positionOf(b, 11)).toEqual(next);
+      expect(positionOf(b, '11')).toEqual(next);
     }
     expect(visited).toEqual(['a:1', 'b:0', 'c:0', 'c:1']);
-    expect(b.containers.map((c) => c.statusIds)).toEqual([[10], [], [12, 11]]);
+    expect(b.containers.map((c) => c.statusIds)).toEqual([['10'], [], ['12', '11']]);
   });
 });

@@ -34,7 +34,7 @@ export function isKeyboardMoveKey(key: string): key is KeyboardMoveKey {
 }
 
 /** The layout for dragging `activeStatusId`: the list, then every container, with counts excluding it. */
-export function keyboardLayout(board: Board, activeStatusId: number): KeyboardTarget[] {
+export function keyboardLayout(board: Board, activeStatusId: string): KeyboardTarget[] {
   return [
     { containerId: null, itemCount: 0 },
     ...board.containers.map((container) => ({

@@ -5,7 +5,7 @@ import { STATUSES, board, container, status } from './test-data';
 
 describe('markerOwner', () => {
   it('finds the container carrying the marker', () => {
-    const b = board(container('a', [10]), container('b', [142], { marker: 'completed' }));
+    const b = board(container('a', ['10']), container('b', ['142'], { marker: 'completed' }));
     expect(markerOwner(b, 'completed')).toBe(b.containers[1]);
     expect(markerOwner(b, 'refusal')).toBeNull();
   });
@@ -13,7 +13,7 @@ describe('markerOwner', () => {
 
 describe('setMarker', () => {
   const start = () =>
-    board(container('a', [10]), container('b', [142], { marker: 'completed' }), container('c', [143]));
+    board(container('a', ['10']), container('b', ['142'], { marker: 'completed' }), container('c', ['143']));
 
   it('sets a free marker and keeps other containers', () => {
     const b = start();
@@ -47,7 +47,7 @@ describe('setMarker', () => {
   });
 
   it('replaces the marker a container already carries', () => {
-    const b = board(container('a', [10], { marker: 'pause' }));
+    const b = board(container('a', ['10'], { marker: 'pause' }));
     const result = setMarker(b, 'a', 'return');
     if (!result.ok) throw new Error('expected ok');
     expect(result.board.containers[0]!.marker).toBe('return');
@@ -87,44 +87,44 @@ describe('setMarker', () => {
 
 describe('proposeSystemMarkers', () => {
   it('proposes completed for 142 and refusal for 143, in CRM order', () => {
-    const b = board(container('x', [143]), container('a', [10, 11]), container('w', [142]));
+    const b = board(container('x', ['143']), container('a', ['10', '11']), container('w', ['142']));
     expect(proposeSystemMarkers(b, STATUSES)).toEqual([
-      { containerId: 'w', marker: 'completed', statusId: 142 },
-      { containerId: 'x', marker: 'refusal', statusId: 143 },
+      { containerId: 'w', marker: 'completed', statusId: '142' },
+      { containerId: 'x', marker: 'refusal', statusId: '143' },
     ]);
   });
 
   it('proposes nothing for a marker already set elsewhere', () => {
-    const b = board(container('a', [10], { marker: 'completed' }), container('w', [142]), container('x', [143]));
-    expect(proposeSystemMarkers(b, STATUSES)).toEqual([{ containerId: 'x', marker: 'refusal', statusId: 143 }]);
+    const b = board(container('a', ['10'], { marker: 'completed' }), container('w', ['142']), container('x', ['143']));
+    expect(proposeSystemMarkers(b, STATUSES)).toEqual([{ containerId: 'x', marker: 'refusal', statusId: '143' }]);
   });
 
   it('proposes nothing for unmapped system statuses', () => {
-    expect(proposeSystemMarkers(board(container('a', [10, 11])), STATUSES)).toEqual([]);
+    expect(proposeSystemMarkers(board(container('a', ['10', '11'])), STATUSES)).toEqual([]);
   });
 
   it('does not overwrite a container that carries another marker', () => {
-    const b = board(container('w', [142], { marker: 'pause' }), container('x', [143]));
-    expect(proposeSystemMarkers(b, STATUSES)).toEqual([{ containerId: 'x', marker: 'refusal', statusId: 143 }]);
+    const b = board(container('w', ['142'], { marker: 'pause' }), container('x', ['143']));
+    expect(proposeSystemMarkers(b, STATUSES)).toEqual([{ containerId: 'x', marker: 'refusal', statusId: '143' }]);
   });
 
   it('proposes nothing for a container holding both system statuses', () => {
-    expect(proposeSystemMarkers(board(container('end', [142, 143])), STATUSES)).toEqual([]);
+    expect(proposeSystemMarkers(board(container('end', ['142', '143'])), STATUSES)).toEqual([]);
   });
 
   it('uses the kind, and proposes each marker once', () => {
     const statuses = [status(1, 'Won A', 'won'), status(2, 'Won B', 'won')];
-    const b = board(container('a', [1]), container('b', [2]));
-    expect(proposeSystemMarkers(b, statuses)).toEqual([{ containerId: 'a', marker: 'completed', statusId: 1 }]);
+    const b = board(container('a', ['1']), container('b', ['2']));
+    expect(proposeSystemMarkers(b, statuses)).toEqual([{ containerId: 'a', marker: 'completed', statusId: '1' }]);
   });
 
   it('proposes nothing once both markers are set', () => {
-    const b = board(container('w', [142], { marker: 'completed' }), container('x', [143], { marker: 'refusal' }));
+    const b = board(container('w', ['142'], { marker: 'completed' }), container('x', ['143'], { marker: 'refusal' }));
     expect(proposeSystemMarkers(b, STATUSES)).toEqual([]);
   });
 
   it('accepting every proposal through setMarker sets both markers', () => {
-    let b = board(container('a', [10, 11, 12, 13]), container('w', [142]), container('x', [143]));
+    let b = board(container('a', ['10', '11', '12', '13']), container('w', ['142']), container('x', ['143']));
     for (const proposal of proposeSystemMarkers(b, STATUSES)) {
       const result = setMarker(b, proposal.containerId, proposal.marker);
       if (!result.ok) throw new Error('expected ok');

@@ -48,7 +48,7 @@ export function setMarker<B extends Board>(
 export interface MarkerProposal {
   containerId: string;
   marker: Marker;
-  statusId: number;
+  statusId: string;
 }
 
 /**

@@ -23,7 +23,7 @@ export interface MoveOptions {
 }
 
 /** Whether `containerId` can take one more status (the contract allows LIMITS.statusesPerContainer). */
-export function canDropInto(board: Board, statusId: number, containerId: string): boolean {
+export function canDropInto(board: Board, statusId: string, containerId: string): boolean {
   const container = board.containers.find((candidate) => candidate.id === containerId);
   if (!container) return false;
   return container.statusIds.includes(statusId) || container.statusIds.length < LIMITS.statusesPerContainer;
@@ -37,7 +37,7 @@ export function canDropInto(board: Board, statusId: number, containerId: string)
  */
 export function moveStatus<B extends Board>(
   board: B,
-  statusId: number,
+  statusId: string,
   target: MoveTarget,
   options: MoveOptions = {},
 ): B {
@@ -58,7 +58,7 @@ export function moveStatus<B extends Board>(
   return withContainers(board, containers);
 }
 
-function placeInto(container: Container, statusId: number, index: number | undefined): Container {
+function placeInto(container: Container, statusId: string, index: number | undefined): Container {
   const current = container.statusIds.indexOf(statusId);
   const others = container.statusIds.filter((id) => id !== statusId);
   const fallback = current === -1 ? others.length : current;

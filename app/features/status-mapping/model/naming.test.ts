@@ -89,7 +89,7 @@ describe('nameForDrop', () => {
   });
 
   it('keeps the name of a container that already has statuses', () => {
-    expect(nameForDrop(container('a', [11], { name: 'New stage' }), negotiation, naming)).toBe('New stage');
+    expect(nameForDrop(container('a', ['11'], { name: 'New stage' }), negotiation, naming)).toBe('New stage');
   });
 
   it('cuts a long status name and keeps the old name for a blank one', () => {
@@ -128,17 +128,17 @@ describe('defaultContainerName', () => {
 
 describe('applyAutoName', () => {
   it('names an auto-named container holding exactly one status after it', () => {
-    expect(applyAutoName(container('a', [13], { name: 'Negotiation' }), naming).name).toBe('Decision');
-    expect(applyAutoName(container('a', [13], { name: 'Новый этап 2' }), naming).name).toBe('Decision');
+    expect(applyAutoName(container('a', ['13'], { name: 'Negotiation' }), naming).name).toBe('Decision');
+    expect(applyAutoName(container('a', ['13'], { name: 'Новый этап 2' }), naming).name).toBe('Decision');
   });
 
   it('returns the same object when nothing changes', () => {
     const cases = [
-      container('a', [13], { name: 'Decision' }),
-      container('a', [13], { name: 'My stage' }),
-      container('a', [12, 13], { name: 'New stage' }),
+      container('a', ['13'], { name: 'Decision' }),
+      container('a', ['13'], { name: 'My stage' }),
+      container('a', ['12', '13'], { name: 'New stage' }),
       container('a', [], { name: 'New stage' }),
-      container('a', [999], { name: 'New stage' }),
+      container('a', ['999'], { name: 'New stage' }),
     ];
     for (const c of cases) expect(applyAutoName(c, naming)).toBe(c);
   });

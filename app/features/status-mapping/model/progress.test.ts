@@ -5,9 +5,9 @@ import { STATUSES, board, container } from './test-data';
 
 const complete = () =>
   board(
-    container('a', [10, 11, 12, 13]),
-    container('w', [142], { marker: 'completed' }),
-    container('x', [143], { marker: 'refusal' }),
+    container('a', ['10', '11', '12', '13']),
+    container('w', ['142'], { marker: 'completed' }),
+    container('x', ['143'], { marker: 'refusal' }),
   );
 
 describe('pipelineProgress', () => {
@@ -33,7 +33,7 @@ describe('pipelineProgress', () => {
 
   it('is not done with an unmapped status', () => {
     const b = complete();
-    b.containers[0] = container('a', [10, 11, 12]);
+    b.containers[0] = container('a', ['10', '11', '12']);
     expect(pipelineProgress(b, STATUSES)).toMatchObject({ mapped: 5, total: 6, done: false });
   });
 
@@ -45,17 +45,17 @@ describe('pipelineProgress', () => {
 
   it('is not done without the refusal or the completed marker', () => {
     const noRefusal = complete();
-    noRefusal.containers[2] = container('x', [143]);
+    noRefusal.containers[2] = container('x', ['143']);
     expect(pipelineProgress(noRefusal, STATUSES)).toMatchObject({ done: false, missingMarkers: ['refusal'] });
     const noCompleted = complete();
-    noCompleted.containers[1] = container('w', [142], { marker: 'return' });
+    noCompleted.containers[1] = container('w', ['142'], { marker: 'return' });
     expect(pipelineProgress(noCompleted, STATUSES)).toMatchObject({ done: false, missingMarkers: ['completed'] });
   });
 
   it('does not count statuses the CRM no longer has, and reports them', () => {
     const b = complete();
-    b.containers[0] = container('a', [10, 11, 12, 13, 777]);
-    expect(pipelineProgress(b, STATUSES)).toMatchObject({ mapped: 6, total: 6, done: false, staleStatusIds: [777] });
+    b.containers[0] = container('a', ['10', '11', '12', '13', '777']);
+    expect(pipelineProgress(b, STATUSES)).toMatchObject({ mapped: 6, total: 6, done: false, staleStatusIds: ['777'] });
   });
 
   it('does not need return or pause', () => {

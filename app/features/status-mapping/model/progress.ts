@@ -16,7 +16,7 @@ export interface PipelineProgress {
   /** Required markers (`completed`, `refusal`) not set on any container. */
   missingMarkers: Marker[];
   /** Ids on the board that the CRM no longer has in this pipeline. */
-  staleStatusIds: number[];
+  staleStatusIds: string[];
 }
 
 /** How far the mapping of one pipeline is, with the same rules as activation. */

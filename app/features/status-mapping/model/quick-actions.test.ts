@@ -11,19 +11,19 @@ describe('oneContainerPerStatus', () => {
   it('makes one container per status in CRM order, named after it, with system markers', () => {
     const b = oneContainerPerStatus(STATUSES, sequentialIds('c'));
     expect(b.containers).toEqual([
-      { id: 'c-1', name: 'Incoming', statusIds: [10], marker: null },
-      { id: 'c-2', name: 'First contact', statusIds: [11], marker: null },
-      { id: 'c-3', name: 'Negotiation', statusIds: [12], marker: null },
-      { id: 'c-4', name: 'Decision', statusIds: [13], marker: null },
-      { id: 'c-5', name: 'Successfully realized', statusIds: [142], marker: 'completed' },
-      { id: 'c-6', name: 'Closed and not realized', statusIds: [143], marker: 'refusal' },
+      { id: 'c-1', name: 'Incoming', statusIds: ['10'], marker: null },
+      { id: 'c-2', name: 'First contact', statusIds: ['11'], marker: null },
+      { id: 'c-3', name: 'Negotiation', statusIds: ['12'], marker: null },
+      { id: 'c-4', name: 'Decision', statusIds: ['13'], marker: null },
+      { id: 'c-5', name: 'Successfully realized', statusIds: ['142'], marker: 'completed' },
+      { id: 'c-6', name: 'Closed and not realized', statusIds: ['143'], marker: 'refusal' },
     ]);
     expect(unmappedStatuses(b, STATUSES)).toEqual([]);
   });
 
   it('produces a board the contract accepts', () => {
     const b = oneContainerPerStatus([...STATUSES, status(20, '  '), status(21, 'q'.repeat(300))], sequentialIds());
-    expect(pipelineMappingSchema.safeParse({ pipelineId: 1, ...b }).success).toBe(true);
+    expect(pipelineMappingSchema.safeParse({ pipelineId: '1', ...b }).success).toBe(true);
     expect(b.containers[6]!.name).toBe('20');
     expect(b.containers[7]!.name).toHaveLength(LIMITS.name);
   });
@@ -42,9 +42,9 @@ describe('oneContainerPerStatus', () => {
 
 describe('putRemainingInto', () => {
   it('appends every unmapped status in CRM order', () => {
-    const b = board(container('a', [12]), container('b', [143]));
+    const b = board(container('a', ['12']), container('b', ['143']));
     const next = putRemainingInto(b, STATUSES, 'a');
-    expect(next.containers[0]!.statusIds).toEqual([12, 10, 11, 13, 142]);
+    expect(next.containers[0]!.statusIds).toEqual(['12', '10', '11', '13', '142']);
     expect(next.containers[1]).toBe(b.containers[1]);
     expect(unmappedStatuses(next, STATUSES)).toEqual([]);
   });
@@ -57,15 +57,15 @@ describe('putRemainingInto', () => {
   });
 
   it('does not overfill the container', () => {
-    const nearlyFull = Array.from({ length: LIMITS.statusesPerContainer - 2 }, (_, i) => 1000 + i);
+    const nearlyFull = Array.from({ length: LIMITS.statusesPerContainer - 2 }, (_, i) => String(1000 + i));
     const next = putRemainingInto(board(container('a', nearlyFull)), STATUSES, 'a');
     expect(next.containers[0]!.statusIds).toHaveLength(LIMITS.statusesPerContainer);
-    expect(next.containers[0]!.statusIds.slice(-2)).toEqual([10, 11]);
+    expect(next.containers[0]!.statusIds.slice(-2)).toEqual(['10', '11']);
   });
 
   it('auto-names an empty container that receives exactly one status', () => {
     const naming: NamingContext = { crmStatuses: STATUSES, defaultNames: ['New stage'] };
-    const one = board(container('a', [10, 11, 12, 13, 142]), container('b', [], { name: 'New stage' }));
+    const one = board(container('a', ['10', '11', '12', '13', '142']), container('b', [], { name: 'New stage' }));
     expect(putRemainingInto(one, STATUSES, 'b', { naming }).containers[1]!.name).toBe('Closed and not realized');
     const many = board(container('b', [], { name: 'New stage' }));
     expect(putRemainingInto(many, STATUSES, 'b', { naming }).containers[0]!.name).toBe('New stage');

@@ -20,7 +20,7 @@ export function oneContainerPerStatus(crmStatuses: readonly CrmStatus[], idFacto
     if (marker) used.add(marker);
     return {
       id: idFactory(),
-      name: containerNameFrom(status.name) ?? String(status.id),
+      name: containerNameFrom(status.name) ?? status.id,
       statusIds: [status.id],
       marker,
     };

@@ -4,8 +4,8 @@ import type { Container } from '@/contracts/mapping-config';
 import type { Board } from './board';
 
 /** Builders shared by the model's tests. */
-export function status(id: number, name: string, kind: CrmStatus['kind'] = 'regular', sort = id): CrmStatus {
-  return { id, name, sort, color: '#99ccff', kind };
+export function status(id: number | string, name: string, kind: CrmStatus['kind'] = 'regular', sort = Number(id)): CrmStatus {
+  return { id: String(id), name, sort, color: '#99ccff', kind };
 }
 
 /** A small amoCRM-like pipeline, in CRM order. */
@@ -18,7 +18,7 @@ export const STATUSES: CrmStatus[] = [
   status(143, 'Closed and not realized', 'lost', 11000),
 ];
 
-export function container(id: string, statusIds: number[] = [], overrides: Partial<Container> = {}): Container {
+export function container(id: string, statusIds: string[] = [], overrides: Partial<Container> = {}): Container {
   return { id, name: `Stage ${id}`, statusIds, marker: null, ...overrides };
 }
 
