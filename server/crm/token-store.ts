@@ -41,7 +41,7 @@ export interface StoredGrant {
 }
 
 const sameAccount = (a: CrmAccount | null | undefined, b: CrmAccount) =>
-  a?.id === b.id && a.subdomain === b.subdomain && a.name === b.name;
+  a?.id === b.id && a.domain === b.domain && a.name === b.name;
 
 /**
  * Stores the grant of an OAuth callback and brings the workspace's connector in line with it:
