@@ -144,7 +144,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   }, [commit]);
 
   const applyOnePerStatus = () => {
-    // Markers for 142/143 are proposed for the user to accept, never set silently.
+    // Markers for the won and lost statuses are proposed for the user to accept, never set silently.
     const fresh = oneContainerPerStatus(statuses, newContainerId);
     commit({ ...board, containers: fresh.containers.map((container) => ({ ...container, marker: null })) });
   };

@@ -38,7 +38,7 @@ export interface StatusContainerProps {
   /** How this container shows the current drop target (only the container under the drag gets one). */
   dropKind: DropIndicator['kind'] | null;
   dropBefore: string | null;
-  /** A suggested marker (142 → Completed deal, 143 → Refusal) the user can accept. */
+  /** A suggested marker (won → Completed deal, lost → Refusal) the user can accept. */
   proposal: Marker | null;
   editing: boolean;
   hasUnmapped: boolean;

@@ -3,7 +3,10 @@ import type { Container, Marker } from '@/contracts/mapping-config';
 
 import { findContainerOf, withContainers, type Board } from './board';
 
-/** The marker each amoCRM system status naturally carries: 142 (`won`) and 143 (`lost`). */
+/**
+ * The marker a status's meaning naturally carries, whatever the CRM: `won` (amoCRM 142,
+ * Bitrix24 `S`) Completed deal, `lost` (amoCRM 143, Bitrix24 `F`) Refusal.
+ */
 export const SYSTEM_MARKERS: Readonly<Partial<Record<CrmStatus['kind'], Marker>>> = {
   won: 'completed',
   lost: 'refusal',
@@ -52,8 +55,8 @@ export interface MarkerProposal {
 }
 
 /**
- * Suggests Completed deal for the container holding the `won` status (142) and Refusal for
- * the one holding `lost` (143), in CRM order, only where it is unambiguous: the marker is set
+ * Suggests Completed deal for the container holding the `won` status and Refusal for the one
+ * holding the first `lost` status (all of them when they share it), in CRM order, only where it is unambiguous: the marker is set
  * nowhere yet, the status is in a container, that container carries no marker, and it does
  * not hold both system statuses. Accept one with `setMarker(board, p.containerId, p.marker)`.
  */

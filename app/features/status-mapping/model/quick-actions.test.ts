@@ -28,6 +28,25 @@ describe('oneContainerPerStatus', () => {
     expect(b.containers[7]!.name).toHaveLength(LIMITS.name);
   });
 
+  it('puts every failure status into one container with Refusal (Bitrix24: two F stages)', () => {
+    const bitrix = [
+      status('C7:NEW', 'Поиск тендера', 'regular', 10),
+      status('C7:WON', 'Тендер выигран', 'won', 50),
+      status('C7:LOSE', 'Сделка провалена', 'lost', 60),
+      status('C7:APOLOGY', 'Анализ причины провала', 'lost', 70),
+    ];
+    const b = oneContainerPerStatus(bitrix, sequentialIds('c'));
+    expect(b.containers).toEqual([
+      { id: 'c-1', name: 'Поиск тендера', statusIds: ['C7:NEW'], marker: null },
+      { id: 'c-2', name: 'Тендер выигран', statusIds: ['C7:WON'], marker: 'completed' },
+      { id: 'c-3', name: 'Сделка провалена', statusIds: ['C7:LOSE', 'C7:APOLOGY'], marker: 'refusal' },
+    ]);
+    expect(unmappedStatuses(b, bitrix)).toEqual([]);
+    // Where the first failure status stands, even when the others come later in CRM order.
+    const spread = oneContainerPerStatus([status(1, 'Lost early', 'lost'), status(2, 'Work'), status(3, 'Lost late', 'lost')], sequentialIds());
+    expect(spread.containers.map((c) => c.statusIds)).toEqual([['1', '3'], ['2']]);
+  });
+
   it('gives each system marker only once', () => {
     const b = oneContainerPerStatus([status(1, 'A', 'won'), status(2, 'B', 'won')], sequentialIds());
     expect(b.containers.map((c) => c.marker)).toEqual(['completed', null]);

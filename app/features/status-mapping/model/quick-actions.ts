@@ -8,23 +8,29 @@ import { applyAutoName, containerNameFrom, type NamingContext } from './naming';
 /**
  * "One container per status": a fresh board with one container per CRM status, in CRM order,
  * each named after its status (trimmed, cut to the name limit; the status id when the name is
- * blank). The `won` status (142) gets Completed deal and `lost` (143) Refusal (the first of
- * each kind only, as markers are unique). At most LIMITS.containersPerPipeline containers;
- * statuses beyond that stay unmapped.
+ * blank) — except the failure statuses (`lost`: amoCRM's 143, Bitrix24's `F` stages such as
+ * "Сделка провалена" and "Анализ причины провала"), which share one container where the first
+ * of them stands, since a deal lost at any of them is a refusal. The first `won` status gets
+ * Completed deal and the failure container Refusal (markers are unique). At most
+ * LIMITS.containersPerPipeline containers; statuses beyond that stay unmapped.
  */
 export function oneContainerPerStatus(crmStatuses: readonly CrmStatus[], idFactory: IdFactory): Board {
   const used = new Set<Marker>();
-  const containers = crmStatuses.slice(0, LIMITS.containersPerPipeline).map((status): Container => {
+  const containers: Container[] = [];
+  let lost: Container | null = null;
+  for (const status of crmStatuses) {
+    if (status.kind === 'lost' && lost) {
+      if (lost.statusIds.length < LIMITS.statusesPerContainer) lost.statusIds.push(status.id);
+      continue;
+    }
+    if (containers.length >= LIMITS.containersPerPipeline) continue;
     const candidate = SYSTEM_MARKERS[status.kind] ?? null;
     const marker = candidate && !used.has(candidate) ? candidate : null;
     if (marker) used.add(marker);
-    return {
-      id: idFactory(),
-      name: containerNameFrom(status.name) ?? status.id,
-      statusIds: [status.id],
-      marker,
-    };
-  });
+    const container: Container = { id: idFactory(), name: containerNameFrom(status.name) ?? status.id, statusIds: [status.id], marker };
+    if (status.kind === 'lost') lost = container;
+    containers.push(container);
+  }
   return { containers };
 }
 
