@@ -1,4 +1,5 @@
 import { escapeHtml } from '../shared/http';
+import { consentForm, htmlPage } from '../shared/pages';
 
 /** The sandbox's consent window (amoCRM's "Предоставить доступ"), as plain escaped HTML. */
 
@@ -16,22 +17,8 @@ const STYLE = `
   button:focus-visible { outline: 3px solid #1e2b37; outline-offset: 2px; }
 `;
 
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="ru">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>`;
-}
+/** A page in this sandbox's colours. */
+const page = (title: string, body: string) => htmlPage(title, STYLE, body);
 
 export interface ConsentPageInput {
   integrationName: string;
@@ -45,8 +32,6 @@ export interface ConsentPageInput {
 }
 
 export function consentPage(input: ConsentPageInput): string {
-  const hidden = (name: string, value: string) =>
-    `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
   return page(
     `Предоставить доступ — ${input.integrationName}`,
     `<p><span class="badge">amoCRM · песочница / sandbox</span></p>
@@ -62,16 +47,11 @@ export function consentPage(input: ConsentPageInput): string {
   <li>дополнительным полям сделок;</li>
   <li>событиям изменения статусов.</li>
 </ul>
-<form method="post" action="/oauth/decision">
-  ${hidden('client_id', input.clientId)}
-  ${input.state === null ? '' : hidden('state', input.state)}
-  ${hidden('mode', input.mode)}
-  <div class="actions">
-    <button type="submit" name="decision" value="allow">Allow</button>
-    <button type="submit" name="decision" value="deny">Deny</button>
-  </div>
-</form>
-<p lang="ru"><small>«Allow» — разрешить доступ, «Deny» — отказать.</small></p>`,
+${consentForm('/oauth/decision', [
+  ['client_id', input.clientId],
+  ['state', input.state],
+  ['mode', input.mode],
+])}`,
   );
 }
 

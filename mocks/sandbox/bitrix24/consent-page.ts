@@ -1,4 +1,5 @@
 import { escapeHtml } from '../shared/http';
+import { consentForm, htmlPage } from '../shared/pages';
 
 /**
  * The sandbox portal's pages, as plain escaped HTML: the consent page (a real portal skips it
@@ -20,22 +21,8 @@ const STYLE = `
   button:focus-visible, .link:focus-visible { outline: 3px solid #333; outline-offset: 2px; }
 `;
 
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="ru">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>`;
-}
+/** A page in this sandbox's colours. */
+const page = (title: string, body: string) => htmlPage(title, STYLE, body);
 
 export interface ConsentPageInput {
   appName: string;
@@ -49,7 +36,6 @@ export interface ConsentPageInput {
 }
 
 export function consentPage(input: ConsentPageInput): string {
-  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
   return page(
     `Авторизация приложения — ${input.appName}`,
     `<p><span class="badge">Битрикс24 · песочница / sandbox</span></p>
@@ -64,15 +50,10 @@ export function consentPage(input: ConsentPageInput): string {
   <li>сделкам, лидам и истории их стадий;</li>
   <li>воронкам, стадиям и полям CRM.</li>
 </ul>
-<form method="post" action="/oauth/authorize/">
-  ${hidden('client_id', input.clientId)}
-  ${input.state === null ? '' : hidden('state', input.state)}
-  <div class="actions">
-    <button type="submit" name="decision" value="allow">Allow</button>
-    <button type="submit" name="decision" value="deny">Deny</button>
-  </div>
-</form>
-<p lang="ru"><small>«Allow» — разрешить доступ, «Deny» — отказать.</small></p>`,
+${consentForm('/oauth/authorize/', [
+  ['client_id', input.clientId],
+  ['state', input.state],
+])}`,
   );
 }
 
