@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 
 import { delay } from '../shared/faults';
+import { createGrantStore, type GrantStore } from '../shared/grants';
 import { json } from '../shared/http';
 import { base64url, randomHex } from '../shared/random';
 import { consentPage, errorPage } from './consent-page';
@@ -18,25 +19,13 @@ import type { FaultInjector } from './faults';
 const CODE_TTL_MS = 20 * 60 * 1000;
 const REFRESH_TTL_MS = 90 * 24 * 3600 * 1000;
 
-interface CodeGrant {
-  clientId: string;
-  expiresAt: number;
-  used: boolean;
-}
-interface TokenGrant {
-  expiresAt: number;
-  revoked: boolean;
-}
-
-/** Every code and token the sandbox issued, and what the account's admin can do to them. */
-export interface TokenStore {
-  /** Whether an `Authorization` header carries a live access token. */
+/**
+ * Every code and token the sandbox issued (the shared store: `revokeAll` is an admin disabling the
+ * integration, after which the API answers 401 and a refresh 400), and amoCRM's check of a request.
+ */
+export interface TokenStore extends GrantStore {
+  /** Whether an `Authorization` header carries a live access token (`Bearer …`). */
   isAuthorized(authorization: string | undefined): boolean;
-  /** An admin disabled the integration: every token stops working (API 401, refresh 400). */
-  revokeAll(): void;
-  /** Every access token issued so far expires now (their refresh tokens stay valid). */
-  expireAccessTokens(): void;
-  issuedSecrets(): string[];
 }
 
 /** amoCRM's OAuth error body (observed; the docs only say "400, details in body"). */
@@ -59,9 +48,7 @@ export function oauthPart(ctx: AmoContext, faults: FaultInjector): { tokens: Tok
   const { integration, now } = ctx;
   const { fixture } = ctx.account;
   const owner = ownerOf(ctx);
-  const codes = new Map<string, CodeGrant>();
-  const accessTokens = new Map<string, TokenGrant>();
-  const refreshTokens = new Map<string, TokenGrant & { used: boolean; access: string }>();
+  const grants = createGrantStore(now);
 
   const issueTokens = (host: string) => {
     const issuedAt = Math.floor(now() / 1000);
@@ -84,8 +71,7 @@ export function oauthPart(ctx: AmoContext, faults: FaultInjector): { tokens: Tok
     );
     const access = `${header}.${payload}.${base64url(randomHex(64))}`;
     const refresh = `def50200${randomHex(160)}`;
-    accessTokens.set(access, { expiresAt: now() + expiresIn * 1000, revoked: false });
-    refreshTokens.set(refresh, { expiresAt: now() + REFRESH_TTL_MS, revoked: false, used: false, access });
+    grants.addTokens({ access, accessTtlMs: expiresIn * 1000, refresh, refreshTtlMs: REFRESH_TTL_MS });
     return {
       token_type: 'Bearer',
       expires_in: expiresIn,
@@ -137,7 +123,7 @@ export function oauthPart(ctx: AmoContext, faults: FaultInjector): { tokens: Tok
         return c.redirect(target.toString(), 302);
       }
       const code = `def50200${randomHex(96)}`;
-      codes.set(code, { clientId, expiresAt: now() + CODE_TTL_MS, used: false });
+      grants.addCode(code, clientId, CODE_TTL_MS);
       target.searchParams.set('code', code);
       target.searchParams.set('referer', new URL(c.req.url).host);
       if (state !== undefined) target.searchParams.set('state', state);
@@ -174,41 +160,31 @@ export function oauthPart(ctx: AmoContext, faults: FaultInjector): { tokens: Tok
       if (grantType === 'authorization_code') {
         const code = text('code');
         if (!code) return oauthProblem('Check the `code` parameter');
-        const grant = codes.get(code);
+        const grant = grants.findCode(code);
         if (!grant) return oauthProblem('Cannot decrypt the authorization code');
         if (grant.used) return oauthProblem('Authorization code has been revoked');
-        if (now() > grant.expiresAt) return oauthProblem('Authorization code has expired');
+        if (grant.expired) return oauthProblem('Authorization code has expired');
         if (grant.clientId !== integration.clientId) return oauthProblem('Authorization code was not issued to this client');
-        grant.used = true;
+        grants.useCode(code);
         return c.json(issueTokens(host));
       }
 
       const refresh = text('refresh_token');
       if (!refresh) return oauthProblem('Check the `refresh_token` parameter');
-      const grant = refreshTokens.get(refresh);
-      if (!grant || grant.used || grant.revoked || now() > grant.expiresAt) return oauthProblem('Invalid refresh token');
-      grant.used = true;
-      const previous = accessTokens.get(grant.access);
-      if (previous) previous.revoked = true;
+      const used = grants.useRefresh(refresh);
+      if (!used) return oauthProblem('Invalid refresh token');
+      // amoCRM: a refresh ends the access token issued with the refresh token at once.
+      grants.revokeAccess(used.access);
       return c.json(issueTokens(host));
     });
   };
 
   const tokens: TokenStore = {
+    ...grants,
     isAuthorized(authorization) {
       const match = /^Bearer (.+)$/.exec(authorization ?? '');
-      const grant = match ? accessTokens.get(match[1]!) : undefined;
-      return Boolean(grant && !grant.revoked && now() < grant.expiresAt);
+      return match !== null && grants.accessState(match[1]!) === 'live';
     },
-    revokeAll() {
-      for (const grant of accessTokens.values()) grant.revoked = true;
-      for (const grant of refreshTokens.values()) grant.revoked = true;
-    },
-    expireAccessTokens() {
-      const at = now();
-      for (const grant of accessTokens.values()) grant.expiresAt = Math.min(grant.expiresAt, at);
-    },
-    issuedSecrets: () => [...codes.keys(), ...accessTokens.keys(), ...refreshTokens.keys()],
   };
 
   return { tokens, part };

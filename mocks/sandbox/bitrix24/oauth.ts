@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 
 import type { delay } from '../shared/faults';
+import { createGrantStore, type GrantStore } from '../shared/grants';
 import { randomHex } from '../shared/random';
 import { consentPage, errorPage } from './consent-page';
 import { B24Error, b24ErrorResponse, b24Json, isB24Object, ownerOf, type B24Context, type B24Object } from './context';
@@ -26,30 +27,13 @@ const CODE_TTL_MS = 30 * 1000;
 const REFRESH_TTL_MS = 180 * 24 * 3600 * 1000;
 export const BITRIX24_SCOPE = 'crm';
 
-interface CodeGrant {
-  clientId: string;
-  expiresAt: number;
-  used: boolean;
-}
-interface AccessGrant {
-  expiresAt: number;
-  revoked: boolean;
-}
-interface RefreshGrant {
-  expiresAt: number;
-  revoked: boolean;
-  used: boolean;
-}
-
-/** Every code and token the sandbox issued, and what the portal's admin can do to them. */
-export interface Bitrix24TokenStore {
+/**
+ * Every code and token the sandbox issued (the shared store: `revokeAll` is the application being
+ * removed, after which REST answers 401 and a refresh `invalid_grant`), and Bitrix24's check of a REST call.
+ */
+export interface Bitrix24TokenStore extends GrantStore {
   /** Why a REST call's `auth` is refused (401 NO_AUTH_FOUND or expired_token), or null when it is live. */
   check(token: string | undefined): B24Error | null;
-  /** The application was removed: every token stops working (REST 401, refresh invalid_grant). */
-  revokeAll(): void;
-  /** Every access token issued so far expires now (their refresh tokens stay valid). */
-  expireAccessTokens(): void;
-  issuedSecrets(): string[];
 }
 
 /** 32 lowercase letters and digits, like the docs' tokens and codes. */
@@ -59,16 +43,13 @@ export function oauthPart(ctx: B24Context, faults: Bitrix24FaultInjector, sleep:
   const { integration, now } = ctx;
   const { portal } = ctx.portal.fixture;
   const owner = ownerOf(ctx);
-  const codes = new Map<string, CodeGrant>();
-  const accessTokens = new Map<string, AccessGrant>();
-  const refreshTokens = new Map<string, RefreshGrant>();
+  const grants = createGrantStore(now);
 
   const issueTokens = (origin: string, host: string, refreshed: boolean) => {
     const expiresIn = faults.current.accessTtlSec;
     const access = secret();
     const refresh = secret();
-    accessTokens.set(access, { expiresAt: now() + expiresIn * 1000, revoked: false });
-    refreshTokens.set(refresh, { expiresAt: now() + REFRESH_TTL_MS, revoked: false, used: false });
+    grants.addTokens({ access, accessTtlMs: expiresIn * 1000, refresh, refreshTtlMs: REFRESH_TTL_MS });
     return {
       access_token: access,
       ...(refreshed ? { expires: Math.floor(now() / 1000) + expiresIn } : {}),
@@ -133,7 +114,7 @@ export function oauthPart(ctx: B24Context, faults: Bitrix24FaultInjector, sleep:
       );
     }
     const code = secret();
-    codes.set(code, { clientId, expiresAt: now() + CODE_TTL_MS, used: false });
+    grants.addCode(code, clientId, CODE_TTL_MS);
     const host = new URL(c.req.url).host;
     const target = new URL(integration.redirectUri);
     target.searchParams.set('code', code);
@@ -168,21 +149,18 @@ export function oauthPart(ctx: B24Context, faults: Bitrix24FaultInjector, sleep:
     if (grantType === 'authorization_code') {
       const code = text('code');
       if (!code) return oauthError(400, 'invalid_request', 'code is required');
-      const grant = codes.get(code);
+      const grant = grants.findCode(code);
       if (!grant || grant.clientId !== integration.clientId) return oauthError(400, 'invalid_grant', 'Invalid authorization code');
       if (grant.used) return oauthError(400, 'invalid_grant', 'Authorization code has already been used');
-      if (now() > grant.expiresAt) return oauthError(400, 'invalid_grant', 'Authorization code has expired');
-      grant.used = true;
+      if (grant.expired) return oauthError(400, 'invalid_grant', 'Authorization code has expired');
+      grants.useCode(code);
       return b24Json(issueTokens(url.origin, url.host, false));
     }
 
     const refresh = text('refresh_token');
     if (!refresh) return oauthError(400, 'invalid_request', 'refresh_token is required');
-    const grant = refreshTokens.get(refresh);
-    if (faults.current.revokedRefresh || !grant || grant.used || grant.revoked || now() > grant.expiresAt) {
-      return oauthError(400, 'invalid_grant', 'Invalid refresh token');
-    }
-    grant.used = true;
+    // Bitrix24: the old access token lives on until it expires. An injected revocation uses nothing up.
+    if (faults.current.revokedRefresh || !grants.useRefresh(refresh)) return oauthError(400, 'invalid_grant', 'Invalid refresh token');
     return b24Json(issueTokens(url.origin, url.host, true));
   };
 
@@ -195,22 +173,13 @@ export function oauthPart(ctx: B24Context, faults: Bitrix24FaultInjector, sleep:
   };
 
   const tokens: Bitrix24TokenStore = {
+    ...grants,
     check(value) {
-      if (!value) return new B24Error(401, 'NO_AUTH_FOUND', 'Wrong authorization data');
-      const grant = accessTokens.get(value);
-      if (!grant || grant.revoked) return new B24Error(401, 'NO_AUTH_FOUND', 'Wrong authorization data');
-      if (now() >= grant.expiresAt) return new B24Error(401, 'expired_token', 'The access token provided has expired.');
+      const state = value ? grants.accessState(value) : 'unknown';
+      if (state === 'unknown') return new B24Error(401, 'NO_AUTH_FOUND', 'Wrong authorization data');
+      if (state === 'expired') return new B24Error(401, 'expired_token', 'The access token provided has expired.');
       return null;
     },
-    revokeAll() {
-      for (const grant of accessTokens.values()) grant.revoked = true;
-      for (const grant of refreshTokens.values()) grant.revoked = true;
-    },
-    expireAccessTokens() {
-      const at = now();
-      for (const grant of accessTokens.values()) grant.expiresAt = Math.min(grant.expiresAt, at);
-    },
-    issuedSecrets: () => [...codes.keys(), ...accessTokens.keys(), ...refreshTokens.keys()],
   };
 
   return { tokens, part };
