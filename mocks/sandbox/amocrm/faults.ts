@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 
-import { delay, parseFaults, type FaultSpec } from '../shared/faults';
+import { createFaultState, delay, parseFaults, type FaultSpec } from '../shared/faults';
 import { httpProblem, json } from '../shared/http';
-import { randomHex, seededRandom } from '../shared/random';
+import { randomHex } from '../shared/random';
 
 export { SandboxFaultsError } from '../shared/faults';
 
@@ -77,22 +77,22 @@ export interface FaultInjector {
 }
 
 export function createFaultInjector(initial: Partial<SandboxFaults> | string | undefined, now: () => number): FaultInjector {
-  let faults: SandboxFaults = typeof initial === 'string' ? parseSandboxFaults(initial) : { ...DEFAULT_FAULTS, ...initial };
-  let dice = seededRandom(faults.seed);
-  const bucket = { tokens: faults.rps, at: now() };
+  const state = createFaultState(initial, SPEC, DEFAULT_FAULTS);
+  const bucket = { tokens: state.current.rps, at: now() };
 
   return {
     get current() {
-      return faults;
+      return state.current;
     },
     set(patch) {
-      faults = { ...faults, ...patch };
-      if (patch.seed !== undefined) dice = seededRandom(faults.seed);
-      if (patch.rps !== undefined) bucket.tokens = faults.rps;
+      state.set(patch);
+      if (patch.rps !== undefined) bucket.tokens = state.current.rps;
     },
     apiGate: (isAuthorized) => (app) => {
       app.use('/api/v4/*', async (c, next) => {
-        await delay(faults.latencyMs, c.req.raw.signal);
+        await delay(state.current.latencyMs, c.req.raw.signal);
+        // Read after the wait: faults set meanwhile apply to this request.
+        const faults = state.current;
         if (faults.rps > 0) {
           const at = now();
           bucket.tokens = Math.min(faults.rps, bucket.tokens + ((at - bucket.at) / 1000) * faults.rps);
@@ -103,8 +103,8 @@ export function createFaultInjector(initial: Partial<SandboxFaults> | string | u
         if (!isAuthorized(c.req.header('Authorization'))) return httpProblem(401, 'Unauthorized', 'Invalid user name or password');
         if (faults.blocked) return httpProblem(403, 'Forbidden', 'Account is blocked');
         if (faults.unpaid) return httpProblem(402, 'Payment Required', 'Payment required');
-        if (faults.rate429 > 0 && dice() < faults.rate429) return tooManyRequests(faults.retryAfterSec);
-        if (faults.error500 > 0 && dice() < faults.error500) {
+        if (state.roll(faults.rate429)) return tooManyRequests(faults.retryAfterSec);
+        if (state.roll(faults.error500)) {
           return json(
             {
               title: 'ErrInternalServer',

@@ -1,6 +1,5 @@
-import { parseFaults, type FaultSpec } from '../shared/faults';
+import { createFaultState, parseFaults, type FaultSpec } from '../shared/faults';
 import { createLeakyBucket, type LeakyBucket } from '../shared/leaky-bucket';
-import { seededRandom } from '../shared/random';
 import { B24Error } from './context';
 
 export { SandboxFaultsError } from '../shared/faults';
@@ -76,25 +75,25 @@ export interface Bitrix24FaultInjector {
 }
 
 export function createBitrix24FaultInjector(initial: Partial<Bitrix24SandboxFaults> | string | undefined, now: () => number): Bitrix24FaultInjector {
-  let faults: Bitrix24SandboxFaults = typeof initial === 'string' ? parseBitrix24Faults(initial) : { ...BITRIX24_DEFAULT_FAULTS, ...initial };
-  let dice = seededRandom(faults.seed);
-  const bucket = createLeakyBucket({ size: faults.bucket, drainPerSec: faults.drainPerSec, now });
+  const state = createFaultState(initial, SPEC, BITRIX24_DEFAULT_FAULTS);
+  const bucket = createLeakyBucket({ size: state.current.bucket, drainPerSec: state.current.drainPerSec, now });
 
   return {
     get current() {
-      return faults;
+      return state.current;
     },
     set(patch) {
-      faults = { ...faults, ...patch };
-      if (patch.seed !== undefined) dice = seededRandom(faults.seed);
+      state.set(patch);
+      const faults = state.current;
       if (patch.bucket !== undefined || patch.drainPerSec !== undefined) bucket.configure({ size: faults.bucket, drainPerSec: faults.drainPerSec });
     },
     bucket,
     injected() {
+      const faults = state.current;
       if (faults.noRest) return new B24Error(403, 'ACCESS_DENIED', 'REST is available only on commercial plans');
       if (faults.unpaid) return paymentRequired();
-      if (faults.rate503 > 0 && dice() < faults.rate503) return queryLimitExceeded();
-      if (faults.error500 > 0 && dice() < faults.error500) return new B24Error(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      if (state.roll(faults.rate503)) return queryLimitExceeded();
+      if (state.roll(faults.error500)) return new B24Error(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       return null;
     },
   };

@@ -1,6 +1,9 @@
+import { seededRandom } from './random';
+
 /**
  * Fault strings for any sandbox (`SANDBOX_FAULTS=rate429=0.2,latencyMs=300,unpaid`): each CRM's
- * sandbox declares its faults with a kind per key and its defaults; this parses the string.
+ * sandbox declares its faults with a kind per key and its defaults; this parses the string, holds
+ * the faults in force with their seeded dice, and waits out injected latency.
  */
 
 /** `share`: 0..1; `count`: a whole number ≥ 0; `positive`: a whole number > 0; `flag`: true/false (bare = true). */
@@ -42,6 +45,42 @@ export function parseFaults<T extends { [K in keyof T]: number | boolean }>(text
     faults[key] = value;
   }
   return faults as T;
+}
+
+/** The faults in force and the dice that decide the injected shares. */
+export interface FaultState<T> {
+  readonly current: T;
+  /** Changes some faults; a new `seed` restarts the dice. */
+  set(patch: Partial<T>): void;
+  /**
+   * Rolls the dice for a share (0..1): true that often. A share of 0 rolls nothing, so turning
+   * one fault off leaves the rolls of the others as they were.
+   */
+  roll(share: number): boolean;
+}
+
+/**
+ * The faults of a sandbox from its options: a fault string (parsed with `spec`; throws
+ * `SandboxFaultsError`), an object over `defaults`, or nothing (the defaults). The dice are
+ * seeded with `seed`, so a run can be repeated.
+ */
+export function createFaultState<T extends { [K in keyof T]: number | boolean } & { seed: number }>(
+  initial: Partial<T> | string | undefined,
+  spec: FaultSpec<T>,
+  defaults: T,
+): FaultState<T> {
+  let faults: T = typeof initial === 'string' ? parseFaults(initial, spec, defaults) : { ...defaults, ...initial };
+  let dice = seededRandom(faults.seed);
+  return {
+    get current() {
+      return faults;
+    },
+    set(patch) {
+      faults = { ...faults, ...patch };
+      if (patch.seed !== undefined) dice = seededRandom(faults.seed);
+    },
+    roll: (share) => share > 0 && dice() < share,
+  };
 }
 
 /** Waits `ms` (the injected latency) unless the request is aborted first. */
