@@ -61,6 +61,8 @@ function truthOf(sandbox: SandboxAccount): SandboxTruth {
     customFieldIds: fixture.custom_fields.map((field) => String(field.id)),
     deals: sandbox.leads.map((lead) => ({
       id: String(lead.id),
+      name: lead.name,
+      price: lead.price,
       pipelineId: String(lead.pipelineId),
       statusId: String(lead.statusId),
       createdAt: lead.createdAt,

@@ -46,6 +46,9 @@ export interface TruthPipeline {
 
 export interface TruthDeal extends Position {
   id: string;
+  name: string;
+  /** The deal amount. */
+  price: number | null;
   /** Unix seconds. */
   createdAt: number;
 }
@@ -121,6 +124,8 @@ export type MakeHarness = (fixture: ConformanceFixture) => AdapterHarness | Prom
 export interface RecordingConnection extends CrmConnection {
   readonly rotations: number;
   readonly revocations: number;
+  /** The stored access token's lifetime is over (as time passing would make it); the CRM may not know yet. */
+  expireStored(): void;
 }
 
 export function recordingConnection(grant: CrmGrant, key = 'conformance'): RecordingConnection {
@@ -139,6 +144,9 @@ export function recordingConnection(grant: CrmGrant, key = 'conformance'): Recor
     revoked() {
       revocations += 1;
       current = null;
+    },
+    expireStored() {
+      if (current) current = { ...current, tokens: { ...current.tokens, expiresAt: 0 } };
     },
     get rotations() {
       return rotations;
@@ -318,9 +326,8 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         for (const lead of items) {
           const deal = byId.get(lead.id);
           expect(typeof lead.id).toBe('string');
-          expect({ id: lead.id, pipelineId: lead.pipelineId, statusId: lead.statusId, createdAt: lead.createdAt }).toEqual(
-            deal && { id: deal.id, pipelineId: deal.pipelineId, statusId: deal.statusId, createdAt: deal.createdAt },
-          );
+          const seen = { id: lead.id, name: lead.name, price: lead.price, pipelineId: lead.pipelineId, statusId: lead.statusId, createdAt: lead.createdAt };
+          expect(seen).toEqual(deal && { id: deal.id, name: deal.name, price: deal.price, pipelineId: deal.pipelineId, statusId: deal.statusId, createdAt: deal.createdAt });
         }
       };
 
@@ -336,6 +343,11 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         for (const page of small.pages) expect(page.items.length).toBeLessThanOrEqual(30);
         expect(small.pages.length).toBe(Math.ceil(truth.deals.length / 30));
         checkDeals(small.items, truth, truth.deals.map((deal) => deal.id), 'all, 30 a page');
+
+        // A page size the CRM may not allow (more than it sends at once): still every deal, each page within the size.
+        const large = await allPages((page) => adapter.listLeads(connection, { page, limit: 100 }));
+        for (const page of large.pages) expect(page.items.length).toBeLessThanOrEqual(100);
+        checkDeals(large.items, truth, truth.deals.map((deal) => deal.id), 'all, 100 a page');
       });
 
       it('filters by pipeline', async () => {
@@ -415,6 +427,33 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         expect(sortedIds(byDeal.keys())).toEqual(sortedIds(new Set(truth.statusChanges.map((change) => change.dealId))));
       });
 
+      it('pages through every status change with a page size of its caller’s choosing', async () => {
+        const { adapter, truth, connection } = await setUp();
+        const { items, pages } = await allPages((page) => adapter.listEvents(connection, { page, limit: 30 }));
+        for (const page of pages) expect(page.items.length).toBeLessThanOrEqual(30);
+        expectUnique(
+          items.map((event) => event.id),
+          'status change ids (30 a page)',
+        );
+        expect(items).toHaveLength(truth.statusChanges.length);
+      });
+
+      it('filters status changes by deal, for many deals at once', async () => {
+        const { adapter, truth, connection } = await setUp();
+        const moved = [...new Set(truth.statusChanges.map((change) => change.dealId))];
+        for (const count of [1, 10, 25]) {
+          const dealIds = moved.slice(0, count);
+          expect(dealIds).toHaveLength(count);
+          const expected = truth.statusChanges.filter((change) => dealIds.includes(change.dealId));
+          const { items } = await allPages((page) => adapter.listEvents(connection, { page, leadIds: dealIds }));
+          expect(
+            sortedIds(new Set(items.map((event) => event.leadId))),
+            `deals whose status changes came back when asking for ${count}`,
+          ).toEqual(sortedIds(dealIds));
+          expect(items.length, `status changes of ${count} deals`).toBe(expected.length);
+        }
+      });
+
       it('gives a deal’s status history, each change starting where the previous one ended', async () => {
         const { adapter, truth, connection } = await setUp();
         const counts = new Map<string, number>();
@@ -472,6 +511,13 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         // A pipeline without deals, where the account has one.
         const idle = truth.pipelines.find((pipeline) => !truth.deals.some((deal) => deal.pipelineId === pipeline.id));
         if (idle) expect(await adapter.listLeads(connection, { pipelineIds: [idle.id] })).toEqual(empty);
+        // Ids the account does not have.
+        const known = new Set([...truth.pipelines.map((pipeline) => pipeline.id), ...truth.deals.map((deal) => deal.id)]);
+        for (const unknown of ['987654321', 'no-such-id']) {
+          expect(known.has(unknown)).toBe(false);
+          expect.soft(await adapter.listLeads(connection, { pipelineIds: [unknown] }), `deals of pipeline ${unknown}`).toEqual(empty);
+          expect.soft(await adapter.listEvents(connection, { leadIds: [unknown] }), `status changes of deal ${unknown}`).toEqual(empty);
+        }
       });
     });
 
@@ -491,11 +537,30 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         expect(after?.tokens.accessToken).not.toBe(before.tokens.accessToken);
         expect(after?.tokens.refreshToken).not.toBe(before.tokens.refreshToken);
         expect(connection.revocations).toBe(0);
+        // The refresh token was spent: the CRM refuses it now.
+        expect((await crmErrorOf(adapter.refresh(before.baseUrl, before.tokens.refreshToken))).code).toBe<CrmErrorCode>('crm_access_revoked');
         // The new pair keeps working without another refresh.
         expect(await adapter.getAccount(connection)).toEqual(truth.account);
         await adapter.listLeads(connection, { limit: 5 });
-        expect(harness.tokenRequestCount() - tokenRequests).toBe(1);
+        expect(harness.tokenRequestCount() - tokenRequests).toBe(2); // the refresh and the spent token above
         expectNoSecrets(harness, []);
+      });
+
+      it('expired access with calls in flight at once: they share one refresh', async () => {
+        const { adapter, truth, connection, harness } = await setUp();
+        harness.faults.expireAccess();
+        const tokenRequests = harness.tokenRequestCount();
+        const [account, pipelines, leads] = await Promise.all([
+          adapter.getAccount(connection),
+          adapter.listPipelines(connection),
+          adapter.listLeads(connection, { limit: 5 }),
+        ]);
+        expect(account).toEqual(truth.account);
+        expect(pipelines).toHaveLength(truth.pipelines.length);
+        expect(leads.items).toHaveLength(5);
+        expect(harness.tokenRequestCount() - tokenRequests, 'token requests (refreshes)').toBe(1);
+        expect(connection.rotations).toBe(1);
+        expect(connection.revocations).toBe(0);
       });
 
       it('revoked refresh: crm_access_revoked and connection.revoked() called', async () => {
@@ -566,6 +631,33 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         }
         expect(connection.revocations).toBe(0);
         expectNoSecrets(harness, errors);
+      });
+
+      it('stored access past its lifetime: refreshed once before the call', async () => {
+        const { adapter, truth, connection, harness } = await setUp();
+        const before = connection.read();
+        connection.expireStored();
+        const tokenRequests = harness.tokenRequestCount();
+        expect(await adapter.getAccount(connection)).toEqual(truth.account);
+        expect(harness.tokenRequestCount() - tokenRequests, 'token requests (refreshes)').toBe(1);
+        expect(connection.rotations).toBe(1);
+        expect(connection.read()?.tokens.accessToken).not.toBe(before?.tokens.accessToken);
+        expect(connection.read()?.tokens.expiresAt).toBeGreaterThan(0);
+      });
+
+      it('a refresh that times out: crm_unavailable, and the access is kept', async () => {
+        const { adapter, connection, harness } = await setUp();
+        const before = connection.read();
+        connection.expireStored();
+        harness.faults.hang();
+        const tokenRequests = harness.tokenRequestCount();
+        const error = await crmErrorOf(adapter.listPipelines(connection));
+        expect(error.code).toBe<CrmErrorCode>('crm_unavailable');
+        expect(connection.revocations).toBe(0);
+        expect(harness.tokenRequestCount() - tokenRequests, 'the refresh was tried').toBe(1);
+        expect(connection.revocations).toBe(0);
+        expect(connection.read()?.version).toBe(before?.version);
+        expectNoSecrets(harness, [error]);
       });
 
       it('no token, code or client secret in any log line or error message over a whole session', async () => {
