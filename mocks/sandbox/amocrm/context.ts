@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 
 import { json } from '../shared/http';
+import type { SandboxOAuthClient } from '../shared/sandbox';
 import type { SandboxAccount } from './fixture';
 
 /** The sandbox's fixed development credentials; the demo entry hands them to the product as its amoCRM credentials. */
@@ -10,14 +11,8 @@ export const SANDBOX_CLIENT_SECRET = 'hub-connect-sandbox-secret-for-development
 export const SANDBOX_DEFAULT_ORIGIN = 'http://127.0.0.1:8788';
 export const SANDBOX_DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8787/api/oauth/amocrm/callback';
 
-export interface SandboxIntegration {
-  clientId: string;
-  clientSecret: string;
-  /** The Redirect URI from the integration's settings: consent redirects there, the token exchange must repeat it. */
-  redirectUri: string;
-  /** Shown on the consent page. */
-  name: string;
-}
+/** The integration as its settings hold it; `redirectUri` is its Redirect URI, which the token exchange must repeat. */
+export type SandboxIntegration = SandboxOAuthClient;
 
 /** What every part of the amoCRM sandbox reads: the account it serves, the integration, the clock. */
 export interface AmoContext {

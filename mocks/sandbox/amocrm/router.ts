@@ -1,5 +1,6 @@
-import { composeSandbox, type RecordedRequest } from '../shared/compose';
+import { composeSandbox } from '../shared/compose';
 import { httpProblem } from '../shared/http';
+import { oauthSandbox, type OAuthSandbox, type SandboxBaseOptions } from '../shared/sandbox';
 import { accountPart } from './account';
 import {
   SANDBOX_CLIENT_ID,
@@ -26,31 +27,15 @@ import { oauthPart } from './oauth';
  *   (`custom-fields.ts`), `/leads…` and `/events` (`leads.ts`): hal+json, problem+json errors.
  */
 
-export interface SandboxOptions {
+/** `faults`: a `SANDBOX_FAULTS` string or an object. */
+export interface SandboxOptions extends SandboxBaseOptions<SandboxFaults, SandboxIntegration> {
   /** Default: the demo account (`mocks/fixtures/amocrm-account.json`). */
   account?: SandboxAccount;
-  /** A `SANDBOX_FAULTS` string or an object; default: no faults. */
-  faults?: Partial<SandboxFaults> | string;
-  /** Clock in Unix ms (tests move it to expire codes and tokens). */
-  now?: () => number;
-  integration?: Partial<SandboxIntegration>;
 }
 
-export interface SandboxAmo {
-  /** Answers one request, like a server would. */
-  fetch(request: Request): Promise<Response>;
+/** `revokeAccess()`: an admin disabled the integration (API 401, refresh 400). */
+export interface SandboxAmo extends OAuthSandbox<SandboxFaults, SandboxIntegration> {
   readonly account: SandboxAccount;
-  readonly integration: SandboxIntegration;
-  readonly faults: SandboxFaults;
-  setFaults(patch: Partial<SandboxFaults>): void;
-  /** An admin disabled the integration: every token stops working (API 401, refresh 400). */
-  revokeAccess(): void;
-  /** Every access token issued so far expires now (their refresh tokens stay valid). */
-  expireAccessTokens(): void;
-  /** Every code and token issued so far, for tests that check none of them leaks. */
-  issuedSecrets(): string[];
-  /** Every request received (method and path, never the query), oldest first. */
-  readonly requests: ReadonlyArray<RecordedRequest>;
 }
 
 const API_RESOURCES = /^\/api\/v4\/(account|events|leads(\/pipelines|\/custom_fields)?)(\/|$)/;
@@ -71,7 +56,7 @@ export function createSandboxAmo(options: SandboxOptions = {}): SandboxAmo {
   const faults = createFaultInjector(options.faults, now);
   const oauth = oauthPart(ctx, faults);
 
-  const sandbox = composeSandbox({
+  const composed = composeSandbox({
     parts: [oauth.part, faults.apiGate(oauth.tokens.isAuthorized), accountPart(ctx), customFieldsPart(ctx), leadsPart(ctx)],
     onError: () => httpProblem(500, 'ErrInternalServer', 'Our team are probably already working on the elimination of the problem'),
     notFound: (c) => {
@@ -82,17 +67,5 @@ export function createSandboxAmo(options: SandboxOptions = {}): SandboxAmo {
     },
   });
 
-  return {
-    fetch: sandbox.fetch,
-    account: ctx.account,
-    integration: ctx.integration,
-    get faults() {
-      return faults.current;
-    },
-    setFaults: (patch) => faults.set(patch),
-    revokeAccess: () => oauth.tokens.revokeAll(),
-    expireAccessTokens: () => oauth.tokens.expireAccessTokens(),
-    issuedSecrets: () => oauth.tokens.issuedSecrets(),
-    requests: sandbox.requests,
-  };
+  return oauthSandbox({ composed, integration: ctx.integration, faults, grants: oauth.tokens }, { account: ctx.account });
 }

@@ -1,3 +1,4 @@
+import type { SandboxOAuthClient } from '../shared/sandbox';
 import type { SandboxPortal } from './fixture';
 
 /**
@@ -13,16 +14,13 @@ export const BITRIX24_SANDBOX_CLIENT_SECRET = 'hubConnectBitrix24SandboxSecretFo
 export const BITRIX24_SANDBOX_DEFAULT_ORIGIN = 'http://127.0.0.1:8789';
 export const BITRIX24_SANDBOX_DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8787/api/oauth/bitrix24/callback';
 
-/** The local application as the portal's "Developer resources" card holds it. */
-export interface Bitrix24Integration {
-  clientId: string;
-  clientSecret: string;
-  /** Where Allow sends the browser (Bitrix24 takes it from the application's settings, never from the URL). */
-  redirectUri: string;
+/**
+ * The local application as the portal's "Developer resources" card holds it; Bitrix24 takes
+ * `redirectUri` from there, never from the URL.
+ */
+export interface Bitrix24Integration extends SandboxOAuthClient {
   /** The application's own address ("handler path"): the "back to the application" link of the sandbox's error pages. */
   appUrl: string;
-  /** Shown on the consent page. */
-  name: string;
   /** `app.info` ID. */
   appId: number;
 }

@@ -1,5 +1,6 @@
-import { composeSandbox, type RecordedRequest } from '../shared/compose';
+import { composeSandbox } from '../shared/compose';
 import { delay } from '../shared/faults';
+import { oauthSandbox, type OAuthSandbox, type SandboxBaseOptions } from '../shared/sandbox';
 import {
   B24Error,
   b24ErrorResponse,
@@ -34,35 +35,25 @@ import { stageHistoryMethods } from './stage-history';
  *   (`stage-history.ts`), over the lists of `list.ts`.
  */
 
-export interface Bitrix24SandboxOptions {
+/**
+ * `faults`: a `SANDBOX_BITRIX24_FAULTS` string or an object (default: none, and Bitrix24's own
+ * 2/s, 50 limit); `now` also drains the bucket.
+ */
+export interface Bitrix24SandboxOptions extends SandboxBaseOptions<Bitrix24SandboxFaults, Bitrix24Integration> {
   /** Default: the demo portal (`mocks/fixtures/bitrix24-demo.json`). */
   portal?: SandboxPortal;
-  /** A `SANDBOX_BITRIX24_FAULTS` string or an object; default: no faults (and Bitrix24's own 2/s, 50 limit). */
-  faults?: Partial<Bitrix24SandboxFaults> | string;
-  /** Clock in Unix ms (tests move it to expire codes and tokens and to drain the bucket). */
-  now?: () => number;
   /** How injected latency waits (tests pass one that records instead of sleeping). */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
-  integration?: Partial<Bitrix24Integration>;
 }
 
-export interface SandboxBitrix24 {
-  /** Answers one request, like a server would. */
-  fetch(request: Request): Promise<Response>;
+/**
+ * `revokeAccess()`: the application was removed from the portal (REST 401, refresh
+ * `invalid_grant`); after `expireAccessTokens()` REST answers `expired_token`.
+ */
+export interface SandboxBitrix24 extends OAuthSandbox<Bitrix24SandboxFaults, Bitrix24Integration> {
   readonly portal: SandboxPortal;
-  readonly integration: Bitrix24Integration;
-  readonly faults: Bitrix24SandboxFaults;
-  setFaults(patch: Partial<Bitrix24SandboxFaults>): void;
-  /** The application was removed from the portal: every token stops working (REST 401, refresh invalid_grant). */
-  revokeAccess(): void;
-  /** Every access token issued so far expires now (REST answers `expired_token`; refresh tokens stay valid). */
-  expireAccessTokens(): void;
   /** Empties the leaky bucket (a test that starts afresh). */
   resetRateLimit(): void;
-  /** Every code and token issued so far, for tests that check none of them leaks. */
-  issuedSecrets(): string[];
-  /** Every request received (method and path, never the query), oldest first. */
-  readonly requests: ReadonlyArray<RecordedRequest>;
 }
 
 export function createSandboxBitrix24(options: Bitrix24SandboxOptions = {}): SandboxBitrix24 {
@@ -92,7 +83,7 @@ export function createSandboxBitrix24(options: Bitrix24SandboxOptions = {}): San
     ...stageHistoryMethods(ctx),
   };
 
-  const sandbox = composeSandbox({
+  const composed = composeSandbox({
     parts: [oauth.part, restPart(ctx, faults, oauth.tokens, methods, sleep)],
     onError: () => b24ErrorResponse(new B24Error(500, 'INTERNAL_SERVER_ERROR', 'Internal server error')),
     notFound: (c) =>
@@ -101,18 +92,8 @@ export function createSandboxBitrix24(options: Bitrix24SandboxOptions = {}): San
         : c.text('Not Found', 404),
   });
 
-  return {
-    fetch: sandbox.fetch,
-    portal: ctx.portal,
-    integration: ctx.integration,
-    get faults() {
-      return faults.current;
-    },
-    setFaults: (patch) => faults.set(patch),
-    revokeAccess: () => oauth.tokens.revokeAll(),
-    expireAccessTokens: () => oauth.tokens.expireAccessTokens(),
-    resetRateLimit: () => faults.bucket.reset(),
-    issuedSecrets: () => oauth.tokens.issuedSecrets(),
-    requests: sandbox.requests,
-  };
+  return oauthSandbox(
+    { composed, integration: ctx.integration, faults, grants: oauth.tokens },
+    { portal: ctx.portal, resetRateLimit: () => faults.bucket.reset() },
+  );
 }
