@@ -2,6 +2,7 @@ import type { ConnectorId } from '../../app/contracts/connector';
 import type { TokenCipher } from '../lib/secrets';
 import { ProblemError } from '../lib/problem';
 import { amocrmConnector } from './amocrm/index';
+import { bitrix24Connector } from './bitrix24/index';
 import type { PlannedConnector, RegisteredConnector } from './definition';
 import type { CrmAdapter } from './types';
 
@@ -14,7 +15,7 @@ import type { CrmAdapter } from './types';
  */
 export const CATALOGUE: ReadonlyArray<RegisteredConnector | PlannedConnector> = [
   amocrmConnector,
-  { id: 'bitrix24', name: 'Bitrix24', authKind: 'oauth2', logo: { text: 'B24', from: '#0c8fc7', to: '#2fc6f6' } },
+  bitrix24Connector,
   { id: 'retailcrm', name: 'RetailCRM', authKind: 'api_key', logo: { text: 'R', from: '#5b3ac4', to: '#8f6cf2' } },
 ];
 
