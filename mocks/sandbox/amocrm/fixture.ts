@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import demoFixture from '../../fixtures/amocrm-account.json';
-import { seededRandom } from '../shared/random';
+import { validateFixture } from '../shared/fixture';
+import { seededDice, type SeededDice } from '../shared/random';
 
 /**
  * The sandbox amoCRM's account fixture: the JSON format `SANDBOX_AMOCRM_ACCOUNT` points at
@@ -233,12 +234,7 @@ export class SandboxFixtureError extends Error {}
 
 /** Validates a parsed fixture and generates its deals. Throws `SandboxFixtureError` naming each problem. */
 export function buildSandboxAccount(input: unknown): SandboxAccount {
-  const parsed = accountFixtureSchema.safeParse(input);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new SandboxFixtureError(`Invalid sandbox account fixture:\n${lines.join('\n')}`);
-  }
-  const fixture = parsed.data;
+  const fixture = validateFixture(accountFixtureSchema, input, 'Invalid sandbox account fixture', (message) => new SandboxFixtureError(message));
   const leads: SandboxLead[] = [];
   const events: SandboxStatusChange[] = [];
   const eventIds = eventIdFactory(fixture.account.id);
@@ -307,9 +303,8 @@ function generateLeads(
   events: SandboxStatusChange[],
   nextEventId: () => string,
 ): void {
-  const random = seededRandom(spec.seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const dice = seededDice(spec.seed);
+  const { random, between, pick } = dice;
   const from = Date.parse(`${spec.from}T00:00:00Z`) / 1000;
   const to = Date.parse(`${spec.to}T23:59:59Z`) / 1000;
   // Active pipelines get the deals; the main one most of them.
@@ -369,7 +364,7 @@ function generateLeads(
     const values: SandboxLeadValue[] = [];
     for (const field of fixture.custom_fields) {
       const fieldSpec = spec.fields[String(field.id)] ?? (field.code ? spec.fields[field.code] : undefined);
-      const value = generateValue(field, fieldSpec, price, createdAt, random, between, pick);
+      const value = generateValue(field, fieldSpec, price, createdAt, dice);
       if (value) values.push({ fieldId: field.id, values: value });
     }
 
@@ -393,12 +388,11 @@ function generateValue(
   spec: FieldSpec | undefined,
   price: number,
   createdAt: number,
-  random: () => number,
-  between: (min: number, max: number) => number,
-  pick: <T>(items: readonly T[]) => T,
+  dice: SeededDice,
 ): Array<string | number | boolean> | null {
   const fill = spec?.fill ?? (field.type === 'tracking_data' ? 0.6 : 0.7);
   // Always draw, so adding a spec for one field does not reshuffle the others.
+  const { random, between, pick } = dice;
   const roll = random();
   if (roll >= fill) return null;
   if (spec?.oneOf) return [pick(spec.oneOf)];

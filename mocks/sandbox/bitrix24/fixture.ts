@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import demoFixture from '../../fixtures/bitrix24-demo.json';
+import { validateFixture } from '../shared/fixture';
 import { PortalBuilder } from './portal-builder';
 
 /**
@@ -101,19 +102,24 @@ const utmSchema = z.partialRecord(z.enum(UTM_FIELDS), z.string().nullable()).def
 
 const dealPositionSchema = z.object({ at: isoDateTime, stageId: z.string(), categoryId: z.number().int().min(0).optional() });
 
+/** What a hand-written deal and a hand-written lead both carry (the same item fields in Bitrix24, and the same time checks). */
+const explicitItemFields = {
+  opportunity: z.number().nonnegative().default(0),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  createdAt: isoDateTime,
+  /** When the item reached its current stage (MOVED_TIME); required with a history, else the creation time. */
+  movedAt: isoDateTime.optional(),
+  /** DATE_MODIFY; default MOVED_TIME. */
+  modifiedAt: isoDateTime.optional(),
+  assignedById: id.optional(),
+};
+
 const explicitDealSchema = z.object({
   id,
   title: z.string().trim().min(1).max(255),
   categoryId: z.number().int().min(0).default(0),
   stageId: z.string(),
-  opportunity: z.number().nonnegative().default(0),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
-  createdAt: isoDateTime,
-  /** When the deal reached its current stage (MOVED_TIME); required with a history, else the creation time. */
-  movedAt: isoDateTime.optional(),
-  /** DATE_MODIFY; default MOVED_TIME. */
-  modifiedAt: isoDateTime.optional(),
-  assignedById: id.optional(),
+  ...explicitItemFields,
   leadId: id.nullable().default(null),
   typeId: directoryCode.optional(),
   sourceId: directoryCode.nullable().optional(),
@@ -128,12 +134,7 @@ const explicitLeadSchema = z.object({
   id,
   title: z.string().trim().min(1).max(255),
   statusId: z.string(),
-  opportunity: z.number().nonnegative().default(0),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
-  createdAt: isoDateTime,
-  movedAt: isoDateTime.optional(),
-  modifiedAt: isoDateTime.optional(),
-  assignedById: id.optional(),
+  ...explicitItemFields,
   sourceId: directoryCode.nullable().optional(),
   utm: utmSchema,
   history: z.array(z.object({ at: isoDateTime, statusId: z.string() })).default([]),
@@ -507,12 +508,7 @@ export class SandboxPortalFixtureError extends Error {}
 
 /** Validates a parsed fixture and generates its deals. Throws `SandboxPortalFixtureError` naming each problem. */
 export function buildSandboxPortal(input: unknown): SandboxPortal {
-  const parsed = portalFixtureSchema.safeParse(input);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new SandboxPortalFixtureError(`Invalid sandbox Bitrix24 portal fixture:\n${lines.join('\n')}`);
-  }
-  const fixture = parsed.data;
+  const fixture = validateFixture(portalFixtureSchema, input, 'Invalid sandbox Bitrix24 portal fixture', (message) => new SandboxPortalFixtureError(message));
   const statuses = buildStatuses(fixture);
   const userFields = buildUserFields(fixture);
   const builder = new PortalBuilder(fixture, userFields);

@@ -1,4 +1,4 @@
-import { seededRandom } from '../shared/random';
+import { seededDice, type SeededDice } from '../shared/random';
 import { offsetMinutes } from './context';
 import type {
   FixturePipeline,
@@ -160,9 +160,8 @@ export class PortalBuilder {
   }
 
   generate(spec: GenerateSpec): void {
-    const random = seededRandom(spec.seed);
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+    const dice = seededDice(spec.seed);
+    const { random, between, pick } = dice;
     const offset = offsetMinutes(this.fixture.portal.utcOffset) * 60_000;
     const from = Date.parse(`${spec.from}T00:00:00Z`) - offset;
     const to = Date.parse(`${spec.to}T23:59:59Z`) - offset;
@@ -250,7 +249,7 @@ export class PortalBuilder {
       const closed = stageSemantic(this.stage(current.categoryId, current.stageId)) !== 'P';
       const values: Record<string, UserFieldValue> = {};
       for (const field of this.userFields) {
-        const value = generateValue(field, spec.fields[field.fieldName], input.opportunity, input.createdAt, random, between, pick);
+        const value = generateValue(field, spec.fields[field.fieldName], input.opportunity, input.createdAt, dice);
         if (value !== null) values[field.fieldName] = value;
       }
       this.pushDeal(
@@ -334,12 +333,11 @@ function generateValue(
   spec: FieldSpec | undefined,
   amount: number,
   createdAt: number,
-  random: () => number,
-  between: (min: number, max: number) => number,
-  pick: <T>(items: readonly T[]) => T,
+  dice: SeededDice,
 ): UserFieldValue | null {
   const fill = spec?.fill ?? 0.7;
   // Always draw, so adding a spec for one field does not reshuffle the others.
+  const { random, between, pick } = dice;
   const roll = random();
   if (roll >= fill) return null;
   const number = (): number => {

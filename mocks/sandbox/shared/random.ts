@@ -15,6 +15,25 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Seeded dice for fixture generators: every draw comes from one `seededRandom` sequence. */
+export interface SeededDice {
+  /** A number from 0 (included) to 1 (excluded). */
+  random(): number;
+  /** A whole number from `min` to `max`, both included (one draw). */
+  between(min: number, max: number): number;
+  /** One of `items`, which must not be empty (one draw). */
+  pick<T>(items: readonly T[]): T;
+}
+
+export function seededDice(seed: number): SeededDice {
+  const random = seededRandom(seed);
+  return {
+    random,
+    between: (min, max) => min + Math.floor(random() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!,
+  };
+}
+
 /** `bytes` random bytes as lowercase hex (codes and tokens). */
 export function randomHex(bytes: number): string {
   const buffer = new Uint8Array(bytes);
