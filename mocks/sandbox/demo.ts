@@ -2,18 +2,13 @@ import { parseEnv, type Env } from '../../server/env';
 import { createLogger, type Logger } from '../../server/lib/logger';
 import { startServer, type RunningServer } from '../../server/start';
 import { loadSandboxAccountFile } from './amocrm/account-file';
-import { createSandboxAmo, demoAccount, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, type SandboxAccount } from './amocrm/index';
-import {
-  BITRIX24_SANDBOX_CLIENT_ID,
-  BITRIX24_SANDBOX_CLIENT_SECRET,
-  createSandboxBitrix24,
-  demoPortal,
-  type SandboxPortal,
-} from './bitrix24/index';
+import { createSandboxAmo, demoAccount, type SandboxAccount } from './amocrm/index';
+import { createSandboxBitrix24, demoPortal, type SandboxPortal } from './bitrix24/index';
 import { loadSandboxPortalFile } from './bitrix24/portal-file';
-import { parseSandboxEnv, sandboxConfigError, type SandboxEnv } from './env';
+import { parseSandboxEnv, sandboxConfigError } from './env';
 import type { FetchHandler } from './shared/compose';
 import { listenSandbox, type RunningSandbox } from './shared/listen';
+import type { SandboxOAuthClient } from './shared/sandbox';
 
 /**
  * The demo: the product plus, for each CRM the configuration gives no credentials for, its
@@ -41,23 +36,22 @@ const SANDBOX_HOST = '127.0.0.1';
 
 const text = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
-function amocrmAccount(env: SandboxEnv['amocrm']): SandboxAccount {
-  if (!env.accountFile) return demoAccount();
+/** A sandbox's fixture: its built-in demo one, or the file `variable` names (read with `load`; a mistake names the variable). */
+function fixtureFrom<T>(variable: string, file: string | undefined, load: (file: string) => T, demo: () => T): T {
+  if (!file) return demo();
   try {
-    return loadSandboxAccountFile(env.accountFile);
+    return load(file);
   } catch (error) {
-    throw sandboxConfigError(env.accountVariable, error instanceof Error ? error.message : String(error));
+    throw sandboxConfigError(variable, error instanceof Error ? error.message : String(error));
   }
 }
 
-function bitrix24Portal(env: SandboxEnv['bitrix24']): SandboxPortal {
-  if (!env.portalFile) return demoPortal();
-  try {
-    return loadSandboxPortalFile(env.portalFile);
-  } catch (error) {
-    throw sandboxConfigError('SANDBOX_BITRIX24_ACCOUNT', error instanceof Error ? error.message : String(error));
-  }
-}
+/** The product variables that point it at a running sandbox: `<CRM>_CLIENT_ID`, `_CLIENT_SECRET` (the sandbox's) and `_SANDBOX_ORIGIN`. */
+const productVariables = (crm: 'AMOCRM' | 'BITRIX24', sandbox: { integration: SandboxOAuthClient }, origin: string) => ({
+  [`${crm}_CLIENT_ID`]: sandbox.integration.clientId,
+  [`${crm}_CLIENT_SECRET`]: sandbox.integration.clientSecret,
+  [`${crm}_SANDBOX_ORIGIN`]: origin,
+});
 
 async function listen(fetcher: FetchHandler, port: number, variable: string): Promise<RunningSandbox> {
   try {
@@ -89,34 +83,27 @@ export async function startDemo(source: Record<string, string | undefined>, logg
     if (needs.amocrm || needs.bitrix24) {
       const sandboxEnv = parseSandboxEnv(source, needs);
       // Fixtures are read before any port is taken, too.
-      const account = needs.amocrm ? amocrmAccount(sandboxEnv.amocrm) : undefined;
-      const portal = needs.bitrix24 ? bitrix24Portal(sandboxEnv.bitrix24) : undefined;
+      const { amocrm, bitrix24 } = sandboxEnv;
+      const account = needs.amocrm ? fixtureFrom(amocrm.accountVariable, amocrm.accountFile, loadSandboxAccountFile, demoAccount) : undefined;
+      const portal = needs.bitrix24 ? fixtureFrom('SANDBOX_BITRIX24_ACCOUNT', bitrix24.portalFile, loadSandboxPortalFile, demoPortal) : undefined;
 
       if (account) {
         // The integration's Redirect URI: the product's callback, as the product computes it.
         const redirectUri = text(source.AMOCRM_REDIRECT_URI) ?? `${given.publicUrl}/api/oauth/amocrm/callback`;
-        const sandbox = createSandboxAmo({ account, faults: sandboxEnv.amocrm.faults, integration: { redirectUri } });
+        const sandbox = createSandboxAmo({ account, faults: amocrm.faults, integration: { redirectUri } });
         const running = await listen(sandbox, sandboxEnv.port, 'SANDBOX_PORT');
         sandboxes.amocrm = { ...running, account };
-        Object.assign(configured, {
-          AMOCRM_CLIENT_ID: SANDBOX_CLIENT_ID,
-          AMOCRM_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-          AMOCRM_SANDBOX_ORIGIN: running.origin,
-        });
+        Object.assign(configured, productVariables('AMOCRM', sandbox, running.origin));
         log.info('sandbox amoCRM started', { origin: running.origin, account: account.fixture.account.subdomain, deals: account.leads.length });
       }
 
       if (portal) {
         // Bitrix24 takes the redirect URI from the application's settings: the product's callback.
         const redirectUri = text(source.BITRIX24_REDIRECT_URI) ?? `${given.publicUrl}/api/oauth/bitrix24/callback`;
-        const sandbox = createSandboxBitrix24({ portal, faults: sandboxEnv.bitrix24.faults, integration: { redirectUri, appUrl: `${given.publicUrl}/` } });
-        const running = await listen(sandbox, sandboxEnv.bitrix24.port, 'SANDBOX_BITRIX24_PORT');
+        const sandbox = createSandboxBitrix24({ portal, faults: bitrix24.faults, integration: { redirectUri, appUrl: `${given.publicUrl}/` } });
+        const running = await listen(sandbox, bitrix24.port, 'SANDBOX_BITRIX24_PORT');
         sandboxes.bitrix24 = { ...running, portal };
-        Object.assign(configured, {
-          BITRIX24_CLIENT_ID: BITRIX24_SANDBOX_CLIENT_ID,
-          BITRIX24_CLIENT_SECRET: BITRIX24_SANDBOX_CLIENT_SECRET,
-          BITRIX24_SANDBOX_ORIGIN: running.origin,
-        });
+        Object.assign(configured, productVariables('BITRIX24', sandbox, running.origin));
         log.info('sandbox Bitrix24 started', { origin: running.origin, portal: portal.fixture.portal.title, deals: portal.deals.length });
       }
     }
