@@ -70,6 +70,17 @@ export interface AmoCrmOptions {
   logger?: Logger;
 }
 
+/** amoCRM's ids are positive integers; anything else names nothing in amoCRM. */
+const isAmoId = (id: string): boolean => /^[1-9]\d{0,15}$/.test(id);
+
+/** `filter[entity_id]` of GET /api/v4/events takes at most this many ids. */
+const MAX_EVENT_ENTITIES = 10;
+/** Pages reserved for each group of 10 deals in `listEvents`' page numbers. */
+const EVENT_CHUNK_PAGES = 100_000;
+
+const chunked = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 type ApiResult = { status: 200; body: unknown } | { status: 204 };
 
 /** What API v4 answers mean (docs/crm-apis.md §1.7). */
@@ -245,7 +256,11 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
       const page = query.page ?? 1;
       const params: Record<string, string | number> = { limit: Math.min(query.limit ?? 50, 250), page };
       if (query.order) params[`order[${query.order.by}]`] = query.order.direction;
-      query.pipelineIds?.forEach((id, i) => (params[`filter[pipeline_id][${i}]`] = id));
+      // amoCRM ignores a filter value it cannot read (and would list every deal): ids that are
+      // not amoCRM's numbers match nothing here.
+      const pipelineIds = query.pipelineIds?.filter(isAmoId);
+      if (query.pipelineIds && pipelineIds?.length === 0) return { items: [], nextPage: null };
+      pipelineIds?.forEach((id, i) => (params[`filter[pipeline_id][${i}]`] = id));
       if (query.createdFrom !== undefined) params['filter[created_at][from]'] = query.createdFrom;
       if (query.createdTo !== undefined) params['filter[created_at][to]'] = query.createdTo;
       const result = await apiGet(connection, '/api/v4/leads', params);
@@ -255,23 +270,31 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
     },
 
     async listEvents(connection, query: ListEventsQuery = {}): Promise<CrmPage<CrmStatusChange>> {
-      const page = query.page ?? 1;
-      const params: Record<string, string | number> = {
-        limit: Math.min(query.limit ?? 100, 100),
-        page,
-        'filter[type][0]': 'lead_status_changed',
-        'filter[entity][0]': 'lead',
-      };
-      if (query.createdFrom !== undefined) params['filter[created_at][from]'] = query.createdFrom;
-      if (query.createdTo !== undefined) params['filter[created_at][to]'] = query.createdTo;
-      query.leadIds?.slice(0, 10).forEach((id, i) => (params[`filter[entity_id][${i}]`] = id));
-      const result = await apiGet(connection, '/api/v4/events', params);
-      if (result.status === 204) return { items: [], nextPage: null };
-      const body = parse(eventsPageSchema, result.body, 'events');
-      return {
-        items: body._embedded.events.flatMap((event) => toStatusChange(event) ?? []),
-        nextPage: body._links?.next ? page + 1 : null,
-      };
+      const limit = Math.min(query.limit ?? 100, 100);
+      const leadIds = query.leadIds?.filter(isAmoId);
+      if (query.leadIds && leadIds?.length === 0) return { items: [], nextPage: null };
+      // amoCRM filters by at most 10 deals per request: more are asked for 10 at a time, and
+      // the page number carries which ten (`chunk · EVENT_CHUNK_PAGES + page within it`).
+      const chunks: Array<string[] | undefined> = leadIds ? chunked(leadIds, MAX_EVENT_ENTITIES) : [undefined];
+      const start = (query.page ?? 1) - 1;
+      let chunk = Math.floor(start / EVENT_CHUNK_PAGES);
+      let page = (start % EVENT_CHUNK_PAGES) + 1;
+      const at = (index: number, within: number) => index * EVENT_CHUNK_PAGES + within;
+      for (; chunk < chunks.length; chunk += 1, page = 1) {
+        const params: Record<string, string | number> = { limit, page, 'filter[type][0]': 'lead_status_changed', 'filter[entity][0]': 'lead' };
+        if (query.createdFrom !== undefined) params['filter[created_at][from]'] = query.createdFrom;
+        if (query.createdTo !== undefined) params['filter[created_at][to]'] = query.createdTo;
+        chunks[chunk]?.forEach((id, i) => (params[`filter[entity_id][${i}]`] = id));
+        const result = await apiGet(connection, '/api/v4/events', params);
+        if (result.status === 204) continue;
+        const body = parse(eventsPageSchema, result.body, 'events');
+        const items = body._embedded.events.flatMap((event) => toStatusChange(event) ?? []);
+        const next = body._links?.next ? at(chunk, page + 1) : chunk + 1 < chunks.length ? at(chunk + 1, 1) : null;
+        // An empty page of one group of deals moves on to the next group rather than saying "more follow".
+        if (items.length === 0 && !body._links?.next) continue;
+        return { items, nextPage: next };
+      }
+      return { items: [], nextPage: null };
     },
   };
 }
