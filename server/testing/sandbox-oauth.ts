@@ -1,17 +1,22 @@
-import type { SandboxAmo } from '../../mocks/sandbox/amocrm/index';
+import type { ConnectorId } from '../../app/contracts/connector';
 import { authorizeResponseSchema } from '../../app/contracts/oauth';
+import type { FetchHandler } from '../../mocks/sandbox/shared/compose';
 import { TEST_ORIGIN, type TestClient } from './test-server';
 
 /**
- * The OAuth round trip as a browser plays it against the sandbox amoCRM: the product's
- * authorize endpoint, the consent page (Allow or Deny) and the product's callback.
+ * The OAuth round trip as a browser plays it against a sandbox CRM (amoCRM by default, or
+ * Bitrix24: both sandboxes' consent pages share one form): the product's authorize endpoint,
+ * the consent page (Allow or Deny) and the product's callback.
  */
 
 const unescapeHtml = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 
-/** `POST …/authorize`; the consent page's URL (throws when the workspace is authorized already). */
-export async function startAuthorization(browser: TestClient, body: unknown = {}): Promise<string> {
-  const response = await browser.request('/api/connectors/amocrm/authorize', { method: 'POST', json: body });
+/**
+ * `POST /api/connectors/{connector}/authorize`; the consent page's URL (throws when the
+ * workspace is authorized already, or the API refuses).
+ */
+export async function startAuthorization(browser: TestClient, body: unknown = {}, connector: ConnectorId = 'amocrm'): Promise<string> {
+  const response = await browser.request(`/api/connectors/${connector}/authorize`, { method: 'POST', json: body });
   if (response.status !== 200) throw new Error(`authorize answered ${response.status}`);
   const result = authorizeResponseSchema.parse(await response.json());
   if (result.status !== 'redirect') throw new Error(`expected a redirect, got ${result.status}`);
@@ -53,9 +58,21 @@ export async function followCallback(browser: TestClient, callback: URL): Promis
   return new URL(response.headers.get('Location') ?? '', TEST_ORIGIN);
 }
 
-/** A whole authorization with "Allow", straight into the in-memory sandbox (no MSW needed). */
-export async function connectThroughSandbox(browser: TestClient, sandbox: SandboxAmo, body: unknown = {}): Promise<void> {
-  const callback = await pressOnConsentPage(await startAuthorization(browser, body), 'Allow', (request) => sandbox.fetch(request));
+/**
+ * A whole authorization with "Allow", straight into the connector's in-memory sandbox (no MSW
+ * needed); throws unless the product sends the browser back to that connector's wizard with
+ * `oauth=success`.
+ */
+export async function connectThroughSandbox(
+  browser: TestClient,
+  sandbox: FetchHandler,
+  body: unknown = {},
+  connector: ConnectorId = 'amocrm',
+): Promise<void> {
+  const authorizeUrl = await startAuthorization(browser, body, connector);
+  const callback = await pressOnConsentPage(authorizeUrl, 'Allow', (request) => sandbox.fetch(request));
   const location = await followCallback(browser, callback);
-  if (location.searchParams.get('oauth') !== 'success') throw new Error(`OAuth did not succeed: ${location.toString()}`);
+  if (location.pathname !== `/setup/${connector}/authorize` || location.searchParams.get('oauth') !== 'success') {
+    throw new Error(`OAuth did not succeed: ${location.toString()}`);
+  }
 }

@@ -8,7 +8,7 @@ import { createApp, type AppDeps } from '../app';
 import type { Repository } from '../db/repository';
 import { openSqliteRepository } from '../db/sqlite';
 import { createLogger } from '../lib/logger';
-import { createTestCrm } from './crm-test-kit';
+import { createTestCrm, type TestCrm, type TestCrmOptions } from './crm-test-kit';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8787';
 
@@ -30,6 +30,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface TestServerOptions extends Partial<AppDeps> {
+  /**
+   * How the default CRM side is built (`createTestCrm`'s options; the public URL is the
+   * server's): e.g. `{ bitrix24: true }` puts the sandbox Bitrix24 next to the sandbox amoCRM.
+   * Not together with `crm` (CRM deps of the test's own).
+   */
+  testCrm?: Omit<TestCrmOptions, 'publicUrl'>;
+}
+
 export interface TestServer {
   app: ReturnType<typeof createApp>;
   repo: Repository;
@@ -37,15 +46,19 @@ export interface TestServer {
   logs: string[];
   /** The in-memory sandbox amoCRM behind the CRM routes (null when `overrides.crm` replaced it). */
   sandbox: SandboxAmo | null;
+  /** The whole CRM side the server was built with: both sandboxes (null when `overrides.crm` replaced it). */
+  crm: TestCrm | null;
   /** Closes the database and opens the same file again, as a restart would. */
   restart(): void;
   close(): void;
 }
 
-export function createTestServer(overrides: Partial<AppDeps> = {}, dataDir = makeTempDir().dir): TestServer {
+export function createTestServer(options: TestServerOptions = {}, dataDir = makeTempDir().dir): TestServer {
+  const { testCrm, ...overrides } = options;
+  if (testCrm && overrides.crm) throw new Error('createTestServer: either `crm` or `testCrm`, not both');
   const logs: string[] = [];
-  // Unless a test brings its own, the CRM routes talk to an in-memory sandbox amoCRM.
-  const crm = overrides.crm ? null : createTestCrm({ publicUrl: overrides.publicUrl ?? TEST_ORIGIN });
+  // Unless a test brings its own, the CRM routes talk to in-memory sandboxes (amoCRM; Bitrix24 when asked).
+  const crm = overrides.crm ? null : createTestCrm({ ...testCrm, publicUrl: overrides.publicUrl ?? TEST_ORIGIN });
   const crmDeps = overrides.crm ?? crm?.deps;
   if (!crmDeps) throw new Error('unreachable: either a test CRM or an override');
   const build = () => {
@@ -71,6 +84,7 @@ export function createTestServer(overrides: Partial<AppDeps> = {}, dataDir = mak
     dataDir,
     logs,
     sandbox: crm?.sandbox ?? null,
+    crm,
     restart() {
       current.repo.close();
       current = build();
