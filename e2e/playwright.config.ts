@@ -69,7 +69,10 @@ export default defineConfig({
   // No retries: a test that passes only now and then hides a race (`npm run test:e2e:repeat`
   // runs the suite many times to find one).
   retries: 0,
-  timeout: 60_000,
+  // A whole test's budget, not a wait: one state is waited for at most `expect.timeout`. The
+  // longest walks (a pipeline mapped by mouse, the calculation step to Done) take 20–30 s alone
+  // and ran past 60 s with three browsers running on the 2-core machine (the repeat's run 7).
+  timeout: 120_000,
   expect: {
     timeout: 10_000,
     // Screenshot comparisons (visual.spec.ts): still frames, no caret, CSS pixels, a small tolerance.
