@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
+import type { ConfigEnvelope } from '../app/contracts/mapping-config';
 import { dragByKeyboard, dragByMouse } from './fixtures/dnd';
 import { authorizeViaSandbox, expectNoSeriousViolations } from './helpers/wizard';
 
@@ -8,7 +9,7 @@ import { authorizeViaSandbox, expectNoSeriousViolations } from './helpers/wizard
  * a reload in the middle, and axe on both sections. The demo account of the sandbox amoCRM
  * has the pipeline "Продажи лицензий" (7412301) with 7 statuses, including 142 and 143.
  */
-const SALES = 7412301;
+const SALES = '7412301';
 
 async function openMapping(page: Page, search = `?pipeline=${SALES}`) {
   await authorizeViaSandbox(page);
@@ -90,11 +91,11 @@ test('maps a pipeline by mouse: list → container, container → container, int
   await expect(chips(unmapped(page))).toHaveCount(4);
 
   const saved = await page.request.get('/api/connectors/amocrm/config');
-  const config = (await saved.json()) as { config: { pipelines: Array<{ pipelineId: number; containers: Array<{ name: string; statusIds: number[]; marker: string | null }> }> } };
+  const config = (await saved.json()) as ConfigEnvelope;
   expect(config.config.pipelines.find((pipeline) => pipeline.pipelineId === SALES)?.containers).toEqual([
-    expect.objectContaining({ name: 'Won', statusIds: [142], marker: 'completed' }),
-    expect.objectContaining({ name: 'In work', statusIds: [61874504], marker: null }),
-    expect.objectContaining({ name: 'Offer', statusIds: [61874510], marker: 'pause' }),
+    expect.objectContaining({ name: 'Won', statusIds: ['142'], marker: 'completed' }),
+    expect.objectContaining({ name: 'In work', statusIds: ['61874504'], marker: null }),
+    expect.objectContaining({ name: 'Offer', statusIds: ['61874510'], marker: 'pause' }),
   ]);
 });
 
