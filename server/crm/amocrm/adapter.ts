@@ -1,13 +1,9 @@
-import type { z } from 'zod';
-
 import type { CrmAccount } from '../../../app/contracts/connector';
 import type { CrmCustomField } from '../../../app/contracts/crm-schema';
-import type { Logger } from '../../lib/logger';
 import { CrmError, OAuthCallbackError } from '../errors';
-import { createCrmHttp, outcome, type CrmOutcome } from '../http/client';
-import { createOAuthRefresher } from '../http/oauth';
+import { outcome, type CrmOutcome } from '../http/client';
+import { createOAuthCrmClient, type CrmClientOptions } from '../http/oauth-crm';
 import type { RateLimitPolicy } from '../http/rate-limiter';
-import { realTiming, type Timing } from '../http/timing';
 import { memoryConnection } from '../token-store';
 import type {
   CrmAdapter,
@@ -46,7 +42,7 @@ export const AMOCRM_RATE_LIMIT: RateLimitPolicy = { kind: 'window', perSecond: 7
 
 const CRM_NAME = 'amoCRM';
 
-export interface AmoCrmOptions {
+export interface AmoCrmOptions extends CrmClientOptions {
   clientId: string;
   clientSecret: string;
   /** Must equal the Redirect URI in the integration's settings. */
@@ -55,19 +51,8 @@ export interface AmoCrmOptions {
   authorizeEndpoint: string;
   /** A sandbox amoCRM's origin (`AMOCRM_SANDBOX_ORIGIN`, e.g. `http://127.0.0.1:8788`): its host is then the only accepted `referer`. */
   sandboxOrigin?: string;
-  /** Per request (connect to last byte). Default 15 s. */
-  timeoutMs?: number;
-  /** Per account host. Default `AMOCRM_RATE_LIMIT`. */
-  rateLimit?: RateLimitPolicy;
-  /** Retries after 429 and 5xx. Default 3. */
-  maxRetries?: number;
-  /** A 429 asking to wait longer than this is not waited for. Default 10 s. */
-  maxRetryWaitMs?: number;
   /** Custom fields per page (amoCRM max 250). */
   pageSize?: number;
-  timing?: Timing;
-  fetch?: typeof fetch;
-  logger?: Logger;
 }
 
 /** amoCRM's ids are positive integers; anything else names nothing in amoCRM. */
@@ -106,31 +91,11 @@ function classifyApi(response: Response, body: unknown): CrmOutcome<ApiResult> {
 type TokenAnswer = { kind: 'refused' } | { kind: 'granted'; body: unknown };
 
 export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
-  const timing = options.timing ?? realTiming;
   const pageSize = Math.min(options.pageSize ?? 250, 250);
   const log = options.logger;
-  const http = createCrmHttp({
-    crmName: CRM_NAME,
-    policy: options.rateLimit ?? AMOCRM_RATE_LIMIT,
-    timeoutMs: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    maxRetryWaitMs: options.maxRetryWaitMs,
-    timing,
-    fetch: options.fetch,
-    logger: log,
-  });
-  const oauth = createOAuthRefresher({
-    crmName: CRM_NAME,
-    refresh: (access) => refresh(access.baseUrl, access.tokens.refreshToken),
-    timing,
-    logger: log,
-  });
-
-  function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
-    const result = schema.safeParse(body);
-    if (!result.success) throw new CrmError('crm_unavailable', `amoCRM sent an unexpected ${what} response`);
-    return result.data;
-  }
+  const { http, oauth, timing, parse } = createOAuthCrmClient(CRM_NAME, AMOCRM_RATE_LIMIT, options, (baseUrl, refreshToken) =>
+    refresh(baseUrl, refreshToken),
+  );
 
   /** POST /oauth2/access_token (both grants), never retried. A 400/401 means the grant itself was refused. */
   async function tokenRequest(baseUrl: string, grant: Record<string, string>): Promise<CrmTokens | 'refused'> {

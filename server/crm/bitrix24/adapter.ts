@@ -1,13 +1,9 @@
-import type { z } from 'zod';
-
 import type { CrmAccount } from '../../../app/contracts/connector';
 import type { CrmCustomField, CrmPipeline } from '../../../app/contracts/crm-schema';
-import type { Logger } from '../../lib/logger';
 import { CrmAddressError, CrmError, OAuthCallbackError } from '../errors';
-import { createCrmHttp, outcome, type CrmOutcome } from '../http/client';
-import { createOAuthRefresher } from '../http/oauth';
+import { outcome, type CrmOutcome } from '../http/client';
+import { createOAuthCrmClient, type CrmClientOptions } from '../http/oauth-crm';
 import type { RateLimitPolicy } from '../http/rate-limiter';
-import { realTiming, type Timing } from '../http/timing';
 import type {
   CrmAdapter,
   CrmConnection,
@@ -63,7 +59,7 @@ const CRM_NAME = 'Bitrix24';
 /** Bounds on walking a list page by page (50 000 rows), against a CRM whose `next` never ends. */
 const MAX_PAGES = 1000;
 
-export interface Bitrix24Options {
+export interface Bitrix24Options extends CrmClientOptions {
   clientId: string;
   clientSecret: string;
   /**
@@ -76,16 +72,6 @@ export interface Bitrix24Options {
   oauthServer?: string;
   /** The language of the user fields' labels (`crm.deal.userfield.list` `filter.LANG`). Default `ru`. */
   labelLanguage?: string;
-  /** Per request (connect to last byte). Default 15 s. */
-  timeoutMs?: number;
-  /** Per portal. Default `BITRIX24_RATE_LIMIT`. */
-  rateLimit?: RateLimitPolicy;
-  /** Retries after QUERY_LIMIT_EXCEEDED and 5xx. Default 3. */
-  maxRetries?: number;
-  maxRetryWaitMs?: number;
-  timing?: Timing;
-  fetch?: typeof fetch;
-  logger?: Logger;
 }
 
 /** A REST answer: `result`, and for lists `next` (null on the last page) and `total`. */
@@ -191,33 +177,13 @@ function paging(query: { page?: number; limit?: number }): { page: number; limit
 const numericIds = (ids: readonly string[]): string[] => ids.filter((id) => /^\d+$/.test(id));
 
 export function createBitrix24Adapter(options: Bitrix24Options): CrmAdapter {
-  const timing = options.timing ?? realTiming;
   const log = options.logger;
   const rule = portalRule(options.sandboxOrigin);
   const oauthServer = options.oauthServer ?? options.sandboxOrigin ?? BITRIX24_OAUTH_SERVER;
   const labelLanguage = options.labelLanguage ?? 'ru';
-  const http = createCrmHttp({
-    crmName: CRM_NAME,
-    policy: options.rateLimit ?? BITRIX24_RATE_LIMIT,
-    timeoutMs: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    maxRetryWaitMs: options.maxRetryWaitMs,
-    timing,
-    fetch: options.fetch,
-    logger: log,
-  });
-  const oauth = createOAuthRefresher({
-    crmName: CRM_NAME,
-    refresh: (access) => refresh(access.baseUrl, access.tokens.refreshToken),
-    timing,
-    logger: log,
-  });
-
-  function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> {
-    const result = schema.safeParse(body);
-    if (!result.success) throw new CrmError('crm_unavailable', `Bitrix24 sent an unexpected ${what} response`);
-    return result.data;
-  }
+  const { http, oauth, timing, parse } = createOAuthCrmClient(CRM_NAME, BITRIX24_RATE_LIMIT, options, (baseUrl, refreshToken) =>
+    refresh(baseUrl, refreshToken),
+  );
 
   // ---- OAuth -----------------------------------------------------------------------------
 
