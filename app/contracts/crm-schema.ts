@@ -80,6 +80,40 @@ export const crmSchemaSchema = z.object({
 });
 export type CrmSchema = z.infer<typeof crmSchemaSchema>;
 
+/**
+ * Filter parameter keys (the `field` of a filter condition):
+ * - a custom field with a code is keyed by its code: `LANDING`, `UTM_SOURCE`, `UTM_MEDIUM`…
+ *   (amoCRM codes are unique per entity and survive renames);
+ * - a custom field without a code is keyed `cf:<field id>` (the same reference the
+ *   calculated-field expressions use, e.g. `cf:1016203`);
+ * - group `tracking` for tracking fields (UTM etc.), `custom` for the others. No system
+ *   parameters are offered today (the `system` group stays empty).
+ */
+export function filterParameterKey(field: Pick<CrmCustomField, 'id' | 'code'>): string {
+  return field.code && /^[A-Za-z0-9_]+$/.test(field.code) ? field.code : `cf:${field.id}`;
+}
+
+export function filterParameters(fields: readonly CrmCustomField[]): FilterParameter[] {
+  const keys = filterParameterFieldIds(fields);
+  const byId = new Map([...keys].map(([key, id]) => [id, key]));
+  return fields.map((field) => ({ key: byId.get(field.id)!, name: field.name, group: field.isTracking ? 'tracking' : 'custom' }));
+}
+
+/**
+ * Each filter parameter key → the id of the custom field it names: a code used by two fields
+ * names the first; the second is keyed `cf:<id>`. The funnel engine resolves a condition's
+ * `field` with it.
+ */
+export function filterParameterFieldIds(fields: ReadonlyArray<Pick<CrmCustomField, 'id' | 'code'>>): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const field of fields) {
+    let key = filterParameterKey(field);
+    if (keys.has(key)) key = `cf:${field.id}`;
+    keys.set(key, field.id);
+  }
+  return keys;
+}
+
 /** A few sample deals for the calculation preview: amount and numeric custom-field values. */
 export const sampleDealSchema = z.object({
   id: z.string().max(64),

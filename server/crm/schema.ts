@@ -1,36 +1,13 @@
 import type { CrmAccount } from '../../app/contracts/connector';
 import {
   crmSchemaSchema,
+  filterParameters,
   type CrmCustomField,
   type CrmPipeline,
   type CrmSchema,
-  type FilterParameter,
   type SampleDeal,
 } from '../../app/contracts/crm-schema';
 import type { CrmLead } from './types';
-
-/**
- * Filter parameter keys (the `field` of a filter condition):
- * - a custom field with a code is keyed by its code: `LANDING`, `UTM_SOURCE`, `UTM_MEDIUM`…
- *   (amoCRM codes are unique per entity and survive renames);
- * - a custom field without a code is keyed `cf:<field id>` (the same reference the
- *   calculated-field expressions use, e.g. `cf:1016203`);
- * - group `tracking` for tracking fields (UTM etc.), `custom` for the others. No system
- *   parameters are offered today (the `system` group stays empty).
- */
-export function filterParameterKey(field: Pick<CrmCustomField, 'id' | 'code'>): string {
-  return field.code && /^[A-Za-z0-9_]+$/.test(field.code) ? field.code : `cf:${field.id}`;
-}
-
-export function filterParameters(fields: CrmCustomField[]): FilterParameter[] {
-  const used = new Set<string>();
-  return fields.map((field) => {
-    let key = filterParameterKey(field);
-    if (used.has(key)) key = `cf:${field.id}`;
-    used.add(key);
-    return { key, name: field.name, group: field.isTracking ? 'tracking' : 'custom' };
-  });
-}
 
 export function buildCrmSchema(
   account: CrmAccount,
