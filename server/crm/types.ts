@@ -84,6 +84,11 @@ export interface CrmPage<T> {
   items: T[];
   /** The next page number, or null on the last page. */
   nextPage: number | null;
+  /**
+   * How many items the whole list (every page, under the same filter) holds, when the CRM says
+   * (Bitrix24's `total`); absent or null when it cannot tell (amoCRM).
+   */
+  total?: number | null;
 }
 
 export interface ListLeadsQuery {
@@ -94,6 +99,8 @@ export interface ListLeadsQuery {
   /** Unix seconds, inclusive. */
   createdFrom?: number;
   createdTo?: number;
+  /** Unix seconds, inclusive: deals changed at or after this time (the incremental sync). */
+  updatedFrom?: number;
 }
 
 export interface ListEventsQuery {
@@ -139,4 +146,6 @@ export interface CrmAdapter {
   listCustomFields(connection: CrmConnection): Promise<CrmCustomField[]>;
   listLeads(connection: CrmConnection, query?: ListLeadsQuery): Promise<CrmPage<CrmLead>>;
   listEvents(connection: CrmConnection, query?: ListEventsQuery): Promise<CrmPage<CrmStatusChange>>;
+  /** The account's currency (ISO 4217, e.g. `RUB`): what deal amounts are in; null when the CRM does not say. */
+  accountCurrency?(connection: CrmConnection): Promise<string | null>;
 }

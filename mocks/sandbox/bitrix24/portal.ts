@@ -6,7 +6,8 @@ import type { MethodTable } from './methods';
  * `member_id` and its address (`domain`), both in the callback and in every token answer.
  *
  * - `profile`: the user who authorized the application (`ID` is a string, `ADMIN` a boolean);
- * - `app.info`: the application on this portal (a local application: `STATUS` `L`) and the plan.
+ * - `app.info`: the application on this portal (a local application: `STATUS` `L`) and the plan;
+ * - `crm.currency.base.get`: the portal's base currency (the code, e.g. `RUB`), what amounts are in.
  */
 export function portalMethods(ctx: B24Context): MethodTable {
   const { portal } = ctx.portal.fixture;
@@ -33,5 +34,6 @@ export function portalMethods(ctx: B24Context): MethodTable {
         LICENSE_FAMILY: licenseType.replace(/\d+$/, ''),
       },
     }),
+    'crm.currency.base.get': () => ({ result: portal.currency }),
   };
 }

@@ -29,7 +29,7 @@ import { stageHistoryMethods } from './stage-history';
  *
  * - OAuth (`oauth.ts`, `consent-page.ts`);
  * - REST (`rest.ts`): the gate (latency, leaky bucket, token, faults — `faults.ts`), `batch`, and
- *   the methods: `profile`, `app.info` (`portal.ts`), `crm.category.list`, `crm.status.list`
+ *   the methods: `profile`, `app.info`, `crm.currency.base.get` (`portal.ts`), `crm.category.list`, `crm.status.list`
  *   (`pipelines.ts`), `crm.deal.fields`, `crm.lead.fields`, `crm.deal.userfield.list`
  *   (`fields.ts`), `crm.deal.list`, `crm.lead.list` (`items.ts`), `crm.stagehistory.list`
  *   (`stage-history.ts`), over the lists of `list.ts`.

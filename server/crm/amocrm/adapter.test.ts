@@ -273,6 +273,36 @@ describe('reading the account structure', () => {
   });
 });
 
+describe('deal sync reads', () => {
+  it('filters leads by update time (filter[updated_at][from], inclusive) and says no total', async () => {
+    const k = kit();
+    await k.connect();
+    const leads = k.sandbox.account.leads;
+    const times = leads.map((lead) => lead.updatedAt).sort((a, b) => a - b);
+    const from = times[Math.floor(times.length / 2)]!;
+    const page = await k.adapter.listLeads(k.connection, { limit: 250, updatedFrom: from, order: { by: 'id', direction: 'asc' } });
+    const expected = leads.filter((lead) => lead.updatedAt >= from).map((lead) => String(lead.id));
+    expect(page.items.map((lead) => lead.id)).toEqual(expected.sort((a, b) => Number(a) - Number(b)));
+    expect(page.total ?? null).toBeNull();
+  });
+
+  it('reads the account currency from GET /api/v4/account', async () => {
+    const k = kit();
+    await k.connect();
+    const start = k.paths().length;
+    expect(await k.adapter.accountCurrency!(k.connection)).toBe('RUB');
+    expect(k.paths().slice(start)).toEqual(['/api/v4/account']);
+  });
+
+  it('an account currency that is not an ISO 4217 code is null', async () => {
+    const input = structuredClone(smallFixture) as AccountFixtureInput;
+    (input.account as { currency?: string }).currency = 'рубли';
+    const k = kit({ account: buildSandboxAccount(input) });
+    await k.connect();
+    expect(await k.adapter.accountCurrency!(k.connection)).toBeNull();
+  });
+});
+
 describe('tokens', () => {
   it('on 401 refreshes once, stores the new pair and retries', async () => {
     const k = kit();

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import type { CrmAccount } from '../../../app/contracts/connector';
 import type { CrmCustomField } from '../../../app/contracts/crm-schema';
 import { CrmError, OAuthCallbackError } from '../errors';
@@ -54,6 +56,10 @@ export interface AmoCrmOptions extends CrmClientOptions {
   /** Custom fields per page (amoCRM max 250). */
   pageSize?: number;
 }
+
+/** The account's `currency` (GET /api/v4/account): an ISO 4217 code, anything else is not one. */
+const accountCurrencySchema = z.object({ currency: z.string().nullable().optional() });
+const ISO_CURRENCY = /^[A-Z]{3}$/;
 
 /** amoCRM's ids are positive integers; anything else names nothing in amoCRM. */
 const isAmoId = (id: string): boolean => /^[1-9]\d{0,15}$/.test(id);
@@ -158,6 +164,13 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
     return toAccount(parse(accountSchema, result.body, 'account'));
   }
 
+  async function accountCurrency(connection: CrmConnection): Promise<string | null> {
+    const result = await apiGet(connection, '/api/v4/account');
+    if (result.status === 204) return null;
+    const currency = parse(accountCurrencySchema, result.body, 'account').currency?.trim().toUpperCase() ?? '';
+    return ISO_CURRENCY.test(currency) ? currency : null;
+  }
+
   return {
     connector: 'amocrm',
 
@@ -197,6 +210,7 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
 
     refresh,
     getAccount,
+    accountCurrency,
 
     async listPipelines(connection) {
       const result = await apiGet(connection, '/api/v4/leads/pipelines');
@@ -228,6 +242,7 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
       pipelineIds?.forEach((id, i) => (params[`filter[pipeline_id][${i}]`] = id));
       if (query.createdFrom !== undefined) params['filter[created_at][from]'] = query.createdFrom;
       if (query.createdTo !== undefined) params['filter[created_at][to]'] = query.createdTo;
+      if (query.updatedFrom !== undefined) params['filter[updated_at][from]'] = query.updatedFrom;
       const result = await apiGet(connection, '/api/v4/leads', params);
       if (result.status === 204) return { items: [], nextPage: null };
       const body = parse(leadsPageSchema, result.body, 'leads');

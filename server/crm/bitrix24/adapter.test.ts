@@ -621,6 +621,34 @@ describe('reading the portal', () => {
     expect(april.items.length).toBe(all.items.filter((event) => event.createdAt >= from && event.createdAt <= to).length);
   });
 
+  it('filters deals by modification time (>=DATE_MODIFY, inclusive) and gives the list’s total on every page', async () => {
+    const k = kit();
+    await k.connect();
+    const all = await k.adapter.listLeads(k.connection, { page: 2 });
+    expect(all.total).toBe(323);
+    const from = seconds('2025-06-01T00:00:00+03:00');
+    const expected = k.sandbox.portal.deals.filter((deal) => deal.modifiedAt >= from * 1000).map((deal) => String(deal.id));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(323);
+    const start = k.sent.length;
+    const recent = await allPages((page) => k.adapter.listLeads(k.connection, { page, updatedFrom: from, order: { by: 'id', direction: 'asc' } }));
+    expect(recent.items.map((deal) => deal.id)).toEqual(expected.sort((a, b) => Number(a) - Number(b)));
+    const body = (await k.sent[start]!.json()) as { filter: Record<string, string> };
+    expect(body.filter['>=DATE_MODIFY']).toBe('2025-05-31T21:00:00+00:00');
+    const page = await k.adapter.listLeads(k.connection, { updatedFrom: from });
+    expect(page.total).toBe(expected.length);
+    const history = await k.adapter.listEvents(k.connection, { page: 3 });
+    expect(history.total).toBe(1285);
+  });
+
+  it('reads the portal’s base currency with crm.currency.base.get', async () => {
+    const k = kit();
+    await k.connect();
+    const start = k.paths().length;
+    expect(await k.adapter.accountCurrency!(k.connection)).toBe('RUB');
+    expect(k.paths().slice(start)).toEqual(['/rest/crm.currency.base.get']);
+  });
+
   it('reads the account (member_id, domain) with app.info, which proves the access works', async () => {
     const k = kit();
     await k.connect();

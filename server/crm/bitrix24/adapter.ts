@@ -173,6 +173,11 @@ function paging(query: { page?: number; limit?: number }): { page: number; limit
   return { page, limit, start: (page - 1) * limit };
 }
 
+/** A list's `total` as a page's (only when Bitrix24 sent one). */
+const totalOf = (answer: Answer): { total?: number } => (answer.total === null ? {} : { total: answer.total });
+
+const ISO_CURRENCY = /^[A-Z]{3}$/;
+
 /** Numeric ids only: the lead pipeline (`leads`) has no deals and no deal history. */
 const numericIds = (ids: readonly string[]): string[] => ids.filter((id) => /^\d+$/.test(id));
 
@@ -429,12 +434,17 @@ export function createBitrix24Adapter(options: Bitrix24Options): CrmAdapter {
       }
       if (query.createdFrom !== undefined) filter['>=DATE_CREATE'] = filterDateTime(query.createdFrom);
       if (query.createdTo !== undefined) filter['<=DATE_CREATE'] = filterDateTime(query.createdTo);
+      if (query.updatedFrom !== undefined) filter['>=DATE_MODIFY'] = filterDateTime(query.updatedFrom);
       const direction = query.order?.direction === 'desc' ? 'DESC' : 'ASC';
       // ID breaks ties, so that pages neither repeat nor skip deals created in the same second.
       const order = query.order ? { [ORDER_FIELDS[query.order.by]]: direction, ID: direction } : { ID: 'ASC' };
       const answer = await call(connection, 'crm.deal.list', { select: DEAL_SELECT, filter, order, start });
       const rows = parse(dealRowsSchema, answer.result, 'deals');
-      return { items: rows.slice(0, limit).map(toLead), nextPage: rows.length > limit || answer.next !== null ? page + 1 : null };
+      return {
+        items: rows.slice(0, limit).map(toLead),
+        nextPage: rows.length > limit || answer.next !== null ? page + 1 : null,
+        ...totalOf(answer),
+      };
     },
 
     async listEvents(connection, query: ListEventsQuery = {}): Promise<CrmPage<CrmStatusChange>> {
@@ -449,7 +459,18 @@ export function createBitrix24Adapter(options: Bitrix24Options): CrmAdapter {
       if (query.createdTo !== undefined) filter['<=CREATED_TIME'] = filterDateTime(query.createdTo);
       const answer = await call(connection, 'crm.stagehistory.list', { entityTypeId: 2, filter, order: { ID: 'ASC' }, start });
       const rows = parse(historyPageSchema, answer.result, 'stage history').items;
-      return { items: toStatusChanges(rows.slice(0, limit)), nextPage: rows.length > limit || answer.next !== null ? page + 1 : null };
+      return {
+        items: toStatusChanges(rows.slice(0, limit)),
+        nextPage: rows.length > limit || answer.next !== null ? page + 1 : null,
+        ...totalOf(answer),
+      };
+    },
+
+    async accountCurrency(connection): Promise<string | null> {
+      // The portal's base currency: the one deal amounts (OPPORTUNITY) are reported in by default.
+      const answer = await call(connection, 'crm.currency.base.get');
+      const currency = typeof answer.result === 'string' ? answer.result.trim().toUpperCase() : '';
+      return ISO_CURRENCY.test(currency) ? currency : null;
     },
   };
 }

@@ -66,12 +66,14 @@ function truthOf(sandbox: SandboxAccount): SandboxTruth {
       pipelineId: String(lead.pipelineId),
       statusId: String(lead.statusId),
       createdAt: lead.createdAt,
+      updatedAt: lead.updatedAt,
     })),
     statusChanges: sandbox.events.map((event) => ({
       dealId: String(event.leadId),
       createdAt: event.createdAt,
       after: { pipelineId: String(event.after.pipelineId), statusId: String(event.after.statusId) },
     })),
+    currency: fixture.account.currency,
   };
 }
 
@@ -129,6 +131,7 @@ function amoCrmHarness(fixture: ConformanceFixture): AdapterHarness {
       },
     },
     customFieldPageSize: PAGE_SIZE,
+    reportsTotals: false,
     maxRetries: MAX_RETRIES,
     timeoutMs: TIMEOUT_MS,
     requestCount: () => sandbox.requests.length,

@@ -77,6 +77,7 @@ function truthOf(sandbox: SandboxPortal): SandboxTruth {
       pipelineId: String(deal.categoryId),
       statusId: deal.stageId,
       createdAt: seconds(deal.createdAt),
+      updatedAt: seconds(deal.modifiedAt),
     })),
     statusChanges: sandbox.history
       .filter((change) => change.entityTypeId === 2)
@@ -85,6 +86,7 @@ function truthOf(sandbox: SandboxPortal): SandboxTruth {
         createdAt: seconds(change.createdAt),
         after: { pipelineId: String(change.categoryId ?? 0), statusId: change.stageId },
       })),
+    currency: sandbox.fixture.portal.currency,
   };
 }
 
@@ -145,6 +147,7 @@ function bitrix24Harness(fixture: ConformanceFixture): AdapterHarness {
       hang: () => sandbox.setFaults({ latencyMs: 10 * 60_000 }),
     },
     customFieldPageSize: PAGE_SIZE,
+    reportsTotals: true,
     maxRetries: MAX_RETRIES,
     timeoutMs: TIMEOUT_MS,
     requestCount: () => sandbox.requests.length,

@@ -51,6 +51,8 @@ export interface TruthDeal extends Position {
   price: number | null;
   /** Unix seconds. */
   createdAt: number;
+  /** Unix seconds: when the deal last changed. */
+  updatedAt: number;
 }
 
 export interface TruthStatusChange {
@@ -70,6 +72,8 @@ export interface SandboxTruth {
   deals: TruthDeal[];
   /** Every status change of a deal, oldest first. */
   statusChanges: TruthStatusChange[];
+  /** The account's currency (ISO 4217), what deal amounts are in. */
+  currency: string;
 }
 
 /** Fault switches: each turns the sandbox into a CRM that answers that way from now on. */
@@ -99,6 +103,8 @@ export interface AdapterHarness {
   faults: HarnessFaults;
   /** Custom fields per page as the adapter reads them (the `manyFields` fixture has more). */
   customFieldPageSize: number;
+  /** The CRM says how many items a list holds (`CrmPage.total`: Bitrix24 yes, amoCRM no). */
+  reportsTotals: boolean;
   /** The adapter's `maxRetries` for 429 and 5xx (the harness sets it). */
   maxRetries: number;
   /** The adapter's request timeout (the harness sets it; the fake clock makes it pass). */
@@ -189,6 +195,9 @@ export async function allPages<T>(list: (page: number) => Promise<CrmPage<T>>, m
 
 const sortedIds = (ids: Iterable<string>) => [...ids].sort();
 
+/** A page without its `total` (compared on its own where the CRM reports one). */
+const pageOf = <T>(page: CrmPage<T>): Pick<CrmPage<T>, 'items' | 'nextPage'> => ({ items: page.items, nextPage: page.nextPage });
+
 function expectUnique(ids: string[], what: string): void {
   const seen = new Set<string>();
   const duplicates = ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
@@ -248,6 +257,14 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         const account = await adapter.getAccount(connection);
         expect(account).toEqual(truth.account);
         expectNoSecrets(harness, []);
+      });
+
+      it('accountCurrency gives the account’s currency as an ISO 4217 code', async () => {
+        const { adapter, truth, connection } = await setUp();
+        if (!adapter.accountCurrency) throw new Error('the adapter does not implement accountCurrency');
+        const currency = await adapter.accountCurrency(connection);
+        expect(currency).toMatch(/^[A-Z]{3}$/);
+        expect(currency).toBe(truth.currency);
       });
     });
 
@@ -385,6 +402,41 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         checkDeals(combined.items, truth, both, `pipeline ${pipelineId}, created in [${from}, ${to}]`);
       });
 
+      it('filters by update time, inclusive, in id order: every deal changed at or after the time, once', async () => {
+        const { adapter, truth, connection } = await setUp();
+        const times = truth.deals.map((deal) => deal.updatedAt).sort((a, b) => a - b);
+        const from = times[Math.floor((times.length * 2) / 3)] ?? 0;
+        const expected = truth.deals.filter((deal) => deal.updatedAt >= from).map((deal) => deal.id);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(expected.length).toBeLessThan(truth.deals.length);
+        const { items } = await allPages((page) => adapter.listLeads(connection, { page, limit: 30, updatedFrom: from, order: { by: 'id', direction: 'asc' } }));
+        checkDeals(items, truth, expected, `updated from ${from}`);
+        for (const lead of items) expect(lead.updatedAt, `updatedAt of deal ${lead.id}`).toBeGreaterThanOrEqual(from);
+        // Inclusive: the deals changed exactly then are in.
+        const exact = truth.deals.filter((deal) => deal.updatedAt === from).map((deal) => deal.id);
+        expect(exact.length).toBeGreaterThan(0);
+        expect(items.map((lead) => lead.id)).toEqual(expect.arrayContaining(exact));
+        const ids = items.map((lead) => Number(lead.id));
+        if (ids.every((id) => Number.isFinite(id))) expect(ids, 'id order').toEqual([...ids].sort((a, b) => a - b));
+        // After the latest change: nothing.
+        expect(pageOf(await adapter.listLeads(connection, { updatedFrom: (times.at(-1) ?? 0) + 1 }))).toEqual({ items: [], nextPage: null });
+      });
+
+      it('says how many items a list holds when the CRM reports it (total), the same on every page', async () => {
+        const { adapter, truth, harness, connection } = await setUp();
+        const deals = await allPages((page) => adapter.listLeads(connection, { page, limit: 30 }));
+        const events = await allPages((page) => adapter.listEvents(connection, { page }));
+        const from = [...truth.deals.map((deal) => deal.updatedAt)].sort((a, b) => a - b)[Math.floor(truth.deals.length / 2)] ?? 0;
+        const recent = await adapter.listLeads(connection, { updatedFrom: from });
+        if (!harness.reportsTotals) {
+          for (const page of [...deals.pages, ...events.pages, recent]) expect(page.total ?? null).toBeNull();
+          return;
+        }
+        for (const page of deals.pages) expect(page.total, 'deals total').toBe(truth.deals.length);
+        for (const page of events.pages) expect(page.total, 'status changes total').toBe(truth.statusChanges.length);
+        expect(recent.total, 'total under a filter').toBe(truth.deals.filter((deal) => deal.updatedAt >= from).length);
+      });
+
       it('orders by creation time, newest first, when asked', async () => {
         const { adapter, truth, connection } = await setUp();
         const page = await adapter.listLeads(connection, { limit: 10, order: { by: 'created_at', direction: 'desc' } });
@@ -490,9 +542,12 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
       it('an account without deals gives [] and nextPage null', async () => {
         const { adapter, truth, connection } = await setUp('empty');
         expect(truth.deals).toEqual([]);
-        expect(await adapter.listLeads(connection)).toEqual({ items: [], nextPage: null });
-        expect(await adapter.listLeads(connection, { page: 1, limit: 10, order: { by: 'created_at', direction: 'desc' } })).toEqual({ items: [], nextPage: null });
-        expect(await adapter.listEvents(connection)).toEqual({ items: [], nextPage: null });
+        expect(pageOf(await adapter.listLeads(connection))).toEqual({ items: [], nextPage: null });
+        expect(pageOf(await adapter.listLeads(connection, { page: 1, limit: 10, order: { by: 'created_at', direction: 'desc' } }))).toEqual({
+          items: [],
+          nextPage: null,
+        });
+        expect(pageOf(await adapter.listEvents(connection))).toEqual({ items: [], nextPage: null });
         // The structure is still there.
         expect((await adapter.listPipelines(connection)).map((pipeline) => pipeline.id)).toEqual(truth.pipelines.map((pipeline) => pipeline.id));
       });
@@ -502,21 +557,21 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         const latest = Math.max(...truth.deals.map((deal) => deal.createdAt), ...truth.statusChanges.map((change) => change.createdAt));
         const earliest = Math.min(...truth.deals.map((deal) => deal.createdAt), ...truth.statusChanges.map((change) => change.createdAt));
         const empty = { items: [], nextPage: null };
-        expect(await adapter.listLeads(connection, { createdFrom: latest + 1 })).toEqual(empty);
-        expect(await adapter.listLeads(connection, { createdTo: earliest - 1 })).toEqual(empty);
-        expect(await adapter.listEvents(connection, { createdFrom: latest + 1 })).toEqual(empty);
+        expect(pageOf(await adapter.listLeads(connection, { createdFrom: latest + 1 }))).toEqual(empty);
+        expect(pageOf(await adapter.listLeads(connection, { createdTo: earliest - 1 }))).toEqual(empty);
+        expect(pageOf(await adapter.listEvents(connection, { createdFrom: latest + 1 }))).toEqual(empty);
         // A page beyond the last one.
         const pages = Math.ceil(truth.deals.length / 10);
-        expect(await adapter.listLeads(connection, { page: pages + 1, limit: 10 })).toEqual(empty);
+        expect(pageOf(await adapter.listLeads(connection, { page: pages + 1, limit: 10 }))).toEqual(empty);
         // A pipeline without deals, where the account has one.
         const idle = truth.pipelines.find((pipeline) => !truth.deals.some((deal) => deal.pipelineId === pipeline.id));
-        if (idle) expect(await adapter.listLeads(connection, { pipelineIds: [idle.id] })).toEqual(empty);
+        if (idle) expect(pageOf(await adapter.listLeads(connection, { pipelineIds: [idle.id] }))).toEqual(empty);
         // Ids the account does not have.
         const known = new Set([...truth.pipelines.map((pipeline) => pipeline.id), ...truth.deals.map((deal) => deal.id)]);
         for (const unknown of ['987654321', 'no-such-id']) {
           expect(known.has(unknown)).toBe(false);
-          expect.soft(await adapter.listLeads(connection, { pipelineIds: [unknown] }), `deals of pipeline ${unknown}`).toEqual(empty);
-          expect.soft(await adapter.listEvents(connection, { leadIds: [unknown] }), `status changes of deal ${unknown}`).toEqual(empty);
+          expect.soft(pageOf(await adapter.listLeads(connection, { pipelineIds: [unknown] })), `deals of pipeline ${unknown}`).toEqual(empty);
+          expect.soft(pageOf(await adapter.listEvents(connection, { leadIds: [unknown] })), `status changes of deal ${unknown}`).toEqual(empty);
         }
       });
     });
