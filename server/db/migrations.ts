@@ -83,4 +83,60 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       DELETE FROM crm_schema_cache;
     `,
   },
+  {
+    version: 3,
+    name: 'synced deals, their status changes and the deal sync per connector',
+    // The deal sync (server/sync/) keeps the connected account's deals per workspace and
+    // connector, as the funnel engine reads them: `visited` (JSON array of status ids) is
+    // derived from the deal's status changes and stored with it; `fields` is the custom-field
+    // values as text (JSON object). `deal_syncs` is the progress of the last run, its resume
+    // cursor (JSON) and the id of the run allowed to write (a run that lost it stops).
+    sql: `
+      CREATE TABLE synced_deals (
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        connector TEXT NOT NULL,
+        id TEXT NOT NULL,
+        pipeline_id TEXT NOT NULL,
+        status_id TEXT NOT NULL,
+        amount REAL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        visited TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, connector, id)
+      );
+      CREATE INDEX synced_deals_by_update ON synced_deals(workspace_id, connector, updated_at, id);
+      CREATE TABLE synced_status_changes (
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        connector TEXT NOT NULL,
+        id TEXT NOT NULL,
+        deal_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        before_pipeline_id TEXT,
+        before_status_id TEXT,
+        after_pipeline_id TEXT NOT NULL,
+        after_status_id TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, connector, id)
+      );
+      CREATE INDEX synced_status_changes_by_deal ON synced_status_changes(workspace_id, connector, deal_id, at);
+      CREATE TABLE deal_syncs (
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        connector TEXT NOT NULL,
+        state TEXT NOT NULL,
+        loaded INTEGER NOT NULL DEFAULT 0,
+        total INTEGER,
+        started_at TEXT,
+        finished_at TEXT,
+        synced_at TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        currency TEXT,
+        run_id TEXT,
+        cursor TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, connector)
+      ) WITHOUT ROWID;
+      CREATE INDEX deal_syncs_by_state ON deal_syncs(state);
+    `,
+  },
 ];

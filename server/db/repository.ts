@@ -1,4 +1,5 @@
 import type { ConnectorId, ConnectorState, CrmAccount } from '../../app/contracts/connector';
+import type { DealStatusChange, DealSync, FunnelDeal } from '../../app/contracts/deals';
 import type { MappingConfig } from '../../app/contracts/mapping-config';
 
 /**
@@ -49,6 +50,48 @@ export interface OAuthState {
 
 export type SaveResult = { ok: true; connection: Connection } | { ok: false; currentVersion: number };
 
+// ---- the deal sync's storage (server/sync/) ----------------------------------------------------
+
+/** A deal as the sync writes it; the repository derives `visited` from the deal's stored status changes. */
+export type SyncedDeal = Omit<FunnelDeal, 'visited'>;
+
+/** A status change as the sync writes it: the CRM's id and its deal's. */
+export interface SyncedStatusChange extends DealStatusChange {
+  id: string;
+  dealId: string;
+}
+
+/** Where a run stands, so that a stopped one continues from the page it stopped at. */
+export interface DealSyncCursor {
+  /** full: every deal, then every status change; incremental: those changed since `since`. */
+  mode: 'full' | 'incremental';
+  phase: 'deals' | 'events';
+  /** The CRM page to read next in this phase (1 = the first). */
+  page: number;
+  /** Unix seconds: `updatedFrom` of the deals and `createdFrom` of the status changes; null on a full run. */
+  since: number | null;
+}
+
+/** The sync's own view of its row: the progress, the account currency, the cursor and the run that may write. */
+export interface DealSyncRecord extends DealSync {
+  /** ISO 4217, as the CRM said; null when it did not. */
+  currency: string | null;
+  /** The run allowed to write (a run that is not it any more stops). */
+  runId: string | null;
+  cursor: DealSyncCursor | null;
+}
+
+/** What a run writes with each page, in the page's transaction. */
+export interface DealSyncProgress {
+  loaded: number;
+  total: number | null;
+  /** Where to go on after this page. */
+  cursor: DealSyncCursor;
+}
+
+/** The currency of amounts when the CRM does not say. */
+export const DEFAULT_CURRENCY = 'RUB';
+
 export interface Repository {
   createWorkspace(): Workspace;
   getWorkspace(id: string): Workspace | null;
@@ -64,7 +107,9 @@ export interface Repository {
   setAttention(workspaceId: string, connector: ConnectorId, reason: string | null): void;
   /** Drops the active configuration (the draft stays): the connector is a draft again, without attention. */
   deactivate(workspaceId: string, connector: ConnectorId): void;
-  /** Deletes everything the workspace holds for the connector: configuration, access, caches. */
+  /** The configuration the analytics reads (a copy of the draft taken at activation); null when none is active. */
+  getActiveConfig(workspaceId: string, connector: ConnectorId): MappingConfig | null;
+  /** Deletes everything the workspace holds for the connector: configuration, access, caches, synced deals and the sync. */
   disconnect(workspaceId: string, connector: ConnectorId): boolean;
 
   getCredentials(workspaceId: string, connector: ConnectorId): StoredCredentials | null;
@@ -96,6 +141,60 @@ export interface Repository {
   /** Stores the schema; `fetchedAt` (ISO, default now) is when the CRM was read. */
   setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt?: string): void;
   deleteCachedSchema(workspaceId: string, connector: ConnectorId): void;
+
+  // ---- synced deals: the funnel's reads ----
+
+  /**
+   * Every synced deal of the workspace's connector, ordered by `updatedAt` then `id` (as text),
+   * streamed (constant memory) from a read snapshot: the sync may write meanwhile without
+   * blocking or being blocked. `updatedSince` (Unix seconds) keeps deals with
+   * `updatedAt >= updatedSince`. Finish or `return()` the iterator (a `for … of` does).
+   */
+  iterateDeals(workspaceId: string, connector: ConnectorId, options?: { updatedSince?: number }): IterableIterator<FunnelDeal>;
+  countDeals(workspaceId: string, connector: ConnectorId): number;
+  /** The sync's progress and the account's currency (`DEFAULT_CURRENCY` when the CRM did not say); null before the first run. */
+  getDealSync(workspaceId: string, connector: ConnectorId): (DealSync & { currency: string }) | null;
+
+  // ---- synced deals: the sync's writes ----
+
+  getDealSyncRecord(workspaceId: string, connector: ConnectorId): DealSyncRecord | null;
+  /**
+   * Starts (or resumes) a run: state `loading`, no error, the given progress and cursor, and
+   * `runId` the only run allowed to write from now on. `syncedAt` and the currency are kept.
+   */
+  beginDealSync(
+    workspaceId: string,
+    connector: ConnectorId,
+    run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },
+  ): void;
+  /**
+   * One page of deals and the progress after it, in one transaction; each deal's `visited` is
+   * derived from its stored status changes. False (and nothing written) when `runId` is no
+   * longer the run that may write (a disconnect, another account, a newer run).
+   */
+  saveDealsPage(workspaceId: string, connector: ConnectorId, runId: string, deals: readonly SyncedDeal[], progress: DealSyncProgress): boolean;
+  /** One page of status changes (upserted by id) and the progress; the affected stored deals get their `visited` again. */
+  saveStatusChangesPage(
+    workspaceId: string,
+    connector: ConnectorId,
+    runId: string,
+    changes: readonly SyncedStatusChange[],
+    progress: DealSyncProgress,
+  ): boolean;
+  setDealSyncCurrency(workspaceId: string, connector: ConnectorId, runId: string, currency: string): boolean;
+  /** The run is done: `syncedAt` (its start) says when the synced deals were last complete; the cursor is cleared. */
+  finishDealSync(workspaceId: string, connector: ConnectorId, runId: string, at: { finishedAt: string; syncedAt: string }): boolean;
+  /** The run stopped on `error`; its cursor stays, so the next run continues from there. */
+  failDealSync(
+    workspaceId: string,
+    connector: ConnectorId,
+    runId: string,
+    failure: { finishedAt: string; error: { code: string; message: string } },
+  ): boolean;
+  /** Deletes the synced deals, their status changes and the sync's row. */
+  deleteSyncedDeals(workspaceId: string, connector: ConnectorId): void;
+  /** Every workspace and connector whose sync is `loading` (runs a stopped process left): for the server start. */
+  listUnfinishedDealSyncs(): Array<{ workspaceId: string; connector: ConnectorId }>;
 
   close(): void;
 }

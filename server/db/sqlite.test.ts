@@ -3,9 +3,11 @@ import path from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import type { FunnelDeal } from '../../app/contracts/deals';
+import { emptyMappingConfig } from '../../app/contracts/mapping-config';
 import { loadOrCreateSecretFile } from '../lib/secrets';
 import { makeTempDir } from '../testing/test-server';
-import type { Repository } from './repository';
+import type { Repository, SyncedDeal, SyncedStatusChange } from './repository';
 import { openSqliteRepository } from './sqlite';
 
 const cleanups: Array<() => void> = [];
@@ -76,5 +78,177 @@ describe.skipIf(process.platform === 'win32')('file modes', () => {
     loadOrCreateSecretFile(dataDir, 'token.key', 32);
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(path.join(dataDir, 'token.key'))).toBe(0o600);
+  });
+});
+
+describe('synced deals', () => {
+  const cursor = { mode: 'full' as const, phase: 'deals' as const, page: 1, since: null };
+  const deal = (id: string, updatedAt: number, position: { pipelineId: string; statusId: string } = { pipelineId: '1', statusId: '10' }): SyncedDeal => ({
+    id,
+    ...position,
+    amount: 100,
+    createdAt: 1000,
+    updatedAt,
+    fields: { f1: ['a', 'b'] },
+  });
+  const begin = (repo: Repository, workspaceId: string, runId = 'run-1', connector: 'amocrm' | 'bitrix24' = 'amocrm') =>
+    repo.beginDealSync(workspaceId, connector, { runId, loaded: 0, total: null, startedAt: '2025-11-01T09:00:00.000Z', cursor });
+  const progress = (loaded: number) => ({ loaded, total: null, cursor });
+
+  it('streams the deals of one workspace and connector by updatedAt then id, with updatedSince', () => {
+    const repo = open();
+    const a = repo.createWorkspace().id;
+    const b = repo.createWorkspace().id;
+    begin(repo, a);
+    begin(repo, a, 'run-b24', 'bitrix24');
+    begin(repo, b);
+    expect(repo.saveDealsPage(a, 'amocrm', 'run-1', [deal('3', 300), deal('1', 200), deal('2', 200)], progress(3))).toBe(true);
+    expect(repo.saveDealsPage(a, 'bitrix24', 'run-b24', [deal('9', 100)], progress(1))).toBe(true);
+    expect(repo.saveDealsPage(b, 'amocrm', 'run-1', [deal('7', 100)], progress(1))).toBe(true);
+
+    expect([...repo.iterateDeals(a, 'amocrm')].map((d) => d.id)).toEqual(['1', '2', '3']);
+    expect([...repo.iterateDeals(a, 'amocrm', { updatedSince: 201 })].map((d) => d.id)).toEqual(['3']);
+    expect([...repo.iterateDeals(a, 'amocrm', { updatedSince: 200 })].map((d) => d.id)).toEqual(['1', '2', '3']);
+    expect([...repo.iterateDeals(a, 'bitrix24')].map((d) => d.id)).toEqual(['9']);
+    expect([...repo.iterateDeals(b, 'amocrm')].map((d) => d.id)).toEqual(['7']);
+    expect(repo.countDeals(a, 'amocrm')).toBe(3);
+    expect(repo.countDeals(b, 'bitrix24')).toBe(0);
+    expect([...repo.iterateDeals(a, 'amocrm')][0]).toEqual<FunnelDeal>({
+      id: '1',
+      pipelineId: '1',
+      statusId: '10',
+      amount: 100,
+      createdAt: 1000,
+      updatedAt: 200,
+      visited: ['10'],
+      fields: { f1: ['a', 'b'] },
+    });
+  });
+
+  it('derives visited from the status changes, whichever comes first, and again when the deal moves', () => {
+    const repo = open();
+    const ws = repo.createWorkspace().id;
+    begin(repo, ws);
+    const change = (id: string, dealId: string, at: number, before: [string, string] | null, after: [string, string]): SyncedStatusChange => ({
+      id,
+      dealId,
+      at,
+      before: before && { pipelineId: before[0], statusId: before[1] },
+      after: { pipelineId: after[0], statusId: after[1] },
+    });
+    // Deal 1 first, then its changes; deal 2's changes first, then the deal.
+    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 10, { pipelineId: '1', statusId: '13' })], progress(1));
+    repo.saveStatusChangesPage(
+      ws,
+      'amocrm',
+      'run-1',
+      [
+        change('e2', '1', 20, ['1', '11'], ['1', '12']),
+        change('e1', '1', 10, ['1', '10'], ['1', '11']),
+        change('e3', '1', 30, ['1', '12'], ['1', '13']),
+        change('e4', '2', 5, ['1', '10'], ['2', '20']),
+      ],
+      progress(1),
+    );
+    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('2', 10, { pipelineId: '2', statusId: '21' })], progress(2));
+    const byId = () => new Map([...repo.iterateDeals(ws, 'amocrm')].map((d) => [d.id, d.visited]));
+    expect(byId().get('1')).toEqual(['10', '11', '12', '13']);
+    expect(byId().get('2')).toEqual(['20', '21']);
+    // Deal 1 moves to pipeline 2: only its positions there count.
+    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 40, { pipelineId: '2', statusId: '22' })], progress(3));
+    repo.saveStatusChangesPage(ws, 'amocrm', 'run-1', [change('e5', '1', 40, ['1', '13'], ['2', '22'])], progress(3));
+    expect(byId().get('1')).toEqual(['22']);
+    // The same change again (an overlap) is not a second one; a missing `before` keeps the known one.
+    repo.saveStatusChangesPage(ws, 'amocrm', 'run-1', [change('e1', '1', 10, null, ['1', '11'])], progress(3));
+    expect(repo.countDeals(ws, 'amocrm')).toBe(2);
+    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 50, { pipelineId: '1', statusId: '13' })], progress(4));
+    expect(byId().get('1')).toEqual(['10', '11', '12', '13']);
+  });
+
+  it('writes only for the run that holds the sync; failing keeps the cursor, finishing clears it', () => {
+    const repo = open();
+    const ws = repo.createWorkspace().id;
+    expect(repo.getDealSync(ws, 'amocrm')).toBeNull();
+    begin(repo, ws, 'run-1');
+    begin(repo, ws, 'run-2');
+    expect(repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 1)], progress(1))).toBe(false);
+    expect(repo.countDeals(ws, 'amocrm')).toBe(0);
+    const next = { mode: 'full' as const, phase: 'events' as const, page: 3, since: null };
+    expect(repo.saveDealsPage(ws, 'amocrm', 'run-2', [deal('1', 1)], { loaded: 1, total: 5, cursor: next })).toBe(true);
+    expect(repo.failDealSync(ws, 'amocrm', 'run-2', { finishedAt: '2025-11-01T09:01:00.000Z', error: { code: 'crm_unavailable', message: 'm' } })).toBe(true);
+    expect(repo.getDealSyncRecord(ws, 'amocrm')).toMatchObject({ state: 'failed', loaded: 1, total: 5, cursor: next, runId: 'run-2', error: { code: 'crm_unavailable' } });
+    // A failed run writes nothing more.
+    expect(repo.saveDealsPage(ws, 'amocrm', 'run-2', [deal('2', 1)], progress(2))).toBe(false);
+    expect(repo.getDealSync(ws, 'amocrm')).toMatchObject({ state: 'failed', currency: 'RUB' });
+    begin(repo, ws, 'run-3');
+    expect(repo.setDealSyncCurrency(ws, 'amocrm', 'run-3', 'USD')).toBe(true);
+    expect(repo.finishDealSync(ws, 'amocrm', 'run-3', { finishedAt: '2025-11-01T09:02:00.000Z', syncedAt: '2025-11-01T09:00:00.000Z' })).toBe(true);
+    expect(repo.getDealSyncRecord(ws, 'amocrm')).toMatchObject({ state: 'done', cursor: null, error: null, syncedAt: '2025-11-01T09:00:00.000Z', currency: 'USD' });
+    expect(repo.getDealSync(ws, 'amocrm')).toEqual({
+      state: 'done',
+      loaded: 0,
+      total: null,
+      startedAt: '2025-11-01T09:00:00.000Z',
+      finishedAt: '2025-11-01T09:02:00.000Z',
+      syncedAt: '2025-11-01T09:00:00.000Z',
+      error: null,
+      currency: 'USD',
+    });
+    // A new run keeps syncedAt and the currency until it is done.
+    begin(repo, ws, 'run-4');
+    expect(repo.getDealSync(ws, 'amocrm')).toMatchObject({ state: 'loading', syncedAt: '2025-11-01T09:00:00.000Z', currency: 'USD', finishedAt: null });
+    expect(repo.listUnfinishedDealSyncs()).toEqual([{ workspaceId: ws, connector: 'amocrm' }]);
+  });
+
+  it('a disconnect deletes the synced deals, their changes and the sync; the run that held it cannot write again', () => {
+    const repo = open();
+    const ws = repo.createWorkspace().id;
+    const other = repo.createWorkspace().id;
+    repo.saveConfig(ws, 'amocrm', 0, emptyMappingConfig('amocrm'));
+    begin(repo, ws);
+    begin(repo, other);
+    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 1)], progress(1));
+    repo.saveStatusChangesPage(ws, 'amocrm', 'run-1', [{ id: 'e', dealId: '1', at: 1, before: null, after: { pipelineId: '1', statusId: '10' } }], progress(1));
+    repo.saveDealsPage(other, 'amocrm', 'run-1', [deal('1', 1)], progress(1));
+    expect(repo.disconnect(ws, 'amocrm')).toBe(true);
+    expect(repo.countDeals(ws, 'amocrm')).toBe(0);
+    expect(repo.getDealSync(ws, 'amocrm')).toBeNull();
+    expect(repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('2', 1)], progress(2))).toBe(false);
+    expect(repo.countDeals(ws, 'amocrm')).toBe(0);
+    expect(repo.countDeals(other, 'amocrm')).toBe(1);
+    expect(repo.getDealSync(other, 'amocrm')).not.toBeNull();
+  });
+
+  it('streams 20,000 deals from a snapshot while the sync keeps writing', () => {
+    const repo = open();
+    const ws = repo.createWorkspace().id;
+    begin(repo, ws);
+    const page = (from: number) => Array.from({ length: 1000 }, (_, i) => deal(String(from + i), from + i));
+    for (let from = 0; from < 20_000; from += 1000) repo.saveDealsPage(ws, 'amocrm', 'run-1', page(from), progress(from + 1000));
+    let count = 0;
+    let last = -1;
+    for (const item of repo.iterateDeals(ws, 'amocrm')) {
+      expect(item.updatedAt).toBeGreaterThan(last);
+      last = item.updatedAt;
+      count += 1;
+      // Writes go on while the stream is open (it reads the snapshot it started with).
+      if (count === 10) expect(repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('new', 99_999)], progress(20_001))).toBe(true);
+    }
+    expect(count).toBe(20_000);
+    expect(repo.countDeals(ws, 'amocrm')).toBe(20_001);
+  });
+});
+
+describe('the active configuration', () => {
+  it('is the draft as activated; null before activation', () => {
+    const repo = open();
+    const ws = repo.createWorkspace().id;
+    expect(repo.getActiveConfig(ws, 'amocrm')).toBeNull();
+    const saved = repo.saveConfig(ws, 'amocrm', 0, emptyMappingConfig('amocrm'));
+    if (!saved.ok) throw new Error('not saved');
+    expect(repo.getActiveConfig(ws, 'amocrm')).toBeNull();
+    repo.activate(ws, 'amocrm', saved.connection.version);
+    expect(repo.getActiveConfig(ws, 'amocrm')).toEqual(saved.connection.config);
+    expect(repo.getActiveConfig(repo.createWorkspace().id, 'amocrm')).toBeNull();
   });
 });

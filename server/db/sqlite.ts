@@ -4,10 +4,25 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 
 import type { ConnectorId } from '../../app/contracts/connector';
+import type { DealStatusChange, DealSync, FunnelDeal } from '../../app/contracts/deals';
+import { dealVisits } from '../../app/contracts/funnel';
 import { storedMappingConfigSchema, type MappingConfig } from '../../app/contracts/mapping-config';
 import { ensureDataDir, ensurePrivateFile, restrictIfExists } from '../lib/data-dir';
 import { MIGRATIONS } from './migrations';
-import type { Connection, OAuthState, Repository, SaveResult, StoredCredentials, Workspace } from './repository';
+import {
+  DEFAULT_CURRENCY,
+  type Connection,
+  type DealSyncCursor,
+  type DealSyncProgress,
+  type DealSyncRecord,
+  type OAuthState,
+  type Repository,
+  type SaveResult,
+  type StoredCredentials,
+  type SyncedDeal,
+  type SyncedStatusChange,
+  type Workspace,
+} from './repository';
 
 interface ConnectionRow {
   workspace_id: string;
@@ -33,7 +48,73 @@ interface CredentialsRow {
   updated_at: string;
 }
 
+interface DealRow {
+  id: string;
+  pipeline_id: string;
+  status_id: string;
+  amount: number | null;
+  created_at: number;
+  updated_at: number;
+  visited: string;
+  fields: string;
+}
+
+interface ChangeRow {
+  at: number;
+  before_pipeline_id: string | null;
+  before_status_id: string | null;
+  after_pipeline_id: string;
+  after_status_id: string;
+}
+
+interface DealSyncRow {
+  state: DealSync['state'];
+  loaded: number;
+  total: number | null;
+  started_at: string | null;
+  finished_at: string | null;
+  synced_at: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  currency: string | null;
+  run_id: string | null;
+  cursor: string | null;
+}
+
 const now = () => new Date().toISOString();
+
+function toFunnelDeal(row: DealRow): FunnelDeal {
+  return {
+    id: row.id,
+    pipelineId: row.pipeline_id,
+    statusId: row.status_id,
+    amount: row.amount,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    visited: JSON.parse(row.visited) as string[],
+    fields: JSON.parse(row.fields) as Record<string, string[]>,
+  };
+}
+
+function toStatusChange(row: ChangeRow): DealStatusChange {
+  return {
+    at: row.at,
+    before: row.before_pipeline_id !== null && row.before_status_id !== null ? { pipelineId: row.before_pipeline_id, statusId: row.before_status_id } : null,
+    after: { pipelineId: row.after_pipeline_id, statusId: row.after_status_id },
+  };
+}
+
+function toDealSync(row: DealSyncRow): DealSync {
+  return {
+    state: row.state,
+    loaded: row.loaded,
+    total: row.total,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    syncedAt: row.synced_at,
+    error: row.error_code !== null ? { code: row.error_code, message: row.error_message ?? '' } : null,
+  };
+}
 
 /**
  * Stored documents were validated on the way in; parsing again guards against hand-edited
@@ -102,13 +183,28 @@ export function openSqliteRepository(dataDir: string): Repository {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteRepository(db);
+  // A second, read-only connection for streaming reads (`iterateDeals`): an open cursor on the
+  // writing connection would make every write on it fail ("connection is busy") until the
+  // stream ends; here a stream reads its own WAL snapshot while the sync keeps writing.
+  const reader = new Database(file, { readonly: true, fileMustExist: true });
+  reader.pragma('busy_timeout = 5000');
+  return new SqliteRepository(db, reader);
 }
 
 class SqliteRepository implements Repository {
   private readonly statements;
+  private readonly reads;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly reader: Database.Database,
+  ) {
+    this.reads = {
+      iterateDeals: reader.prepare(
+        `SELECT id, pipeline_id, status_id, amount, created_at, updated_at, visited, fields FROM synced_deals
+         WHERE workspace_id = ? AND connector = ? AND updated_at >= ? ORDER BY updated_at, id`,
+      ),
+    };
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?)'),
       getWorkspace: db.prepare('SELECT id, created_at AS createdAt FROM workspaces WHERE id = ?'),
@@ -177,6 +273,62 @@ class SqliteRepository implements Repository {
          ON CONFLICT (workspace_id, connector) DO UPDATE SET schema = excluded.schema, fetched_at = excluded.fetched_at`,
       ),
       deleteSchema: db.prepare('DELETE FROM crm_schema_cache WHERE workspace_id = ? AND connector = ?'),
+      getActiveConfig: db.prepare('SELECT active_config FROM connections WHERE workspace_id = ? AND connector = ?').pluck(),
+      countDeals: db.prepare('SELECT count(*) FROM synced_deals WHERE workspace_id = ? AND connector = ?').pluck(),
+      getDealPosition: db.prepare('SELECT pipeline_id, status_id FROM synced_deals WHERE workspace_id = ? AND connector = ? AND id = ?'),
+      upsertDeal: db.prepare(
+        `INSERT INTO synced_deals (workspace_id, connector, id, pipeline_id, status_id, amount, created_at, updated_at, visited, fields)
+         VALUES (@workspaceId, @connector, @id, @pipelineId, @statusId, @amount, @createdAt, @updatedAt, @visited, @fields)
+         ON CONFLICT (workspace_id, connector, id) DO UPDATE SET pipeline_id = excluded.pipeline_id,
+           status_id = excluded.status_id, amount = excluded.amount, created_at = excluded.created_at,
+           updated_at = excluded.updated_at, visited = excluded.visited, fields = excluded.fields`,
+      ),
+      setVisited: db.prepare('UPDATE synced_deals SET visited = ? WHERE workspace_id = ? AND connector = ? AND id = ?'),
+      changesOfDeal: db.prepare(
+        `SELECT at, before_pipeline_id, before_status_id, after_pipeline_id, after_status_id FROM synced_status_changes
+         WHERE workspace_id = ? AND connector = ? AND deal_id = ? ORDER BY at, length(id), id`,
+      ),
+      upsertChange: db.prepare(
+        `INSERT INTO synced_status_changes (workspace_id, connector, id, deal_id, at, before_pipeline_id, before_status_id,
+           after_pipeline_id, after_status_id)
+         VALUES (@workspaceId, @connector, @id, @dealId, @at, @beforePipelineId, @beforeStatusId, @afterPipelineId, @afterStatusId)
+         ON CONFLICT (workspace_id, connector, id) DO UPDATE SET deal_id = excluded.deal_id, at = excluded.at,
+           before_pipeline_id = coalesce(excluded.before_pipeline_id, before_pipeline_id),
+           before_status_id = coalesce(excluded.before_status_id, before_status_id),
+           after_pipeline_id = excluded.after_pipeline_id, after_status_id = excluded.after_status_id`,
+      ),
+      getDealSync: db.prepare(
+        `SELECT state, loaded, total, started_at, finished_at, synced_at, error_code, error_message, currency, run_id, cursor
+         FROM deal_syncs WHERE workspace_id = ? AND connector = ?`,
+      ),
+      beginDealSync: db.prepare(
+        `INSERT INTO deal_syncs (workspace_id, connector, state, loaded, total, started_at, finished_at, error_code, error_message,
+           run_id, cursor, updated_at)
+         VALUES (@workspaceId, @connector, 'loading', @loaded, @total, @startedAt, NULL, NULL, NULL, @runId, @cursor, @updatedAt)
+         ON CONFLICT (workspace_id, connector) DO UPDATE SET state = 'loading', loaded = excluded.loaded, total = excluded.total,
+           started_at = excluded.started_at, finished_at = NULL, error_code = NULL, error_message = NULL,
+           run_id = excluded.run_id, cursor = excluded.cursor, updated_at = excluded.updated_at`,
+      ),
+      progressDealSync: db.prepare(
+        `UPDATE deal_syncs SET loaded = ?, total = ?, cursor = ?, updated_at = ?
+         WHERE workspace_id = ? AND connector = ? AND run_id = ? AND state = 'loading'`,
+      ),
+      currencyDealSync: db.prepare(
+        `UPDATE deal_syncs SET currency = ?, updated_at = ? WHERE workspace_id = ? AND connector = ? AND run_id = ? AND state = 'loading'`,
+      ),
+      finishDealSync: db.prepare(
+        `UPDATE deal_syncs SET state = 'done', finished_at = ?, synced_at = ?, cursor = NULL, error_code = NULL, error_message = NULL,
+           updated_at = ?
+         WHERE workspace_id = ? AND connector = ? AND run_id = ? AND state = 'loading'`,
+      ),
+      failDealSync: db.prepare(
+        `UPDATE deal_syncs SET state = 'failed', finished_at = ?, error_code = ?, error_message = ?, updated_at = ?
+         WHERE workspace_id = ? AND connector = ? AND run_id = ? AND state = 'loading'`,
+      ),
+      deleteDeals: db.prepare('DELETE FROM synced_deals WHERE workspace_id = ? AND connector = ?'),
+      deleteChanges: db.prepare('DELETE FROM synced_status_changes WHERE workspace_id = ? AND connector = ?'),
+      deleteDealSync: db.prepare('DELETE FROM deal_syncs WHERE workspace_id = ? AND connector = ?'),
+      unfinishedDealSyncs: db.prepare(`SELECT workspace_id AS workspaceId, connector FROM deal_syncs WHERE state = 'loading' ORDER BY updated_at`),
     };
   }
 
@@ -235,12 +387,18 @@ class SqliteRepository implements Repository {
     this.statements.deactivate.run(now(), workspaceId, connector);
   }
 
+  getActiveConfig(workspaceId: string, connector: ConnectorId): MappingConfig | null {
+    const json = this.statements.getActiveConfig.get(workspaceId, connector) as string | null | undefined;
+    return json ? readConfig(json) : null;
+  }
+
   disconnect(workspaceId: string, connector: ConnectorId): boolean {
     return this.db.transaction(() => {
       const removed =
         this.statements.deleteConnection.run(workspaceId, connector).changes +
         this.statements.deleteCredentials.run(workspaceId, connector).changes;
       this.statements.deleteSchema.run(workspaceId, connector);
+      this.removeSyncedDeals(workspaceId, connector);
       return removed > 0;
     })();
   }
@@ -309,7 +467,148 @@ class SqliteRepository implements Repository {
     this.statements.deleteSchema.run(workspaceId, connector);
   }
 
+  // ---- synced deals ----
+
+  *iterateDeals(workspaceId: string, connector: ConnectorId, options: { updatedSince?: number } = {}): Generator<FunnelDeal, void, undefined> {
+    const since = options.updatedSince ?? Number.MIN_SAFE_INTEGER;
+    for (const row of this.reads.iterateDeals.iterate(workspaceId, connector, since) as IterableIterator<DealRow>) yield toFunnelDeal(row);
+  }
+
+  countDeals(workspaceId: string, connector: ConnectorId): number {
+    return this.statements.countDeals.get(workspaceId, connector) as number;
+  }
+
+  getDealSync(workspaceId: string, connector: ConnectorId): (DealSync & { currency: string }) | null {
+    const row = this.statements.getDealSync.get(workspaceId, connector) as DealSyncRow | undefined;
+    return row ? { ...toDealSync(row), currency: row.currency ?? DEFAULT_CURRENCY } : null;
+  }
+
+  getDealSyncRecord(workspaceId: string, connector: ConnectorId): DealSyncRecord | null {
+    const row = this.statements.getDealSync.get(workspaceId, connector) as DealSyncRow | undefined;
+    if (!row) return null;
+    return { ...toDealSync(row), currency: row.currency, runId: row.run_id, cursor: row.cursor ? (JSON.parse(row.cursor) as DealSyncCursor) : null };
+  }
+
+  beginDealSync(
+    workspaceId: string,
+    connector: ConnectorId,
+    run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },
+  ): void {
+    this.statements.beginDealSync.run({
+      workspaceId,
+      connector,
+      loaded: run.loaded,
+      total: run.total,
+      startedAt: run.startedAt,
+      runId: run.runId,
+      cursor: JSON.stringify(run.cursor),
+      updatedAt: now(),
+    });
+  }
+
+  saveDealsPage(workspaceId: string, connector: ConnectorId, runId: string, deals: readonly SyncedDeal[], progress: DealSyncProgress): boolean {
+    return this.db.transaction(() => {
+      if (!this.progress(workspaceId, connector, runId, progress)) return false;
+      for (const deal of deals) {
+        const changes = this.changesOf(workspaceId, connector, deal.id);
+        this.statements.upsertDeal.run({
+          workspaceId,
+          connector,
+          id: deal.id,
+          pipelineId: deal.pipelineId,
+          statusId: deal.statusId,
+          amount: deal.amount,
+          createdAt: deal.createdAt,
+          updatedAt: deal.updatedAt,
+          visited: JSON.stringify(dealVisits(deal, changes)),
+          fields: JSON.stringify(deal.fields),
+        });
+      }
+      return true;
+    })();
+  }
+
+  saveStatusChangesPage(
+    workspaceId: string,
+    connector: ConnectorId,
+    runId: string,
+    changes: readonly SyncedStatusChange[],
+    progress: DealSyncProgress,
+  ): boolean {
+    return this.db.transaction(() => {
+      if (!this.progress(workspaceId, connector, runId, progress)) return false;
+      const affected = new Set<string>();
+      for (const change of changes) {
+        this.statements.upsertChange.run({
+          workspaceId,
+          connector,
+          id: change.id,
+          dealId: change.dealId,
+          at: change.at,
+          beforePipelineId: change.before?.pipelineId ?? null,
+          beforeStatusId: change.before?.statusId ?? null,
+          afterPipelineId: change.after.pipelineId,
+          afterStatusId: change.after.statusId,
+        });
+        affected.add(change.dealId);
+      }
+      for (const dealId of affected) {
+        const position = this.statements.getDealPosition.get(workspaceId, connector, dealId) as { pipeline_id: string; status_id: string } | undefined;
+        // A change of a deal not stored yet: the deal's own page derives its `visited`.
+        if (!position) continue;
+        const visited = dealVisits({ pipelineId: position.pipeline_id, statusId: position.status_id }, this.changesOf(workspaceId, connector, dealId));
+        this.statements.setVisited.run(JSON.stringify(visited), workspaceId, connector, dealId);
+      }
+      return true;
+    })();
+  }
+
+  setDealSyncCurrency(workspaceId: string, connector: ConnectorId, runId: string, currency: string): boolean {
+    return this.statements.currencyDealSync.run(currency, now(), workspaceId, connector, runId).changes > 0;
+  }
+
+  finishDealSync(workspaceId: string, connector: ConnectorId, runId: string, at: { finishedAt: string; syncedAt: string }): boolean {
+    return this.statements.finishDealSync.run(at.finishedAt, at.syncedAt, now(), workspaceId, connector, runId).changes > 0;
+  }
+
+  failDealSync(
+    workspaceId: string,
+    connector: ConnectorId,
+    runId: string,
+    failure: { finishedAt: string; error: { code: string; message: string } },
+  ): boolean {
+    return (
+      this.statements.failDealSync.run(failure.finishedAt, failure.error.code, failure.error.message, now(), workspaceId, connector, runId)
+        .changes > 0
+    );
+  }
+
+  deleteSyncedDeals(workspaceId: string, connector: ConnectorId): void {
+    this.db.transaction(() => this.removeSyncedDeals(workspaceId, connector))();
+  }
+
+  listUnfinishedDealSyncs(): Array<{ workspaceId: string; connector: ConnectorId }> {
+    return this.statements.unfinishedDealSyncs.all() as Array<{ workspaceId: string; connector: ConnectorId }>;
+  }
+
   close(): void {
+    this.reader.close();
     this.db.close();
+  }
+
+  /** The run's progress after a page; false when `runId` may not write (nothing is written then). */
+  private progress(workspaceId: string, connector: ConnectorId, runId: string, progress: DealSyncProgress): boolean {
+    const cursor = JSON.stringify(progress.cursor);
+    return this.statements.progressDealSync.run(progress.loaded, progress.total, cursor, now(), workspaceId, connector, runId).changes > 0;
+  }
+
+  private changesOf(workspaceId: string, connector: ConnectorId, dealId: string): DealStatusChange[] {
+    return (this.statements.changesOfDeal.all(workspaceId, connector, dealId) as ChangeRow[]).map(toStatusChange);
+  }
+
+  private removeSyncedDeals(workspaceId: string, connector: ConnectorId): void {
+    this.statements.deleteDeals.run(workspaceId, connector);
+    this.statements.deleteChanges.run(workspaceId, connector);
+    this.statements.deleteDealSync.run(workspaceId, connector);
   }
 }
