@@ -157,7 +157,7 @@ export const mappedDealSchema = z.object({
   /** Stages the deal has reached, in container order. */
   reachedContainerIds: z.array(z.string()),
   amount: z.number().nullable(),
-  /** The amount when won (or returned after being won), else 0. */
+  /** The amount when the deal is won, else 0 (a returned deal's amount is in the totals' `returnedVolume`). */
   salesVolume: z.number(),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),

@@ -8,7 +8,7 @@ import type { CalculatedField, Filter, FilterCondition, MappingConfig, Marker, P
  * (the filter), where each one is (its container and outcome), which stages it has reached, and
  * the figures per pipeline. Pure and shared: the API's funnel and mapped-deals feed, the
  * wizard's live preview and the tests all call it. The rules are in the funnel issue and
- * `../shared/docs/product.md` ("What the markers mean for the funnel").
+ * the product description ("What the markers mean for the funnel"), and the tests beside this file.
  */
 
 /** What the engine needs to know of the CRM's custom fields (from `CrmSchema.customFields`). */

@@ -53,3 +53,12 @@ export function renderApp(path = '/', { language }: { language?: Language } = {}
   );
   return { ...utils, user, router, queryClient };
 }
+
+/** Renders one component inside the app's providers (i18n in `language`, a query client), without routes. */
+export function renderWithProviders(ui: React.ReactElement, { language }: { language?: Language } = {}) {
+  return render(
+    <AppProvider queryClient={createQueryClient()} language={language ?? 'en'}>
+      {ui}
+    </AppProvider>,
+  );
+}

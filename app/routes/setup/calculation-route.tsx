@@ -1,10 +1,13 @@
+import { workingConfig } from '@/api/connector-config';
 import { CalculationStep } from '@/features/calculated-fields/components/calculation-step';
+import { CalculatedTotals } from '@/features/funnel/components/calculated-totals';
 
 import { useWizard } from './setup-layout';
 import { stepPath } from './steps';
 
 export function CalculationRoute() {
-  const { connector, summary, envelope, goTo } = useWizard();
+  const { connector, summary, envelope, schema, goTo } = useWizard();
+  const config = workingConfig(connector, envelope);
   return (
     <CalculationStep
       connector={connector}
@@ -13,6 +16,7 @@ export function CalculationRoute() {
       onDone={() => goTo('done')}
       onBack={() => goTo('mapping')}
       stepHref={(step) => stepPath(connector, step)}
+      totals={(field) => <CalculatedTotals connector={connector} config={config} fields={schema?.customFields ?? []} {...field} />}
     />
   );
 }

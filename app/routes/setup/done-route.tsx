@@ -11,6 +11,7 @@ import { WizardStep } from '@/components/wizard/wizard-step';
 import { findActivationProblems } from '@/contracts/activation';
 import { ApiError } from '@/lib/api-client';
 import { ActivationProblemsList } from '@/features/calculated-fields/components/activation-problems-list';
+import { FunnelSummary } from '@/features/funnel/components/funnel-summary';
 
 import { useWizard } from './setup-layout';
 import styles from './done-route.module.css';
@@ -56,6 +57,7 @@ export function DoneRoute() {
             </li>
           </ul>
         </div>
+        <FunnelSummary connector={connector} config={config} schema={schema} />
         <div className={s.actions}>
           <Link className={buttonClass({ variant: 'primary' })} to="/connectors">
             {t('connectors.finished.toConnectors')}

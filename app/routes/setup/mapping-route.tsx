@@ -12,12 +12,14 @@ import { cx, moduleClasses } from '@/components/ui/class-names';
 import { feedbackClass } from '@/components/ui/feedback';
 import { LeaveDialog } from '@/components/wizard/leave-dialog';
 import { useConnectorName } from '@/api/connectors';
+import { useSyncedDeals } from '@/api/deals';
 import { SaveStatus } from '@/components/wizard/save-status';
 import { describeApiError } from '@/lib/api-errors';
 import { StepFooter } from '@/components/wizard/step-footer';
 import type { CrmPipeline, CrmSchema } from '@/contracts/crm-schema';
 import type { MappingConfig, PipelineMapping } from '@/contracts/mapping-config';
 import { CustomFields } from '@/features/custom-fields/components/custom-fields';
+import { PipelineFunnelPreview } from '@/features/funnel/components/pipeline-funnel-preview';
 import { emptyBoard, StatusMapping } from '@/features/status-mapping/components/status-mapping';
 import { unmappedStatuses } from '@/features/status-mapping/model/board';
 import { pipelineProgress } from '@/features/status-mapping/model/progress';
@@ -100,6 +102,7 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
   const crmName = useConnectorName(connector);
   const [params, setParams] = useSearchParams();
   const refresh = useRefreshCrmSchema(connector);
+  const deals = useSyncedDeals(connector);
 
   const section: Section = params.get('section') === 'fields' ? 'fields' : 'statuses';
   const pipelines = useMemo(() => pipelinesToMap(schema), [schema]);
@@ -225,6 +228,16 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
               selectedPipelineId={selectedPipeline.id}
               onSelectPipeline={onSelectPipeline}
               onBoardChange={onBoardChange}
+              aside={
+                <PipelineFunnelPreview
+                  connector={connector}
+                  deals={deals}
+                  config={saved}
+                  pipeline={selectedPipeline}
+                  board={boards.get(selectedPipeline.id) ?? emptyBoard(selectedPipeline.id)}
+                  fields={schema.customFields}
+                />
+              }
             />
           ) : (
             <p className={feedbackClass.emptyState}>{t('mapping.pipelines.none')}</p>

@@ -43,11 +43,13 @@ export interface CalculatedFieldCardProps {
   onActivate: (index: number) => void;
   onCaret: (rowKey: string, start: number, end: number) => void;
   expressionRef: (rowKey: string, element: HTMLInputElement | null) => void;
+  /** The field over every matching deal (a slot the wizard fills); given the expression as typed. */
+  totals?: (field: { name: string; expression: string }) => React.ReactNode;
 }
 
 /** One calculated field: its name, its expression (validated as typed, shown with field names) and a preview. */
 export function CalculatedFieldCard(props: CalculatedFieldCardProps) {
-  const { rowKey, index, control, register, customFields, deals, connectorName, active, dropTarget, onRemove, onActivate, onCaret, expressionRef } = props;
+  const { rowKey, index, control, register, customFields, deals, connectorName, active, dropTarget, onRemove, onActivate, onCaret, expressionRef, totals } = props;
   const { t } = useTranslation();
   const name = useWatch({ control, name: `calculatedFields.${index}.name` }) ?? '';
   const expression = useWatch({ control, name: `calculatedFields.${index}.expression` }) ?? '';
@@ -138,6 +140,7 @@ export function CalculatedFieldCard(props: CalculatedFieldCardProps) {
         </div>
 
         <FormulaPreview ast={result.ok ? result.ast : null} deals={deals} connectorName={connectorName} />
+        {totals && result.ok ? totals({ name: trimmed, expression }) : null}
       </div>
     </li>
   );

@@ -46,7 +46,7 @@ import {
   type NumericField,
 } from '../model/calculated-form';
 import { ActivationProblemsList } from './activation-problems-list';
-import { CalculatedFieldCard } from './calculated-field-card';
+import { CalculatedFieldCard, type CalculatedFieldCardProps } from './calculated-field-card';
 import type { SampleDealsState } from './formula-preview';
 import { NumericFieldList } from './numeric-field-list';
 import styles from './calculation-step.module.css';
@@ -64,6 +64,8 @@ export interface CalculationStepProps {
   onDone: () => void;
   onBack: () => void;
   stepHref: (step: FixStep) => string;
+  /** Shown in each field's card under its preview: the field over every matching deal (the wizard's totals). */
+  totals?: CalculatedFieldCardProps['totals'];
 }
 
 export function CalculationStep(props: CalculationStepProps) {
@@ -83,7 +85,7 @@ export function CalculationStep(props: CalculationStepProps) {
   );
 }
 
-function CalculationForm({ connector, connectorName, envelope, onDone, onBack, stepHref, schema }: CalculationStepProps & { schema: CrmSchema }) {
+function CalculationForm({ connector, connectorName, envelope, onDone, onBack, stepHref, totals, schema }: CalculationStepProps & { schema: CrmSchema }) {
   const { t } = useTranslation();
   const activation = useActivateConnector(connector);
   const sampleDeals = useQuery(sampleDealsQueryOptions(connector));
@@ -328,6 +330,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
                       onActivate={setActiveIndex}
                       onCaret={onCaret}
                       expressionRef={expressionRef}
+                      totals={totals}
                     />
                   ))}
                 </ol>

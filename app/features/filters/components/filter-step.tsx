@@ -9,7 +9,7 @@ import {
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useCallback, useMemo, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
-import { Controller, useFieldArray, useForm, type FieldPath } from 'react-hook-form';
+import { Controller, useFieldArray, useForm, useWatch, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { ToggleGroup } from 'radix-ui';
 
@@ -22,7 +22,7 @@ import { StepFooter } from '@/components/wizard/step-footer';
 import { stepLayout } from '@/components/wizard/step-layout';
 import { SchemaStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
-import type { FilterParameter } from '@/contracts/crm-schema';
+import type { CrmSchema, FilterParameter } from '@/contracts/crm-schema';
 import type { ConfigEnvelope, Filter } from '@/contracts/mapping-config';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
@@ -56,6 +56,8 @@ export interface FilterStepProps {
   /** Go on without validating (what is typed is kept as a draft). */
   onSkip: () => void;
   onBack: () => void;
+  /** Shown under the conditions with the filter as typed (the wizard's "N of M deals match"). */
+  consequence?: (filter: Filter, schema: CrmSchema) => ReactNode;
 }
 
 export function FilterStep(props: FilterStepProps) {
@@ -70,12 +72,21 @@ export function FilterStep(props: FilterStepProps) {
       loadingMessage={t('filters.loadingSchema', { name })}
       errorMessage={t('filters.schemaError', { name })}
     >
-      {(schema) => <FilterForm {...props} parameters={schema.filterParameters} />}
+      {(schema) => <FilterForm {...props} schema={schema} parameters={schema.filterParameters} />}
     </SchemaStep>
   );
 }
 
-function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }: FilterStepProps & { parameters: FilterParameter[] }) {
+function FilterForm({
+  connector,
+  envelope,
+  onNext,
+  onSkip,
+  onBack,
+  consequence,
+  schema,
+  parameters,
+}: FilterStepProps & { schema: CrmSchema; parameters: FilterParameter[] }) {
   const { t } = useTranslation();
   const [liveMessage, setLiveMessage] = useState('');
   const [activeParameter, setActiveParameter] = useState<FilterParameter | null>(null);
@@ -89,6 +100,8 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
   });
   const { control, register, handleSubmit, setError, formState, watch, getValues } = form;
   const { fields, append, remove } = useFieldArray({ control, name: 'conditions' });
+  const typed = useWatch({ control }) as FilterFormInput;
+  const typedFilter = useMemo(() => (consequence ? toDraftFilter(typed).filter : null), [consequence, typed]);
 
   // Every change is saved as a draft (debounced); Next validates and saves the cleaned-up filter.
   const autosave = useDraftAutosave(connector);
@@ -234,6 +247,7 @@ function FilterForm({ connector, envelope, onNext, onSkip, onBack, parameters }:
                 </ol>
               )}
               {full ? <p className={stepLayout.limit}>{t('filters.limit', { count: MAX_CONDITIONS })}</p> : null}
+              {consequence && typedFilter ? consequence(typedFilter, schema) : null}
             </ConditionsArea>
           </div>
           {createPortal(

@@ -14,7 +14,7 @@ import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { PipelineBoard } from './pipeline-board';
 import styles from './status-mapping.module.css';
 
-const s = moduleClasses(styles, ['layout', 'pipelines', 'title', 'list', 'tab', 'tabName', 'tabProgress', 'tabState', 'panel']);
+const s = moduleClasses(styles, ['layout', 'side', 'aside', 'pipelines', 'title', 'list', 'tab', 'tabName', 'tabProgress', 'tabState', 'panel']);
 
 export interface StatusMappingProps {
   /** The CRM's pipelines to map, in CRM order. */
@@ -24,6 +24,8 @@ export interface StatusMappingProps {
   selectedPipelineId: string;
   onSelectPipeline: (pipelineId: string) => void;
   onBoardChange: (board: PipelineMapping) => void;
+  /** Shown beside the board under the pipelines on a desktop, after the board on smaller screens (the live funnel). */
+  aside?: React.ReactNode;
 }
 
 const EMPTY_BOARDS = new Map<string, PipelineMapping>();
@@ -41,7 +43,7 @@ export function emptyBoard(pipelineId: string): PipelineMapping {
  * The Statuses section: the pipelines on the left (each with its progress), the chosen
  * pipeline's board on the right.
  */
-export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectPipeline, onBoardChange }: StatusMappingProps) {
+export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectPipeline, onBoardChange, aside }: StatusMappingProps) {
   const { t } = useTranslation();
   const titleId = useId();
   const selected = pipelines.find((pipeline) => pipeline.id === selectedPipelineId) ?? pipelines[0];
@@ -60,15 +62,18 @@ export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectP
       value={selected.id}
       onValueChange={onSelectPipeline}
     >
-      <div className={s.pipelines}>
-        <h3 className={s.title} id={titleId}>
-          {t('mapping.pipelines.title')}
-        </h3>
-        <Tabs.List className={s.list} aria-labelledby={titleId}>
-          {pipelines.map((pipeline) => (
-            <PipelineTab key={pipeline.id} pipeline={pipeline} board={boards.get(pipeline.id) ?? emptyBoard(pipeline.id)} />
-          ))}
-        </Tabs.List>
+      <div className={s.side}>
+        <div className={s.pipelines}>
+          <h3 className={s.title} id={titleId}>
+            {t('mapping.pipelines.title')}
+          </h3>
+          <Tabs.List className={s.list} aria-labelledby={titleId}>
+            {pipelines.map((pipeline) => (
+              <PipelineTab key={pipeline.id} pipeline={pipeline} board={boards.get(pipeline.id) ?? emptyBoard(pipeline.id)} />
+            ))}
+          </Tabs.List>
+        </div>
+        {aside ? <div className={s.aside}>{aside}</div> : null}
       </div>
       <Tabs.Content value={selected.id} className={s.panel}>
         <PipelineBoard

@@ -1,0 +1,70 @@
+import { useId, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { useSyncedDeals } from '@/api/deals';
+import { moduleClasses } from '@/components/ui/class-names';
+import type { ConnectorId } from '@/contracts/connector';
+import type { CrmSchema } from '@/contracts/crm-schema';
+import { computeFunnel } from '@/contracts/funnel';
+import type { MappingConfig } from '@/contracts/mapping-config';
+
+import { useFunnelFormats } from '../model/use-formats';
+import { DealSyncStatus } from './deal-sync-status';
+import styles from './funnel-summary.module.css';
+
+const s = moduleClasses(styles, ['summary', 'scroll', 'table', 'name', 'number']);
+
+/** The Done step's funnel of every mapped pipeline: deals counted, won, lost, open, sales volume. */
+export function FunnelSummary({ connector, config, schema }: { connector: ConnectorId; config: MappingConfig; schema: CrmSchema | undefined }) {
+  const { t } = useTranslation();
+  const titleId = useId();
+  const deals = useSyncedDeals(connector);
+  const formats = useFunnelFormats(deals.snapshot?.currency ?? 'RUB');
+  const all = deals.snapshot?.deals;
+  const fields = schema?.customFields;
+  const report = useMemo(() => (all && fields ? computeFunnel(config, all, { fields }) : null), [all, config, fields]);
+  const names = new Map(schema?.pipelines.map((pipeline) => [pipeline.id, pipeline.name]));
+  const mapped = new Set(config.pipelines.map((pipeline) => pipeline.pipelineId));
+
+  return (
+    <section className={s.summary} aria-labelledby={titleId}>
+      <h3 id={titleId}>{t('funnel.summary.title')}</h3>
+      {report ? (
+        <div className={s.scroll}>
+          <table className={s.table}>
+            <thead>
+              <tr>
+                <th scope="col">{t('funnel.summary.pipeline')}</th>
+                <th scope="col" className={s.number}>{t('funnel.summary.deals')}</th>
+                <th scope="col" className={s.number}>{t('funnel.summary.won')}</th>
+                <th scope="col" className={s.number}>{t('funnel.summary.lost')}</th>
+                <th scope="col" className={s.number}>{t('funnel.summary.open')}</th>
+                <th scope="col" className={s.number}>{t('funnel.summary.salesVolume')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.pipelines
+                .filter((pipeline) => mapped.has(pipeline.pipelineId))
+                .map(({ pipelineId, totals }) => {
+                  const name = names.get(pipelineId) ?? pipelineId;
+                  return (
+                    <tr key={pipelineId}>
+                      <th scope="row" className={s.name} title={name}>
+                        {name}
+                      </th>
+                      <td className={s.number}>{formats.count(totals.matched)}</td>
+                      <td className={s.number}>{formats.count(totals.won)}</td>
+                      <td className={s.number}>{formats.count(totals.lost)}</td>
+                      <td className={s.number}>{formats.count(totals.open)}</td>
+                      <td className={s.number}>{formats.money(totals.salesVolume)}</td>
+                    </tr>
+                  );
+                })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <DealSyncStatus connector={connector} sync={deals.sync} />
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import type { SyncedDeals } from '@/api/deals';
+import { buttonClass } from '@/components/ui/button';
+import type { ConnectorId } from '@/contracts/connector';
+import type { CrmCustomField, CrmPipeline } from '@/contracts/crm-schema';
+import type { MappingConfig, PipelineMapping } from '@/contracts/mapping-config';
+import { describeApiError } from '@/lib/api-errors';
+
+import { pipelineFigures } from '../model/figures';
+import { useFunnelFormats } from '../model/use-formats';
+import { DealSyncStatus } from './deal-sync-status';
+import { FunnelPanel } from './funnel-panel';
+
+const NO_DEALS: never[] = [];
+
+export interface PipelineFunnelPreviewProps {
+  connector: ConnectorId;
+  deals: SyncedDeals;
+  /** The saved document (its filter and calculated fields apply). */
+  config: MappingConfig;
+  pipeline: CrmPipeline;
+  /** The pipeline's board as the user has it now. */
+  board: PipelineMapping;
+  fields: readonly CrmCustomField[];
+}
+
+/** The Mapping step's live funnel for the chosen pipeline: the deals' state, then the figures. */
+export function PipelineFunnelPreview({ connector, deals, config, pipeline, board, fields }: PipelineFunnelPreviewProps) {
+  const { t } = useTranslation();
+  const formats = useFunnelFormats(deals.snapshot?.currency ?? 'RUB');
+  const pipelineDeals = deals.byPipeline.get(pipeline.id) ?? NO_DEALS;
+  const hasSnapshot = deals.snapshot !== undefined;
+  // Recomputed when the board changes (a drop, a marker, a rename), never on a drag's moves.
+  const figures = useMemo(
+    () => (hasSnapshot ? pipelineFigures(config, board, pipelineDeals, fields) : null),
+    [hasSnapshot, config, board, pipelineDeals, fields],
+  );
+  const status = deals.error ? (
+    <p role="alert">
+      {t('funnel.sync.unavailable', { reason: describeApiError(deals.error, t) })}{' '}
+      <button type="button" className={buttonClass({ variant: 'ghost', size: 'small' })} onClick={deals.retry}>
+        {t('funnel.sync.retry')}
+      </button>
+    </p>
+  ) : (
+    <DealSyncStatus connector={connector} sync={deals.sync} />
+  );
+  return <FunnelPanel pipelineName={pipeline.name} board={board} figures={figures} formats={formats} status={status} />;
+}
