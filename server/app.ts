@@ -19,6 +19,9 @@ import { connectorRoutes } from './routes/connectors';
 import { crmRoutes } from './routes/crm';
 import { crmOpenApiPaths, crmOpenApiSchemas } from './routes/crm.openapi';
 import { oauthRoutes } from './routes/oauth';
+import { syncRoutes } from './routes/sync';
+import { syncOpenApiPaths, syncOpenApiSchemas } from './routes/sync.openapi';
+import { createDealSync, type DealSyncService } from './sync/deal-sync';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -32,6 +35,11 @@ export interface AppDeps {
   staticDir?: string;
   /** CRM adapters and the token cipher. */
   crm: CrmDeps;
+  /**
+   * The deal sync (`server/sync/`); default: one over `repo` and `crm`. The server's start passes
+   * its own, to resume unfinished runs and to stop it before the database closes.
+   */
+  dealSync?: DealSyncService;
 }
 
 /**
@@ -107,7 +115,13 @@ export function createApp(deps: AppDeps) {
 
   app.get('/api/health', (c) => c.json({ status: 'ok' as const, version: API_VERSION }));
   app.get('/api/openapi.json', (c) =>
-    c.json(buildOpenApiDocument({ serverUrl: deps.publicUrl, extraPaths: crmOpenApiPaths, extraSchemas: crmOpenApiSchemas })),
+    c.json(
+      buildOpenApiDocument({
+        serverUrl: deps.publicUrl,
+        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths },
+        extraSchemas: { ...crmOpenApiSchemas, ...syncOpenApiSchemas },
+      }),
+    ),
   );
 
   const session = sessionMiddleware(deps.repo, deps.sessionSecret, deps.publicUrl.startsWith('https:'));
@@ -117,8 +131,10 @@ export function createApp(deps: AppDeps) {
   const schemas = createSchemaProvider(deps.repo, deps.crm);
   app.route('/api/connectors', connectorRoutes(deps.repo, { schemas, logger: deps.logger, adapters: deps.crm.adapters }));
   app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas));
+  const dealSync = deps.dealSync ?? createDealSync({ repo: deps.repo, crm: deps.crm, logger: deps.logger });
+  app.route('/api/connectors', syncRoutes(deps.repo, deps.crm, dealSync));
   // The OAuth callback finds its workspace from the one-time state, not the session middleware.
-  app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret));
+  app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret, dealSync));
 
   app.all('/api/*', (c) =>
     problem(c, 404, { code: 'not_found', detail: `No API endpoint ${c.req.method} ${c.req.path}. See /api/openapi.json.` }),

@@ -8,6 +8,7 @@ import { openSqliteRepository } from './db/sqlite';
 import type { Env } from './env';
 import { createLogger, type Logger } from './lib/logger';
 import { loadOrCreateSecretFile } from './lib/secrets';
+import { createDealSync } from './sync/deal-sync';
 
 export interface RunningServer {
   /** The address the server listens on, e.g. `http://127.0.0.1:8787`. */
@@ -15,20 +16,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, builds the CRM side from the configuration and listens. */
+/** Opens the database, builds the CRM side from the configuration, listens, and resumes deal syncs a previous run left unfinished. */
 export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
   // The configuration is refused (no CRM) before a database or a secret is created.
   const crm = crmFromEnv(env, logger);
   const repo = openSqliteRepository(env.dataDir);
   try {
     const sessionSecret = env.SESSION_SECRET ?? loadOrCreateSecretFile(env.dataDir, 'session.secret', 32).toString('base64');
-    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm });
+    const dealSync = createDealSync({ repo, crm, logger });
+    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm, dealSync });
     const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
       const listening = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info: AddressInfo) =>
         resolve({ server: listening, port: info.port }),
       );
       listening.once('error', reject);
     });
+    const resumed = dealSync.resumeUnfinished();
+    if (resumed > 0) logger.info('deal syncs resumed', { count: resumed });
     return {
       address: `http://${env.HOST}:${port}`,
       close: async () => {
@@ -36,6 +40,8 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
           server.close(() => resolve());
           if ('closeAllConnections' in server && typeof server.closeAllConnections === 'function') server.closeAllConnections();
         });
+        // Runs still going stay `loading`: the next start resumes them where they stopped.
+        dealSync.close();
         repo.close();
       },
     };

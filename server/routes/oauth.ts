@@ -9,6 +9,7 @@ import { adapterFor, type CrmDeps } from '../crm/registry';
 import { storeGrant } from '../crm/token-store';
 import type { Logger } from '../lib/logger';
 import { SESSION_COOKIE } from '../lib/session';
+import type { DealSyncService } from '../sync/deal-sync';
 
 /** Where the browser lands after the CRM's consent window: the wizard's authorization step. */
 export const wizardAuthorizePath = (connector: ConnectorId) => `/setup/${connector}/authorize`;
@@ -18,7 +19,7 @@ export const wizardAuthorizePath = (connector: ConnectorId) => `/setup/${connect
  * middleware (it must never create a workspace): the workspace comes from the one-time
  * `state`, and must be the one of the browser's own session cookie.
  */
-export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, sessionSecret: string) {
+export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, sessionSecret: string, dealSync?: DealSyncService) {
   const app = new Hono();
   const now = deps.now ?? (() => Date.now());
 
@@ -63,6 +64,8 @@ export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, ses
     const { accountChanged } = storeGrant(repo, deps.cipher, workspaceId, connector, grant, logger);
     if (accountChanged) logger.info('crm account changed: activation dropped', { connector, workspace: workspaceId });
     logger.info('crm authorized', { connector, workspace: workspaceId, account: grant.account.id });
+    // The account's deals start loading in the background (another account's are dropped first).
+    dealSync?.authorized(workspaceId, connector, { accountChanged });
     return c.redirect(`${back}?oauth=success`, 302);
   });
 

@@ -116,6 +116,11 @@ export interface TestCrmOptions {
   viaGlobalFetch?: boolean;
   /** Clock for state expiry in the routes. */
   now?: () => number;
+  /**
+   * Called with every request an adapter sends, before its sandbox answers it (not with
+   * `viaGlobalFetch`): e.g. to switch a sandbox fault on in the middle of a deal sync.
+   */
+  onRequest?: (connector: ConnectorId, request: Request) => void;
 }
 
 /**
@@ -129,7 +134,16 @@ function sandboxSide<S extends FetchHandler>(
 ): { sandbox: S; redirectUri: string; routing: { fetch?: typeof fetch } } {
   const redirectUri = oauthCallbackUrl(options.publicUrl, connector);
   const sandbox = createSandbox(redirectUri);
-  return { sandbox, redirectUri, routing: options.viaGlobalFetch ? {} : { fetch: sandboxFetch(sandbox) } };
+  const onRequest = options.onRequest;
+  const direct = sandboxFetch(sandbox);
+  const routed: typeof fetch = onRequest
+    ? (input, init) => {
+        const request = new Request(input, init);
+        onRequest(connector, request.clone());
+        return direct(request);
+      }
+    : direct;
+  return { sandbox, redirectUri, routing: options.viaGlobalFetch ? {} : { fetch: routed } };
 }
 
 function testAmoCrm(options: TestCrmOptions) {

@@ -15,4 +15,5 @@ export {
   type TestCrmOptions,
 } from './crm-test-kit';
 export { connectThroughSandbox, followCallback, pressOnConsentPage, startAuthorization } from './sandbox-oauth';
+export { syncThroughApi, workspaceIdOf } from './deal-sync';
 export { createTestServer, freePort, makeTempDir, TEST_ORIGIN, TestClient, type TestServer, type TestServerOptions } from './test-server';

@@ -8,6 +8,7 @@ import { createApp, type AppDeps } from '../app';
 import type { Repository } from '../db/repository';
 import { openSqliteRepository } from '../db/sqlite';
 import { createLogger } from '../lib/logger';
+import { createDealSync, type DealSyncOptions, type DealSyncService } from '../sync/deal-sync';
 import { createTestCrm, type TestCrm, type TestCrmOptions } from './crm-test-kit';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8787';
@@ -37,6 +38,13 @@ export interface TestServerOptions extends Partial<AppDeps> {
    * Not together with `crm` (CRM deps of the test's own).
    */
   testCrm?: Omit<TestCrmOptions, 'publicUrl'>;
+  /**
+   * The deal sync's options (its clock, page sizes, overlap). Unlike the product, the test
+   * server does not start a sync after an OAuth callback unless `startOnAuthorization: true`:
+   * tests that count CRM requests see only their own. `POST …/sync`, `server.dealSync.start`
+   * and `syncThroughApi` start one. Not together with `dealSync` (a sync of the test's own).
+   */
+  sync?: Omit<DealSyncOptions, 'repo' | 'crm' | 'logger'>;
 }
 
 export interface TestServer {
@@ -48,13 +56,19 @@ export interface TestServer {
   sandbox: SandboxAmo | null;
   /** The whole CRM side the server was built with: both sandboxes (null when `overrides.crm` replaced it). */
   crm: TestCrm | null;
-  /** Closes the database and opens the same file again, as a restart would. */
+  /** The app's deal sync (a new one after `restart`): `settled`, `idle`, `status` for tests to wait on. */
+  dealSync: DealSyncService;
+  /**
+   * Stops the deal sync (a running run stays `loading` in the database), closes the database
+   * and opens the same file again with a new app and sync, as a restart would. Nothing is
+   * resumed until the test calls `dealSync.resumeUnfinished()`, as the server's start does.
+   */
   restart(): void;
   close(): void;
 }
 
 export function createTestServer(options: TestServerOptions = {}, dataDir = makeTempDir().dir): TestServer {
-  const { testCrm, ...overrides } = options;
+  const { testCrm, sync, ...overrides } = options;
   if (testCrm && overrides.crm) throw new Error('createTestServer: either `crm` or `testCrm`, not both');
   const logs: string[] = [];
   // Unless a test brings its own, the CRM routes talk to in-memory sandboxes (amoCRM; Bitrix24 when asked).
@@ -63,15 +77,18 @@ export function createTestServer(options: TestServerOptions = {}, dataDir = make
   if (!crmDeps) throw new Error('unreachable: either a test CRM or an override');
   const build = () => {
     const repo = openSqliteRepository(dataDir);
+    const logger = overrides.logger ?? createLogger('debug', (line) => logs.push(line));
+    const dealSync = overrides.dealSync ?? createDealSync({ startOnAuthorization: false, ...sync, repo, crm: crmDeps, logger });
     const app = createApp({
       repo,
-      logger: createLogger('debug', (line) => logs.push(line)),
+      logger,
       sessionSecret: 'test-session-secret-that-is-long-enough',
       publicUrl: TEST_ORIGIN,
       ...overrides,
       crm: crmDeps,
+      dealSync,
     });
-    return { repo, app };
+    return { repo, app, dealSync };
   };
   let current = build();
   return {
@@ -85,11 +102,16 @@ export function createTestServer(options: TestServerOptions = {}, dataDir = make
     logs,
     sandbox: crm?.sandbox ?? null,
     crm,
+    get dealSync() {
+      return current.dealSync;
+    },
     restart() {
+      current.dealSync.close();
       current.repo.close();
       current = build();
     },
     close() {
+      current.dealSync.close();
       current.repo.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
