@@ -19,6 +19,8 @@ import { connectorRoutes } from './routes/connectors';
 import { crmRoutes } from './routes/crm';
 import { crmOpenApiPaths, crmOpenApiSchemas } from './routes/crm.openapi';
 import { oauthRoutes } from './routes/oauth';
+import { funnelRoutes } from './routes/funnel';
+import { funnelOpenApiPaths, funnelOpenApiSchemas } from './routes/funnel.openapi';
 import { syncRoutes } from './routes/sync';
 import { syncOpenApiPaths, syncOpenApiSchemas } from './routes/sync.openapi';
 import { createDealSync, type DealSyncService } from './sync/deal-sync';
@@ -118,8 +120,8 @@ export function createApp(deps: AppDeps) {
     c.json(
       buildOpenApiDocument({
         serverUrl: deps.publicUrl,
-        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths },
-        extraSchemas: { ...crmOpenApiSchemas, ...syncOpenApiSchemas },
+        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths, ...funnelOpenApiPaths },
+        extraSchemas: { ...crmOpenApiSchemas, ...syncOpenApiSchemas, ...funnelOpenApiSchemas },
       }),
     ),
   );
@@ -133,6 +135,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas));
   const dealSync = deps.dealSync ?? createDealSync({ repo: deps.repo, crm: deps.crm, logger: deps.logger });
   app.route('/api/connectors', syncRoutes(deps.repo, deps.crm, dealSync));
+  app.route('/api/connectors', funnelRoutes(deps.repo, deps.crm, deps.logger, schemas));
   // The OAuth callback finds its workspace from the one-time state, not the session middleware.
   app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret, dealSync));
 
