@@ -6,7 +6,7 @@ import { moduleClasses } from '@/components/ui/class-names';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmCustomField } from '@/contracts/crm-schema';
 import { countMatching } from '@/contracts/funnel';
-import type { Filter } from '@/contracts/mapping-config';
+import { VALUE_OPERATORS, type Filter } from '@/contracts/mapping-config';
 
 import { useFunnelFormats } from '../model/use-formats';
 import { DealSyncStatus } from './deal-sync-status';
@@ -14,13 +14,18 @@ import styles from './filter-match-count.module.css';
 
 const s = moduleClasses(styles, ['count', 'figure']);
 
+/** A condition still waiting for its value is not counted yet ("equals nothing" would match no deal). */
+function completeConditions(filter: Filter): Filter {
+  return { ...filter, conditions: filter.conditions.filter((condition) => !VALUE_OPERATORS.includes(condition.operator) || condition.value.trim() !== '') };
+}
+
 /** "128 of 321 deals match", recounted by the funnel engine as the conditions change. */
 export function FilterMatchCount({ connector, filter, fields }: { connector: ConnectorId; filter: Filter; fields: readonly CrmCustomField[] }) {
   const { t } = useTranslation();
   const deals = useSyncedDeals(connector);
   const formats = useFunnelFormats(deals.snapshot?.currency ?? 'RUB');
   const all = deals.snapshot?.deals;
-  const matched = useMemo(() => (all ? countMatching(filter, all, { fields }) : null), [all, filter, fields]);
+  const matched = useMemo(() => (all ? countMatching(completeConditions(filter), all, { fields }) : null), [all, filter, fields]);
   if (!all || matched === null) {
     return (
       <div className={s.count}>
