@@ -209,6 +209,8 @@ export async function openFilterWithConditions(page: Page, t: Texts, typed: Type
   }
   await expect(page.getByText(t.saved)).toBeVisible();
   await expect.poll(async () => ((await readConfig(page)).body?.config as MappingConfig | undefined)?.filter.conditions.length).toBe(count);
+  // The deals that match, counted once the deals' snapshot is in.
+  await expect(page.getByTestId('filter-match-count')).toBeVisible();
 }
 
 // ——— Mapping ———
@@ -222,6 +224,8 @@ export async function openMappingStatuses(page: Page, t: Texts, typed: Typed): P
   await expect(page.getByRole('tab', { name: t.statusesTab })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('group', { name: typed.firstContainer, exact: true })).toBeVisible();
   await expect(page.getByRole('group', { name: t.unmapped })).toBeVisible();
+  // The live funnel, computed once the deals' snapshot is in.
+  await expect(page.getByTestId('funnel-panel').getByRole('table').first()).toBeVisible();
   return pipeline;
 }
 
@@ -262,6 +266,7 @@ export async function openCalculationWithField(page: Page, t: Texts, typed: Type
   await expression.fill(`{price} - {cf:${cost.id}}`);
   await expect(expression).toHaveAccessibleDescription(t.expressionValid);
   await expect(field.getByRole('table', { name: t.preview }).getByRole('row')).not.toHaveCount(0);
+  await expect(field.getByTestId('calculated-totals')).toBeVisible();
   await expect(page.getByText(t.saved)).toBeVisible();
   // Typing leaves the caret in the expression; the user's next step starts from here.
   await expression.blur();
@@ -300,4 +305,5 @@ export async function openDone(page: Page, t: Texts, typed: Typed): Promise<void
   await connectWithEverything(page, typed);
   await page.goto('/setup/amocrm/done');
   await expect(page.getByRole('heading', { name: t.doneTitle })).toBeVisible();
+  await expect(page.getByTestId('funnel-summary').getByRole('table')).toBeVisible();
 }

@@ -15,6 +15,17 @@ export async function authorizeViaSandbox(page: Page): Promise<void> {
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(/\/setup\/amocrm\/filter$/);
   }
+  await dealsLoaded(page);
+}
+
+/** Waits until the deal sync the authorization started has finished (the wizard's figures then come from every deal). */
+export async function dealsLoaded(page: Page, connector = 'amocrm'): Promise<void> {
+  await expect
+    .poll(async () => ((await (await page.request.get(`/api/connectors/${connector}/sync`)).json()) as { state: string }).state, {
+      message: `the ${connector} deals load`,
+      timeout: 30_000,
+    })
+    .toBe('done');
 }
 
 export async function readSchema(page: Page): Promise<CrmSchema> {

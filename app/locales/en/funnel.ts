@@ -23,7 +23,8 @@ export const funnel = {
   sync: {
     loading: 'Loading deals from {{crm}}: {{loaded}}',
     loadingOf: 'Loading deals from {{crm}}: {{loaded}} of {{total}}',
-    done: 'Deals loaded {{when}}',
+    done_one: '{{formatted}} deal loaded',
+    done_other: '{{formatted}} deals loaded',
     idle: 'The deals have not been loaded yet.',
     failed: 'Loading the deals stopped: {{reason}}',
     refresh: 'Load again',

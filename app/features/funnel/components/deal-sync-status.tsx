@@ -6,6 +6,7 @@ import { buttonClass } from '@/components/ui/button';
 import { moduleClasses } from '@/components/ui/class-names';
 import type { ConnectorId } from '@/contracts/connector';
 import type { DealSync } from '@/contracts/deals';
+import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { describeApiError } from '@/lib/api-errors';
 
 import { funnelFormats, relativeTime } from '../model/format';
@@ -28,13 +29,21 @@ export function DealSyncStatus({ connector, sync }: { connector: ConnectorId; sy
 
   const loading = sync.state === 'loading' || refresh.isPending;
   let text: string;
+  let when: React.ReactNode = null;
   if (sync.state === 'loading') {
     const loaded = formats.count(sync.loaded);
     text = sync.total !== null ? t('funnel.sync.loadingOf', { crm, loaded, total: formats.count(sync.total) }) : t('funnel.sync.loading', { crm, loaded });
   } else if (sync.state === 'failed') {
     text = t('funnel.sync.failed', { reason: sync.error?.message ?? '' });
   } else if (sync.syncedAt) {
-    text = t('funnel.sync.done', { when: relativeTime(i18n.language, sync.syncedAt) });
+    // The count on screen; when, in the tooltip and for screen readers (a time that ticks would
+    // make the line change under the user's eyes).
+    text = t('funnel.sync.done', { count: sync.loaded, formatted: formats.count(sync.loaded) });
+    when = (
+      <time dateTime={sync.syncedAt} className={visuallyHidden}>
+        {` ${relativeTime(i18n.language, sync.syncedAt)}`}
+      </time>
+    );
   } else {
     text = t('funnel.sync.idle');
   }
@@ -42,8 +51,13 @@ export function DealSyncStatus({ connector, sync }: { connector: ConnectorId; sy
 
   return (
     <div className={s.status} data-state={sync.state}>
-      <p className={sync.state === 'failed' ? s.failed : s.text} role="status">
+      <p
+        className={sync.state === 'failed' ? s.failed : s.text}
+        role="status"
+        title={sync.syncedAt && sync.state === 'done' ? `${relativeTime(i18n.language, sync.syncedAt)} · ${new Date(sync.syncedAt).toLocaleString(i18n.language)}` : undefined}
+      >
         {text}
+        {when}
       </p>
       {sync.state === 'loading' ? (
         <progress className={s.bar} max={1} value={share ?? undefined} aria-label={text} />

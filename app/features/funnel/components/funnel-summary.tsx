@@ -27,7 +27,7 @@ export function FunnelSummary({ connector, config, schema }: { connector: Connec
   const mapped = new Set(config.pipelines.map((pipeline) => pipeline.pipelineId));
 
   return (
-    <section className={s.summary} aria-labelledby={titleId}>
+    <section className={s.summary} aria-labelledby={titleId} data-testid="funnel-summary">
       <h3 id={titleId}>{t('funnel.summary.title')}</h3>
       {report ? (
         <div className={s.scroll}>
