@@ -42,7 +42,7 @@ test('dragging a status into the Completed deal container updates the won deals 
 
   await dragByMouse(page, page.getByRole('button', { name: 'Успешно реализовано', exact: true }), page.getByRole('group', { name: 'Won', exact: true }));
   await expect(panel.locator('[data-figure="won"]')).toHaveText(new Intl.NumberFormat('en-US').format(won.length));
-  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: snapshot.currency, maximumFractionDigits: 0 }).format(volume);
+  const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: snapshot.currency, currencyDisplay: 'narrowSymbol', maximumFractionDigits: 0 }).format(volume);
   await expect(panel.locator('[data-figure="sales-volume"]')).toHaveText(money);
   await expect(panel.getByText('no container holds', { exact: false })).toHaveCount(0);
   // The Won stage now has its deals in the table (a screen reader reads the same figures).

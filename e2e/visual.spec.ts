@@ -29,7 +29,7 @@ import { LANGS, LOCALE, TEXT } from './helpers/texts';
  * Every test starts in a fresh browser context, which is a fresh workspace (the session
  * cookie), and reaches its state as a user would (see helpers/states.ts). Comparisons are soft,
  * so one test reports all of its screenshots. Still frames (`animations: 'disabled'`, no caret,
- * `maxDiffPixelRatio: 0.01`: the config's `expect.toHaveScreenshot`), fonts loaded (Playwright
+ * `maxDiffPixelRatio: 0.002`: the config's `expect.toHaveScreenshot`), fonts loaded (Playwright
  * waits for `document.fonts.ready`), and anything that would differ between runs masked.
  *
  * Update the baselines on purpose with `npm run test:e2e:update-screenshots`, in the Debian

@@ -4,13 +4,11 @@ import type { Catalog } from '../catalog';
 export const funnel = {
   title: 'Funnel preview',
   caption: 'Funnel of {{pipeline}} under this mapping',
-  hint: 'Computed from the deals loaded from {{crm}}; it follows every change you make.',
   stage: 'Stage',
   reached: 'Reached',
   conversion: 'To next',
   outcome: 'Outcome',
   now: 'Now',
-  reachedLabel: '{{count}} deals reached {{name}}',
   noDealsInPipeline: 'No deals in this pipeline yet.',
   noStages: 'Put statuses into containers to see the funnel.',
   won: 'Won',
@@ -33,7 +31,6 @@ export const funnel = {
     unavailable: 'Could not read the loaded deals: {{reason}}',
   },
   filterMatch: '{{matched}} of {{deals}} deals match',
-  filterMatchLoading: 'Counting the deals that match once they are loaded…',
   calculated: {
     total: 'Total',
     average: 'Average',

@@ -4,13 +4,11 @@ import type { Catalog } from '../catalog';
 export const funnel = {
   title: 'Предпросмотр воронки',
   caption: 'Воронка «{{pipeline}}» при этом сопоставлении',
-  hint: 'Посчитано по сделкам, загруженным из {{crm}}; меняется вместе с каждым вашим изменением.',
   stage: 'Этап',
   reached: 'Дошли',
   conversion: 'Переход',
   outcome: 'Исход',
   now: 'Сейчас',
-  reachedLabel: 'До этапа «{{name}}» дошли сделок: {{count}}',
   noDealsInPipeline: 'В этой воронке пока нет сделок.',
   noStages: 'Разложите статусы по контейнерам, чтобы увидеть воронку.',
   won: 'Успешных',
@@ -36,8 +34,7 @@ export const funnel = {
     retry: 'Повторить',
     unavailable: 'Не удалось прочитать загруженные сделки: {{reason}}',
   },
-  filterMatch: 'Под условия подходят {{matched}} из {{deals}} сделок',
-  filterMatchLoading: 'Посчитаем подходящие сделки, когда они загрузятся…',
+  filterMatch: 'Сделок под условия: {{matched}} из {{deals}}',
   calculated: {
     total: 'Сумма',
     average: 'Среднее',

@@ -47,7 +47,7 @@ describe('FunnelPanel', () => {
     expect(rows.map((row) => within(row).getByRole('rowheader').textContent)).toEqual(['Новые', 'В работе', 'Успешно']);
     expect(within(panel).getByRole('rowheader', { name: 'Отказ' }).closest('tr')).toHaveTextContent('400');
     expect(within(panel).getByText('1,250 of 1,300')).toBeInTheDocument();
-    expect(within(panel).getByText('RUB 1,234,567')).toBeInTheDocument();
+    expect(within(panel).getByText('₽1,234,567')).toBeInTheDocument();
     expect(within(panel).getByText('10 deals are in statuses no container holds: they are left out.')).toBeInTheDocument();
   });
 

@@ -1,14 +1,14 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { moduleClasses } from '@/components/ui/class-names';
+import { cx, moduleClasses } from '@/components/ui/class-names';
 import type { PipelineFunnel } from '@/contracts/deals';
 import type { PipelineMapping } from '@/contracts/mapping-config';
 
 import type { FunnelFormats } from '../model/format';
 import styles from './funnel-panel.module.css';
 
-const s = moduleClasses(styles, ['panel', 'title', 'hint', 'table', 'name', 'number', 'bar', 'barFill', 'totals', 'total', 'totalLabel', 'totalValue', 'note', 'empty']);
+const s = moduleClasses(styles, ['panel', 'title', 'hint', 'table', 'name', 'number', 'bar', 'barFill', 'totals', 'total', 'totalWide', 'totalLabel', 'totalValue', 'note', 'empty']);
 
 export interface FunnelPanelProps {
   pipelineName: string;
@@ -123,14 +123,14 @@ export function FunnelPanel({ pipelineName, board, figures, formats, status }: F
                 {formats.count(totals.won)}
               </dd>
             </div>
-            <div className={s.total}>
+            <div className={cx(s.total, s.totalWide)}>
               <dt className={s.totalLabel}>{t('funnel.salesVolume')}</dt>
               <dd className={s.totalValue} data-figure="sales-volume">
                 {formats.money(totals.salesVolume)}
               </dd>
             </div>
             {totals.returnedVolume > 0 ? (
-              <div className={s.total}>
+              <div className={cx(s.total, s.totalWide)}>
                 <dt className={s.totalLabel}>{t('funnel.returnedVolume')}</dt>
                 <dd className={s.totalValue}>{formats.money(totals.returnedVolume)}</dd>
               </div>

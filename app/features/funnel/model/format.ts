@@ -1,6 +1,6 @@
 /**
  * The funnel's numbers in the UI language's formats: counts (`1 250` / `1,250`), money in the
- * account's currency without kopecks (`1 250 000 ₽` / `RUB 1,250,000`), conversions as percents.
+ * account's currency without kopecks, by its sign (`1 250 000 ₽` / `₽1,250,000`), conversions as percents.
  */
 export interface FunnelFormats {
   count: (value: number) => string;
@@ -12,7 +12,7 @@ const cache = new Map<string, FunnelFormats>();
 
 function moneyFormat(language: string, currency: string): Intl.NumberFormat {
   try {
-    return new Intl.NumberFormat(language, { style: 'currency', currency, maximumFractionDigits: 0 });
+    return new Intl.NumberFormat(language, { style: 'currency', currency, currencyDisplay: 'narrowSymbol', maximumFractionDigits: 0 });
   } catch {
     // A code this browser does not know: the plain number, then the code.
     const plain = new Intl.NumberFormat(language, { maximumFractionDigits: 0 });
