@@ -95,6 +95,23 @@ describe('synced deals', () => {
     repo.beginDealSync(workspaceId, connector, { runId, loaded: 0, total: null, startedAt: '2025-11-01T09:00:00.000Z', cursor });
   const progress = (loaded: number) => ({ loaded, total: null, cursor });
 
+  it('streams for several readers at once: an open feed of one workspace never stops another', () => {
+    const repo = open();
+    const a = repo.createWorkspace().id;
+    const b = repo.createWorkspace().id;
+    begin(repo, a);
+    begin(repo, b);
+    expect(repo.saveDealsPage(a, 'amocrm', 'run-1', [deal('1', 100), deal('2', 200)], progress(2))).toBe(true);
+    expect(repo.saveDealsPage(b, 'amocrm', 'run-1', [deal('7', 100)], progress(1))).toBe(true);
+    const slow = repo.iterateDeals(a, 'amocrm');
+    expect(slow.next().value?.id).toBe('1');
+    // While the first stream is open (a slow client), other streams read on.
+    expect([...repo.iterateDeals(b, 'amocrm')].map((d) => d.id)).toEqual(['7']);
+    expect([...repo.iterateDeals(a, 'amocrm')].map((d) => d.id)).toEqual(['1', '2']);
+    expect(slow.next().value?.id).toBe('2');
+    expect(slow.next().done).toBe(true);
+  });
+
   it('streams the deals of one workspace and connector by updatedAt then id, with updatedSince', () => {
     const repo = open();
     const a = repo.createWorkspace().id;

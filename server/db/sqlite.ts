@@ -191,20 +191,16 @@ export function openSqliteRepository(dataDir: string): Repository {
   return new SqliteRepository(db, reader);
 }
 
+const ITERATE_DEALS_SQL = `SELECT id, pipeline_id, status_id, amount, created_at, updated_at, visited, fields FROM synced_deals
+  WHERE workspace_id = ? AND connector = ? AND updated_at >= ? ORDER BY updated_at, id`;
+
 class SqliteRepository implements Repository {
   private readonly statements;
-  private readonly reads;
 
   constructor(
     private readonly db: Database.Database,
     private readonly reader: Database.Database,
   ) {
-    this.reads = {
-      iterateDeals: reader.prepare(
-        `SELECT id, pipeline_id, status_id, amount, created_at, updated_at, visited, fields FROM synced_deals
-         WHERE workspace_id = ? AND connector = ? AND updated_at >= ? ORDER BY updated_at, id`,
-      ),
-    };
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?)'),
       getWorkspace: db.prepare('SELECT id, created_at AS createdAt FROM workspaces WHERE id = ?'),
@@ -471,7 +467,10 @@ class SqliteRepository implements Repository {
 
   *iterateDeals(workspaceId: string, connector: ConnectorId, options: { updatedSince?: number } = {}): Generator<FunnelDeal, void, undefined> {
     const since = options.updatedSince ?? Number.MIN_SAFE_INTEGER;
-    for (const row of this.reads.iterateDeals.iterate(workspaceId, connector, since) as IterableIterator<DealRow>) yield toFunnelDeal(row);
+    // A statement of its own per stream: one statement iterates once at a time ("statement is
+    // busy"), and a slow client reading one workspace's feed must not stop everyone else's.
+    const statement = this.reader.prepare(ITERATE_DEALS_SQL);
+    for (const row of statement.iterate(workspaceId, connector, since) as IterableIterator<DealRow>) yield toFunnelDeal(row);
   }
 
   countDeals(workspaceId: string, connector: ConnectorId): number {
