@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -245,6 +246,15 @@ describe('GET /api/connectors/{connector}/deals (the mapped-deals feed)', () => 
     expect(csvCell('строка\nдругая')).toBe('"строка\nдругая"');
     expect(csvCell(null)).toBe('');
     expect(csvCell(-5)).toBe('-5');
+  });
+  it('is compressed for a client that accepts gzip, and still streams', async () => {
+    const { browser } = await connectedAndSynced();
+    await saveAndActivate(browser);
+    const response = await browser.request('/api/connectors/amocrm/deals', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Encoding')).toBe('gzip');
+    const text = new TextDecoder().decode(gunzipSync(new Uint8Array(await response.arrayBuffer())));
+    expect(text.split('\n').filter(Boolean).map((line) => mappedDealSchema.parse(JSON.parse(line)).id)).toHaveLength(9);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { compress } from 'hono/compress';
 
 import type { ConnectorId } from '../../app/contracts/connector';
 import type { CrmCustomField } from '../../app/contracts/crm-schema';
@@ -158,6 +159,10 @@ function streamOf(lines: Iterator<string>, first = ''): ReadableStream<Uint8Arra
  */
 export function funnelRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schemas: SchemaProvider) {
   const app = new Hono<{ Variables: SessionVariables }>();
+  // The feed and the snapshot are large and repetitive (10 MB of JSON at 20,000 deals, 1.3 MB gzipped).
+  const deflated = compress({ contentTypeFilter: /^(application\/(x-ndjson|json)|text\/csv)(;|$)/ });
+  app.use('/:connector/deals', deflated);
+  app.use('/:connector/deals/*', deflated);
 
   /** The CRM's custom fields (the cached schema), and a 409 when nothing is connected. */
   async function fieldsOf(c: Ctx, connector: ConnectorId): Promise<CrmCustomField[]> {
