@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 import { dealsSnapshotSchema, type FunnelDeal } from '../app/contracts/deals';
+import type { Marker } from '../app/contracts/mapping-config';
 import { dragByMouse } from './fixtures/dnd';
 import { saveConfig } from './helpers/states';
 import { authorizeViaSandbox } from './helpers/wizard';
@@ -12,7 +13,7 @@ import { authorizeViaSandbox } from './helpers/wizard';
  */
 const SALES = '7412301';
 
-const container = (id: string, name: string, statusIds: string[], marker: string | null = null) => ({ id, name, statusIds, marker });
+const container = (id: string, name: string, statusIds: string[], marker: Marker | null = null) => ({ id, name, statusIds, marker });
 
 test('dragging a status into the Completed deal container updates the won deals and the sales volume', async ({ page }) => {
   await authorizeViaSandbox(page);

@@ -33,7 +33,13 @@ export function CalculatedTotals({ connector, config, fields, name, expression }
     return summarizeCalculated(draft, all, { fields })[PREVIEW_ID] ?? null;
   }, [all, config, fields, name, expression]);
   if (!summary) return null;
-  if (summary.count === 0) return <p className={s.note}>{t('funnel.calculated.none')}</p>;
+  if (summary.count === 0) {
+    return (
+      <p className={s.note} data-testid="calculated-totals">
+        {t('funnel.calculated.none')}
+      </p>
+    );
+  }
   const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2 });
   return (
     <div className={s.totals} data-testid="calculated-totals">
