@@ -2,6 +2,7 @@ import type { ConnectorId } from '../../app/contracts/connector';
 import type { CrmCustomField, CrmSchema } from '../../app/contracts/crm-schema';
 import type { MappingConfigInput } from '../../app/contracts/mapping-config';
 import type { Repository, SyncedDeal, SyncedStatusChange } from '../db/repository';
+import { seededRandom } from '../../mocks/sandbox/shared/random';
 
 /**
  * A seeded, deterministic amoCRM account for benchmarks: a schema of `pipelines` pipelines ×
@@ -11,18 +12,6 @@ import type { Repository, SyncedDeal, SyncedStatusChange } from '../db/repositor
  * repository's sync writes in the sync's order and page sizes (deals by id in pages of 250,
  * then status changes oldest first in pages of 100), so `visited` is derived as in production.
  */
-
-/** mulberry32: a small seeded generator, so the account is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const BENCH_ACCOUNT = { id: '31700042', domain: 'bench-limits.amocrm.ru', name: 'Bench at the limits' };
 
