@@ -1,5 +1,4 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
 
 import type { ConnectorId } from '@/contracts/connector';
 import { dealsSnapshotSchema, dealSyncSchema, type DealSync, type DealsSnapshot, type FunnelDeal } from '@/contracts/deals';
@@ -56,6 +55,23 @@ export interface SyncedDeals {
 }
 
 const NO_DEALS: ReadonlyMap<string, readonly FunnelDeal[]> = new Map();
+const grouped = new WeakMap<DealsSnapshot, ReadonlyMap<string, readonly FunnelDeal[]>>();
+
+/** A snapshot's deals by pipeline, grouped once per snapshot however many parts of the page ask. */
+function dealsByPipeline(snapshot: DealsSnapshot): ReadonlyMap<string, readonly FunnelDeal[]> {
+  let groups = grouped.get(snapshot);
+  if (!groups) {
+    const built = new Map<string, FunnelDeal[]>();
+    for (const deal of snapshot.deals) {
+      const group = built.get(deal.pipelineId);
+      if (group) group.push(deal);
+      else built.set(deal.pipelineId, [deal]);
+    }
+    groups = built;
+    grouped.set(snapshot, groups);
+  }
+  return groups;
+}
 
 /** The connected account's deals for the wizard's figures: progress, then the snapshot. */
 export function useSyncedDeals(connector: ConnectorId): SyncedDeals {
@@ -63,16 +79,7 @@ export function useSyncedDeals(connector: ConnectorId): SyncedDeals {
   const syncedAt = sync.data?.syncedAt ?? null;
   const snapshot = useQuery({ ...dealsSnapshotQueryOptions(connector, syncedAt), placeholderData: (previous) => previous });
   const data = snapshot.data;
-  const byPipeline = useMemo(() => {
-    if (!data) return NO_DEALS;
-    const groups = new Map<string, FunnelDeal[]>();
-    for (const deal of data.deals) {
-      const group = groups.get(deal.pipelineId);
-      if (group) group.push(deal);
-      else groups.set(deal.pipelineId, [deal]);
-    }
-    return groups;
-  }, [data]);
+  const byPipeline = data ? dealsByPipeline(data) : NO_DEALS;
   return {
     sync: sync.data,
     snapshot: data,

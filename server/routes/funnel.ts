@@ -19,6 +19,9 @@ type Ctx = Context<{ Variables: SessionVariables }>;
 /** Deals read from the database per step of a streamed response (the memory a stream holds). */
 const STREAM_BATCH = 500;
 
+const notConnected = () =>
+  new ProblemError(409, { code: 'crm_not_connected', detail: 'Nothing is connected yet: authorize access to the CRM first.' });
+
 const isoFromUnix = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /** `?config=draft` → the draft the wizard edits; otherwise the activated configuration the analytics reads. */
@@ -30,7 +33,7 @@ function chosenConfig(repo: Repository, c: Ctx, connector: ConnectorId): Mapping
   const workspaceId = c.get('workspace').id;
   const connection = repo.getConnection(workspaceId, connector);
   if (which === 'draft') {
-    if (!connection) throw new ProblemError(409, { code: 'crm_not_connected', detail: 'Nothing is connected yet: authorize access to the CRM first.' });
+    if (!connection) throw notConnected();
     return connection.config;
   }
   const active = repo.getActiveConfig(workspaceId, connector);
@@ -168,7 +171,7 @@ export function funnelRoutes(repo: Repository, deps: CrmDeps, logger: Logger, sc
   async function fieldsOf(c: Ctx, connector: ConnectorId): Promise<CrmCustomField[]> {
     const workspaceId = c.get('workspace').id;
     if (!repo.getCredentials(workspaceId, connector)) {
-      throw new ProblemError(409, { code: 'crm_not_connected', detail: 'Nothing is connected yet: authorize access to the CRM first.' });
+      throw notConnected();
     }
     const schema = await crmCall(logger, workspaceId, () => schemas.schemaFor(workspaceId, connector));
     return schema.customFields;
@@ -218,7 +221,7 @@ export function funnelRoutes(repo: Repository, deps: CrmDeps, logger: Logger, sc
     const { connector } = adapterFor(deps, c.req.param('connector'));
     const workspaceId = c.get('workspace').id;
     if (!repo.getCredentials(workspaceId, connector)) {
-      throw new ProblemError(409, { code: 'crm_not_connected', detail: 'Nothing is connected yet: authorize access to the CRM first.' });
+      throw notConnected();
     }
     const sync = repo.getDealSync(workspaceId, connector);
     const deals = repo.iterateDeals(workspaceId, connector);
