@@ -13,7 +13,7 @@ import type { Marker, PipelineMapping } from '@/contracts/mapping-config';
 
 import { boardInstructions, createBoardAnnouncements } from '../dnd/announcements';
 import { createBoardCollision } from '../dnd/collision';
-import { indicatorFor, isCurrentPosition, sameTarget, targetForOver, type DropTarget } from '../dnd/drop-target';
+import { containerDropTarget, indicatorFor, isCurrentPosition, sameTarget, statusDropTarget, type DropTarget } from '../dnd/drop-target';
 import { containerDndId, readDragData, readDropData, type DragData } from '../dnd/ids';
 import { createKeyboardCoordinates } from '../dnd/keyboard-coordinates';
 import { useBoardSensors } from '../dnd/sensors';
@@ -182,8 +182,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
     const drag = readDragData(active.data.current);
     const now = sessions.get();
     if (drag?.type !== 'status' || !now) return;
-    const drop = over ? readDropData(over.data.current) : null;
-    const target = drop ? targetForOver(now.board, drag.statusId, drop) : null;
+    const target = statusDropTarget(now, drag.statusId, over ? readDropData(over.data.current) : null);
     setDropTarget((previous) => (sameTarget(previous, target) ? previous : target));
   };
 
@@ -198,14 +197,15 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
       );
     }
     const drop = over ? readDropData(over.data.current) : null;
-    if (!drag || !now || !drop) return;
+    if (!drag || !now) return;
     if (drag.type === 'container') {
-      if (drop.type !== 'container') return;
+      const targetId = containerDropTarget(now, drop);
+      if (targetId === null) return;
       const ids = latest.current.board.containers.map((container) => container.id);
-      commit(moveContainer(latest.current.board, ids.indexOf(drag.containerId), ids.indexOf(drop.containerId)));
+      commit(moveContainer(latest.current.board, ids.indexOf(drag.containerId), ids.indexOf(targetId)));
       return;
     }
-    const target = targetForOver(now.board, drag.statusId, drop);
+    const target = statusDropTarget(now, drag.statusId, drop);
     if (!target || isCurrentPosition(now.board, drag.statusId, target)) return;
     commit(moveStatus(latest.current.board, drag.statusId, target, { naming: latest.current.naming }));
   };

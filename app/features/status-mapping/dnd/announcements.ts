@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 import { positionOf } from '../model/board';
 
 import { readDragData, readDropData } from './ids';
-import { isCurrentPosition, othersIn, targetForOver, type DropTarget } from './drop-target';
+import { containerDropTarget, isCurrentPosition, othersIn, statusDropTarget, type DropTarget } from './drop-target';
 import type { DragSession } from './session';
 
 /**
@@ -37,16 +37,15 @@ export function createBoardAnnouncements(
     if (!session || !drag) return undefined;
     if (drag.type === 'container') {
       const name = containerName(session, drag.containerId);
-      const overDrop = over ? readDropData(over.data.current) : null;
-      if (overDrop?.type !== 'container') {
+      const targetId = containerDropTarget(session, over ? readDropData(over.data.current) : null);
+      if (targetId === null) {
         return kind === 'end' ? t('mapping.dnd.stageDroppedNowhere', { name }) : t('mapping.dnd.stageNotOver', { name });
       }
-      const place = containerPlace(session, overDrop.containerId);
+      const place = containerPlace(session, targetId);
       return t(kind === 'end' ? 'mapping.dnd.stageDropped' : 'mapping.dnd.stageOver', { name, ...place });
     }
     const name = statusName(drag.statusId);
-    const drop = over ? readDropData(over.data.current) : null;
-    const target = drop ? targetForOver(session.board, drag.statusId, drop) : null;
+    const target = statusDropTarget(session, drag.statusId, over ? readDropData(over.data.current) : null);
     if (!target) return t(kind === 'end' ? 'mapping.dnd.droppedNowhere' : 'mapping.dnd.notOver', { name });
     if (kind === 'over' && !session.announcedFirstOver) {
       session.announcedFirstOver = true;

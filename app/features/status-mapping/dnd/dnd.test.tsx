@@ -8,7 +8,15 @@ import { board, container, STATUSES } from '../model/test-data';
 
 import { createBoardAnnouncements } from './announcements';
 import { createBoardCollision } from './collision';
-import { indicatorFor, insertionIndex, isCurrentPosition, overIdForTarget, targetForOver } from './drop-target';
+import {
+  containerDropTarget,
+  indicatorFor,
+  insertionIndex,
+  isCurrentPosition,
+  overIdForTarget,
+  statusDropTarget,
+  targetForOver,
+} from './drop-target';
 import { containerDndId, LIST_ID, statusDndId, type DragData, type DropData } from './ids';
 import { createKeyboardCoordinates } from './keyboard-coordinates';
 import { DragSessionStore } from './session';
@@ -47,6 +55,26 @@ describe('drop targets', () => {
     expect(indicatorFor(B, '12', { containerId: 'a', index: 1 })).toEqual({ kind: 'before', statusId: '11' });
     expect(indicatorFor(B, '12', { containerId: 'c', index: 0 })).toEqual({ kind: 'end' });
     expect(indicatorFor(B, '12', { containerId: null, index: 0 })).toBeNull();
+  });
+
+  it('lands a keyboard drag where the arrows went, even while `over` still lags behind (the page was scrolling)', () => {
+    const store = new DragSessionStore();
+    const keyboard = store.start(B, 'keyboard');
+    const stale: DropData = { type: 'status', statusId: '10', containerId: 'a' };
+    // Before the first arrow, the starting place (from `over`).
+    expect(statusDropTarget(keyboard, '13', stale)).toEqual({ containerId: 'a', index: 0 });
+    keyboard.keyboardTarget = { containerId: 'a', index: 1 };
+    expect(statusDropTarget(keyboard, '13', stale)).toEqual({ containerId: 'a', index: 1 });
+    expect(statusDropTarget(keyboard, '13', null)).toEqual({ containerId: 'a', index: 1 });
+    keyboard.keyboardContainerId = 'c';
+    expect(containerDropTarget(keyboard, { type: 'container', containerId: 'a' })).toBe('c');
+    // By pointer, `over` is the truth.
+    const pointer = store.start(B, 'pointer');
+    pointer.keyboardTarget = { containerId: 'c', index: 0 };
+    expect(statusDropTarget(pointer, '13', stale)).toEqual({ containerId: 'a', index: 0 });
+    expect(statusDropTarget(pointer, '13', null)).toBeNull();
+    expect(containerDropTarget(pointer, { type: 'container', containerId: 'a' })).toBe('a');
+    expect(containerDropTarget(pointer, { type: 'list' })).toBeNull();
   });
 
   it('finds the insertion index from the pointer height, gaps included', () => {
@@ -184,6 +212,14 @@ describe('announcements', () => {
       'Negotiation dropped into Won, position 1 of 1.',
     );
     expect(texts.onDragCancel({ active: dragged, over: null })).toBe('Moving cancelled. Negotiation stays in the unmapped statuses.');
+
+    // A keyboard drop is announced where the arrows went, not at a lagging `over`.
+    const session = store.get();
+    if (session) session.keyboardTarget = { containerId: 'a', index: 2 };
+    expect(texts.onDragEnd({ active: dragged, over: over({ type: 'status', statusId: '11', containerId: 'a' }, statusDndId('11')) })).toBe(
+      'Negotiation dropped into In work, position 3 of 3.',
+    );
+    if (session) session.keyboardTarget = null;
 
     const inRussian = createBoardAnnouncements(ru, store.get, (id) => names.get(id) ?? '');
     const inContainer = active({ type: 'status', statusId: '11', containerId: 'a' });

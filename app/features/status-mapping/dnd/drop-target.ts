@@ -1,6 +1,7 @@
 import { positionOf, type Board, type StatusPosition } from '../model/board';
 
 import { containerDndId, LIST_ID, statusDndId, type DropData } from './ids';
+import type { DragSession } from './session';
 
 /**
  * Where a dragged status would land: a container and an insertion index counted WITHOUT the
@@ -44,6 +45,24 @@ export function targetForOver(board: Board, activeStatusId: string, over: DropDa
       return index === -1 ? null : { containerId: over.containerId, index };
     }
   }
+}
+
+/**
+ * Where the status being dragged would land now. By keyboard it is the position the arrows
+ * chose (kept in the session), not dnd-kit's `over`: when an arrow takes the target past the
+ * viewport's edge, the keyboard sensor scrolls the page (smoothly) instead of moving, and
+ * `over` catches up only after the scroll has been measured, frames later, so a drop before
+ * that would land one step behind where the user went (and be announced there).
+ */
+export function statusDropTarget(session: DragSession, activeStatusId: string, over: DropData | null): DropTarget | null {
+  if (session.mode === 'keyboard' && session.keyboardTarget) return session.keyboardTarget;
+  return over ? targetForOver(session.board, activeStatusId, over) : null;
+}
+
+/** The same for a container (a stage) being dragged: the container whose place it takes. */
+export function containerDropTarget(session: DragSession, over: DropData | null): string | null {
+  if (session.mode === 'keyboard' && session.keyboardContainerId) return session.keyboardContainerId;
+  return over?.type === 'container' ? over.containerId : null;
 }
 
 /**
