@@ -2,12 +2,12 @@
  * Message catalogues stay in step across languages.
  *
  * Discovery is generic, so new catalogue files are checked without editing this test:
- * - the i18next `resources` exported by `app/locales/index.ts` when it exists (else the
- *   legacy `en.ts` / `ru.ts` exports) are compared language by language;
+ * - the i18next `resources` exported by `app/locales/index.ts` are compared language by
+ *   language;
  * - every catalogue FILE under app/locales whose path names a language (`en/mapping.ts`,
  *   `en.ts`, `en.mapping.ts`, `en-mapping.ts`) must have its counterpart in every other
  *   language, exporting the same names with the same keys;
- * - with `index.ts`, every catalogue file's messages must reach `resources` (none forgotten,
+ * - every catalogue file's messages must reach `resources` (none forgotten,
  *   none overwritten by another file's keys).
  * Keys are compared modulo plural suffixes: each language must have exactly the plural forms
  * its CLDR rules need (`Intl.PluralRules`: English `_one/_other`, Russian
@@ -124,7 +124,6 @@ function compareCatalogues(
 // Discovery
 
 const indexModules = import.meta.glob<Record<string, unknown>>('../index.ts', { eager: true });
-const legacyModules = import.meta.glob<Record<string, unknown>>(['../en.ts', '../ru.ts'], { eager: true });
 const fileModules = import.meta.glob<Record<string, unknown>>(['../**/*.ts', '!../model/**', '!../index.ts'], {
   eager: true,
 });
@@ -134,18 +133,10 @@ const indexModule = indexModules['../index.ts'];
 /** language → i18next resource tree (namespaces → catalogues). */
 function loadResources(): Map<string, Tree> {
   const resources = new Map<string, Tree>();
-  if (indexModule) {
-    const exported = indexModule.resources;
-    if (!isTree(exported)) throw new Error('app/locales/index.ts must export `resources`');
-    for (const [language, tree] of Object.entries(exported)) {
-      if (!isTree(tree)) throw new Error(`resources.${language} is not an object`);
-      resources.set(language, tree);
-    }
-    return resources;
-  }
-  for (const language of ['en', 'ru']) {
-    const tree = legacyModules[`../${language}.ts`]?.[language];
-    if (!isTree(tree)) throw new Error(`app/locales/${language}.ts must export \`${language}\``);
+  const exported = indexModule?.resources;
+  if (!isTree(exported)) throw new Error('app/locales/index.ts must export `resources`');
+  for (const [language, tree] of Object.entries(exported)) {
+    if (!isTree(tree)) throw new Error(`resources.${language} is not an object`);
     resources.set(language, tree);
   }
   return resources;
@@ -298,7 +289,7 @@ describe('message catalogues', () => {
     expect(problems).toEqual([]);
   });
 
-  it.runIf(indexModule !== undefined).each(languages)(
+  it.each(languages)(
     'resources: every %s catalogue file is wired in, none overwritten',
     (language) => {
       const distinct = new Set<Tree>();

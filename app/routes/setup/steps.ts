@@ -8,8 +8,6 @@ export { STEP_IDS, type StepId };
 
 export type StepStatus = 'done' | 'todo' | 'optional' | 'locked';
 
-export const OPTIONAL_STEPS: ReadonlySet<StepId> = new Set<StepId>(['filter', 'calculation']);
-
 export function isStepId(value: string | undefined): value is StepId {
   return (STEP_IDS as readonly string[]).includes(value ?? '');
 }
