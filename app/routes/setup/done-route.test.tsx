@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { renderApp, setupRealApi } from '@/testing/test-utils';
@@ -50,7 +50,7 @@ describe('Done step', () => {
     const { user } = renderApp('/setup/amocrm/done');
     await user.click(await screen.findByRole('button', { name: 'Finish and connect' }));
     expect(await screen.findByRole('heading', { name: 'Congratulations — amoCRM is connected.' })).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByText('No filter: all deals are loaded')).toBeInTheDocument());
+    expect(await screen.findByText('No filter: all deals are loaded')).toBeInTheDocument();
     expect(screen.getByText('2 pipelines mapped')).toBeInTheDocument();
     expect(screen.getByText('All custom fields are loaded')).toBeInTheDocument();
   });

@@ -72,28 +72,28 @@ export function MappingRoute() {
   const { t } = useTranslation();
   const { connector } = useWizard();
   const crmName = useConnectorName(connector);
-  const schema = useQuery(crmSchemaQueryOptions(connector));
+  const schemaQuery = useQuery(crmSchemaQueryOptions(connector));
 
-  if (schema.isPending) {
+  if (schemaQuery.isPending) {
     return (
       <div className={s.step} aria-busy="true">
         <p role="status">{t('mapping.loading')}</p>
       </div>
     );
   }
-  if (schema.isError) {
+  if (schemaQuery.isError) {
     return (
       <div className={s.step}>
         <div role="alert" className={feedbackClass.errorPanel}>
-          <p>{describeApiError(schema.error, t, crmName)}</p>
-          <button type="button" className={buttonClass()} onClick={() => void schema.refetch()}>
+          <p>{describeApiError(schemaQuery.error, t, crmName)}</p>
+          <button type="button" className={buttonClass()} onClick={() => void schemaQuery.refetch()}>
             {t('wizard.retry')}
           </button>
         </div>
       </div>
     );
   }
-  return <MappingStep schema={schema.data} />;
+  return <MappingStep schema={schemaQuery.data} />;
 }
 
 function MappingStep({ schema }: { schema: CrmSchema }) {

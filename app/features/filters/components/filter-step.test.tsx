@@ -16,10 +16,10 @@ async function savedConfig() {
 
 async function openFilterStep(options: { language?: 'en' | 'ru' } = {}) {
   await api.current.seedConnectedAccount();
-  const app = renderApp('/setup/amocrm/filter', options);
+  const view = renderApp('/setup/amocrm/filter', options);
   // Generous: the first render loads the connectors, the config and the CRM schema.
   await screen.findByRole('region', { name: options.language === 'ru' ? 'Параметры' : 'Parameters' }, { timeout: 5000 });
-  return app;
+  return view;
 }
 
 describe('Filter step', () => {
