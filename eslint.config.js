@@ -1,15 +1,30 @@
 // @ts-check
+import fs from 'node:fs';
+
 import js from '@eslint/js';
+import pluginQuery from '@tanstack/eslint-plugin-query';
 import importX from 'eslint-plugin-import-x';
+import playwright from 'eslint-plugin-playwright';
 import reactHooks from 'eslint-plugin-react-hooks';
+import testingLibrary from 'eslint-plugin-testing-library';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-// Feature folders never import each other; routes/ composes them.
-const features = ['connectors', 'authorize', 'filters', 'status-mapping', 'custom-fields', 'calculated-fields', 'wizard'];
+// Feature folders never import each other; routes/ composes them. Read from the folder, so a
+// new feature is covered the day it is created.
+const features = fs
+  .readdirSync(new URL('./app/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 // Imports restricted across app/ (tests may use mocks/; only app/main.tsx imports global CSS).
 const mocksImport = { group: ['**/mocks/**', '../mocks/*'], message: 'Only tests use mocks/.' };
+// Only app/api calls the HTTP client (the error class may be read anywhere).
+const httpClientCall = {
+  group: ['@/lib/api-client', '**/lib/api-client'],
+  importNames: ['apiRequest'],
+  message: 'Only app/api calls the HTTP client: add a function or a query there.',
+};
 const globalCssImport = {
   regex: '^(?!.*\\.module\\.css(\\?.*)?$).*\\.css(\\?.*)?$',
   message:
@@ -31,6 +46,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-explicit-any': 'error',
+      'import-x/no-cycle': 'error',
+      'import-x/order': [
+        'error',
+        {
+          groups: ['builtin', 'external', 'internal', 'parent', ['sibling', 'index']],
+          pathGroups: [{ pattern: '@/**', group: 'internal' }],
+          pathGroupsExcludedImportTypes: ['builtin', 'external'],
+          'newlines-between': 'always',
+        },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.name='eval']", message: 'Never eval.' },
@@ -72,11 +97,42 @@ export default tseslint.config(
   },
   {
     files: ['app/**'],
+    ignores: ['app/api/**', 'app/lib/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [mocksImport, globalCssImport, httpClientCall] }] },
+  },
+  {
+    files: ['app/api/**', 'app/lib/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [mocksImport, globalCssImport] }] },
   },
   {
     files: ['app/testing/**', 'app/**/*.test.ts', 'app/**/*.test.tsx'],
     rules: { 'no-restricted-imports': ['error', { patterns: [globalCssImport] }] },
+  },
+  ...pluginQuery.configs['flat/recommended'],
+  {
+    files: ['app/**/*.test.tsx', 'app/testing/**'],
+    ...testingLibrary.configs['flat/react'],
+    rules: {
+      ...testingLibrary.configs['flat/react'].rules,
+      // Vitest runs without globals, so Testing Library cannot register its own cleanup: the
+      // setup file does, and a few files unmount first on purpose (to let the last save land).
+      'testing-library/no-manual-cleanup': 'off',
+      // Roles and names come first; a few checks read what only the DOM carries (data-figure,
+      // data-drop, an element's next sibling in a definition list).
+      'testing-library/no-node-access': 'off',
+    },
+  },
+  {
+    files: ['e2e/**/*.ts'],
+    ...playwright.configs['flat/recommended'],
+    rules: {
+      ...playwright.configs['flat/recommended'].rules,
+      // The screenshot helpers assert (toHaveScreenshot inside).
+      'playwright/expect-expect': ['error', { assertFunctionNames: ['expectPage', 'expectScreen'] }],
+      // What branches in the tests is a type guard or a project's parameter, never an assertion
+      // (playwright/no-conditional-expect stays on).
+      'playwright/no-conditional-in-test': 'off',
+    },
   },
   {
     files: ['app/main.tsx'],

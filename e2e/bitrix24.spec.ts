@@ -2,6 +2,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 
 import type { CrmPipeline, CrmSchema } from '../app/contracts/crm-schema';
 import type { ConfigEnvelope } from '../app/contracts/mapping-config';
+
 import { authorizeViaSandbox, readSchema } from './helpers/wizard';
 
 /**

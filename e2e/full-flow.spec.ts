@@ -2,6 +2,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 
 import type { CrmPipeline } from '../app/contracts/crm-schema';
 import type { ConfigEnvelope } from '../app/contracts/mapping-config';
+
 import { dragByKeyboard, dragByMouse } from './fixtures/dnd';
 import { readSchema } from './helpers/wizard';
 

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 
 import { dealsSnapshotSchema, type FunnelDeal } from '../app/contracts/deals';
 import type { Marker } from '../app/contracts/mapping-config';
+
 import { dragByMouse } from './fixtures/dnd';
 import { saveConfig } from './helpers/states';
 import { authorizeViaSandbox } from './helpers/wizard';

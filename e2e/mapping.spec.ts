@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 import type { ConfigEnvelope } from '../app/contracts/mapping-config';
+
 import { dragByKeyboard, dragByMouse } from './fixtures/dnd';
 import { authorizeViaSandbox, expectNoSeriousViolations } from './helpers/wizard';
 

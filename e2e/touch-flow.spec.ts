@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 
 import type { CrmPipeline } from '../app/contracts/crm-schema';
 import type { ConfigEnvelope } from '../app/contracts/mapping-config';
+
 import { dragByTouch, tap } from './fixtures/touch';
 import { readSchema } from './helpers/wizard';
 

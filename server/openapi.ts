@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 import { connectorListSchema, healthSchema } from '../app/contracts/connector';
-import { CONNECTOR_IDS } from './crm/registry';
 import { configEnvelopeSchema, mappingConfigSchema } from '../app/contracts/mapping-config';
 import { problemSchema } from '../app/contracts/problem';
+
+import { CONNECTOR_IDS } from './crm/registry';
 
 /**
  * The OpenAPI 3.1 description of the API, generated from the same zod contracts that

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import viteConfig from '../vite.config';
+
 import { createTestServer, makeTempDir, TestClient, type TestServer } from './testing/test-server';
 
 const servers: TestServer[] = [];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { authorizeResponseSchema } from '../app/contracts/oauth';
+
 import { startLines } from './cli';
 import { EnvError, parseEnv, type Env } from './env';
 import { createLogger } from './lib/logger';

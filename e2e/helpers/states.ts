@@ -3,6 +3,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import type { CrmPipeline, CrmSchema } from '../../app/contracts/crm-schema';
 import type { MappingConfig, PipelineMapping } from '../../app/contracts/mapping-config';
 import { tap, whatCovers } from '../fixtures/touch';
+
 import type { Texts } from './texts';
 import { authorizeViaSandbox, readConfig, readSchema, saveCompleteMapping } from './wizard';
 

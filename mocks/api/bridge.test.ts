@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { crmSchemaSchema, sampleDealsSchema } from '../../app/contracts/crm-schema';
+
 import { createApiBridge, type ApiBridge } from './bridge';
 
 let bridge: ApiBridge | null = null;

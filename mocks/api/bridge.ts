@@ -2,6 +2,7 @@ import { http, passthrough, type RequestHandler } from 'msw';
 
 import type { CrmSchema } from '../../app/contracts/crm-schema';
 import { createTestServer, pressOnConsentPage, type TestServer } from '../../server/testing/index';
+
 import { buildTestCrmSchema } from './crm-schema-fixture';
 
 /**

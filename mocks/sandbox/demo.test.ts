@@ -7,6 +7,7 @@ import { crmSchemaSchema } from '../../app/contracts/crm-schema';
 import { authorizeResponseSchema } from '../../app/contracts/oauth';
 import { createLogger } from '../../server/lib/logger';
 import { freePort, makeTempDir } from '../../server/testing/index';
+
 import { BITRIX24_SANDBOX_CLIENT_ID, BITRIX24_SANDBOX_CLIENT_SECRET } from './bitrix24/index';
 import { startDemo, type RunningDemo } from './demo';
 import { SandboxEnvError } from './env';

@@ -1,6 +1,7 @@
 import { parseEnv, type Env } from '../../server/env';
 import { createLogger, type Logger } from '../../server/lib/logger';
 import { startServer, type RunningServer } from '../../server/start';
+
 import { loadSandboxAccountFile } from './amocrm/account-file';
 import { createSandboxAmo, demoAccount, type SandboxAccount } from './amocrm/index';
 import { createSandboxBitrix24, demoPortal, type SandboxPortal } from './bitrix24/index';

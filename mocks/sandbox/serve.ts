@@ -1,5 +1,6 @@
 import { runCli, startLines } from '../../server/cli';
 import { EnvError } from '../../server/env';
+
 import { startDemo } from './demo';
 import { SandboxEnvError } from './env';
 

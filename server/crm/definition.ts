@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import type { AuthKind, ConnectorId, ConnectorLogo } from '../../app/contracts/connector';
 import type { Logger } from '../lib/logger';
+
 import type { RateLimitPolicy } from './http/rate-limiter';
 import type { CrmAdapter } from './types';
 

@@ -1,6 +1,7 @@
 import type { ConnectorId } from '../../app/contracts/connector';
 import type { TokenCipher } from '../lib/secrets';
 import { ProblemError } from '../lib/problem';
+
 import { amocrmConnector } from './amocrm/index';
 import { bitrix24Connector } from './bitrix24/index';
 import type { PlannedConnector, RegisteredConnector } from './definition';

@@ -1,6 +1,7 @@
 import type { ConnectorId } from '../../app/contracts/connector';
 import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
 import type { Repository } from '../db/repository';
+
 import { CrmError } from './errors';
 import type { CrmDeps } from './registry';
 import { buildCrmSchema } from './schema';

@@ -7,6 +7,7 @@ import {
   type CrmSchema,
   type SampleDeal,
 } from '../../app/contracts/crm-schema';
+
 import type { CrmLead } from './types';
 
 export function buildCrmSchema(

@@ -1,6 +1,7 @@
 import { EnvError, type Env } from '../env';
 import type { Logger } from '../lib/logger';
 import { loadOrCreateSecretFile, parseKey, TokenCipher } from '../lib/secrets';
+
 import { REGISTERED_CONNECTORS, type CrmDeps } from './registry';
 
 /**

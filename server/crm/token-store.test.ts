@@ -7,6 +7,7 @@ import type { Repository } from '../db/repository';
 import { openSqliteRepository } from '../db/sqlite';
 import { TokenCipher } from '../lib/secrets';
 import { makeTempDir } from '../testing/test-server';
+
 import { storeGrant } from './token-store';
 import type { CrmGrant } from './types';
 

@@ -4,6 +4,7 @@ import type { ConnectorId, CrmAccount } from '../../app/contracts/connector';
 import type { Repository } from '../db/repository';
 import type { Logger } from '../lib/logger';
 import type { TokenCipher } from '../lib/secrets';
+
 import { CrmError } from './errors';
 import type { CrmConnection, CrmGrant, CrmTokens, StoredAccess } from './types';
 

@@ -2,6 +2,7 @@ import { afterAll, bench, describe } from 'vitest';
 
 import { mappingConfigSchema, type MappingConfig } from '../../app/contracts/mapping-config';
 import { makeTempDir } from '../testing/test-server';
+
 import { openSqliteRepository } from './sqlite';
 
 /**

@@ -7,6 +7,7 @@ import type { FunnelDeal } from '../../app/contracts/deals';
 import { emptyMappingConfig } from '../../app/contracts/mapping-config';
 import { loadOrCreateSecretFile } from '../lib/secrets';
 import { makeTempDir } from '../testing/test-server';
+
 import type { Repository, SyncedDeal, SyncedStatusChange } from './repository';
 import { openSqliteRepository } from './sqlite';
 

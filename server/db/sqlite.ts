@@ -8,6 +8,7 @@ import type { DealStatusChange, DealSync, FunnelDeal } from '../../app/contracts
 import { dealVisits } from '../../app/contracts/funnel';
 import { storedMappingConfigSchema, type MappingConfig } from '../../app/contracts/mapping-config';
 import { ensureDataDir, ensurePrivateFile, restrictIfExists } from '../lib/data-dir';
+
 import { MIGRATIONS } from './migrations';
 import {
   DEFAULT_CURRENCY,

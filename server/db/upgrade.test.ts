@@ -8,6 +8,7 @@ import { SCHEMA_VERSION, upgradeMappingConfig, mappingConfigSchema } from '../..
 import { storedConnection } from '../crm/token-store';
 import { TokenCipher } from '../lib/secrets';
 import { makeTempDir } from '../testing/test-server';
+
 import { MIGRATIONS } from './migrations';
 import { openSqliteRepository } from './sqlite';
 

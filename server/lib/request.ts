@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 
 import { zodIssuesToFieldErrors } from '../../app/contracts/problem';
+
 import { ProblemError } from './problem';
 
 const isJson = (c: Context) => (c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json');

@@ -7,6 +7,7 @@ import { dealsSnapshotSchema, funnelReportSchema, mappedDealSchema, type MappedD
 import { problemSchema } from '../../app/contracts/problem';
 import { loadSandboxAccountFile } from '../../mocks/sandbox/amocrm/account-file';
 import { connectThroughSandbox, createTestServer, FakeTiming, syncThroughApi, TestClient, type TestServer } from '../testing/index';
+
 import { csvCell } from './funnel';
 
 /**

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import path from 'node:path';
 
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { connectorListSchema, type ConnectorId, type ConnectorSummary, type CrmAccount } from '../../app/contracts/connector';

@@ -14,6 +14,7 @@ import {
   workspaceIdOf,
   type TestServer,
 } from '../testing/index';
+
 import type { DealSyncOptions } from './deal-sync';
 import { toSyncedDeal } from './deal-sync';
 

@@ -1,6 +1,7 @@
 import type { ConnectorId } from '../../app/contracts/connector';
 import { dealSyncSchema, type DealSync } from '../../app/contracts/deals';
 import type { DealSyncService } from '../sync/deal-sync';
+
 import type { TestClient } from './test-server';
 
 /**

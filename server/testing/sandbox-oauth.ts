@@ -1,6 +1,7 @@
 import type { ConnectorId } from '../../app/contracts/connector';
 import { authorizeResponseSchema } from '../../app/contracts/oauth';
 import type { FetchHandler } from '../../mocks/sandbox/shared/compose';
+
 import { TEST_ORIGIN, type TestClient } from './test-server';
 
 /**

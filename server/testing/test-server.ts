@@ -9,6 +9,7 @@ import type { Repository } from '../db/repository';
 import { openSqliteRepository } from '../db/sqlite';
 import { createLogger } from '../lib/logger';
 import { createDealSync, type DealSyncOptions, type DealSyncService } from '../sync/deal-sync';
+
 import { createTestCrm, type TestCrm, type TestCrmOptions } from './crm-test-kit';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8787';

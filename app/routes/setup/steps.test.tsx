@@ -4,6 +4,7 @@ import type { ConnectorSummary } from '@/contracts/connector';
 import { emptyMappingConfig, type ConfigEnvelope, type MappingConfig } from '@/contracts/mapping-config';
 
 import { buildTestCrmSchema, TEST_ACCOUNT } from '../../../mocks/api/crm-schema-fixture';
+
 import { deriveStepStatuses } from './steps';
 
 const schema = buildTestCrmSchema();

@@ -1,4 +1,5 @@
 import { loadFixtureFile } from '../shared/fixture-file';
+
 import { buildSandboxAccount, type SandboxAccount } from './fixture';
 
 /** Reads and validates a fixture file (`SANDBOX_AMOCRM_ACCOUNT=/path/to/account.json`). */

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 
 import { noContent } from '../shared/http';
+
 import { accountIdOf, hal, ownerOf, self, type AmoContext } from './context';
 import type { FixturePipeline, FixtureStatus } from './fixture';
 

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 
 import { json } from '../shared/http';
 import type { SandboxOAuthClient } from '../shared/sandbox';
+
 import type { SandboxAccount } from './fixture';
 
 /** The sandbox's fixed development credentials; the demo entry hands them to the product as its amoCRM credentials. */

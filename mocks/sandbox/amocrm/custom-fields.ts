@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 
 import { noContent } from '../shared/http';
 import { bracketParams, leaves } from '../shared/params';
+
 import { accountIdOf, hal, self, type AmoContext } from './context';
 import type { FixtureCustomField } from './fixture';
 import { orderBy, pageHref, paginate } from './lists';

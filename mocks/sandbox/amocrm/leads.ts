@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 
 import { httpProblem, noContent } from '../shared/http';
 import { bracketParams, child, inRange, leaves, numbers, range } from '../shared/params';
+
 import { accountIdOf, hal, self, type AmoContext } from './context';
 import type { SandboxLead, SandboxStatusChange } from './fixture';
 import { orderBy, pageHref, paginate, statusPairs } from './lists';

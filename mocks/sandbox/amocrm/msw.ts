@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'msw';
 
 import { fetchHandlers } from '../shared/msw';
+
 import { SANDBOX_DEFAULT_ORIGIN } from './context';
 import type { SandboxAmo } from './router';
 

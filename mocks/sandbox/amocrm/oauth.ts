@@ -4,6 +4,7 @@ import { delay } from '../shared/faults';
 import { createGrantStore, type GrantStore } from '../shared/grants';
 import { json } from '../shared/http';
 import { base64url, randomHex } from '../shared/random';
+
 import { consentPage, errorPage } from './consent-page';
 import { accountIdOf, ownerOf, type AmoContext } from './context';
 import type { FaultInjector } from './faults';

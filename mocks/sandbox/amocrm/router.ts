@@ -1,6 +1,7 @@
 import { composeSandbox } from '../shared/compose';
 import { httpProblem } from '../shared/http';
 import { oauthSandbox, type OAuthSandbox, type SandboxBaseOptions } from '../shared/sandbox';
+
 import { accountPart } from './account';
 import {
   SANDBOX_CLIENT_ID,

@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import smallFixture from '../../fixtures/amocrm-small-account.json';
+
 import { DEFAULT_FAULTS, parseSandboxFaults, SandboxFaultsError } from './faults';
 import { buildSandboxAccount, SandboxFixtureError, type AccountFixtureInput } from './fixture';
 import { sandboxHandlers } from './msw';

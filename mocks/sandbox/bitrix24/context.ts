@@ -1,4 +1,5 @@
 import type { SandboxOAuthClient } from '../shared/sandbox';
+
 import type { SandboxPortal } from './fixture';
 
 /**

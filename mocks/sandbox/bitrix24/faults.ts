@@ -1,5 +1,6 @@
 import { createFaultState, parseFaults, type FaultSpec } from '../shared/faults';
 import { createLeakyBucket, type LeakyBucket } from '../shared/leaky-bucket';
+
 import { B24Error } from './context';
 
 export { SandboxFaultsError } from '../shared/faults';

@@ -1,10 +1,11 @@
+import { seededRandom } from '../shared/random';
+
 import { B24Error, type B24Context } from './context';
 import { DEAL_FIELDS, describeStandard, describeUserField, LEAD_FIELDS, labelIn, userFieldSettings } from './entity-fields';
 import type { SandboxUserField } from './fixture';
 import { listResult, paginate, query, type ListField } from './list';
 import type { MethodTable } from './methods';
 import { objectParam, param } from './params';
-import { seededRandom } from '../shared/random';
 
 /**
  * Field descriptions (docs/crm-apis.md §2.4, §2.6 "Custom-field labels"):

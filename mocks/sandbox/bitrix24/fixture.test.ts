@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import demoFixture from '../../fixtures/bitrix24-demo.json';
 import smallFixture from '../../fixtures/bitrix24-small.json';
+
 import {
   BITRIX24_SANDBOX_CLIENT_ID,
   buildSandboxPortal,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import demoFixture from '../../fixtures/bitrix24-demo.json';
 import { validateFixture } from '../shared/fixture';
+
 import { PortalBuilder } from './portal-builder';
 
 /**

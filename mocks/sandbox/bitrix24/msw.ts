@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'msw';
 
 import { fetchHandlers } from '../shared/msw';
+
 import { BITRIX24_SANDBOX_DEFAULT_ORIGIN } from './context';
 import type { SandboxBitrix24 } from './router';
 

@@ -3,6 +3,7 @@ import type { Context, Hono } from 'hono';
 import type { delay } from '../shared/faults';
 import { createGrantStore, type GrantStore } from '../shared/grants';
 import { randomHex } from '../shared/random';
+
 import { consentPage, errorPage } from './consent-page';
 import { B24Error, b24ErrorResponse, b24Json, isB24Object, ownerOf, type B24Context, type B24Object } from './context';
 import { paymentRequired, type Bitrix24FaultInjector } from './faults';

@@ -1,4 +1,5 @@
 import { bracketParams, type ParamNode } from '../shared/params';
+
 import { B24Error, isB24Object, type B24Object, type B24Value } from './context';
 
 /**

@@ -1,4 +1,5 @@
 import { seededDice, type SeededDice } from '../shared/random';
+
 import { offsetMinutes } from './context';
 import type {
   FixturePipeline,

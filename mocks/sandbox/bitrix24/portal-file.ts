@@ -1,4 +1,5 @@
 import { loadFixtureFile } from '../shared/fixture-file';
+
 import { buildSandboxPortal, type SandboxPortal } from './fixture';
 
 /** Reads and validates a portal fixture file (`SANDBOX_BITRIX24_ACCOUNT=/path/to/portal.json`). */

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 
 import type { delay } from '../shared/faults';
+
 import {
   B24Error,
   b24ErrorResponse,

@@ -1,6 +1,7 @@
 import { composeSandbox } from '../shared/compose';
 import { delay } from '../shared/faults';
 import { oauthSandbox, type OAuthSandbox, type SandboxBaseOptions } from '../shared/sandbox';
+
 import {
   B24Error,
   b24ErrorResponse,

@@ -26,6 +26,7 @@ import { makeTempDir } from '../../testing/test-server';
 import { CrmError, OAuthCallbackError } from '../errors';
 import { ACCESS_REVOKED_REASON, saveGrant, storedConnection } from '../token-store';
 import type { CrmAdapter, CrmConnection, CrmGrant } from '../types';
+
 import { createAmoCrmAdapter, type AmoCrmOptions } from './adapter';
 
 const ORIGIN = 'http://127.0.0.1:8788';

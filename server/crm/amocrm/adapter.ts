@@ -19,6 +19,7 @@ import type {
   ListLeadsQuery,
   StoredAccess,
 } from '../types';
+
 import { accountBaseUrl } from './hosts';
 import {
   accountSchema,

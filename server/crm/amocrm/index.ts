@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { checkOAuthCredentials, optionalHttpUrl, optionalOrigin, optionalText } from '../../lib/env-values';
 import { defineConnector } from '../definition';
+
 import { AMOCRM_AUTHORIZE_ENDPOINT, AMOCRM_RATE_LIMIT, createAmoCrmAdapter } from './adapter';
 
 const env = z

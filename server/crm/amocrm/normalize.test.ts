@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { crmStatusSchema } from '../../../app/contracts/crm-schema';
+
 import { NEUTRAL_STATUS_COLOR, pipelinesSchema, toPipelines } from './normalize';
 
 describe('status colours', () => {

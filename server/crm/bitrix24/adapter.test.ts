@@ -24,6 +24,7 @@ import { captureLogger, ManualTiming } from '../http/testing';
 import { buildCrmSchema } from '../schema';
 import { ACCESS_REVOKED_REASON, saveGrant, storedConnection } from '../token-store';
 import type { CrmAdapter, CrmConnection, CrmGrant, CrmLead, CrmStatusChange } from '../types';
+
 import { createBitrix24Adapter, type Bitrix24Options } from './adapter';
 import { LEAD_PIPELINE_ID, LEAD_PIPELINE_NAME } from './normalize';
 

@@ -16,6 +16,7 @@ import type {
   ListLeadsQuery,
   StoredAccess,
 } from '../types';
+
 import { PORTAL_ADDRESS_EXAMPLE, portalRule, type Portal } from './hosts';
 import {
   batchResultSchema,

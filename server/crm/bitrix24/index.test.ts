@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { createLogger } from '../../lib/logger';
+
 import { bitrix24Connector } from './index';
 
 const PUBLIC_URL = 'http://127.0.0.1:8787';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { checkOAuthCredentials, optionalHttpUrl, optionalOrigin, optionalText } from '../../lib/env-values';
 import { defineConnector } from '../definition';
+
 import { BITRIX24_RATE_LIMIT, createBitrix24Adapter } from './adapter';
 
 const env = z

@@ -12,6 +12,7 @@ import {
 } from '../../../mocks/sandbox/amocrm/index';
 import { createAmoCrmAdapter } from '../amocrm/adapter';
 import { captureLogger } from '../http/testing';
+
 import { conformanceClock, inProcessFetch } from './harness';
 import { describeAdapterConformance, type AdapterHarness, type ConformanceFixture, type SandboxTruth } from './suite';
 

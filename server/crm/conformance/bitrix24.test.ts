@@ -14,6 +14,7 @@ import {
 import { createBitrix24Adapter } from '../bitrix24/adapter';
 import { LEAD_PIPELINE_ID } from '../bitrix24/normalize';
 import { captureLogger } from '../http/testing';
+
 import { conformanceClock, inProcessFetch } from './harness';
 import { describeAdapterConformance, type AdapterHarness, type ConformanceFixture, type SandboxTruth, type TruthPipeline } from './suite';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { CrmError } from '../errors';
+
 import { createCrmHttp, outcome, type Classify, type CrmHttpOptions, type RenewableCredentials } from './client';
 import { captureLogger, json, ManualTiming, scriptedFetch } from './testing';
 

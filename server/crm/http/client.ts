@@ -1,5 +1,6 @@
 import type { Logger } from '../../lib/logger';
 import { CrmError } from '../errors';
+
 import { RateLimiters, type RateLimitPolicy } from './rate-limiter';
 import { realTiming, type Timing } from './timing';
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Logger } from '../../lib/logger';
 import { CrmError } from '../errors';
 import type { CrmTokens } from '../types';
+
 import { createCrmHttp } from './client';
 import { createOAuthRefresher } from './oauth';
 import type { RateLimitPolicy } from './rate-limiter';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { CrmError } from '../errors';
 import type { CrmTokens, StoredAccess } from '../types';
+
 import { createCrmHttp, outcome, type Classify } from './client';
 import { createOAuthRefresher } from './oauth';
 import { captureLogger, json, ManualTiming, scriptedFetch, testConnection, type TestConnection } from './testing';

@@ -1,6 +1,7 @@
 import type { Logger } from '../../lib/logger';
 import { CrmError } from '../errors';
 import type { CrmConnection, CrmTokens, StoredAccess } from '../types';
+
 import type { RenewableCredentials } from './client';
 import { realTiming, type Timing } from './timing';
 

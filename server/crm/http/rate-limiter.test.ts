@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { FakeTiming } from '../../testing/crm-test-kit';
+
 import { LeakyBucket, RateLimiters, TokenBucket } from './rate-limiter';
 
 describe('TokenBucket', () => {

@@ -1,5 +1,6 @@
 import { createLogger, type Logger } from '../../lib/logger';
 import type { CrmConnection, CrmTokens, StoredAccess } from '../types';
+
 import type { Timing } from './timing';
 
 /**

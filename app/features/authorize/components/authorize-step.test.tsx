@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CRM_ERROR_CODES, OAUTH_ERROR_CODES } from '@/contracts/oauth';
 import { resources } from '@/locales';
 import { mswServer, renderApp, setupRealApi } from '@/testing/test-utils';
-
 import { browserLocation } from '@/lib/browser-location';
+
 import { redirectGuard } from '../model/redirect-guard';
 
 const api = setupRealApi();

@@ -11,11 +11,12 @@ import { formClass } from '@/components/ui/form';
 import { WizardStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import { oauthErrorCodeSchema } from '@/contracts/oauth';
-
 import { ApiError } from '@/lib/api-client';
 import { describeApiError, describeErrorCode } from '@/lib/api-errors';
 import { browserLocation } from '@/lib/browser-location';
+
 import { redirectGuard } from '../model/redirect-guard';
+
 import styles from './authorize-step.module.css';
 
 const s = moduleClasses(styles, ['panel', 'panelError', 'errorTitle', 'actions', 'progress', 'hint', 'manual', 'spinner', 'addressForm', 'addressField']);

@@ -12,8 +12,8 @@ import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { describeApiError, describeErrorCode } from '@/lib/api-errors';
 import type { ConnectorSummary } from '@/contracts/connector';
 import { useWizardStore } from '@/stores/wizard-store';
-
 import { browserLocation } from '@/lib/browser-location';
+
 import { ConnectDialog } from './connect-dialog';
 import { ConnectorActionsMenu, type ConnectorAction } from './connector-actions-menu';
 import { ConnectorLogo } from './connector-logo';

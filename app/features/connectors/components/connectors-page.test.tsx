@@ -2,7 +2,6 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { renderApp, setupRealApi } from '@/testing/test-utils';
-
 import { browserLocation } from '@/lib/browser-location';
 
 const api = setupRealApi();

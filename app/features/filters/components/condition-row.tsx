@@ -6,10 +6,10 @@ import { cx, moduleClasses } from '@/components/ui/class-names';
 import { formClass } from '@/components/ui/form';
 import { CloseIcon } from '@/components/ui/icons';
 import { stepLayout } from '@/components/wizard/step-layout';
-
 import { FILTER_OPERATORS } from '@/contracts/mapping-config';
 
 import { errorCode, MAX_VALUE_LENGTH, usesValue, type FilterFormInput, type FilterFormValues } from '../model/filter-form';
+
 import styles from './condition-row.module.css';
 
 const s = moduleClasses(styles, [

@@ -39,6 +39,7 @@ import {
   type FilterFormInput,
   type FilterFormValues,
 } from '../model/filter-form';
+
 import { ConditionRow } from './condition-row';
 import { ParameterList } from './parameter-list';
 import styles from './filter-step.module.css';

@@ -11,6 +11,7 @@ import { stepLayout } from '@/components/wizard/step-layout';
 import type { FilterParameter } from '@/contracts/crm-schema';
 
 import { groupParameters } from '../model/filter-form';
+
 import styles from './parameter-list.module.css';
 
 const s = moduleClasses(styles, ['panel', 'search', 'groups', 'group', 'groupTitle', 'list', 'item', 'handle', 'name', 'used', 'add', 'empty']);

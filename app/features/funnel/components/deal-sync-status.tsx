@@ -10,6 +10,7 @@ import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { describeApiError } from '@/lib/api-errors';
 
 import { funnelFormats, relativeTime } from '../model/format';
+
 import styles from './deal-sync-status.module.css';
 
 const s = moduleClasses(styles, ['status', 'text', 'bar', 'failed']);

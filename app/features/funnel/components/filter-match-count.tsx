@@ -9,6 +9,7 @@ import { countMatching } from '@/contracts/funnel';
 import { VALUE_OPERATORS, type Filter } from '@/contracts/mapping-config';
 
 import { useFunnelFormats } from '../model/use-formats';
+
 import { DealSyncStatus } from './deal-sync-status';
 import styles from './filter-match-count.module.css';
 

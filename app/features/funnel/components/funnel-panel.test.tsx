@@ -6,6 +6,7 @@ import type { PipelineMapping } from '@/contracts/mapping-config';
 import { renderWithProviders } from '@/testing/test-utils';
 
 import { funnelFormats } from '../model/format';
+
 import { FunnelPanel } from './funnel-panel';
 
 const board: PipelineMapping = {

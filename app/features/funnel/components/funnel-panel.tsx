@@ -6,6 +6,7 @@ import type { PipelineFunnel } from '@/contracts/deals';
 import type { PipelineMapping } from '@/contracts/mapping-config';
 
 import type { FunnelFormats } from '../model/format';
+
 import styles from './funnel-panel.module.css';
 
 const s = moduleClasses(styles, ['panel', 'title', 'hint', 'table', 'name', 'number', 'bar', 'barFill', 'totals', 'total', 'totalWide', 'totalLabel', 'totalValue', 'note', 'empty']);

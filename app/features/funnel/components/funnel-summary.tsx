@@ -9,6 +9,7 @@ import { computeFunnel } from '@/contracts/funnel';
 import type { MappingConfig } from '@/contracts/mapping-config';
 
 import { useFunnelFormats } from '../model/use-formats';
+
 import { DealSyncStatus } from './deal-sync-status';
 import styles from './funnel-summary.module.css';
 

@@ -10,6 +10,7 @@ import { describeApiError } from '@/lib/api-errors';
 
 import { pipelineFigures } from '../model/figures';
 import { useFunnelFormats } from '../model/use-formats';
+
 import { DealSyncStatus } from './deal-sync-status';
 import { FunnelPanel } from './funnel-panel';
 

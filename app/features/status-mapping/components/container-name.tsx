@@ -3,13 +3,13 @@ import { useTranslation } from 'react-i18next';
 
 import { LIMITS } from '@/contracts/mapping-config';
 import { focusIsLost } from '@/lib/focus';
-
-import { containerNameError } from '../model/naming';
-
 import { iconButtonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
 import { formClass } from '@/components/ui/form';
 import { PencilIcon } from '@/components/ui/icons';
+
+import { containerNameError } from '../model/naming';
+
 import { useBoardActions } from './board-context';
 import styles from './status-container.module.css';
 

@@ -3,10 +3,10 @@ import { memo, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { MARKERS, markerSchema, type Marker } from '@/contracts/mapping-config';
-
 import { moduleClasses } from '@/components/ui/class-names';
 import { CheckIcon, ChevronIcon } from '@/components/ui/icons';
 import { menuClass } from '@/components/ui/menu';
+
 import { useBoardActions, useBoardState } from './board-context';
 import { boardMenuClass } from './board-menu';
 import styles from './marker-picker.module.css';

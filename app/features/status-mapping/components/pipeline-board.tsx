@@ -10,6 +10,11 @@ import { PAGE_ONLY_AUTO_SCROLL } from '@/lib/drop-target-dnd';
 import { useFocusAfterCommit } from '@/lib/focus';
 import type { CrmPipeline, CrmStatus } from '@/contracts/crm-schema';
 import type { Marker, PipelineMapping } from '@/contracts/mapping-config';
+import { buttonClass } from '@/components/ui/button';
+import { cx, moduleClasses } from '@/components/ui/class-names';
+import { feedbackClass } from '@/components/ui/feedback';
+import { ChevronIcon, PlusIcon } from '@/components/ui/icons';
+import { menuClass } from '@/components/ui/menu';
 
 import { boardInstructions, createBoardAnnouncements } from '../dnd/announcements';
 import { createBoardCollision } from '../dnd/collision';
@@ -26,11 +31,6 @@ import { defaultContainerName, type NamingContext } from '../model/naming';
 import { pipelineProgress } from '../model/progress';
 import { oneContainerPerStatus, putRemainingInto } from '../model/quick-actions';
 
-import { buttonClass } from '@/components/ui/button';
-import { cx, moduleClasses } from '@/components/ui/class-names';
-import { feedbackClass } from '@/components/ui/feedback';
-import { ChevronIcon, PlusIcon } from '@/components/ui/icons';
-import { menuClass } from '@/components/ui/menu';
 import { BoardActionsContext, BoardStateContext, useBoardActions, useBoardState, type BoardActions, type BoardState } from './board-context';
 import { boardMenuClass } from './board-menu';
 import { newContainerId } from './container-id';

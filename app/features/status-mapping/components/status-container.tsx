@@ -7,14 +7,14 @@ import { useTranslation } from 'react-i18next';
 
 import type { CrmStatus } from '@/contracts/crm-schema';
 import type { Container, Marker } from '@/contracts/mapping-config';
-
-import { containerDndId, type DragData } from '../dnd/ids';
-import type { DropIndicator } from '../dnd/drop-target';
-
 import { buttonClass, iconButtonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
 import { GripIcon, MoreIcon } from '@/components/ui/icons';
 import { menuClass } from '@/components/ui/menu';
+
+import type { DropIndicator } from '../dnd/drop-target';
+import { containerDndId, type DragData } from '../dnd/ids';
+
 import { useBoardActions } from './board-context';
 import { boardMenuClass } from './board-menu';
 import { ContainerName } from './container-name';

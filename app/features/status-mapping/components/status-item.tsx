@@ -4,16 +4,16 @@ import { memo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { CrmStatus } from '@/contracts/crm-schema';
-
-import { statusDndId, type DragData, type DropData } from '../dnd/ids';
-import type { MoveTarget } from '../model/move-status';
 import { NO_DND_ATTRIBUTE } from '@/lib/drop-target-dnd';
-
 import { iconButtonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
 import { ArrowIcon, MoreIcon, PlusIcon } from '@/components/ui/icons';
 import { menuClass } from '@/components/ui/menu';
 import { stepLayout } from '@/components/wizard/step-layout';
+
+import type { MoveTarget } from '../model/move-status';
+import { statusDndId, type DragData, type DropData } from '../dnd/ids';
+
 import { useBoardActions, useBoardState } from './board-context';
 import { boardMenuClass } from './board-menu';
 import { focusSoon, statusChipSelector } from './focus';

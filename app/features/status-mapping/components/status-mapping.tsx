@@ -4,13 +4,13 @@ import { useTranslation } from 'react-i18next';
 
 import type { CrmPipeline } from '@/contracts/crm-schema';
 import type { PipelineMapping } from '@/contracts/mapping-config';
-
-import { pipelineProgress } from '../model/progress';
-
 import { moduleClasses } from '@/components/ui/class-names';
 import { feedbackClass } from '@/components/ui/feedback';
 import { CheckIcon } from '@/components/ui/icons';
 import { visuallyHidden } from '@/components/ui/visually-hidden';
+
+import { pipelineProgress } from '../model/progress';
+
 import { PipelineBoard } from './pipeline-board';
 import styles from './status-mapping.module.css';
 

@@ -3,11 +3,11 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { CrmStatus } from '@/contracts/crm-schema';
+import { moduleClasses } from '@/components/ui/class-names';
+import { CheckIcon, WarningIcon } from '@/components/ui/icons';
 
 import { LIST_ID, type DropData } from '../dnd/ids';
 
-import { moduleClasses } from '@/components/ui/class-names';
-import { CheckIcon, WarningIcon } from '@/components/ui/icons';
 import styles from './pipeline-board.module.css';
 import { StatusItem } from './status-item';
 
