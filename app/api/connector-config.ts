@@ -13,32 +13,33 @@ import { connectorKeys } from './connectors';
 
 export const configKeys = {
   detail: (connector: ConnectorId) => [...connectorKeys.all, connector, 'config'] as const,
+  /**
+   * What the server last said about the configuration. The detail query may hold optimistic
+   * guesses (a queued save's update already applied); saves are based on, and failures roll
+   * back to, this entry instead. Only ever written, never fetched; a sibling of the detail
+   * key (not below it), so what targets the detail query leaves it alone, while removing the
+   * connector's queries removes it too.
+   */
+  serverCopy: (connector: ConnectorId) => [...connectorKeys.all, connector, 'config-server-copy'] as const,
 };
 
 /** Every write to one connector's configuration runs in this mutation scope, one at a time. */
 const configScope = (connector: ConnectorId) => `config-${connector}`;
 
-/**
- * What the server last said about each connector's configuration, per query client. The
- * cache may hold optimistic guesses (a queued save's update already applied); saves are
- * based on, and failures roll back to, this copy instead.
- */
-const serverCopies = new WeakMap<QueryClient, Map<ConnectorId, ConfigEnvelope | null>>();
-
 function serverCopy(client: QueryClient, connector: ConnectorId): ConfigEnvelope | null | undefined {
-  return serverCopies.get(client)?.get(connector);
+  return client.getQueryData<ConfigEnvelope | null>(configKeys.serverCopy(connector));
 }
 
 function rememberServerCopy(client: QueryClient, connector: ConnectorId, envelope: ConfigEnvelope | null): void {
-  let copies = serverCopies.get(client);
-  if (!copies) {
-    copies = new Map();
-    serverCopies.set(client, copies);
-  }
-  const known = copies.get(connector);
-  // Responses can arrive out of order (a slow read after a save): never step back a version.
-  if (envelope && known && known.version > envelope.version) return;
-  copies.set(connector, envelope);
+  const key = configKeys.serverCopy(connector);
+  // Nothing observes this entry: kept for the client's lifetime instead of the default five
+  // minutes, or a long editing session would lose it (a save would re-read first, a failure
+  // could not roll back).
+  client.setQueryDefaults(key, { gcTime: Infinity });
+  client.setQueryData<ConfigEnvelope | null>(key, (known) =>
+    // Responses can arrive out of order (a slow read after a save): never step back a version.
+    envelope && known && known.version > envelope.version ? known : envelope,
+  );
 }
 
 /** The saved draft, or null when nothing is saved yet (the API's 404). */
@@ -163,10 +164,8 @@ export function useDisconnectConnector(connector: ConnectorId) {
   return useMutation({
     scope: { id: configScope(connector) },
     mutationFn: () => apiRequest(`/api/connectors/${connector}`, null, { method: 'DELETE' }),
-    onSuccess: () => {
-      serverCopies.get(queryClient)?.delete(connector);
-      queryClient.removeQueries({ queryKey: [...connectorKeys.all, connector] });
-    },
+    // The connector's queries, the server copy among them.
+    onSuccess: () => queryClient.removeQueries({ queryKey: [...connectorKeys.all, connector] }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: connectorKeys.list() }),
   });
 }
