@@ -1,3 +1,4 @@
+import type { ReactElement } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 
 import { AppLayout } from '@/components/layouts/app-layout';
@@ -8,7 +9,21 @@ import { CalculationRoute } from './setup/calculation-route';
 import { DoneRoute } from './setup/done-route';
 import { FilterRoute } from './setup/filter-route';
 import { MappingRoute } from './setup/mapping-route';
-import { SetupLayout } from './setup/setup-layout';
+import { SetupLayout, useWizard } from './setup/setup-layout';
+import type { StepId } from './setup/steps';
+
+const stepScreens: Record<StepId, ReactElement> = {
+  authorize: <AuthorizeRoute />,
+  filter: <FilterRoute />,
+  mapping: <MappingRoute />,
+  calculation: <CalculationRoute />,
+  done: <DoneRoute />,
+};
+
+/** The screen of the step the layout checked (it only renders its outlet for a known, unlocked step). */
+function StepScreen() {
+  return stepScreens[useWizard().step];
+}
 
 export const routes: RouteObject[] = [
   {
@@ -22,12 +37,9 @@ export const routes: RouteObject[] = [
         children: [
           // Without a step (or with an unknown one) the layout redirects to the step to resume.
           { index: true, element: null },
-          { path: 'authorize', element: <AuthorizeRoute /> },
-          { path: 'filter', element: <FilterRoute /> },
-          { path: 'mapping', element: <MappingRoute /> },
-          { path: 'calculation', element: <CalculationRoute /> },
-          { path: 'done', element: <DoneRoute /> },
-          { path: '*', element: null },
+          { path: ':step', element: <StepScreen /> },
+          // Below a step: the step's frame, without its screen.
+          { path: ':step/*', element: null },
         ],
       },
       { path: '*', element: <Navigate to="/connectors" replace /> },

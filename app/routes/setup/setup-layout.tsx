@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Outlet, useLocation, useNavigate, useOutletContext, useParams } from 'react-router';
+import { Navigate, Outlet, useNavigate, useOutletContext, useParams } from 'react-router';
 
 import { connectorConfigQueryOptions } from '@/api/connector-config';
 import { connectorsQueryOptions } from '@/api/connectors';
@@ -39,12 +39,10 @@ function useWizardData(connector: ConnectorId) {
 
 export function SetupLayout() {
   const { t } = useTranslation();
-  const params = useParams();
-  const { pathname } = useLocation();
-  const parsed = connectorIdSchema.safeParse(params.connectorId);
+  // The child routes (routes.tsx) name the step; none without one.
+  const { connectorId, step } = useParams();
+  const parsed = connectorIdSchema.safeParse(connectorId);
   if (!parsed.success) return <Navigate to="/connectors" replace />;
-  // /setup/:connectorId/:step — the step is the child route's path.
-  const step = pathname.split('/')[3];
   return <SetupShell key={parsed.data} connector={parsed.data} step={step} t={t} />;
 }
 
