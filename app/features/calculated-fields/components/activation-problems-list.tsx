@@ -8,6 +8,7 @@ import type { MappingConfig } from '@/contracts/mapping-config';
 import type { FieldError } from '@/contracts/problem';
 
 import { describeProblems, type FixStep } from '../model/activation-problems';
+
 import styles from './activation-problems-list.module.css';
 
 const s = moduleClasses(styles, ['problems', 'title', 'list', 'link']);

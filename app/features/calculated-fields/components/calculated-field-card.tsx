@@ -8,12 +8,12 @@ import { cx, moduleClasses } from '@/components/ui/class-names';
 import { formClass } from '@/components/ui/form';
 import { CloseIcon } from '@/components/ui/icons';
 import { stepLayout } from '@/components/wizard/step-layout';
-
 import type { CrmCustomField } from '@/contracts/crm-schema';
 import { checkFormula } from '@/contracts/formula';
 import { LIMITS } from '@/contracts/mapping-config';
 
 import { formulaErrorParams, formulaMessageKey, nameErrorCode, type CalculatedFormInput, type CalculatedFormValues } from '../model/calculated-form';
+
 import { FormulaChips } from './formula-chips';
 import { FormulaPreview, type SampleDealsState } from './formula-preview';
 import styles from './calculated-field-card.module.css';

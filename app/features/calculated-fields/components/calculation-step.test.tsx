@@ -45,10 +45,10 @@ const COMPLETE_PIPELINES = [
 async function openCalculation(config: Record<string, unknown> = { pipelines: COMPLETE_PIPELINES }, language: 'en' | 'ru' = 'en') {
   await api.current.seedConnectedAccount();
   await putConfig(config);
-  const app = renderApp('/setup/amocrm/calculation', { language });
+  const view = renderApp('/setup/amocrm/calculation', { language });
   // Generous: the first render loads the connectors, the config and the CRM schema.
   await screen.findByRole('region', { name: language === 'ru' ? 'Числовые поля' : 'Numeric fields' }, { timeout: 5000 });
-  return app;
+  return view;
 }
 
 describe('Calculation step', () => {

@@ -45,6 +45,7 @@ import {
   type CalculatedFormValues,
   type NumericField,
 } from '../model/calculated-form';
+
 import { ActivationProblemsList } from './activation-problems-list';
 import { CalculatedFieldCard, type CalculatedFieldCardProps } from './calculated-field-card';
 import type { SampleDealsState } from './formula-preview';

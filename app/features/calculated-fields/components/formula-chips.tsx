@@ -4,6 +4,7 @@ import { moduleClasses } from '@/components/ui/class-names';
 import type { CrmCustomField } from '@/contracts/crm-schema';
 
 import { segmentFormula } from '../model/calculated-form';
+
 import styles from './formula-chips.module.css';
 
 const s = moduleClasses(styles, ['reads', 'label', 'text', 'chip']);

@@ -8,6 +8,7 @@ import { GripIcon } from '@/components/ui/icons';
 import { stepLayout } from '@/components/wizard/step-layout';
 
 import type { NumericField } from '../model/calculated-form';
+
 import styles from './numeric-field-list.module.css';
 
 const s = moduleClasses(styles, ['panel', 'list', 'item', 'handle', 'text', 'name', 'type', 'actions', 'button']);
