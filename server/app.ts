@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
-  const session = sessionMiddleware(deps.repo, deps.sessionSecret, deps.publicUrl.startsWith('https:'));
+  const session = sessionMiddleware(deps.repo, deps.sessionSecret, deps.publicUrl.startsWith('https:'), { logger: deps.logger, now: deps.crm.now });
   // '/api/connectors/*' also matches '/api/connectors' itself.
   app.use('/api/connectors/*', session);
   // One schema provider for GET …/schema and activation: the same cache, the same CRM reads.

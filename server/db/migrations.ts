@@ -139,4 +139,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX deal_syncs_by_state ON deal_syncs(state);
     `,
   },
+  {
+    version: 4,
+    name: 'indexes for the sweep of stale OAuth states and empty workspaces',
+    // The cap of OAuth states per workspace and the sweep of empty workspaces (a workspace's
+    // row now comes with its first write, and one left with nothing is deleted after a day)
+    // look states up by workspace and workspaces by age.
+    sql: `
+      CREATE INDEX oauth_states_by_workspace ON oauth_states(workspace_id);
+      CREATE INDEX workspaces_by_age ON workspaces(created_at);
+    `,
+  },
 ];

@@ -6,6 +6,11 @@ import type { MappingConfig } from '../../app/contracts/mapping-config';
  * The storage the routes depend on. SQLite implements it today (`sqlite.ts`); another
  * database only needs another implementation. Every method that touches a connector takes
  * the workspace id: nothing can be read or changed outside one's own workspace.
+ *
+ * A workspace's row is created by its first write (a configuration, access, an OAuth state, a
+ * cached schema, a deal sync): every write that stores something for a workspace creates the
+ * row when it is missing, in the same transaction. Reading a workspace that has no row answers
+ * as an empty workspace. `sweep` deletes rows that hold nothing any more.
  */
 
 export interface Workspace {
@@ -46,6 +51,24 @@ export interface OAuthState {
   connector: ConnectorId;
   expiresAt: number;
   usedAt: number | null;
+}
+
+/** How many live OAuth states a workspace keeps: the newest ones; older ones are deleted when a new one is made. */
+export const OAUTH_STATES_PER_WORKSPACE = 10;
+/** An expired OAuth state is kept this long (the callback can still say "expired"), then deleted. */
+export const EXPIRED_OAUTH_STATE_RETENTION_MS = 60 * 60 * 1000;
+/** A workspace that holds nothing (no configuration, access, state, cache or deals) is deleted once this old. */
+export const EMPTY_WORKSPACE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+export interface SweepOptions {
+  /** Unix ms. */
+  now: number;
+  /** Default `EXPIRED_OAUTH_STATE_RETENTION_MS`. */
+  expiredStateRetentionMs?: number;
+  /** Default `EMPTY_WORKSPACE_MAX_AGE_MS`. */
+  emptyWorkspaceMaxAgeMs?: number;
+  /** At most this many workspaces per sweep (the next sweep goes on). Default 1000. */
+  maxWorkspaces?: number;
 }
 
 export type SaveResult = { ok: true; connection: Connection } | { ok: false; currentVersion: number };
@@ -93,8 +116,15 @@ export interface DealSyncProgress {
 export const DEFAULT_CURRENCY = 'RUB';
 
 export interface Repository {
+  /** A new workspace with its row (tests; the session middleware only hands out ids, see above). */
   createWorkspace(): Workspace;
+  /** The workspace's row; null when it has none (never written, or swept). */
   getWorkspace(id: string): Workspace | null;
+  /**
+   * Deletes OAuth states expired more than `expiredStateRetentionMs` ago, then workspaces older
+   * than `emptyWorkspaceMaxAgeMs` that hold nothing in any table. Returns how many of each.
+   */
+  sweep(options: SweepOptions): { states: number; workspaces: number };
 
   listConnections(workspaceId: string): Connection[];
   getConnection(workspaceId: string, connector: ConnectorId): Connection | null;
@@ -128,7 +158,12 @@ export interface Repository {
   ): boolean;
   deleteCredentials(workspaceId: string, connector: ConnectorId): void;
 
-  createOAuthState(state: OAuthState): void;
+  /**
+   * Stores a new state and, in the same transaction, deletes the workspace's states beyond
+   * the `keepNewest` most recently created (default `OAUTH_STATES_PER_WORKSPACE`, the new one included)
+   * and every state expired before `purgeExpiredBefore` (Unix ms; default an hour ago).
+   */
+  createOAuthState(state: OAuthState, limits?: { keepNewest?: number; purgeExpiredBefore?: number }): void;
   /** The state as stored (used or not); null when unknown. Reading never spends it. */
   getOAuthState(state: string): OAuthState | null;
   /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -8,7 +9,7 @@ import { emptyMappingConfig } from '../../app/contracts/mapping-config';
 import { loadOrCreateSecretFile } from '../lib/secrets';
 import { makeTempDir } from '../testing/test-server';
 
-import type { Repository, SyncedDeal, SyncedStatusChange } from './repository';
+import { OAUTH_STATES_PER_WORKSPACE, type Repository, type SyncedDeal, type SyncedStatusChange } from './repository';
 import { openSqliteRepository } from './sqlite';
 
 const cleanups: Array<() => void> = [];
@@ -42,6 +43,106 @@ describe('one-time OAuth states', () => {
     expect(repo.markOAuthStateUsed('s1', alice, 3000)).toBe(false);
     expect(repo.getOAuthState('nope')).toBeNull();
     expect(repo.markOAuthStateUsed('nope', alice, 3000)).toBe(false);
+  });
+});
+
+describe('OAuth states per workspace', () => {
+  const HOUR = 3600_000;
+  const stateRows = (repo: Repository, states: string[]) => states.filter((state) => repo.getOAuthState(state) !== null);
+
+  it(`keeps a workspace's newest ${OAUTH_STATES_PER_WORKSPACE} (the new one included); another workspace's are untouched`, () => {
+    const repo = open();
+    const alice = repo.createWorkspace().id;
+    const bob = repo.createWorkspace().id;
+    const base = Date.now();
+    repo.createOAuthState({ state: 'bob-1', workspaceId: bob, connector: 'amocrm', expiresAt: base + 600_000, usedAt: null });
+    const made: string[] = [];
+    for (let i = 0; i < 1000; i += 1) {
+      made.push(`alice-${i}`);
+      // Newest by creation, whatever the expiry says (equal ones too).
+      repo.createOAuthState({ state: `alice-${i}`, workspaceId: alice, connector: i % 2 ? 'amocrm' : 'bitrix24', expiresAt: base + 600_000 + Math.floor(i / 3), usedAt: null });
+    }
+    expect(stateRows(repo, made)).toEqual(made.slice(-OAUTH_STATES_PER_WORKSPACE));
+    expect(repo.getOAuthState('bob-1')).not.toBeNull();
+    repo.createOAuthState({ state: 'alice-one-more', workspaceId: alice, connector: 'amocrm', expiresAt: base + 600_000, usedAt: null }, { keepNewest: 2 });
+    expect(stateRows(repo, [...made, 'alice-one-more'])).toEqual(['alice-999', 'alice-one-more']);
+  });
+
+  it('deletes states (any workspace) expired before purgeExpiredBefore, default an hour ago; younger expired ones stay', () => {
+    const repo = open();
+    const alice = repo.createWorkspace().id;
+    const bob = repo.createWorkspace().id;
+    const now = Date.now();
+    repo.createOAuthState({ state: 'old', workspaceId: bob, connector: 'amocrm', expiresAt: now - HOUR - 1000, usedAt: null });
+    repo.createOAuthState({ state: 'recent', workspaceId: bob, connector: 'amocrm', expiresAt: now - 1000, usedAt: null });
+    repo.createOAuthState({ state: 'new', workspaceId: alice, connector: 'amocrm', expiresAt: now + 600_000, usedAt: null });
+    expect(stateRows(repo, ['old', 'recent', 'new'])).toEqual(['recent', 'new']);
+    repo.createOAuthState({ state: 'newer', workspaceId: alice, connector: 'amocrm', expiresAt: now + 600_000, usedAt: null }, { purgeExpiredBefore: now });
+    expect(stateRows(repo, ['recent', 'new', 'newer'])).toEqual(['new', 'newer']);
+  });
+});
+
+describe('workspace rows: created by the first write, swept when they hold nothing', () => {
+  const DAY = 24 * 3600_000;
+  const cursor = { mode: 'full' as const, phase: 'deals' as const, page: 1, since: null };
+  const credentials = (workspaceId: string) => ({
+    workspaceId,
+    connector: 'amocrm' as const,
+    account: { id: '1', domain: 'demo.amocrm.ru', name: 'Demo' },
+    baseUrl: 'https://demo.amocrm.ru',
+    tokens: 'v1.sealed',
+    accessExpiresAt: Date.now() + DAY,
+  });
+  const writes: Array<[string, (repo: Repository, id: string) => void]> = [
+    ['saveConfig', (repo, id) => expect(repo.saveConfig(id, 'amocrm', 0, emptyMappingConfig('amocrm')).ok).toBe(true)],
+    ['saveCredentials', (repo, id) => repo.saveCredentials(credentials(id))],
+    ['createOAuthState', (repo, id) => repo.createOAuthState({ state: `s-${id}`, workspaceId: id, connector: 'amocrm', expiresAt: Date.now() + 600_000, usedAt: null })],
+    ['setCachedSchema', (repo, id) => repo.setCachedSchema(id, 'amocrm', '{}')],
+    ['beginDealSync', (repo, id) => repo.beginDealSync(id, 'amocrm', { runId: 'r', loaded: 0, total: null, startedAt: new Date().toISOString(), cursor })],
+  ];
+
+  it.each(writes)('%s on a workspace without a row creates the row; reads and refused writes do not', (_, write) => {
+    const repo = open();
+    const id = randomUUID();
+    expect(repo.listConnections(id)).toEqual([]);
+    expect(repo.getCredentials(id, 'amocrm')).toBeNull();
+    expect(repo.saveConfig(id, 'amocrm', 3, emptyMappingConfig('amocrm'))).toEqual({ ok: false, currentVersion: 0 });
+    expect(repo.reset(id, 'amocrm', emptyMappingConfig('amocrm'))).toBeNull();
+    expect(repo.disconnect(id, 'amocrm')).toBe(false);
+    expect(repo.getWorkspace(id)).toBeNull();
+    write(repo, id);
+    expect(repo.getWorkspace(id)).toMatchObject({ id });
+  });
+
+  it('sweeps empty workspaces older than the age, after their expired states, and keeps any that hold something', () => {
+    const repo = open();
+    const now = Date.now();
+    const empty = repo.createWorkspace().id;
+    const holding = writes.map(([name, write]) => {
+      const id = repo.createWorkspace().id;
+      write(repo, id);
+      return [name, id] as const;
+    });
+    const staleState = repo.createWorkspace().id;
+    repo.createOAuthState({ state: 'stale', workspaceId: staleState, connector: 'amocrm', expiresAt: now - 2 * 3600_000, usedAt: null }, { purgeExpiredBefore: 0 });
+    const disconnected = randomUUID();
+    repo.saveConfig(disconnected, 'amocrm', 0, emptyMappingConfig('amocrm'));
+    repo.disconnect(disconnected, 'amocrm');
+
+    // Younger than a day: nothing but the stale state goes.
+    expect(repo.sweep({ now })).toEqual({ states: 1, workspaces: 0 });
+    expect(repo.getWorkspace(empty)).not.toBeNull();
+
+    // A day later (the states of `holding` are expired then: keep them a little longer).
+    expect(repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY })).toEqual({ states: 0, workspaces: 3 });
+    for (const id of [empty, staleState, disconnected]) expect(repo.getWorkspace(id)).toBeNull();
+    for (const [name, id] of holding) expect(repo.getWorkspace(id), name).not.toBeNull();
+
+    // Bounded per sweep; the next one goes on.
+    const many = Array.from({ length: 5 }, () => repo.createWorkspace().id);
+    expect(repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY, emptyWorkspaceMaxAgeMs: 0, maxWorkspaces: 3 }).workspaces).toBe(3);
+    expect(repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY, emptyWorkspaceMaxAgeMs: 0, maxWorkspaces: 3 }).workspaces).toBe(2);
+    expect(many.every((id) => repo.getWorkspace(id) === null)).toBe(true);
   });
 });
 

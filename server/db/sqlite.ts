@@ -12,6 +12,9 @@ import { ensureDataDir, ensurePrivateFile, restrictIfExists } from '../lib/data-
 import { MIGRATIONS } from './migrations';
 import {
   DEFAULT_CURRENCY,
+  EMPTY_WORKSPACE_MAX_AGE_MS,
+  EXPIRED_OAUTH_STATE_RETENTION_MS,
+  OAUTH_STATES_PER_WORKSPACE,
   type Connection,
   type DealSyncCursor,
   type DealSyncProgress,
@@ -21,6 +24,7 @@ import {
   type SaveResult,
   type StoredCredentials,
   type SyncedDeal,
+  type SweepOptions,
   type SyncedStatusChange,
   type Workspace,
 } from './repository';
@@ -192,6 +196,26 @@ export function openSqliteRepository(dataDir: string): Repository {
   return new SqliteRepository(db, reader);
 }
 
+/**
+ * Deletes up to `@limit` workspaces created before `@createdBefore` that hold nothing: no row in any table that
+ * references `workspaces` (read from the schema, so a table added by a later migration counts
+ * without anyone remembering to list it here).
+ */
+function sweepWorkspacesSql(db: Database.Database): string {
+  const dependents = db
+    .prepare(
+      `SELECT m.name AS tableName, f."from" AS columnName FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+       WHERE m.type = 'table' AND f."table" = 'workspaces' ORDER BY m.name`,
+    )
+    .all() as Array<{ tableName: string; columnName: string }>;
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const empty = dependents
+    .map(({ tableName, columnName }) => `NOT EXISTS (SELECT 1 FROM ${quote(tableName)} d WHERE d.${quote(columnName)} = w.id)`)
+    .join(' AND ');
+  return `DELETE FROM workspaces WHERE id IN (
+    SELECT w.id FROM workspaces w WHERE w.created_at < @createdBefore${empty ? ` AND ${empty}` : ''} ORDER BY w.created_at LIMIT @limit)`;
+}
+
 const ITERATE_DEALS_SQL = `SELECT id, pipeline_id, status_id, amount, created_at, updated_at, visited, fields FROM synced_deals
   WHERE workspace_id = ? AND connector = ? AND updated_at >= ? ORDER BY updated_at, id`;
 
@@ -204,6 +228,8 @@ class SqliteRepository implements Repository {
   ) {
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?)'),
+      ensureWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING'),
+      sweepWorkspaces: db.prepare(sweepWorkspacesSql(db)),
       getWorkspace: db.prepare('SELECT id, created_at AS createdAt FROM workspaces WHERE id = ?'),
       listConnections: db.prepare('SELECT workspace_id, connector, config, version, activated_version, attention_reason, created_at, updated_at, connected_at FROM connections WHERE workspace_id = ? ORDER BY connector'),
       getConnection: db.prepare(
@@ -262,6 +288,11 @@ class SqliteRepository implements Repository {
       ),
       useState: db.prepare('UPDATE oauth_states SET used_at = ? WHERE state = ? AND workspace_id = ? AND used_at IS NULL'),
       purgeStates: db.prepare('DELETE FROM oauth_states WHERE expires_at < ?'),
+      // The newest by creation: a rowid is one more than the largest in the table.
+      trimStates: db.prepare(
+        `DELETE FROM oauth_states WHERE workspace_id = @workspaceId AND state NOT IN (
+           SELECT state FROM oauth_states WHERE workspace_id = @workspaceId ORDER BY rowid DESC LIMIT @keep)`,
+      ),
       getSchema: db.prepare(
         'SELECT schema, fetched_at AS fetchedAt FROM crm_schema_cache WHERE workspace_id = ? AND connector = ?',
       ),
@@ -339,6 +370,22 @@ class SqliteRepository implements Repository {
     return (this.statements.getWorkspace.get(id) as Workspace | undefined) ?? null;
   }
 
+  sweep(options: SweepOptions): { states: number; workspaces: number } {
+    const retention = options.expiredStateRetentionMs ?? EXPIRED_OAUTH_STATE_RETENTION_MS;
+    const maxAge = options.emptyWorkspaceMaxAgeMs ?? EMPTY_WORKSPACE_MAX_AGE_MS;
+    return this.db.transaction(() => {
+      const states = this.statements.purgeStates.run(options.now - retention).changes;
+      const createdBefore = new Date(options.now - maxAge).toISOString();
+      const workspaces = this.statements.sweepWorkspaces.run({ createdBefore, limit: options.maxWorkspaces ?? 1000 }).changes;
+      return { states, workspaces };
+    })();
+  }
+
+  /** The workspace's row, created by its first write (inside that write's transaction). */
+  private ensureWorkspace(id: string): void {
+    this.statements.ensureWorkspace.run(id, now());
+  }
+
   listConnections(workspaceId: string): Connection[] {
     return (this.statements.listConnections.all(workspaceId) as ConnectionRow[]).map((row) => toConnection(row));
   }
@@ -355,6 +402,7 @@ class SqliteRepository implements Repository {
       const current = this.statements.getVersion.get(workspaceId, connector) as { version: number } | undefined;
       if (!current) {
         if (expectedVersion !== 0) return { ok: false, currentVersion: 0 };
+        this.ensureWorkspace(workspaceId);
         this.statements.insertConnection.run(workspaceId, connector, json, at, at);
       } else {
         const changed = this.statements.updateConfig.run(json, at, workspaceId, connector, expectedVersion).changes;
@@ -410,6 +458,13 @@ class SqliteRepository implements Repository {
   }
 
   saveCredentials(credentials: Omit<StoredCredentials, 'updatedAt'>): void {
+    this.db.transaction(() => {
+      this.ensureWorkspace(credentials.workspaceId);
+      this.upsertCredentials(credentials);
+    })();
+  }
+
+  private upsertCredentials(credentials: Omit<StoredCredentials, 'updatedAt'>): void {
     this.statements.upsertCredentials.run({
       workspaceId: credentials.workspaceId,
       connector: credentials.connector,
@@ -439,9 +494,14 @@ class SqliteRepository implements Repository {
     this.statements.deleteCredentials.run(workspaceId, connector);
   }
 
-  createOAuthState(state: OAuthState): void {
-    this.statements.purgeStates.run(Date.now() - 24 * 3600 * 1000);
-    this.statements.insertState.run(state.state, state.workspaceId, state.connector, state.expiresAt);
+  createOAuthState(state: OAuthState, limits: { keepNewest?: number; purgeExpiredBefore?: number } = {}): void {
+    const keep = Math.max(1, limits.keepNewest ?? OAUTH_STATES_PER_WORKSPACE);
+    this.db.transaction(() => {
+      this.statements.purgeStates.run(limits.purgeExpiredBefore ?? Date.now() - EXPIRED_OAUTH_STATE_RETENTION_MS);
+      this.ensureWorkspace(state.workspaceId);
+      this.statements.insertState.run(state.state, state.workspaceId, state.connector, state.expiresAt);
+      this.statements.trimStates.run({ workspaceId: state.workspaceId, keep });
+    })();
   }
 
   getOAuthState(state: string): OAuthState | null {
@@ -457,7 +517,10 @@ class SqliteRepository implements Repository {
   }
 
   setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt: string = now()): void {
-    this.statements.upsertSchema.run(workspaceId, connector, schema, fetchedAt);
+    this.db.transaction(() => {
+      this.ensureWorkspace(workspaceId);
+      this.statements.upsertSchema.run(workspaceId, connector, schema, fetchedAt);
+    })();
   }
 
   deleteCachedSchema(workspaceId: string, connector: ConnectorId): void {
@@ -490,6 +553,17 @@ class SqliteRepository implements Repository {
   }
 
   beginDealSync(
+    workspaceId: string,
+    connector: ConnectorId,
+    run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },
+  ): void {
+    this.db.transaction(() => {
+      this.ensureWorkspace(workspaceId);
+      this.insertDealSync(workspaceId, connector, run);
+    })();
+  }
+
+  private insertDealSync(
     workspaceId: string,
     connector: ConnectorId,
     run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },

@@ -83,6 +83,9 @@ describe('a database written before schema version 2', () => {
 
     // A cached schema holds version-1 ids: dropped, to be read again from the CRM.
     expect(repo.getCachedSchema(WORKSPACE, 'amocrm')).toBeNull();
+    // The sweep of empty workspaces (migration 4) leaves one that holds a configuration and access.
+    expect(repo.sweep({ now: Date.now(), emptyWorkspaceMaxAgeMs: 0 })).toMatchObject({ workspaces: 0 });
+    expect(repo.getWorkspace(WORKSPACE)).not.toBeNull();
     repo.close();
     cleanups.shift();
 

@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 
 import type { ConnectorId } from '../../app/contracts/connector';
 import { authorizeRequestSchema, type AuthorizeResponse } from '../../app/contracts/oauth';
-import type { Repository } from '../db/repository';
+import { EXPIRED_OAUTH_STATE_RETENTION_MS, type Repository } from '../db/repository';
 import { CrmAddressError, CrmError, crmCall, crmProblem } from '../crm/errors';
 import { adapterFor, type CrmDeps } from '../crm/registry';
 import { toSampleDeal } from '../crm/schema';
@@ -78,7 +78,12 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
     const state = randomBytes(32).toString('base64url');
     // The consent page first: an address the adapter refuses must not leave a state behind.
     const authorizeUrl = consentUrl(adapter, state, address);
-    repo.createOAuthState({ state, workspaceId, connector, expiresAt: now() + OAUTH_STATE_TTL_MS, usedAt: null });
+    // The workspace keeps its newest OAUTH_STATES_PER_WORKSPACE states (several tabs work,
+    // the newest in each); older and long-expired ones are deleted with this one's insert.
+    repo.createOAuthState(
+      { state, workspaceId, connector, expiresAt: now() + OAUTH_STATE_TTL_MS, usedAt: null },
+      { purgeExpiredBefore: now() - EXPIRED_OAUTH_STATE_RETENTION_MS },
+    );
     return c.json({ status: 'redirect', authorizeUrl } satisfies AuthorizeResponse);
   });
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import Database from 'better-sqlite3';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,9 +13,12 @@ import { problemSchema } from '../../app/contracts/problem';
 import { SANDBOX_CLIENT_ID, type SandboxFaults } from '../../mocks/sandbox/amocrm/index';
 import { sandboxHandlers } from '../../mocks/sandbox/amocrm/msw';
 import type { AmoCrmOptions } from '../crm/amocrm/adapter';
+import { EXPIRED_OAUTH_STATE_RETENTION_MS, OAUTH_STATES_PER_WORKSPACE } from '../db/repository';
 import { createTestCrm, FakeTiming, type TestCrm } from '../testing/crm-test-kit';
 import { followCallback, pressOnConsentPage, startAuthorization } from '../testing/sandbox-oauth';
 import { createTestServer, TEST_ORIGIN, TestClient, type TestServer } from '../testing/test-server';
+
+import { OAUTH_STATE_TTL_MS } from './crm';
 
 const SANDBOX = 'http://127.0.0.1:8788';
 const WIZARD = '/setup/amocrm/authorize';
@@ -308,6 +312,53 @@ describe('callback state checks', () => {
     const callback = await callbackFor(s);
     s.crm.sandbox.setFaults({ latencyMs: 30_000 });
     expect(oauthResult(await followCallback(s.browser, callback))).toBe('crm_unavailable');
+  });
+});
+
+describe('outstanding states per workspace', () => {
+  /** The workspace's rows in the file, read with a connection of the test's own. */
+  const statesOf = (s: Setup, workspace: string) => {
+    const db = new Database(path.join(s.server.dataDir, 'hub-connect.sqlite'), { readonly: true });
+    try {
+      return db.prepare('SELECT count(*) FROM oauth_states WHERE workspace_id = ?').pluck().get(workspace) as number;
+    } finally {
+      db.close();
+    }
+  };
+
+  it(`1,000 authorize calls leave the newest ${OAUTH_STATES_PER_WORKSPACE}: those complete, an older one is state_invalid`, async () => {
+    const s = setup();
+    const consentPages: string[] = [];
+    for (let i = 0; i < 1000; i += 1) consentPages.push(await startAuthorization(s.browser));
+    const id = await workspaceId(s);
+    expect(statesOf(s, id)).toBe(OAUTH_STATES_PER_WORKSPACE);
+
+    // The oldest and the one just beyond the cap were replaced: refused, nothing exchanged.
+    for (const evicted of [consentPages[0]!, consentPages[1000 - OAUTH_STATES_PER_WORKSPACE - 1]!]) {
+      expect(oauthResult(await followCallback(s.browser, await pressOnConsentPage(evicted, 'Allow')))).toBe('state_invalid');
+    }
+    expect(s.outgoing.filter((url) => url.includes('/oauth2/access_token'))).toEqual([]);
+    expect(s.server.logs.some((line) => line.includes('superseded by newer ones'))).toBe(true);
+    // The newest completes; so does the oldest one kept (another tab).
+    expect(oauthResult(await followCallback(s.browser, await pressOnConsentPage(consentPages[999]!, 'Allow')))).toBe('success');
+    expect(oauthResult(await followCallback(s.browser, await pressOnConsentPage(consentPages[1000 - OAUTH_STATES_PER_WORKSPACE]!, 'Allow')))).toBe('success');
+    // Another workspace's states are its own.
+    const other = new Browser(s.server);
+    await startAuthorization(other);
+    expect(statesOf(s, id)).toBe(OAUTH_STATES_PER_WORKSPACE);
+  });
+
+  it('an expired state says state_expired for an hour, then it is gone (state_invalid)', async () => {
+    const s = setup();
+    const stale = await startAuthorization(s.browser);
+    s.timing.advance(OAUTH_STATE_TTL_MS + 1);
+    const callback = await pressOnConsentPage(stale, 'Allow');
+    await startAuthorization(new Browser(s.server)); // another workspace's authorize purges what is long expired
+    expect(oauthResult(await followCallback(s.browser, callback))).toBe('state_expired');
+    const later = await pressOnConsentPage(await startAuthorization(s.browser), 'Allow');
+    s.timing.advance(OAUTH_STATE_TTL_MS + EXPIRED_OAUTH_STATE_RETENTION_MS + 1);
+    await startAuthorization(new Browser(s.server));
+    expect(oauthResult(await followCallback(s.browser, later))).toBe('state_invalid');
   });
 });
 

@@ -39,7 +39,9 @@ export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, ses
     // Read, check, and only then spend: a browser that is not the one that asked (another
     // session, or none) must not be able to burn the owner's state.
     const record = repo.getOAuthState(state);
-    if (!record || record.connector !== connector) return fail('state_invalid', 'unknown state');
+    // Unknown: never issued, tampered, replaced by newer ones (a workspace keeps its newest
+    // OAUTH_STATES_PER_WORKSPACE) or deleted an hour after it expired.
+    if (!record || record.connector !== connector) return fail('state_invalid', 'unknown state (tampered, superseded by newer ones, or long expired)');
     const sessionWorkspace = await getSignedCookie(c, sessionSecret, SESSION_COOKIE);
     if (sessionWorkspace !== record.workspaceId) return fail('state_invalid', "another session's state");
     const workspaceId = record.workspaceId;
