@@ -10,7 +10,7 @@ import type { MappingConfig } from '../../app/contracts/mapping-config';
  * A workspace's row is created by its first write (a configuration, access, an OAuth state, a
  * cached schema, a deal sync): every write that stores something for a workspace creates the
  * row when it is missing, in the same transaction. Reading a workspace that has no row answers
- * as an empty workspace. `sweep` deletes rows that hold nothing any more.
+ * as an empty workspace. `sweep` deletes workspaces left without a configuration or access.
  */
 
 export interface Workspace {
@@ -57,7 +57,10 @@ export interface OAuthState {
 export const OAUTH_STATES_PER_WORKSPACE = 10;
 /** An expired OAuth state is kept this long (the callback can still say "expired"), then deleted. */
 export const EXPIRED_OAUTH_STATE_RETENTION_MS = 60 * 60 * 1000;
-/** A workspace that holds nothing (no configuration, access, state, cache or deals) is deleted once this old. */
+/**
+ * A workspace without a configuration, access or OAuth state is deleted once this old, with
+ * whatever it still holds (derived from an access it no longer has: a cached schema, synced deals).
+ */
 export const EMPTY_WORKSPACE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface SweepOptions {
@@ -122,7 +125,8 @@ export interface Repository {
   getWorkspace(id: string): Workspace | null;
   /**
    * Deletes OAuth states expired more than `expiredStateRetentionMs` ago, then workspaces older
-   * than `emptyWorkspaceMaxAgeMs` that hold nothing in any table. Returns how many of each.
+   * than `emptyWorkspaceMaxAgeMs` without a configuration, access or OAuth state (and with
+   * them their cached schemas and synced deals). Returns how many states and workspaces.
    */
   sweep(options: SweepOptions): { states: number; workspaces: number };
 

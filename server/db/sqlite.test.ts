@@ -114,15 +114,22 @@ describe('workspace rows: created by the first write, swept when they hold nothi
     expect(repo.getWorkspace(id)).toMatchObject({ id });
   });
 
-  it('sweeps empty workspaces older than the age, after their expired states, and keeps any that hold something', () => {
+  it('sweeps workspaces older than the age without configuration, access or state (after their expired states), with what is left in them', () => {
     const repo = open();
     const now = Date.now();
     const empty = repo.createWorkspace().id;
-    const holding = writes.map(([name, write]) => {
+    const made = writes.map(([name, write]) => {
       const id = repo.createWorkspace().id;
       write(repo, id);
       return [name, id] as const;
     });
+    const holding = made.filter(([name]) => ['saveConfig', 'saveCredentials', 'createOAuthState'].includes(name));
+    // Only a cached schema or a sync's row: derived from an access that is gone.
+    const leftovers = made.filter(([name]) => !holding.some(([kept]) => kept === name)).map(([, id]) => id);
+    expect(leftovers).toHaveLength(2);
+    const syncedOnly = made.find(([name]) => name === 'beginDealSync')![1];
+    const deal = { id: '1', pipelineId: '1', statusId: '10', amount: 1, createdAt: 1, updatedAt: 1, fields: {} };
+    expect(repo.saveDealsPage(syncedOnly, 'amocrm', 'r', [deal], { loaded: 1, total: 1, cursor })).toBe(true);
     const staleState = repo.createWorkspace().id;
     repo.createOAuthState({ state: 'stale', workspaceId: staleState, connector: 'amocrm', expiresAt: now - 2 * 3600_000, usedAt: null }, { purgeExpiredBefore: 0 });
     const disconnected = randomUUID();
@@ -134,8 +141,13 @@ describe('workspace rows: created by the first write, swept when they hold nothi
     expect(repo.getWorkspace(empty)).not.toBeNull();
 
     // A day later (the states of `holding` are expired then: keep them a little longer).
-    expect(repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY })).toEqual({ states: 0, workspaces: 3 });
-    for (const id of [empty, staleState, disconnected]) expect(repo.getWorkspace(id)).toBeNull();
+    expect(repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY })).toEqual({ states: 0, workspaces: 5 });
+    for (const id of [empty, staleState, disconnected, ...leftovers]) expect(repo.getWorkspace(id)).toBeNull();
+    expect(repo.countDeals(syncedOnly, 'amocrm')).toBe(0);
+    for (const id of leftovers) {
+      expect(repo.getCachedSchema(id, 'amocrm')).toBeNull();
+      expect(repo.getDealSyncRecord(id, 'amocrm')).toBeNull();
+    }
     for (const [name, id] of holding) expect(repo.getWorkspace(id), name).not.toBeNull();
 
     // Bounded per sweep; the next one goes on.

@@ -197,24 +197,16 @@ export function openSqliteRepository(dataDir: string): Repository {
 }
 
 /**
- * Deletes up to `@limit` workspaces created before `@createdBefore` that hold nothing: no row in any table that
- * references `workspaces` (read from the schema, so a table added by a later migration counts
- * without anyone remembering to list it here).
+ * Up to `@limit` abandoned workspaces created before `@createdBefore`: no configuration, no
+ * access and no OAuth state. What else they hold is derived from an access they no longer
+ * have (a cached schema, synced deals, the sync's row) and goes with them (ON DELETE CASCADE).
  */
-function sweepWorkspacesSql(db: Database.Database): string {
-  const dependents = db
-    .prepare(
-      `SELECT m.name AS tableName, f."from" AS columnName FROM sqlite_master m, pragma_foreign_key_list(m.name) f
-       WHERE m.type = 'table' AND f."table" = 'workspaces' ORDER BY m.name`,
-    )
-    .all() as Array<{ tableName: string; columnName: string }>;
-  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-  const empty = dependents
-    .map(({ tableName, columnName }) => `NOT EXISTS (SELECT 1 FROM ${quote(tableName)} d WHERE d.${quote(columnName)} = w.id)`)
-    .join(' AND ');
-  return `DELETE FROM workspaces WHERE id IN (
-    SELECT w.id FROM workspaces w WHERE w.created_at < @createdBefore${empty ? ` AND ${empty}` : ''} ORDER BY w.created_at LIMIT @limit)`;
-}
+const SWEEP_WORKSPACES_SQL = `DELETE FROM workspaces WHERE id IN (
+  SELECT w.id FROM workspaces w WHERE w.created_at < @createdBefore
+    AND NOT EXISTS (SELECT 1 FROM connections d WHERE d.workspace_id = w.id)
+    AND NOT EXISTS (SELECT 1 FROM credentials d WHERE d.workspace_id = w.id)
+    AND NOT EXISTS (SELECT 1 FROM oauth_states d WHERE d.workspace_id = w.id)
+  ORDER BY w.created_at LIMIT @limit)`;
 
 const ITERATE_DEALS_SQL = `SELECT id, pipeline_id, status_id, amount, created_at, updated_at, visited, fields FROM synced_deals
   WHERE workspace_id = ? AND connector = ? AND updated_at >= ? ORDER BY updated_at, id`;
@@ -229,7 +221,7 @@ class SqliteRepository implements Repository {
     this.statements = {
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?)'),
       ensureWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING'),
-      sweepWorkspaces: db.prepare(sweepWorkspacesSql(db)),
+      sweepWorkspaces: db.prepare(SWEEP_WORKSPACES_SQL),
       getWorkspace: db.prepare('SELECT id, created_at AS createdAt FROM workspaces WHERE id = ?'),
       listConnections: db.prepare('SELECT workspace_id, connector, config, version, activated_version, attention_reason, created_at, updated_at, connected_at FROM connections WHERE workspace_id = ? ORDER BY connector'),
       getConnection: db.prepare(
