@@ -142,9 +142,9 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   {
     version: 4,
     name: 'indexes for the sweep of stale OAuth states and empty workspaces',
-    // The cap of OAuth states per workspace and the sweep of empty workspaces (a workspace's
-    // row now comes with its first write, and one left with nothing is deleted after a day)
-    // look states up by workspace and workspaces by age.
+    // The cap of OAuth states per workspace and the sweep of abandoned workspaces (a
+    // workspace's row now comes with its first write; one without configuration, access or
+    // state is deleted after a day) look states up by workspace and workspaces by age.
     sql: `
       CREATE INDEX oauth_states_by_workspace ON oauth_states(workspace_id);
       CREATE INDEX workspaces_by_age ON workspaces(created_at);
