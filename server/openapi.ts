@@ -105,6 +105,7 @@ export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: 
             200: jsonContent(ref('ConfigEnvelope'), 'Saved; the new version'),
             400: problemResponse('Malformed JSON or If-Match, or connector not supported yet'),
             409: problemResponse('Stale version; `currentVersion` says which to re-read'),
+            412: problemResponse('A weak If-Match (`W/"3"`, `weak_if_match`): If-Match compares strongly (RFC 9110), send the version without W/'),
             413: problemResponse('Body over 1 MB'),
             415: problemResponse('Body is not application/json'),
             422: problemResponse('Invalid configuration; `errors` lists JSON pointers and messages'),
