@@ -10,6 +10,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { CrmDeps } from './crm/registry';
 import { createSchemaProvider } from './crm/schema-cache';
 import type { Repository } from './db/repository';
+import { closeConnectionOfUnreadBody } from './lib/http-limits';
 import type { Logger } from './lib/logger';
 import { problem, ProblemError } from './lib/problem';
 import { sameOriginOnly } from './lib/same-origin';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  app.use('/api/*', closeConnectionOfUnreadBody());
   app.use('/api/*', sameOriginOnly(deps.publicUrl));
   app.use(
     '/api/*',
