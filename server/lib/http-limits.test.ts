@@ -125,3 +125,91 @@ describe('a body over the limit (413)', () => {
     }
   });
 });
+
+/** A raw connection; `closedAt` resolves with the time it was closed by the server. */
+function connect(url: URL) {
+  const socket = net.connect(Number(url.port), url.hostname);
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  socket.on('error', () => {});
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+  const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  return { socket, closed, connected, text: () => Buffer.concat(received).toString('latin1') };
+}
+
+/** Writes `data` one byte every `everyMs` until the socket closes (a slow client). */
+function trickle(socket: net.Socket, data: string, everyMs: number): () => void {
+  let at = 0;
+  const timer = setInterval(() => {
+    if (socket.destroyed || at >= data.length) return;
+    socket.write(data[at]!);
+    at += 1;
+  }, everyMs);
+  return () => clearInterval(timer);
+}
+
+describe('slow clients', () => {
+  const limits = { HTTP_HEADERS_TIMEOUT_MS: '400', HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' };
+
+  it('a body trickled slower than HTTP_REQUEST_TIMEOUT_MS is cut off (408), while a normal request is answered', async () => {
+    const url = await start(limits);
+    const slow = connect(url);
+    await slow.connected;
+    const started = Date.now();
+    slow.socket.write(
+      `PUT /api/connectors/amocrm/config HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nIf-Match: "0"\r\nContent-Length: 1000\r\n\r\n`,
+    );
+    const stop = trickle(slow.socket, '{'.padEnd(1000, ' '), 50);
+    try {
+      const normal = await fetch(new URL('/api/health', url));
+      expect(normal.status).toBe(200);
+      const closedAt = await slow.closed;
+      // 1 s allowed, checked every 100 ms: cut off well before the 50 s the trickle would take.
+      expect(closedAt - started).toBeGreaterThanOrEqual(900);
+      expect(closedAt - started).toBeLessThan(3_000);
+      expect(slow.text()).toMatch(/^HTTP\/1\.1 408 /);
+    } finally {
+      stop();
+    }
+  });
+
+  it('headers trickled slower than HTTP_HEADERS_TIMEOUT_MS are cut off', async () => {
+    const url = await start(limits);
+    const slow = connect(url);
+    await slow.connected;
+    const started = Date.now();
+    const stop = trickle(slow.socket, `GET /api/health HTTP/1.1\r\nHost: ${url.host}\r\nX-Slow: ${'x'.repeat(200)}\r\n\r\n`, 50);
+    try {
+      const closedAt = await slow.closed;
+      expect(closedAt - started).toBeLessThan(2_000);
+      expect(slow.text()).not.toMatch(/200 OK/);
+    } finally {
+      stop();
+    }
+  });
+
+  it('an idle keep-alive connection is closed after HTTP_KEEP_ALIVE_TIMEOUT_MS', async () => {
+    const url = await start(limits);
+    const idle = connect(url);
+    await idle.connected;
+    idle.socket.write(`GET /api/health HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+    const answeredAt = Date.now();
+    const closedAt = await idle.closed;
+    expect(idle.text()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(closedAt - answeredAt).toBeLessThan(2_500);
+  });
+
+  it('at most HTTP_MAX_CONNECTIONS_PER_IP connections from one address: one more is closed at once, the others still served', async () => {
+    const url = await start({ HTTP_MAX_CONNECTIONS_PER_IP: '2' });
+    const first = connect(url);
+    const second = connect(url);
+    await Promise.all([first.connected, second.connected]);
+    const third = connect(url);
+    await third.closed;
+    first.socket.write(`GET /api/health HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+    await first.closed;
+    expect(first.text()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(third.text()).toBe('');
+    second.socket.destroy();
+  });
+});

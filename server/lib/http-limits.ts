@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 
 import type { MiddlewareHandler } from 'hono';
 
@@ -31,4 +32,51 @@ export function closeConnectionOfUnreadBody(): MiddlewareHandler {
     const incoming = incomingOf(c.env);
     if (incoming && hasBody(incoming) && !incoming.readableEnded) c.res.headers.set('Connection', 'close');
   };
+}
+
+export interface ServerLimits {
+  /** Time to receive a request's headers (Node's `headersTimeout`). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body (Node's `requestTimeout`): a trickled body is cut off with a 408. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open (Node's `keepAliveTimeout`). */
+  keepAliveTimeoutMs: number;
+  /** Open connections in all (Node's `maxConnections`): more are closed at once. */
+  maxConnections: number;
+  /** Open connections from one peer address; 0 for no cap (behind a proxy every peer is the proxy). */
+  maxConnectionsPerIp: number;
+}
+
+/**
+ * Options for `http.createServer`: the timeouts, and how often Node checks them (its default,
+ * every 30 s, would let a client overstay a 10 s header timeout by up to 30 s).
+ */
+export function serverOptionsFor(limits: ServerLimits) {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+}
+
+/** The connection caps on a listening Node server: in all, and per peer address. */
+export function capConnections(server: Server, limits: Pick<ServerLimits, 'maxConnections' | 'maxConnectionsPerIp'>): void {
+  server.maxConnections = limits.maxConnections;
+  if (limits.maxConnectionsPerIp <= 0) return;
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > limits.maxConnectionsPerIp) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
 }
