@@ -13,6 +13,7 @@ import type { Repository } from './db/repository';
 import { closeConnectionOfUnreadBody } from './lib/http-limits';
 import type { Logger } from './lib/logger';
 import { problem, ProblemError } from './lib/problem';
+import { rateLimit, type RateLimitSettings } from './lib/rate-limit';
 import { sameOriginOnly } from './lib/same-origin';
 import { sessionMiddleware, type SessionVariables } from './lib/session';
 import { API_VERSION, buildOpenApiDocument } from './openapi';
@@ -43,6 +44,8 @@ export interface AppDeps {
    * its own, to resume unfinished runs and to stop it before the database closes.
    */
   dealSync?: DealSyncService;
+  /** The per-client rate limit on /api/* (the server's start passes the configured one); none when omitted. */
+  rateLimit?: RateLimitSettings;
 }
 
 /**
@@ -108,6 +111,10 @@ export function createApp(deps: AppDeps) {
     c.header('Cache-Control', 'no-store');
   });
   app.use('/api/*', closeConnectionOfUnreadBody());
+  if (deps.rateLimit) {
+    // Health stays out: a load balancer's checks must not be refused for a flood from the same address.
+    app.use('/api/*', rateLimit(deps.rateLimit, { exempt: ['/api/health'] }));
+  }
   app.use('/api/*', sameOriginOnly(deps.publicUrl));
   app.use(
     '/api/*',

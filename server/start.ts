@@ -9,6 +9,7 @@ import { openSqliteRepository } from './db/sqlite';
 import type { Env } from './env';
 import { capConnections, serverOptionsFor, type ServerLimits } from './lib/http-limits';
 import { createLogger, type Logger } from './lib/logger';
+import type { RateLimitSettings } from './lib/rate-limit';
 import { loadOrCreateSecretFile } from './lib/secrets';
 import { createDealSync } from './sync/deal-sync';
 
@@ -34,7 +35,13 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       // Behind a proxy every connection comes from the proxy: the per-client cap is then the rate limit's.
       maxConnectionsPerIp: env.TRUST_PROXY ? 0 : env.HTTP_MAX_CONNECTIONS_PER_IP,
     };
-    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm, dealSync });
+    const rateLimit: RateLimitSettings = {
+      perSecond: env.RATE_LIMIT_PER_SECOND,
+      burst: env.RATE_LIMIT_BURST,
+      maxClients: env.RATE_LIMIT_MAX_CLIENTS,
+      trustProxy: env.TRUST_PROXY,
+    };
+    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm, dealSync, rateLimit });
     const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
       const listening = serve(
         { fetch: app.fetch, hostname: env.HOST, port: env.PORT, serverOptions: serverOptionsFor(limits) },
