@@ -10,6 +10,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { CrmDeps } from './crm/registry';
 import { createSchemaProvider } from './crm/schema-cache';
 import type { Repository } from './db/repository';
+import { compressApi } from './lib/compression';
 import { closeConnectionOfUnreadBody } from './lib/http-limits';
 import type { Logger } from './lib/logger';
 import { problem, ProblemError } from './lib/problem';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
     c.header('Cache-Control', 'no-store');
   });
   app.use('/api/*', closeConnectionOfUnreadBody());
+  app.use('/api/*', compressApi());
   if (deps.rateLimit) {
     // Health stays out: a load balancer's checks must not be refused for a flood from the same address.
     app.use('/api/*', rateLimit(deps.rateLimit, { exempt: ['/api/health'] }));
@@ -160,7 +162,14 @@ export function createApp(deps: AppDeps) {
       await next();
       if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
     });
-    app.use('*', serveStatic({ root }));
+    // A built asset's `.br` or `.gz` sibling (written at build time) when the browser accepts it.
+    app.use('*', async (c, next) => {
+      await next();
+      if (c.res.status === 200 && !c.res.headers.get('Vary')?.match(/accept-encoding/i) && /^(text\/|application\/(javascript|json)|image\/svg)/.test(c.res.headers.get('Content-Type') ?? '')) {
+        c.res.headers.append('Vary', 'Accept-Encoding');
+      }
+    });
+    app.use('*', serveStatic({ root, precompressed: true }));
     // Deep links (/setup/amocrm/mapping) are the SPA's routes: answer them with index.html.
     app.get('*', (c) => c.html(indexHtml));
   } else {
