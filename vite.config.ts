@@ -3,7 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+import { precompressDir } from './server/lib/precompress';
 
 const apiOrigin = `http://127.0.0.1:${process.env.PORT ?? '8787'}`;
 const alias = { '@': fileURLToPath(new URL('./app', import.meta.url)) };
@@ -22,8 +25,35 @@ function scopedClassName(local: string, filename: string): string {
   return `${path.basename(file).replace(/\.module\.css$/, '')}__${local}_${hash}`;
 }
 
+/**
+ * `.br` and `.gz` next to the web build's text files (server/lib/precompress.ts), served as they
+ * are by the server. Not for the server's own builds (`vite build --ssr`).
+ */
+function precompress(): Plugin {
+  let ssr = false;
+  return {
+    name: 'hub-connect:precompress',
+    apply: 'build',
+    configResolved(config) {
+      ssr = Boolean(config.build.ssr);
+    },
+    writeBundle: {
+      sequential: true,
+      order: 'post',
+      handler(options) {
+        if (ssr || !options.dir) return;
+        const files = precompressDir(options.dir);
+        const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+        for (const file of files.filter((entry) => entry.file.endsWith('.js')).sort((a, b) => b.raw - a.raw).slice(0, 3)) {
+          this.info(`${file.file}: ${kB(file.raw)}, gzip ${kB(file.gzip)}, br ${kB(file.brotli)}`);
+        }
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: { alias },
   css: {
     modules: {

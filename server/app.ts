@@ -10,8 +10,11 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { CrmDeps } from './crm/registry';
 import { createSchemaProvider } from './crm/schema-cache';
 import type { Repository } from './db/repository';
+import { compressApi } from './lib/compression';
+import { closeConnectionOfUnreadBody } from './lib/http-limits';
 import type { Logger } from './lib/logger';
 import { problem, ProblemError } from './lib/problem';
+import { rateLimit, type RateLimitSettings } from './lib/rate-limit';
 import { sameOriginOnly } from './lib/same-origin';
 import { sessionMiddleware, type SessionVariables } from './lib/session';
 import { API_VERSION, buildOpenApiDocument } from './openapi';
@@ -42,6 +45,8 @@ export interface AppDeps {
    * its own, to resume unfinished runs and to stop it before the database closes.
    */
   dealSync?: DealSyncService;
+  /** The per-client rate limit on /api/* (the server's start passes the configured one); none when omitted. */
+  rateLimit?: RateLimitSettings;
 }
 
 /**
@@ -106,6 +111,12 @@ export function createApp(deps: AppDeps) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  app.use('/api/*', closeConnectionOfUnreadBody());
+  app.use('/api/*', compressApi());
+  if (deps.rateLimit) {
+    // Health stays out: a load balancer's checks must not be refused for a flood from the same address.
+    app.use('/api/*', rateLimit(deps.rateLimit, { exempt: ['/api/health'] }));
+  }
   app.use('/api/*', sameOriginOnly(deps.publicUrl));
   app.use(
     '/api/*',
@@ -151,7 +162,14 @@ export function createApp(deps: AppDeps) {
       await next();
       if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
     });
-    app.use('*', serveStatic({ root }));
+    // A built asset's `.br` or `.gz` sibling (written at build time) when the browser accepts it.
+    app.use('*', async (c, next) => {
+      await next();
+      if (c.res.status === 200 && !c.res.headers.get('Vary')?.match(/accept-encoding/i) && /^(text\/|application\/(javascript|json)|image\/svg)/.test(c.res.headers.get('Content-Type') ?? '')) {
+        c.res.headers.append('Vary', 'Accept-Encoding');
+      }
+    });
+    app.use('*', serveStatic({ root, precompressed: true }));
     // Deep links (/setup/amocrm/mapping) are the SPA's routes: answer them with index.html.
     app.get('*', (c) => c.html(indexHtml));
   } else {

@@ -31,6 +31,21 @@ const envSchema = z.object({
     ),
     CRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    // Slow and greedy clients (server/lib/http-limits.ts): Node's timeouts and connection caps.
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1_024),
+    HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(64),
+    // Per-client rate limit on /api/* (server/lib/rate-limit.ts); RATE_LIMIT_PER_SECOND=0 turns it off.
+    RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(20),
+    RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    RATE_LIMIT_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+    TRUST_PROXY: optionalText.pipe(z.enum(['true', 'false', '1', '0']).optional()).transform((value) => value === 'true' || value === '1'),
+  })
+  .refine((env) => env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_REQUEST_TIMEOUT_MS, {
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
+    message: 'must not be longer than HTTP_REQUEST_TIMEOUT_MS',
   });
 
 export type Env = z.infer<typeof envSchema> & {

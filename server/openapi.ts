@@ -44,7 +44,7 @@ export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: 
   const extraSchemas = Object.fromEntries(
     Object.entries(options.extraSchemas ?? {}).map(([name, schema]) => [name, toSchema(schema)]),
   );
-  return {
+  const document = {
     openapi: '3.1.0',
     info: {
       title: 'Hub Connect API',
@@ -105,6 +105,7 @@ export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: 
             200: jsonContent(ref('ConfigEnvelope'), 'Saved; the new version'),
             400: problemResponse('Malformed JSON or If-Match, or connector not supported yet'),
             409: problemResponse('Stale version; `currentVersion` says which to re-read'),
+            412: problemResponse('A weak If-Match (`W/"3"`, `weak_if_match`): If-Match compares strongly (RFC 9110), send the version without W/'),
             413: problemResponse('Body over 1 MB'),
             415: problemResponse('Body is not application/json'),
             422: problemResponse('Invalid configuration; `errors` lists JSON pointers and messages'),
@@ -147,4 +148,32 @@ export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: 
       ...options.extraPaths,
     },
   };
+  withRateLimitResponses(document.paths, document.components);
+  return document;
+}
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+
+/**
+ * Every operation except `GET /api/health` may be refused by the per-client rate limit
+ * (server/lib/rate-limit.ts): a shared `RateLimited` response (429 with `Retry-After`) on each.
+ */
+function withRateLimitResponses(paths: Record<string, Json>, components: Json): void {
+  components.responses = {
+    RateLimited: {
+      description:
+        'Too many requests from this client (`rate_limited`): a token bucket per client address (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST). ' +
+        '`Retry-After` and `retryAfter` give the seconds to wait.',
+      headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } },
+      content: { 'application/problem+json': { schema: ref('Problem') } },
+    },
+  };
+  for (const [route, item] of Object.entries(paths)) {
+    if (route === '/api/health') continue;
+    for (const [method, operation] of Object.entries(item)) {
+      if (!HTTP_METHODS.has(method) || !operation || typeof operation !== 'object') continue;
+      const responses = ((operation as Json).responses ??= {}) as Json;
+      responses[429] ??= { $ref: '#/components/responses/RateLimited' };
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { serve } from '@hono/node-server';
@@ -6,7 +7,9 @@ import { createApp } from './app';
 import { crmFromEnv } from './crm/setup';
 import { openSqliteRepository } from './db/sqlite';
 import type { Env } from './env';
+import { capConnections, serverOptionsFor, type ServerLimits } from './lib/http-limits';
 import { createLogger, type Logger } from './lib/logger';
+import type { RateLimitSettings } from './lib/rate-limit';
 import { loadOrCreateSecretFile } from './lib/secrets';
 import { createDealSync } from './sync/deal-sync';
 
@@ -24,11 +27,27 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   try {
     const sessionSecret = env.SESSION_SECRET ?? loadOrCreateSecretFile(env.dataDir, 'session.secret', 32).toString('base64');
     const dealSync = createDealSync({ repo, crm, logger });
-    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm, dealSync });
+    const limits: ServerLimits = {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+      // Behind a proxy every connection comes from the proxy: the per-client cap is then the rate limit's.
+      maxConnectionsPerIp: env.TRUST_PROXY ? 0 : env.HTTP_MAX_CONNECTIONS_PER_IP,
+    };
+    const rateLimit: RateLimitSettings = {
+      perSecond: env.RATE_LIMIT_PER_SECOND,
+      burst: env.RATE_LIMIT_BURST,
+      maxClients: env.RATE_LIMIT_MAX_CLIENTS,
+      trustProxy: env.TRUST_PROXY,
+    };
+    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm, dealSync, rateLimit });
     const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
-      const listening = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info: AddressInfo) =>
-        resolve({ server: listening, port: info.port }),
+      const listening = serve(
+        { fetch: app.fetch, hostname: env.HOST, port: env.PORT, serverOptions: serverOptionsFor(limits) },
+        (info: AddressInfo) => resolve({ server: listening, port: info.port }),
       );
+      capConnections(listening as http.Server, limits);
       listening.once('error', reject);
     });
     const resumed = dealSync.resumeUnfinished();

@@ -265,6 +265,23 @@ describe('GET/PUT /api/connectors/{connector}/config', () => {
     expect((await problemOf(malformed)).code).toBe('invalid_if_match');
   });
 
+  it('412 for a weak If-Match even with the current version (RFC 9110: If-Match compares strongly); the strong one saves', async () => {
+    expect((await put(client, draft(), '"0"')).status).toBe(200);
+    const weak = await put(client, draft(), 'W/"1"');
+    expect(weak.status).toBe(412);
+    expect(await problemOf(weak)).toMatchObject({ code: 'weak_if_match', status: 412, title: 'Precondition Failed' });
+    const lowercaseWeak = await put(client, draft(), 'w/"1"');
+    expect(lowercaseWeak.status).toBe(400);
+    // Nothing was saved by the refused requests: version 1 is still current.
+    const strong = await put(client, draft(), '"1"');
+    expect(strong.status).toBe(200);
+    expect(strong.headers.get('ETag')).toBe('"2"');
+    // `*` stays refused as malformed: the client must name the version it edited.
+    const any = await put(client, draft(), '*');
+    expect(any.status).toBe(400);
+    expect((await problemOf(any)).code).toBe('invalid_if_match');
+  });
+
   it('409 with the current version when the version is stale', async () => {
     await put(client, draft(), '"0"');
     await put(client, draft(), '"1"');

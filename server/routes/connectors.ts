@@ -22,7 +22,11 @@ type Ctx = Context<{ Variables: SessionVariables }>;
 const connectorParam = (c: Ctx): ConnectorId => parseConnector(c.req.param('connector'));
 const nameOf = (connector: ConnectorId): string => catalogueEntry(connector)?.name ?? connector;
 
-/** Parses `If-Match: "<version>"` (a weak `W/` prefix and missing quotes are tolerated). */
+/**
+ * Parses `If-Match: "<version>"` (missing quotes are tolerated). A weak tag (`W/"3"`) never
+ * matches: RFC 9110 §13.1.1 requires the strong comparison for If-Match, so it is a 412,
+ * whatever the version.
+ */
 function expectedVersion(c: Ctx): number {
   const header = c.req.header('If-Match');
   if (header === undefined) {
@@ -31,7 +35,13 @@ function expectedVersion(c: Ctx): number {
       detail: 'Send If-Match: "<version>" with the version you edited ("0" for the first save).',
     });
   }
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (/^\s*W\//.test(header)) {
+    throw new ProblemError(412, {
+      code: 'weak_if_match',
+      detail: 'If-Match needs a strong entity tag: send the version without W/, e.g. "3".',
+    });
+  }
+  const match = /^\s*"?(\d{1,15})"?\s*$/.exec(header);
   if (!match) {
     throw new ProblemError(400, { code: 'invalid_if_match', detail: 'If-Match must be a quoted version number, e.g. "3".' });
   }
