@@ -67,12 +67,52 @@ export function workingConfig(connector: ConnectorId, envelope: ConfigEnvelope |
 /** A change to the document, re-appliable on top of a newer version after a conflict. */
 export type ConfigUpdate = (config: MappingConfig) => MappingConfig;
 
-async function putConfig(connector: ConnectorId, version: number, config: MappingConfig) {
+/** A save whose request was already sent (`sendConfigNow`); `update` is re-applied if it met a conflict. */
+export interface SentConfigSave {
+  update: ConfigUpdate;
+  sent: Promise<ConfigEnvelope>;
+}
+
+/** What `useSaveConfig` saves: a change, or a change already sent. */
+export type ConfigSave = ConfigUpdate | SentConfigSave;
+
+const updateOf = (save: ConfigSave): ConfigUpdate => (typeof save === 'function' ? save : save.update);
+
+/** A version conflict: another tab or device saved meanwhile. */
+const isVersionConflict = (error: unknown) => error instanceof ApiError && (error.status === 409 || error.status === 412);
+
+async function putConfig(connector: ConnectorId, version: number, config: MappingConfig, keepalive = false) {
   return apiRequest(`/api/connectors/${connector}/config`, configEnvelopeSchema, {
     method: 'PUT',
     json: config,
     headers: { 'If-Match': `"${version}"` },
+    keepalive,
   });
+}
+
+/**
+ * Browsers allow 64 KiB of keepalive request bodies in all (in flight at once); a document larger
+ * than this is sent as an ordinary request, which the page's unloading may cut off (the draft
+ * kept in storage covers that).
+ */
+export const KEEPALIVE_BODY_LIMIT = 60 * 1024;
+
+/** The configuration the server last confirmed (undefined: never read). */
+export function confirmedConfig(queryClient: QueryClient, connector: ConnectorId): ConfigEnvelope | null | undefined {
+  return serverCopy(queryClient, connector);
+}
+
+/**
+ * Sends a save at once, outside the mutation queue, for a page that is being hidden or unloaded:
+ * with `keepalive` when the body fits, so it reaches the server even if the page is gone. Hand
+ * the result to `useSaveConfig` as `{ update, sent }` so it is settled in order like any save.
+ */
+export function sendConfigNow(connector: ConnectorId, version: number, config: MappingConfig): Promise<ConfigEnvelope> {
+  const size = new TextEncoder().encode(JSON.stringify(config)).length;
+  const sent = putConfig(connector, version, config, size <= KEEPALIVE_BODY_LIMIT);
+  // Settled later, in the mutation queue; not an unhandled rejection meanwhile.
+  sent.catch(() => undefined);
+  return sent;
 }
 
 /** Records a server answer and shows it. */
@@ -87,17 +127,34 @@ function acceptServerEnvelope(queryClient: QueryClient, connector: ConnectorId, 
  * On a 409 (another tab saved meanwhile) it re-reads and re-applies the update once, so an
  * edit is never silently lost nor silently overwrites someone else's.
  */
-export async function saveConfigUpdate(queryClient: QueryClient, connector: ConnectorId, update: ConfigUpdate) {
-  const known = serverCopy(queryClient, connector);
-  let envelope = known !== undefined ? known : await queryClient.fetchQuery({ ...connectorConfigQueryOptions(connector), staleTime: 0 });
-  for (let attempt = 0; ; attempt += 1) {
+export async function saveConfigUpdate(queryClient: QueryClient, connector: ConnectorId, save: ConfigSave) {
+  const update = updateOf(save);
+  const reread = () => queryClient.fetchQuery({ ...connectorConfigQueryOptions(connector), staleTime: 0 });
+  let attempt = 0;
+  let envelope: ConfigEnvelope | null;
+  if (typeof save === 'function') {
+    const known = serverCopy(queryClient, connector);
+    envelope = known !== undefined ? known : await reread();
+  } else {
+    // Sent already: its answer counts as the first attempt.
+    try {
+      const saved = await save.sent;
+      acceptServerEnvelope(queryClient, connector, saved);
+      return saved;
+    } catch (error) {
+      if (!isVersionConflict(error)) throw error;
+      envelope = await reread();
+      attempt = 1;
+    }
+  }
+  for (; ; attempt += 1) {
     try {
       const saved = await putConfig(connector, envelope?.version ?? 0, update(workingConfig(connector, envelope)));
       acceptServerEnvelope(queryClient, connector, saved);
       return saved;
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 409) || attempt > 0) throw error;
-      envelope = await queryClient.fetchQuery({ ...connectorConfigQueryOptions(connector), staleTime: 0 });
+      if (!isVersionConflict(error) || attempt > 0) throw error;
+      envelope = await reread();
     }
   }
 }
@@ -129,12 +186,12 @@ export function useSaveConfig(connector: ConnectorId) {
   const key = configKeys.detail(connector);
   return useMutation({
     scope: { id: configScope(connector) },
-    mutationFn: (update: ConfigUpdate) => saveConfigUpdate(queryClient, connector, update),
+    mutationFn: (save: ConfigSave) => saveConfigUpdate(queryClient, connector, save),
     // Runs at once, even while earlier saves of the scope are queued or in flight.
-    onMutate: async (update) => {
+    onMutate: async (save) => {
       await queryClient.cancelQueries({ queryKey: key });
       const previous = queryClient.getQueryData<ConfigEnvelope | null>(key);
-      if (previous) queryClient.setQueryData(key, { ...previous, config: update(previous.config) });
+      if (previous) queryClient.setQueryData(key, { ...previous, config: updateOf(save)(previous.config) });
     },
     onError: () => rollBackAfterFailure(queryClient, connector),
     onSettled: () => queryClient.invalidateQueries({ queryKey: connectorKeys.list() }),

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-import type { DraftAutosave } from './use-draft-autosave';
+import type { DraftAutosave, KeptDraftChoice } from './use-draft-autosave';
 import { useUnsavedChangesPrompt } from './use-unsaved-changes-prompt';
 
 /** Why leaving needs the user's word: the draft could not be saved, or part of it cannot be saved yet. */
@@ -13,16 +13,21 @@ export interface AutosaveLeaveGuard {
   stay: () => void;
   /** Leave anyway (what is not saved is lost). */
   leave: () => void;
+  /** Edits kept from an earlier visit that wait for the user's decision (the server moved on since). */
+  keptDraft: KeptDraftChoice | null;
 }
 
 /**
  * Leaving an autosaved step (Back, Skip, the stepper, a link) first sends whatever is still
  * queued and goes on once it is saved; it asks only when that save fails, or when the step
  * holds edits that cannot be saved as a draft yet (`unsaved`). Closing the tab or reloading
- * while anything is unsaved gets the browser's own prompt.
+ * needs no question for what the autosave can send or keep (it does so on page hide); the
+ * browser's own prompt stays only for what would truly be lost: edits the draft cannot hold
+ * (`unsaved`, e.g. a half-filled form row), and pending saves in a browser that cannot keep
+ * drafts (storage blocked).
  */
 export function useAutosaveLeaveGuard(autosave: DraftAutosave, unsaved = false): AutosaveLeaveGuard {
-  const blocker = useUnsavedChangesPrompt(autosave.dirty || unsaved);
+  const blocker = useUnsavedChangesPrompt(autosave.dirty || unsaved, unsaved || autosave.atRisk);
   const [problem, setProblem] = useState<LeaveProblem | null>(null);
   const { flush } = autosave;
   const blockerRef = useRef(blocker);
@@ -59,5 +64,5 @@ export function useAutosaveLeaveGuard(autosave: DraftAutosave, unsaved = false):
     if (current.state === 'blocked') current.proceed();
   }, []);
 
-  return { problem: blocker.state === 'blocked' ? problem : null, stay, leave };
+  return { problem: blocker.state === 'blocked' ? problem : null, stay, leave, keptDraft: autosave.keptDraft };
 }

@@ -22,6 +22,8 @@ export interface RequestOptions {
   json?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Lets the request outlive the page (sent while it is hidden or unloaded); browsers cap such bodies at 64 KiB in all. */
+  keepalive?: boolean;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function apiRequest<T>(path: string, schema: z.ZodType<T> | null, o
       body: options.json === undefined ? undefined : JSON.stringify(options.json),
       credentials: 'same-origin',
       signal: options.signal,
+      keepalive: options.keepalive,
     });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;

@@ -12,22 +12,40 @@ export interface LeaveDialogProps {
   returnFocus?: ReturnFocus;
 }
 
-/** "Leave without saving?" for an autosaved step whose draft could not be saved. */
+/**
+ * The autosaved step's questions: "Leave without saving?" when its draft could not be saved,
+ * and "Restore your unsaved changes?" when edits kept from an earlier visit (the page was
+ * closed before they reached the server) meet settings someone else changed since.
+ */
 export function LeaveDialog({ guard, unsavedDescription, returnFocus }: LeaveDialogProps) {
   const { t } = useTranslation();
+  const kept = guard.keptDraft;
   return (
-    <ConfirmDialog
-      open={guard.problem !== null}
-      onOpenChange={(open) => {
-        if (!open) guard.stay();
-      }}
-      title={t('wizard.unsaved.title')}
-      description={guard.problem === 'unsaved' && unsavedDescription ? unsavedDescription : t('wizard.unsaved.saveFailed')}
-      confirmLabel={t('wizard.unsaved.leave')}
-      cancelLabel={t('wizard.unsaved.stay')}
-      tone="danger"
-      onConfirm={guard.leave}
-      returnFocus={returnFocus}
-    />
+    <>
+      <ConfirmDialog
+        open={guard.problem !== null}
+        onOpenChange={(open) => {
+          if (!open) guard.stay();
+        }}
+        title={t('wizard.unsaved.title')}
+        description={guard.problem === 'unsaved' && unsavedDescription ? unsavedDescription : t('wizard.unsaved.saveFailed')}
+        confirmLabel={t('wizard.unsaved.leave')}
+        cancelLabel={t('wizard.unsaved.stay')}
+        tone="danger"
+        onConfirm={guard.leave}
+        returnFocus={returnFocus}
+      />
+      <ConfirmDialog
+        open={kept !== null && guard.problem === null}
+        onOpenChange={(open) => {
+          if (!open) kept?.discard();
+        }}
+        title={t('wizard.keptDraft.title')}
+        description={t('wizard.keptDraft.description')}
+        confirmLabel={t('wizard.keptDraft.apply')}
+        cancelLabel={t('wizard.keptDraft.discard')}
+        onConfirm={() => kept?.apply()}
+      />
+    </>
   );
 }

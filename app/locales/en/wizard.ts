@@ -31,4 +31,11 @@ export const wizard = {
     leave: 'Leave',
     saveFailed: 'Your latest changes could not be saved. If you leave now, they will be lost.',
   },
+  keptDraft: {
+    title: 'Restore your unsaved changes?',
+    description:
+      'Changes you made before this page was closed or reloaded did not reach the server, and the settings have been changed elsewhere since (another tab or device). Put your changes on top of the current settings, or discard them?',
+    apply: 'Restore my changes',
+    discard: 'Discard',
+  },
 } satisfies Catalog;
