@@ -122,6 +122,12 @@ export interface AccountAddressPrompt {
   value: string | null;
 }
 
+/** Who an OAuth callback is for. */
+export interface ExchangeContext {
+  /** The workspace whose state the callback carries: its CRM requests wait in that workspace's line. */
+  workspaceId?: string;
+}
+
 export interface CrmAdapter {
   readonly connector: ConnectorId;
   /** Present when authorization needs the account's address (see `authorizeUrl`). */
@@ -136,7 +142,7 @@ export interface CrmAdapter {
    * Exchanges the callback's code for tokens and reads the account. Validates the callback
    * first (which host to contact): throws `OAuthCallbackError` with the wizard's error code.
    */
-  exchangeCode(callback: URLSearchParams): Promise<CrmGrant>;
+  exchangeCode(callback: URLSearchParams, context?: ExchangeContext): Promise<CrmGrant>;
   /** One refresh-token grant. Throws `CrmError('crm_access_revoked')` when the CRM refuses it. */
   refresh(baseUrl: string, refreshToken: string): Promise<CrmTokens>;
   getAccount(connection: CrmConnection): Promise<CrmAccount>;

@@ -56,7 +56,7 @@ export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, ses
 
     let grant;
     try {
-      grant = await adapter.exchangeCode(query);
+      grant = await adapter.exchangeCode(query, { workspaceId });
     } catch (caught) {
       if (caught instanceof OAuthCallbackError) return fail(caught.code, caught.message, workspaceId);
       if (caught instanceof CrmError) return fail('crm_unavailable', caught.message, workspaceId);

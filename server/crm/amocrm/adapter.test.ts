@@ -399,6 +399,7 @@ describe('tokens', () => {
             clientSecret: SANDBOX_CLIENT_SECRET,
             redirectUri: SANDBOX_DEFAULT_REDIRECT_URI,
             authorizeEndpoint: `${ORIGIN}/oauth`,
+            sandboxOrigin: ORIGIN,
             timing: k.timing,
             fetch: (input, init) => k.sandbox.fetch(new Request(input, init)),
           });

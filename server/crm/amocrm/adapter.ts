@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CrmAccount } from '../../../app/contracts/connector';
 import type { CrmCustomField } from '../../../app/contracts/crm-schema';
 import { CrmError, OAuthCallbackError } from '../errors';
-import { outcome, type CrmOutcome } from '../http/client';
+import { CrmHostError, outcome, type CrmOutcome } from '../http/client';
 import { createOAuthCrmClient, type CrmClientOptions } from '../http/oauth-crm';
 import type { RateLimitPolicy } from '../http/rate-limiter';
 import { memoryConnection } from '../token-store';
@@ -20,7 +20,7 @@ import type {
   StoredAccess,
 } from '../types';
 
-import { accountBaseUrl } from './hosts';
+import { accountBaseUrl, amoCrmDestinations } from './hosts';
 import {
   accountSchema,
   customFieldsPageSchema,
@@ -100,16 +100,24 @@ type TokenAnswer = { kind: 'refused' } | { kind: 'granted'; body: unknown };
 export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
   const pageSize = Math.min(options.pageSize ?? 250, 250);
   const log = options.logger;
-  const { http, oauth, timing, parse } = createOAuthCrmClient(CRM_NAME, AMOCRM_RATE_LIMIT, options, (baseUrl, refreshToken) =>
-    refresh(baseUrl, refreshToken),
+  const { http, oauth, timing, parse } = createOAuthCrmClient(
+    CRM_NAME,
+    AMOCRM_RATE_LIMIT,
+    amoCrmDestinations(options.sandboxOrigin),
+    options,
+    (baseUrl, refreshToken, party) => refresh(baseUrl, refreshToken, party),
   );
 
-  /** POST /oauth2/access_token (both grants), never retried. A 400/401 means the grant itself was refused. */
-  async function tokenRequest(baseUrl: string, grant: Record<string, string>): Promise<CrmTokens | 'refused'> {
+  /**
+   * POST /oauth2/access_token (both grants), never retried. A 400/401 means the grant itself
+   * was refused. `party`: whose line it waits in (the workspace's connection).
+   */
+  async function tokenRequest(baseUrl: string, grant: Record<string, string>, party?: string): Promise<CrmTokens | 'refused'> {
     const url = new URL('/oauth2/access_token', baseUrl);
     const answer = await http.request<TokenAnswer>({
       build: () => ({
         url,
+        party,
         init: {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -140,27 +148,30 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
     return toTokens(parse(tokenResponseSchema, answer.body, 'token'), timing.now());
   }
 
-  async function refresh(baseUrl: string, refreshToken: string): Promise<CrmTokens> {
-    const tokens = await tokenRequest(baseUrl, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  async function refresh(baseUrl: string, refreshToken: string, party?: string): Promise<CrmTokens> {
+    const tokens = await tokenRequest(baseUrl, { grant_type: 'refresh_token', refresh_token: refreshToken }, party);
     if (tokens === 'refused') throw new CrmError('crm_access_revoked', 'amoCRM refused the refresh token');
     return tokens;
   }
 
-  /** GET on API v4 with the connection's token; the shared client retries, refreshes and limits. */
-  function apiGet(connection: CrmConnection, path: string, query: Record<string, string | number> = {}): Promise<ApiResult> {
+  /**
+   * GET on API v4 with the connection's token; the shared client retries, refreshes and limits
+   * (in the line of `party`: by default the connection's workspace).
+   */
+  function apiGet(connection: CrmConnection, path: string, query: Record<string, string | number> = {}, party = connection.key): Promise<ApiResult> {
     return http.request({
       credentials: oauth.credentials(connection),
       build: (access: StoredAccess) => {
         const url = new URL(path, access.baseUrl);
         for (const [key, value] of Object.entries(query)) url.searchParams.append(key, String(value));
-        return { url, init: { headers: { Authorization: `Bearer ${access.tokens.accessToken}`, Accept: 'application/hal+json' } } };
+        return { url, party, init: { headers: { Authorization: `Bearer ${access.tokens.accessToken}`, Accept: 'application/hal+json' } } };
       },
       classify: classifyApi,
     });
   }
 
-  async function getAccount(connection: CrmConnection): Promise<CrmAccount> {
-    const result = await apiGet(connection, '/api/v4/account');
+  async function getAccount(connection: CrmConnection, party?: string): Promise<CrmAccount> {
+    const result = await apiGet(connection, '/api/v4/account', {}, party);
     if (result.status === 204) throw new CrmError('crm_unavailable', 'amoCRM sent no account');
     return toAccount(parse(accountSchema, result.body, 'account'));
   }
@@ -183,7 +194,8 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
       return url.toString();
     },
 
-    async exchangeCode(callback): Promise<CrmGrant> {
+    async exchangeCode(callback, context = {}): Promise<CrmGrant> {
+      const party = context.workspaceId === undefined ? undefined : `${context.workspaceId}/amocrm`;
       const code = callback.get('code');
       if (!code) throw new OAuthCallbackError('code_missing', 'The callback carries no code');
       const baseUrl = accountBaseUrl(callback.get('referer'), options.sandboxOrigin);
@@ -194,14 +206,15 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
       }
       let tokens: CrmTokens | 'refused';
       try {
-        tokens = await tokenRequest(baseUrl, { grant_type: 'authorization_code', code });
+        tokens = await tokenRequest(baseUrl, { grant_type: 'authorization_code', code }, party);
       } catch (error) {
+        if (error instanceof CrmHostError) throw new OAuthCallbackError('host_not_allowed', error.message);
         if (error instanceof CrmError) throw new OAuthCallbackError('crm_unavailable', error.message);
         throw error;
       }
       if (tokens === 'refused') throw new OAuthCallbackError('code_exchange_failed', 'amoCRM refused the code');
       try {
-        const account = await getAccount(memoryConnection({ baseUrl, tokens, account: { id: '1', domain: '-', name: '' } }));
+        const account = await getAccount(memoryConnection({ baseUrl, tokens, account: { id: '1', domain: '-', name: '' } }), party);
         return { baseUrl, tokens, account };
       } catch (error) {
         if (error instanceof CrmError) throw new OAuthCallbackError('crm_unavailable', error.message);
@@ -209,8 +222,8 @@ export function createAmoCrmAdapter(options: AmoCrmOptions): CrmAdapter {
       }
     },
 
-    refresh,
-    getAccount,
+    refresh: (baseUrl, refreshToken) => refresh(baseUrl, refreshToken),
+    getAccount: (connection) => getAccount(connection),
     accountCurrency,
 
     async listPipelines(connection) {

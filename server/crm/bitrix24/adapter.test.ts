@@ -815,7 +815,8 @@ describe('limits and failures', () => {
   });
 
   it('keeps to the portal’s leaky bucket: 120 calls in a burst, never QUERY_LIMIT_EXCEEDED', async () => {
-    const k = kit();
+    // One connection's 120 calls must all wait their turn here: its line and deadline allow it.
+    const k = kit({ adapter: { maxQueuedPerParty: 120, timeoutMs: 60_000 } });
     await k.connect();
     const started = k.timing.now();
     await Promise.all(Array.from({ length: 120 }, () => k.adapter.getAccount(k.connection)));

@@ -1,7 +1,7 @@
 import type { CrmAccount } from '../../../app/contracts/connector';
 import type { CrmCustomField, CrmPipeline } from '../../../app/contracts/crm-schema';
 import { CrmAddressError, CrmError, OAuthCallbackError } from '../errors';
-import { outcome, type CrmOutcome } from '../http/client';
+import { CrmHostError, outcome, type CrmOutcome } from '../http/client';
 import { createOAuthCrmClient, type CrmClientOptions } from '../http/oauth-crm';
 import type { RateLimitPolicy } from '../http/rate-limiter';
 import type {
@@ -17,7 +17,7 @@ import type {
   StoredAccess,
 } from '../types';
 
-import { PORTAL_ADDRESS_EXAMPLE, portalRule, type Portal } from './hosts';
+import { bitrix24Destinations, PORTAL_ADDRESS_EXAMPLE, portalRule, type Portal } from './hosts';
 import {
   batchResultSchema,
   bySort,
@@ -187,25 +187,31 @@ export function createBitrix24Adapter(options: Bitrix24Options): CrmAdapter {
   const rule = portalRule(options.sandboxOrigin);
   const oauthServer = options.oauthServer ?? options.sandboxOrigin ?? BITRIX24_OAUTH_SERVER;
   const labelLanguage = options.labelLanguage ?? 'ru';
-  const { http, oauth, timing, parse } = createOAuthCrmClient(CRM_NAME, BITRIX24_RATE_LIMIT, options, (baseUrl, refreshToken) =>
-    refresh(baseUrl, refreshToken),
+  const { http, oauth, timing, parse } = createOAuthCrmClient(
+    CRM_NAME,
+    BITRIX24_RATE_LIMIT,
+    bitrix24Destinations(oauthServer, options.sandboxOrigin),
+    options,
+    (baseUrl, refreshToken, party) => refresh(baseUrl, refreshToken, party),
   );
 
   // ---- OAuth -----------------------------------------------------------------------------
 
   /**
    * `GET /oauth/token/` at the OAuth server (both grants), never retried: a code is single-use
-   * and so is a refresh token. The rate limiter's key is the portal's, apart from its REST.
+   * and so is a refresh token. The rate limiter's key is the portal's, apart from its REST;
+   * `party` is whose line it waits in (the workspace's connection).
    */
   async function tokenRequest(
     portalHost: string,
     grant: { grant_type: 'authorization_code'; code: string } | { grant_type: 'refresh_token'; refresh_token: string },
+    party?: string,
   ): Promise<TokenAnswer | 'refused'> {
     const url = new URL('/oauth/token/', oauthServer);
     const { grant_type, ...secret } = grant;
     url.search = new URLSearchParams({ grant_type, client_id: options.clientId, client_secret: options.clientSecret, ...secret }).toString();
     const answer = await http.request<{ kind: 'refused' } | { kind: 'granted'; body: unknown }>({
-      build: () => ({ url, init: { headers: { Accept: 'application/json' } }, key: `oauth:${portalHost}` }),
+      build: () => ({ url, init: { headers: { Accept: 'application/json' } }, key: `oauth:${portalHost}`, party }),
       classify: (response, body) => {
         const error = errorOf(body);
         if (error?.code === 'PAYMENT_REQUIRED' || response.status === 402) {
@@ -225,9 +231,9 @@ export function createBitrix24Adapter(options: Bitrix24Options): CrmAdapter {
     return parse(tokenAnswerSchema, answer.body, 'token');
   }
 
-  async function refresh(baseUrl: string, refreshToken: string): Promise<CrmTokens> {
+  async function refresh(baseUrl: string, refreshToken: string, party?: string): Promise<CrmTokens> {
     const host = URL.canParse(baseUrl) ? new URL(baseUrl).host : baseUrl;
-    const answer = await tokenRequest(host, { grant_type: 'refresh_token', refresh_token: refreshToken });
+    const answer = await tokenRequest(host, { grant_type: 'refresh_token', refresh_token: refreshToken }, party);
     if (answer === 'refused') throw new CrmError('crm_access_revoked', 'Bitrix24 refused the refresh token');
     return toTokens(answer, timing.now());
   }
@@ -260,6 +266,7 @@ export function createBitrix24Adapter(options: Bitrix24Options): CrmAdapter {
         return {
           url,
           key: url.host,
+          party: connection.key,
           init: {
             method: 'POST',
             headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -375,15 +382,17 @@ export function createBitrix24Adapter(options: Bitrix24Options): CrmAdapter {
       return url.toString();
     },
 
-    async exchangeCode(callback): Promise<CrmGrant> {
+    async exchangeCode(callback, context = {}): Promise<CrmGrant> {
+      const party = context.workspaceId === undefined ? undefined : `${context.workspaceId}/bitrix24`;
       const code = callback.get('code');
       if (!code) throw new OAuthCallbackError('code_missing', 'The callback carries no code');
       const portal = rule.fromDomain(callback.get('domain'));
       if (!portal) throw new OAuthCallbackError('host_not_allowed', 'The callback does not name a Bitrix24 portal');
       let answer: TokenAnswer | 'refused';
       try {
-        answer = await tokenRequest(portal.host, { grant_type: 'authorization_code', code });
+        answer = await tokenRequest(portal.host, { grant_type: 'authorization_code', code }, party);
       } catch (error) {
+        if (error instanceof CrmHostError) throw new OAuthCallbackError('host_not_allowed', error.message);
         if (error instanceof CrmError) throw new OAuthCallbackError('crm_unavailable', error.message);
         throw error;
       }
@@ -400,7 +409,7 @@ export function createBitrix24Adapter(options: Bitrix24Options): CrmAdapter {
       return { baseUrl, tokens: toTokens(answer, timing.now()), account: { id: memberId, domain: portal.host, name: portal.host } };
     },
 
-    refresh,
+    refresh: (baseUrl, refreshToken) => refresh(baseUrl, refreshToken),
     getAccount,
 
     async listPipelines(connection): Promise<CrmPipeline[]> {

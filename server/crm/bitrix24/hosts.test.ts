@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { addressHost, BITRIX24_CLOUD_ZONES, isPortalHost, MAX_ADDRESS_LENGTH, portalRule } from './hosts';
+import { addressHost, BITRIX24_CLOUD_ZONES, bitrix24Destinations, isPortalHost, MAX_ADDRESS_LENGTH, portalRule } from './hosts';
 
 describe('addressHost', () => {
   it('takes the host of a bare host or an http(s) URL, as a browser parses it', () => {
@@ -80,6 +80,49 @@ describe('portalRule', () => {
     for (const address of ['company.bitrix24.ru', '127.0.0.1', '127.0.0.1:8790', 'localhost:8789', 'user@127.0.0.1:8789']) {
       expect(rule.fromAddress(address), address).toBeNull();
       expect(rule.fromDomain(address), address).toBeNull();
+    }
+  });
+});
+
+describe('portal addresses and callback domains: tricks', () => {
+  it.each(['127.0.0.1', '[::1]', '2130706433', 'x.bitrix24.ru.', 'x.bitrix24.ru@evil.com', 'evil.com#.bitrix24.ru', 'x.bitrix24.ru%2F@evil.com', 'x.bitrix24.ru:80'])(
+    'refuses %j as an address and as a domain',
+    (input) => {
+      const rule = portalRule();
+      expect(rule.fromAddress(input)).toBeNull();
+      expect(rule.fromDomain(input)).toBeNull();
+    },
+  );
+});
+
+describe('bitrix24Destinations (where the client may send anything at all)', () => {
+  const OAUTH = 'https://oauth.bitrix.info';
+
+  it('in production: https cloud portals on the default port, and the OAuth server', () => {
+    const destinations = bitrix24Destinations(OAUTH);
+    for (const url of ['https://x.bitrix24.ru/rest/app.info', 'https://firma.bitrix24.de/rest/batch', `${OAUTH}/oauth/token/?grant_type=refresh_token`]) {
+      expect(destinations.allows(new URL(url)), url).toBe(true);
+    }
+    for (const url of [
+      'http://x.bitrix24.ru/rest/',
+      'https://x.bitrix24.ru:8443/rest/',
+      'https://user:pw@x.bitrix24.ru/rest/',
+      'https://x.bitrix24.ru./rest/',
+      'https://x.bitrix24.ru.evil.com/rest/',
+      'https://oauth.bitrix.info.evil.com/oauth/token/',
+      'http://oauth.bitrix.info/oauth/token/',
+      'https://127.0.0.1/rest/',
+      'http://127.0.0.1:8789/rest/', // a sandbox's, stored before the switch to production
+    ]) {
+      expect(destinations.allows(new URL(url)), url).toBe(false);
+    }
+  });
+
+  it('with a sandbox: its origin exactly, not even Bitrix24 itself', () => {
+    const destinations = bitrix24Destinations('http://127.0.0.1:8789', 'http://127.0.0.1:8789');
+    expect(destinations.allows(new URL('http://127.0.0.1:8789/rest/app.info'))).toBe(true);
+    for (const url of ['https://x.bitrix24.ru/rest/', `${OAUTH}/oauth/token/`, 'http://localhost:8789/', 'http://127.0.0.1:8788/']) {
+      expect(destinations.allows(new URL(url)), url).toBe(false);
     }
   });
 });

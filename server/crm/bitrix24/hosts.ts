@@ -1,3 +1,5 @@
+import type { CrmDestinations } from '../http/client';
+
 /**
  * Which Bitrix24 portals we talk to. Bitrix24 has no central consent page: the user types the
  * portal's address, the browser is sent to that portal, and the callback names the portal
@@ -93,5 +95,29 @@ export function portalRule(sandboxOrigin?: string): PortalRule {
       // The callback names a host, nothing more: `x.bitrix24.ru/path` or a URL is not one.
       return host !== null && host === domain.trim().toLowerCase() ? portalOf(host) : null;
     },
+  };
+}
+
+/**
+ * Where the Bitrix24 client may send anything (checked on every request, before it leaves):
+ * with a sandbox, its origin exactly (it is the OAuth server too); otherwise a cloud portal
+ * (`https://<name>.bitrix24.<zone>`, default port, no user info) and the OAuth server. So
+ * neither a callback's `domain`, a token answer's `client_endpoint` nor a stored connection's
+ * base URL (say, one made before the server was switched to the sandbox) can send the code,
+ * the client secret or a token anywhere else.
+ */
+export function bitrix24Destinations(oauthServer: string, sandboxOrigin?: string): CrmDestinations {
+  const oauth = new URL(oauthServer).origin;
+  const clean = (url: URL) => url.username === '' && url.password === '';
+  if (sandboxOrigin) {
+    const sandbox = new URL(sandboxOrigin).origin;
+    return {
+      allows: (url) => clean(url) && (url.origin === sandbox || url.origin === oauth),
+      description: `the sandbox at ${sandbox} (BITRIX24_SANDBOX_ORIGIN)`,
+    };
+  }
+  return {
+    allows: (url) => clean(url) && (url.origin === oauth || (url.protocol === 'https:' && url.port === '' && isPortalHost(url.hostname))),
+    description: `Bitrix24 portals (https://<name>.bitrix24.<zone>) and ${oauth}`,
   };
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { CrmError } from '../errors';
 
-import { createCrmHttp, outcome, type Classify, type CrmHttpOptions, type RenewableCredentials } from './client';
-import { captureLogger, json, ManualTiming, scriptedFetch } from './testing';
+import { createCrmHttp, CrmHostError, outcome, type Classify, type CrmHttpOptions, type RenewableCredentials } from './client';
+import { captureLogger, json, ManualTiming, scriptedFetch, SettlingTiming } from './testing';
 
 const URL_A = new URL('https://a.crm.example/api/things?page=2');
 
@@ -20,8 +20,11 @@ const classify: Classify<unknown> = (response, body) => {
   return outcome.fail(new CrmError('crm_forbidden', `Test CRM answered ${response.status}`));
 };
 
-function setup(answer: (request: Request, n: number) => Response | Promise<Response>, options: Partial<CrmHttpOptions> = {}) {
-  const timing = new ManualTiming();
+function setup(
+  answer: (request: Request, n: number) => Response | Promise<Response>,
+  options: Partial<CrmHttpOptions> = {},
+  timing: ManualTiming = new ManualTiming(),
+) {
   const { logger, lines } = captureLogger();
   const { fetch, sent } = scriptedFetch(answer);
   const http = createCrmHttp({ crmName: 'Test CRM', policy: { kind: 'window', perSecond: 100 }, timing, fetch, logger, ...options });
@@ -244,5 +247,149 @@ describe('request: renewable credentials', () => {
     expect((await errorOf(http.request({ credentials, build: withToken, classify }))).code).toBe('crm_unavailable');
     expect(credentials.renewals).toEqual([]);
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('send: fair, bounded lines per workspace (party)', () => {
+  const AMO = { kind: 'window', perSecond: 7 } as const;
+  const ACCOUNT = new URL('https://shared.crm.example/api/things');
+
+  /**
+   * A CRM that answers at once and notes when each party's request arrived (fake ms since the
+   * start); `burst` sends one request per entry of `parties` at once.
+   */
+  function lines(options: Partial<CrmHttpOptions>) {
+    const timing = new SettlingTiming();
+    // The in-flight cap has its own test; here every request the bucket lets through may go.
+    options = { maxInFlightPerParty: 1000, ...options };
+    const start = timing.now();
+    const arrived: Array<{ party: string; at: number }> = [];
+    const { http, sent } = setup(
+      (request) => {
+        arrived.push({ party: request.headers.get('X-Party')!, at: timing.now() - start });
+        return json({});
+      },
+      options,
+      timing,
+    );
+    async function burst(parties: string[]) {
+      const refused: Array<{ party: string; error: CrmError }> = [];
+      await Promise.all(
+        parties.map((party) =>
+          http.send({ url: ACCOUNT, party, init: { headers: { 'X-Party': party } } }).then(
+            () => undefined,
+            (error: unknown) => refused.push({ party, error: error as CrmError }),
+          ),
+        ),
+      );
+      return refused;
+    }
+    return { http, timing, sent, arrived, burst };
+  }
+
+  it("300 waiting for workspace A: workspace B's single request goes in the second window, not after A's 300", async () => {
+    const k = lines({ policy: AMO, timeoutMs: 120_000, maxQueuedPerParty: 1000 });
+    expect(await k.burst([...Array.from({ length: 300 }, () => 'A'), 'B'])).toEqual([]);
+    // The first window's 7 went to A as its requests came in; B has the first turn after them.
+    expect(k.arrived.find((entry) => entry.party === 'B')!.at).toBe(1000);
+    // A still gets the account's whole rate: 301 requests at 7 a second, the last in the 43rd window.
+    expect(k.arrived).toHaveLength(301);
+    expect(Math.max(...k.arrived.map((entry) => entry.at))).toBe(42_000);
+    for (let i = 7; i < k.arrived.length; i += 1) expect(k.arrived[i]!.at - k.arrived[i - 7]!.at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('round-robin: two busy workspaces share the windows, a third is served at its first turn', async () => {
+    const k = lines({ policy: { kind: 'window', perSecond: 2 }, timeoutMs: 120_000 });
+    await k.burst(['X', 'X']); // the first window is used up
+    await k.burst(['A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'C']);
+    expect(k.arrived.slice(2).map((entry) => `${entry.party}@${entry.at}`)).toEqual([
+      'A@1000',
+      'B@1000',
+      'C@2000',
+      'A@2000',
+      'B@3000',
+      'A@3000',
+      'B@4000',
+      'A@4000',
+      'B@5000',
+    ]);
+  });
+
+  it('a workspace may have at most maxQueuedPerParty requests waiting; beyond, crm_rate_limited at once with a retry hint', async () => {
+    const k = lines({ policy: AMO, maxQueuedPerParty: 20, timeoutMs: 120_000 });
+    const refused = await k.burst([...Array.from({ length: 50 }, () => 'A'), 'B']);
+    // 7 go at once (the window's tokens), 20 wait, the other 23 are refused without waiting.
+    expect(k.arrived.filter((entry) => entry.party === 'A')).toHaveLength(27);
+    expect(refused).toHaveLength(23);
+    for (const { party, error } of refused) {
+      expect(party).toBe('A');
+      expect(error.code).toBe('crm_rate_limited');
+      expect(error.message).toBe('Test CRM: too many requests waiting for this workspace');
+      // 20 waiting at 7 a second (A alone in line when refused): about 3 s.
+      expect(error.retryAfterSec).toBe(3);
+    }
+    expect(k.sent).toHaveLength(28); // the refused ones never left the server
+    expect(k.arrived.find((entry) => entry.party === 'B')!.at).toBe(1000);
+  });
+
+  it('the time spent waiting counts toward timeoutMs: a request whose turn would come later fails with the timeout error', async () => {
+    const k = lines({ policy: AMO, timeoutMs: 2500, maxQueuedPerParty: 100 });
+    const refused = await k.burst(Array.from({ length: 30 }, () => 'A'));
+    // Windows at 0, 1000 and 2000 ms send 21; the other 9 would go at 3000 ms, past the deadline.
+    expect(k.arrived).toHaveLength(21);
+    expect(Math.max(...k.arrived.map((entry) => entry.at))).toBe(2000);
+    expect(refused).toHaveLength(9);
+    for (const { error } of refused) {
+      expect(error.code).toBe('crm_unavailable');
+      expect(error.message).toBe('Test CRM did not answer within 2500 ms');
+    }
+    expect(k.timing.now() - 1_000_000).toBe(2500); // refused at the deadline, not at the next window
+  });
+
+  it('a workspace has at most maxInFlightPerParty requests on the wire; another workspace is not held up by them', async () => {
+    const timing = new ManualTiming();
+    const pending: Array<() => void> = [];
+    const { http, sent } = setup(
+      () =>
+        new Promise<Response>((resolve) => {
+          pending.push(() => resolve(json({})));
+        }),
+      { policy: { kind: 'window', perSecond: 100 }, maxInFlightPerParty: 3 },
+      timing,
+    );
+    const a = Array.from({ length: 5 }, () => http.request({ build: () => ({ url: ACCOUNT, party: 'A' }), classify }));
+    while (sent.length < 3) await tick();
+    await tick();
+    expect(sent).toHaveLength(3);
+    const b = http.request({ build: () => ({ url: ACCOUNT, party: 'B' }), classify });
+    while (sent.length < 4) await tick();
+    expect(sent).toHaveLength(4);
+    pending.shift()!(); // one of A's answers: A's fourth may go
+    while (sent.length < 5) await tick();
+    await tick();
+    expect(sent).toHaveLength(5);
+    while (pending.length > 0) {
+      pending.shift()!();
+      await tick();
+    }
+    await Promise.all([...a, b]);
+    expect(sent).toHaveLength(6);
+  });
+});
+
+describe('send: destinations', () => {
+  const destinations = { allows: (url: URL) => url.origin === 'https://a.crm.example', description: 'https://a.crm.example' };
+
+  it('refuses a host outside the destinations before anything is sent or waited for', async () => {
+    const { http, sent, lines } = setup(() => json({}), { destinations });
+    expect((await http.send({ url: URL_A })).status).toBe(200);
+    for (const url of ['https://b.crm.example/api', 'http://a.crm.example/api', 'https://a.crm.example:8443/api']) {
+      const error = await errorOf(http.send({ url: new URL(url) }));
+      expect(error).toBeInstanceOf(CrmHostError);
+      expect(error.code).toBe('crm_forbidden');
+      expect(error.message).toBe(`Test CRM: refused to contact ${new URL(url).origin}; this server may contact only https://a.crm.example`);
+    }
+    expect(sent).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('host not allowed'))).toHaveLength(3);
   });
 });

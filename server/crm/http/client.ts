@@ -1,14 +1,17 @@
 import type { Logger } from '../../lib/logger';
 import { CrmError } from '../errors';
 
-import { RateLimiters, type RateLimitPolicy } from './rate-limiter';
+import { QueueFullError, QueueTimeoutError, RateLimiters, type RateLimitPolicy, type Release } from './rate-limiter';
 import { realTiming, type Timing } from './timing';
 
 /**
  * The CRM HTTP client every adapter uses: the generic part of talking to a CRM, written once.
  *
- * - `send`: one exchange — waits its turn with the account's rate limiter, then fetches with
- *   a timeout and `redirect: 'manual'`; a network error or timeout is `crm_unavailable`.
+ * - `send`: one exchange — checks the URL against the CRM's destinations (a host it may not
+ *   contact is refused before anything is sent), waits its turn with the account's rate
+ *   limiter in its party's line, then fetches with `redirect: 'manual'`; one deadline
+ *   (`timeoutMs`) covers the wait and the exchange. A network error or timeout is
+ *   `crm_unavailable`; a party whose line is full is refused at once with `crm_rate_limited`.
  * - `request`: a bounded retry loop around `send`. The adapter says what each response means
  *   with a classifier (`CrmOutcome`): done, retry (after the CRM's hint or with backoff),
  *   renew the credentials once, or fail with a `CrmError`.
@@ -25,7 +28,7 @@ export interface CrmHttpOptions {
   crmName: string;
   /** The per-account rate limit (from the connector's registry entry). */
   policy: RateLimitPolicy;
-  /** Per exchange, from connecting to the last byte of the body. Default 15 s. */
+  /** Per exchange, from asking for a turn (time queued included) to the last byte of the body. Default 15 s. */
   timeoutMs?: number;
   /** Retries after a `retry` outcome (429, 5xx, …); a retry after renewing credentials is not counted. Default 3. */
   maxRetries?: number;
@@ -35,9 +38,37 @@ export interface CrmHttpOptions {
   backoffBaseMs?: number;
   /** How many accounts to keep rate limiters for (idle ones are dropped first). Default 10 000. */
   maxLimiterKeys?: number;
+  /**
+   * Requests one party (a workspace's connection) may have waiting for its turn per account;
+   * more are refused at once with `crm_rate_limited` and a retry hint. Default 20.
+   */
+  maxQueuedPerParty?: number;
+  /** Requests one party may have on the wire at once per account; the rest wait in its line. Default 4. */
+  maxInFlightPerParty?: number;
+  /** Where this CRM's requests may go; anything else is refused before it is sent (`CrmHostError`). Default: anywhere. */
+  destinations?: CrmDestinations;
   timing?: Timing;
   fetch?: typeof fetch;
   logger?: Logger;
+}
+
+/** The hosts a CRM's client may contact (its own domains, or exactly its sandbox). */
+export interface CrmDestinations {
+  allows(url: URL): boolean;
+  /** What may be contacted, for the error: "amoCRM account hosts (https://<name>.amocrm.ru, …)". */
+  readonly description: string;
+}
+
+/** Defaults of the per-party lines (see `CrmHttpOptions`). */
+export const DEFAULT_MAX_QUEUED_PER_PARTY = 20;
+export const DEFAULT_MAX_IN_FLIGHT_PER_PARTY = 4;
+
+/** A request to a host outside the CRM's destinations, refused before it was sent. */
+export class CrmHostError extends CrmError {
+  constructor(message: string) {
+    super('crm_forbidden', message);
+    this.name = 'CrmHostError';
+  }
 }
 
 /** One request as the adapter builds it. */
@@ -47,6 +78,11 @@ export interface CrmRequest {
   init?: RequestInit;
   /** Which rate limiter to wait for: the account. Default: the URL's host. */
   key?: string;
+  /**
+   * Whose line to wait in for the account's turns: the workspace's connection
+   * (`CrmConnection.key`). Lines are served round-robin and bounded. Default: one shared line.
+   */
+  party?: string;
 }
 
 /** What a response means, as the adapter's classifier decides. */
@@ -104,7 +140,11 @@ export interface RenewableRequestSpec<T, A> {
 export interface CrmHttp {
   readonly crmName: string;
   readonly timing: Timing;
-  /** One exchange (rate-limited, timed out, no redirects followed). The body is the caller's to read. */
+  /**
+   * One exchange (destination checked, rate-limited in its party's line, timed out, no
+   * redirects followed). The body is the caller's to read; its in-flight slot is released
+   * when the headers arrive.
+   */
   send(request: CrmRequest): Promise<Response>;
   /**
    * Sends, reads the body, classifies, and retries as the outcome says, within the bounds. A
@@ -124,11 +164,18 @@ export function createCrmHttp(options: CrmHttpOptions): CrmHttp {
   const maxRetries = options.maxRetries ?? 3;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
   const backoffBaseMs = options.backoffBaseMs ?? 500;
-  const limiters = new RateLimiters(options.policy, timing, { maxKeys: options.maxLimiterKeys });
+  const limiters = new RateLimiters(options.policy, timing, {
+    maxKeys: options.maxLimiterKeys,
+    maxQueuedPerParty: options.maxQueuedPerParty ?? DEFAULT_MAX_QUEUED_PER_PARTY,
+    maxInFlightPerParty: options.maxInFlightPerParty ?? DEFAULT_MAX_IN_FLIGHT_PER_PARTY,
+  });
+  const destinations = options.destinations;
   const timeoutSignal = (ms: number) => (timing.timeout ? timing.timeout(ms) : AbortSignal.timeout(ms));
   const backoff = (retry: number) => Math.min(maxRetryWaitMs, backoffBaseMs * 2 ** retry);
   /** Where a request went, for logs: host and path, never the query. */
   const where = (url: URL) => ({ crm: crmName, host: url.host, path: url.pathname });
+
+  const timedOutError = () => new CrmError('crm_unavailable', `${crmName} did not answer within ${timeoutMs} ms`);
 
   /** A failed fetch or body read, as `crm_unavailable`; the cause's text (it may hold the URL) is dropped. */
   function transportError(error: unknown, url: URL): CrmError {
@@ -136,18 +183,46 @@ export function createCrmHttp(options: CrmHttpOptions): CrmHttp {
     const cause: unknown = error instanceof Error ? error.cause : undefined;
     const code = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
     log?.warn('crm request failed', { ...where(url), reason: timedOut ? 'timeout' : 'network', ...(code && /^[A-Z_]+$/.test(code) ? { error: code } : {}) });
-    return new CrmError('crm_unavailable', timedOut ? `${crmName} did not answer within ${timeoutMs} ms` : `${crmName} could not be reached`);
+    return timedOut ? timedOutError() : new CrmError('crm_unavailable', `${crmName} could not be reached`);
   }
 
-  async function send({ url, init = {}, key = url.host }: CrmRequest): Promise<Response> {
-    await limiters.acquire(key);
+    /**
+   * Checks the destination, waits for the turn and fetches, all under one deadline; resolves
+   * with the response and the turn's release (the caller releases once the body is read).
+   */
+  async function start({ url, init = {}, key = url.host, party }: CrmRequest): Promise<{ response: Response; release: Release }> {
+    if (destinations && !destinations.allows(url)) {
+      log?.warn('crm request refused: host not allowed', { ...where(url) });
+      throw new CrmHostError(`${crmName}: refused to contact ${url.origin}; this server may contact only ${destinations.description}`);
+    }
     const timeout = timeoutSignal(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    let release: Release;
     try {
-      return await fetchImpl(url, { ...init, redirect: 'manual', signal });
+      release = await limiters.acquire(key, { party, deadline: timing.now() + timeoutMs, signal });
     } catch (error) {
+      if (error instanceof QueueFullError) {
+        log?.warn('crm request refused: too many waiting', { ...where(url), retryAfterSec: error.retryAfterSec });
+        throw new CrmError('crm_rate_limited', `${crmName}: too many requests waiting for this workspace`, error.retryAfterSec);
+      }
+      if (error instanceof QueueTimeoutError) {
+        log?.warn('crm request failed', { ...where(url), reason: 'timeout', queued: true });
+        throw timedOutError();
+      }
+      throw error;
+    }
+    try {
+      return { response: await fetchImpl(url, { ...init, redirect: 'manual', signal }), release };
+    } catch (error) {
+      release();
       throw transportError(error, url);
     }
+  }
+
+  async function send(request: CrmRequest): Promise<Response> {
+    const { response, release } = await start(request);
+    release();
+    return response;
   }
 
   async function readBody(response: Response, url: URL): Promise<unknown> {
@@ -168,8 +243,13 @@ export function createCrmHttp(options: CrmHttpOptions): CrmHttp {
   async function loop<T>(build: () => CrmRequest, classify: Classify<T>, renew: (() => Promise<void>) | null): Promise<T> {
     for (let retry = 0; ; ) {
       const request = build();
-      const response = await send(request);
-      const body = await readBody(response, request.url);
+      const { response, release } = await start(request);
+      let body: unknown;
+      try {
+        body = await readBody(response, request.url);
+      } finally {
+        release();
+      }
       const result = classify(response, body);
       switch (result.kind) {
         case 'ok':

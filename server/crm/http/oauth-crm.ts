@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/logger';
 import { CrmError } from '../errors';
 import type { CrmTokens } from '../types';
 
-import { createCrmHttp } from './client';
+import { createCrmHttp, type CrmDestinations } from './client';
 import { createOAuthRefresher } from './oauth';
 import type { RateLimitPolicy } from './rate-limiter';
 import { realTiming, type Timing } from './timing';
@@ -19,6 +19,10 @@ export interface CrmClientOptions {
   maxRetries?: number;
   /** A CRM asking to wait longer than this is not waited for. Default 10 s. */
   maxRetryWaitMs?: number;
+  /** Requests one workspace may have waiting per account (more: `crm_rate_limited`). Default 20. */
+  maxQueuedPerParty?: number;
+  /** Requests one workspace may have on the wire at once per account. Default 4. */
+  maxInFlightPerParty?: number;
   timing?: Timing;
   fetch?: typeof fetch;
   logger?: Logger;
@@ -26,14 +30,16 @@ export interface CrmClientOptions {
 
 /**
  * An OAuth CRM's HTTP side, built the same way for every one: the shared client with the CRM's
- * rate limit, the single-flight refresher around the adapter's own refresh grant, and `parse`,
+ * rate limit and the hosts it may contact (`destinations`: its own domains, or only its
+ * sandbox), the single-flight refresher around the adapter's own refresh grant, and `parse`,
  * which turns a body that does not match its schema into `crm_unavailable` naming the CRM.
  */
 export function createOAuthCrmClient(
   crmName: string,
   defaultPolicy: RateLimitPolicy,
+  destinations: CrmDestinations,
   options: CrmClientOptions,
-  refresh: (baseUrl: string, refreshToken: string) => Promise<CrmTokens>,
+  refresh: (baseUrl: string, refreshToken: string, party: string) => Promise<CrmTokens>,
 ) {
   const timing = options.timing ?? realTiming;
   const http = createCrmHttp({
@@ -42,13 +48,16 @@ export function createOAuthCrmClient(
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,
     maxRetryWaitMs: options.maxRetryWaitMs,
+    maxQueuedPerParty: options.maxQueuedPerParty,
+    maxInFlightPerParty: options.maxInFlightPerParty,
+    destinations,
     timing,
     fetch: options.fetch,
     logger: options.logger,
   });
   const oauth = createOAuthRefresher({
     crmName,
-    refresh: (access) => refresh(access.baseUrl, access.tokens.refreshToken),
+    refresh: (access, party) => refresh(access.baseUrl, access.tokens.refreshToken, party),
     timing,
     logger: options.logger,
   });

@@ -21,10 +21,11 @@ export interface OAuthRefreshOptions {
   /** The CRM's display name, for error messages and logs. */
   crmName: string;
   /**
-   * One refresh-token grant for this access (the adapter's token endpoint). Throws
+   * One refresh-token grant for this access (the adapter's token endpoint), for the
+   * connection `party` (its `key`: whose line the request waits in). Throws
    * `CrmError('crm_access_revoked')` when the CRM refuses the refresh token.
    */
-  refresh(access: StoredAccess): Promise<CrmTokens>;
+  refresh(access: StoredAccess, party: string): Promise<CrmTokens>;
   /** How long a refused refresh waits for a concurrent rotation to show up. Default 300 ms. */
   raceGraceMs?: number;
   timing?: Timing;
@@ -60,7 +61,7 @@ export function createOAuthRefresher(options: OAuthRefreshOptions): OAuthRefresh
     if (latest.version !== seen.version && expiresAt(latest) > timing.now()) return latest;
     let tokens: CrmTokens;
     try {
-      tokens = await options.refresh(latest);
+      tokens = await options.refresh(latest, connection.key);
     } catch (error) {
       if (error instanceof CrmError && error.code === 'crm_access_revoked') {
         // Refused: either the access is gone, or another process spent this refresh token

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 
 import { FakeTiming } from '../../testing/crm-test-kit';
 
-import { LeakyBucket, RateLimiters, TokenBucket } from './rate-limiter';
+import { SettlingTiming } from './testing';
+import { AccountLimiter, LeakyBucket, QueueFullError, QueueTimeoutError, RateLimiters, TokenBucket } from './rate-limiter';
 
 describe('TokenBucket', () => {
   it('lets at most 7 requests through in any one-second window, without really waiting', async () => {
     const timing = new FakeTiming(0);
-    const bucket = new TokenBucket(7, timing);
+    const bucket = new AccountLimiter(new TokenBucket(7), timing);
     const granted: number[] = [];
     for (let i = 0; i < 30; i += 1) {
       await bucket.acquire();
@@ -21,7 +22,7 @@ describe('TokenBucket', () => {
 
   it('serves concurrent callers in order', async () => {
     const timing = new FakeTiming(0);
-    const bucket = new TokenBucket(2, timing);
+    const bucket = new AccountLimiter(new TokenBucket(2), timing);
     const order: number[] = [];
     await Promise.all([1, 2, 3, 4, 5].map((n) => bucket.acquire().then(() => order.push(n))));
     expect(order).toEqual([1, 2, 3, 4, 5]);
@@ -41,30 +42,32 @@ describe('TokenBucket', () => {
 
 describe('RateLimiters: bounded keys', () => {
   const window1 = { kind: 'window', perSecond: 1 } as const;
+  // Each request is released at once (as the client does once its exchange is over): a limiter
+  // with a request in flight is not idle.
 
   it('drops idle limiters when a new key would exceed maxKeys, and an evicted key starts afresh', async () => {
     const timing = new FakeTiming(0);
     const limiters = new RateLimiters(window1, timing, { maxKeys: 2 });
-    await limiters.acquire('a');
-    await limiters.acquire('b');
+    (await limiters.acquire('a'))();
+    (await limiters.acquire('b'))();
     expect(limiters.size).toBe(2);
     timing.advance(1000); // both idle now: their one token came back
-    await limiters.acquire('c');
+    (await limiters.acquire('c'))();
     expect(limiters.size).toBe(1);
-    await limiters.acquire('a');
+    (await limiters.acquire('a'))();
     expect(timing.now()).toBe(1000); // a fresh limiter, no wait
   });
 
   it('keeps a busy limiter (its wait stays) and drops an idle one instead', async () => {
     const timing = new FakeTiming(0);
     const limiters = new RateLimiters(window1, timing, { maxKeys: 2 });
-    await limiters.acquire('idle');
+    (await limiters.acquire('idle'))();
     timing.advance(1500);
-    await limiters.acquire('busy'); // spent at 1500
+    (await limiters.acquire('busy'))(); // spent at 1500
     timing.advance(100);
-    await limiters.acquire('new'); // 'idle' goes, 'busy' stays
+    (await limiters.acquire('new'))(); // 'idle' goes, 'busy' stays
     expect(limiters.size).toBe(2);
-    await limiters.acquire('busy');
+    (await limiters.acquire('busy'))();
     expect(timing.now()).toBe(2500); // still waited for its token
   });
 
@@ -73,7 +76,7 @@ describe('RateLimiters: bounded keys', () => {
     const limiters = new RateLimiters(window1, timing, { maxKeys: 100 });
     let largest = 0;
     for (let i = 0; i < 5000; i += 1) {
-      await limiters.acquire(`https://x${i}.amocrm.ru`);
+      (await limiters.acquire(`https://x${i}.amocrm.ru`))();
       largest = Math.max(largest, limiters.size);
       if (i % 7 === 0) timing.advance(13);
     }
@@ -83,26 +86,45 @@ describe('RateLimiters: bounded keys', () => {
   it('with every limiter busy, drops the least recently used one', async () => {
     const timing = new FakeTiming(0);
     const limiters = new RateLimiters({ kind: 'window', perSecond: 2 }, timing, { maxKeys: 2 });
-    await limiters.acquire('a');
-    await limiters.acquire('b');
-    await limiters.acquire('a'); // 'a' is now the most recently used, and full
-    await limiters.acquire('c'); // drops 'b', not 'a'
-    await limiters.acquire('a');
+    (await limiters.acquire('a'))();
+    (await limiters.acquire('b'))();
+    (await limiters.acquire('a'))(); // 'a' is now the most recently used, and full
+    (await limiters.acquire('c'))(); // drops 'b', not 'a'
+    (await limiters.acquire('a'))();
     expect(timing.now()).toBe(1000); // 'a' kept its window
   });
 
   it('a leaky bucket is idle only once it has drained', async () => {
     const timing = new FakeTiming(0);
     const limiters = new RateLimiters({ kind: 'leaky', drainPerSecond: 2, burst: 2 }, timing, { maxKeys: 2 });
-    await limiters.acquire('full');
-    await limiters.acquire('full'); // level 2: drains by 1000
+    (await limiters.acquire('full'))();
+    (await limiters.acquire('full'))(); // level 2: drains by 1000
     timing.advance(100);
-    await limiters.acquire('empty-soon'); // level 1: drains by 600
+    (await limiters.acquire('empty-soon'))(); // level 1: drains by 600
     timing.advance(600);
-    await limiters.acquire('new'); // 'empty-soon' has drained and goes; 'full' stays
-    await limiters.acquire('full'); // at 700 its level is 0.6: one more fits
-    await limiters.acquire('full'); // the next must wait for it to drain to 1 (a fresh bucket would not)
+    (await limiters.acquire('new'))(); // 'empty-soon' has drained and goes; 'full' stays
+    (await limiters.acquire('full'))(); // at 700 its level is 0.6: one more fits
+    (await limiters.acquire('full'))(); // the next must wait for it to drain to 1 (a fresh bucket would not)
     expect(timing.now()).toBe(1000);
+  });
+
+  it('a limiter with a request in flight is not idle, whatever its bucket says', async () => {
+    const timing = new FakeTiming(0);
+    const limiters = new RateLimiters(window1, timing, { maxKeys: 2, maxInFlightPerParty: 1 });
+    const release = await limiters.acquire('a');
+    (await limiters.acquire('b'))();
+    timing.advance(5000); // both buckets have drained; only 'b' is idle
+    (await limiters.acquire('c'))(); // drops 'b', keeps 'a'
+    let second = false;
+    const next = limiters.acquire('a').then((done) => {
+      second = true;
+      done();
+    });
+    await Promise.resolve();
+    expect(second).toBe(false); // the kept limiter still counts 'a''s first request in flight
+    release();
+    await next;
+    expect(second).toBe(true);
   });
 
   it('refuses policies that cannot work', () => {
@@ -112,13 +134,15 @@ describe('RateLimiters: bounded keys', () => {
     expect(() => new RateLimiters({ kind: 'leaky', drainPerSecond: 0, burst: 50 }, timing)).toThrow(RangeError);
     expect(() => new RateLimiters({ kind: 'leaky', drainPerSecond: 2, burst: 0 }, timing)).toThrow(RangeError);
     expect(() => new RateLimiters(window1, timing, { maxKeys: 0 })).toThrow(RangeError);
+    expect(() => new RateLimiters(window1, timing, { maxQueuedPerParty: 0 })).toThrow(RangeError);
+    expect(() => new RateLimiters(window1, timing, { maxInFlightPerParty: 1.5 })).toThrow(RangeError);
   });
 });
 
 describe('LeakyBucket (Bitrix24: drains 2 per second, burst 50)', () => {
   it('lets the burst through at once, then one request per 500 ms, exactly', async () => {
     const timing = new FakeTiming(0);
-    const bucket = new LeakyBucket(2, 50, timing);
+    const bucket = new AccountLimiter(new LeakyBucket(2, 50), timing);
     const granted: number[] = [];
     for (let i = 0; i < 60; i += 1) {
       await bucket.acquire();
@@ -130,7 +154,7 @@ describe('LeakyBucket (Bitrix24: drains 2 per second, burst 50)', () => {
 
   it('refills as it drains: after 5 s of quiet, 10 more go at once', async () => {
     const timing = new FakeTiming(0);
-    const bucket = new LeakyBucket(2, 50, timing);
+    const bucket = new AccountLimiter(new LeakyBucket(2, 50), timing);
     for (let i = 0; i < 50; i += 1) await bucket.acquire();
     timing.advance(5000);
     for (let i = 0; i < 10; i += 1) await bucket.acquire();
@@ -144,8 +168,8 @@ describe('LeakyBucket (Bitrix24: drains 2 per second, burst 50)', () => {
   });
 
   it('serves concurrent callers in order', async () => {
-    const timing = new FakeTiming(0);
-    const bucket = new LeakyBucket(2, 3, timing);
+    const timing = new SettlingTiming(0);
+    const bucket = new AccountLimiter(new LeakyBucket(2, 3), timing);
     const order: Array<[number, number]> = [];
     await Promise.all([1, 2, 3, 4, 5].map((n) => bucket.acquire().then(() => order.push([n, timing.now()]))));
     expect(order).toEqual([
@@ -183,5 +207,64 @@ describe('LeakyBucket (Bitrix24: drains 2 per second, burst 50)', () => {
     }
     expect(highest).toBeLessThanOrEqual(50 + 1e-9);
     expect(highest).toBeGreaterThan(49); // the pattern did reach the limit
+  });
+});
+
+describe('AccountLimiter: a line per party, served in turn', () => {
+  it('takes the parties in turn, in the order they first waited; a party served goes to the back', async () => {
+    const timing = new FakeTiming(0);
+    const limiter = new AccountLimiter(new TokenBucket(1), timing);
+    await limiter.acquire({ party: 'X' }); // the window's token is spent
+    const order: string[] = [];
+    await Promise.all(['A', 'A', 'A', 'B', 'C', 'C'].map((party) => limiter.acquire({ party }).then(() => order.push(party))));
+    expect(order).toEqual(['A', 'B', 'C', 'A', 'C', 'A']);
+  });
+
+  it('a party at its in-flight cap is skipped (not waited for) until it releases', async () => {
+    const timing = new FakeTiming(0);
+    const limiter = new AccountLimiter(new TokenBucket(100), timing, { maxInFlightPerParty: 2 });
+    const a1 = await limiter.acquire({ party: 'A' });
+    await limiter.acquire({ party: 'A' });
+    let third = false;
+    const a3 = limiter.acquire({ party: 'A' }).then((release) => {
+      third = true;
+      return release;
+    });
+    await limiter.acquire({ party: 'B' }); // B is not held up by A's waiting third
+    await Promise.resolve();
+    expect(third).toBe(false);
+    a1();
+    a1(); // releasing twice frees one slot only
+    (await a3)();
+    expect(third).toBe(true);
+    expect(limiter.idle()).toBe(false); // A's second is still in flight
+  });
+
+  it('refuses a party whose line is full at once (QueueFullError with a hint); other parties still queue', async () => {
+    const timing = new FakeTiming(0);
+    const limiter = new AccountLimiter(new TokenBucket(2), timing, { maxQueuedPerParty: 3 });
+    const results = await Promise.allSettled(['A', 'A', 'A', 'A', 'A', 'A', 'B'].map((party) => limiter.acquire({ party })));
+    // 2 go at once, 3 wait, the sixth is refused; B waits in its own line.
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const refused = results[5] as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(QueueFullError);
+    expect((refused.reason as QueueFullError).retryAfterSec).toBe(2); // 3 waiting at 2 a second
+  });
+
+  it('refuses a waiter at its deadline, and one whose signal aborts, without taking its turn', async () => {
+    const timing = new FakeTiming(0);
+    const limiter = new AccountLimiter(new TokenBucket(1), timing);
+    await limiter.acquire();
+    const late = limiter.acquire({ deadline: 500 });
+    await expect(late).rejects.toBeInstanceOf(QueueTimeoutError);
+    expect(timing.now()).toBe(500); // refused at its deadline, not at the next turn
+    const controller = new AbortController();
+    const aborted = limiter.acquire({ party: 'A', signal: controller.signal });
+    const next = limiter.acquire({ party: 'B' });
+    controller.abort();
+    await expect(aborted).rejects.toBeInstanceOf(QueueTimeoutError);
+    await next;
+    expect(timing.now()).toBe(1000); // B had the turn the aborted one would have had
+    await expect(limiter.acquire({ signal: AbortSignal.abort() })).rejects.toBeInstanceOf(QueueTimeoutError);
   });
 });

@@ -39,6 +39,23 @@ export class ManualTiming implements Timing {
   }
 }
 
+/**
+ * Like `ManualTiming`, but a sleep moves the clock only after the work already under way has
+ * run (on the next macrotask), as real time would: callers that were let through before a
+ * sleep reach `fetch` at the time they were let through. For measuring when requests leave.
+ */
+export class SettlingTiming extends ManualTiming {
+  override sleep = (ms: number): Promise<void> => {
+    this.sleeps.push(ms);
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        this.advance(ms);
+        resolve();
+      }),
+    );
+  };
+}
+
 /** A real JSON-lines logger writing into `lines`. */
 export function captureLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
