@@ -9,10 +9,12 @@ export type LazyScreen = LazyExoticComponent<ComponentType> & { preload: () => P
  * download is forgotten, so the next render or preload tries again.
  */
 export function lazyScreen<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string): LazyScreen {
-  let pending: Promise<{ default: ComponentType }> | null = null;
+  type Loaded = { default: ComponentType };
+  let loaded: Loaded | null = null;
+  let pending: Promise<Loaded> | null = null;
   const preload = () => {
     pending ??= load().then(
-      (module) => ({ default: module[name] as ComponentType }),
+      (module) => (loaded = { default: module[name] as ComponentType }),
       (error: unknown) => {
         pending = null;
         throw error;
@@ -20,5 +22,11 @@ export function lazyScreen<M extends Record<string, unknown>>(load: () => Promis
     );
     return pending;
   };
-  return Object.assign(lazy(preload), { preload });
+  // Once downloaded, a thenable that resolves synchronously: React.lazy then renders the screen
+  // at once instead of suspending for a tick (and holding its fallback for React's minimum).
+  const whenLoaded = (value: Loaded) => ({ then: (resolve: (loaded: Loaded) => void) => resolve(value) }) as unknown as Promise<Loaded>;
+  return Object.assign(
+    lazy(() => (loaded ? whenLoaded(loaded) : preload())),
+    { preload },
+  );
 }
