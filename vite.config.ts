@@ -62,7 +62,22 @@ export default defineConfig({
       generateScopedName: scopedClassName,
     },
   },
-  build: { outDir: 'dist/web', emptyOutDir: true, sourcemap: false },
+  // The manifest lets .ci/bundle-size.mjs tell each page's initial chunks.
+  build: {
+    outDir: 'dist/web',
+    emptyOutDir: true,
+    sourcemap: false,
+    manifest: true,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // zod and the module that sets it jitless (main.tsx's first import) in one chunk, which
+          // every chunk with a schema imports: the setting runs before any schema is created.
+          groups: [{ name: 'zod', test: /node_modules[\\/]zod[\\/]|app[\\/]lib[\\/]zod-config\.ts$/ }],
+        },
+      },
+    },
+  },
   server: {
     host: '127.0.0.1',
     port: 5173,

@@ -1,13 +1,12 @@
 import * as en from './en';
+import { catalogueResource } from './model/resource';
 import * as ru from './ru';
 
-const build = (catalog: typeof en | typeof ru) => {
-  const { common, ...areas } = catalog;
-  return { ...common, ...areas };
-};
-
-/** i18next resources: every area's catalogue under its own key (`t('mapping.…')`), common keys at the root. */
+/**
+ * Both languages' i18next resources, for tests and the catalogue checks. The app does not
+ * import this module: it loads the one language in use (`loadLanguage` in `@/lib/i18n`).
+ */
 export const resources = {
-  en: { translation: build(en) },
-  ru: { translation: build(ru) },
+  en: { translation: catalogueResource(en) },
+  ru: { translation: catalogueResource(ru) },
 } as const;

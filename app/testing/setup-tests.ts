@@ -3,6 +3,11 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
+import { loadLanguage } from '@/lib/i18n';
+
+// The app downloads one language's catalogue at a time; components under test render at once in either.
+await Promise.all([loadLanguage('en'), loadLanguage('ru')]);
+
 afterEach(() => {
   cleanup();
   window.localStorage.clear();

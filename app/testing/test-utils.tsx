@@ -7,9 +7,13 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createQueryClient } from '@/lib/query-client';
 import type { Language } from '@/lib/i18n';
 import { AppProvider } from '@/routes/provider';
-import { routes } from '@/routes/routes';
+import { preloadAllScreens, routes } from '@/routes/routes';
 
 import { createApiBridge, type ApiBridge } from '../../mocks/api/bridge';
+
+// Every screen is a lazily loaded chunk; have them all here before a test renders one, so that a
+// test's waits are not spent compiling the screen's modules (the Suspense boundaries still run).
+await preloadAllScreens();
 
 /** The MSW server for component tests: every request must be handled (unhandled = test error). */
 export const mswServer = setupServer();

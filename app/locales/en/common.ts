@@ -6,6 +6,8 @@ export const common = {
     name: 'Hub Connect',
     tagline: 'CRM data for end-to-end analytics',
     skipToContent: 'Skip to content',
+    /** Shown (and announced) when a screen's code takes more than a moment to arrive. */
+    loading: 'Loading…',
     language: 'Language',
     languages: {
       ru: 'Русский',

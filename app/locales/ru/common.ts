@@ -6,6 +6,7 @@ export const common = {
     name: 'Hub Connect',
     tagline: 'Данные CRM для сквозной аналитики',
     skipToContent: 'Перейти к содержимому',
+    loading: 'Загрузка…',
     language: 'Язык',
     languages: {
       ru: 'Русский',
