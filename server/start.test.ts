@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { authorizeResponseSchema } from '../app/contracts/oauth';
 
 import { startLines } from './cli';
 import { EnvError, parseEnv, type Env } from './env';
 import { createLogger } from './lib/logger';
-import { startServer, type RunningServer } from './start';
+import { startServer } from './start';
+import { realServers } from './testing/real-server';
 import { freePort, makeTempDir } from './testing/test-server';
 
 /**
@@ -17,28 +18,7 @@ import { freePort, makeTempDir } from './testing/test-server';
  * demo with the sandbox amoCRM is tested in mocks/sandbox/demo.test.ts).
  */
 
-const running: Array<{ server: RunningServer; cleanup: () => void }> = [];
-afterEach(async () => {
-  for (const { server, cleanup } of running.splice(0)) {
-    await server.close();
-    cleanup();
-  }
-});
-
-async function start(extra: Record<string, string> = {}) {
-  const temp = makeTempDir();
-  const port = await freePort();
-  const env = parseEnv({
-    PORT: String(port),
-    DATA_DIR: temp.dir,
-    STATIC_DIR: path.join(temp.dir, 'no-web-build'),
-    LOG_LEVEL: 'info',
-    ...extra,
-  });
-  const server = await startServer(env, createLogger('silent'));
-  running.push({ server, cleanup: temp.cleanup });
-  return { server, env };
-}
+const start = realServers({ LOG_LEVEL: 'info' });
 
 async function consentUrl(publicUrl: string): Promise<URL> {
   const response = await fetch(`${publicUrl}/api/connectors/amocrm/authorize`, { method: 'POST' });

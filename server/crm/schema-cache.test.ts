@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { ConnectorId } from '../../app/contracts/connector';
 import { crmSchemaSchema, type CrmSchema } from '../../app/contracts/crm-schema';
-import type { MappingConfigInput } from '../../app/contracts/mapping-config';
+import { completeConfigFor } from '../../app/contracts/testing/sample-config';
 import { problemSchema } from '../../app/contracts/problem';
 import { createTestCrm, FakeTiming, type TestCrm } from '../testing/crm-test-kit';
 import { connectThroughSandbox } from '../testing/sandbox-oauth';
@@ -69,24 +69,6 @@ async function connectedWithCache(connector: ConnectorId = 'amocrm', prepare?: (
 async function expectProblem(response: Response, status: number, code: string) {
   expect(response.status).toBe(status);
   expect(problemSchema.parse(await response.json()).code).toBe(code);
-}
-
-/** Every non-archived pipeline mapped: its working statuses in one container, 142 completed, 143 refusal. */
-function completeConfig(schema: CrmSchema): MappingConfigInput {
-  return {
-    schemaVersion: 2,
-    connector: 'amocrm',
-    pipelines: schema.pipelines
-      .filter((pipeline) => !pipeline.isArchive)
-      .map((pipeline) => ({
-        pipelineId: pipeline.id,
-        containers: [
-          { id: `w${pipeline.id}`, name: 'In work', marker: null, statusIds: pipeline.statuses.filter((st) => st.id !== '142' && st.id !== '143').map((st) => st.id) },
-          { id: `c${pipeline.id}`, name: 'Won', statusIds: ['142'], marker: 'completed' },
-          { id: `r${pipeline.id}`, name: 'Lost', statusIds: ['143'], marker: 'refusal' },
-        ],
-      })),
-  };
 }
 
 describe('the cached schema after the access is gone', () => {
@@ -177,7 +159,7 @@ describe('the cached schema after the access is gone', () => {
 
   it('activation does not check against the cache of a revoked access: the CRM’s refusal, nothing activated', async () => {
     const s = await connectedWithCache();
-    const put = await s.browser.request('/api/connectors/amocrm/config', { method: 'PUT', json: completeConfig(s.cached), headers: { 'If-Match': '"0"' } });
+    const put = await s.browser.request('/api/connectors/amocrm/config', { method: 'PUT', json: completeConfigFor(s.cached), headers: { 'If-Match': '"0"' } });
     expect(put.status).toBe(200);
     s.crm.sandbox.revokeAccess();
     s.timing.advance(SCHEMA_ACCESS_CHECK_MS + 1000); // the cache is still young enough for activation (10 minutes)
@@ -192,7 +174,7 @@ describe('the cached schema after the access is gone', () => {
   it('activation with a young cache but an expired access token whose refresh is refused: crm_access_revoked', async () => {
     // Access tokens of a minute: two minutes on, the cache is young for activation and the check window alike.
     const s = await connectedWithCache('amocrm', ({ crm }) => crm.sandbox.setFaults({ accessTtlSec: 60 }));
-    await s.browser.request('/api/connectors/amocrm/config', { method: 'PUT', json: completeConfig(s.cached), headers: { 'If-Match': '"0"' } });
+    await s.browser.request('/api/connectors/amocrm/config', { method: 'PUT', json: completeConfigFor(s.cached), headers: { 'If-Match': '"0"' } });
     s.crm.sandbox.revokeAccess();
     s.timing.advance(2 * 60_000);
     await expectProblem(await s.browser.request('/api/connectors/amocrm/activate', { method: 'POST' }), 409, 'crm_access_revoked');

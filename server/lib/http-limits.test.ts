@@ -1,39 +1,13 @@
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { parseEnv } from '../env';
-import { startServer, type RunningServer } from '../start';
-import { freePort, makeTempDir } from '../testing/test-server';
-
-import { createLogger } from './logger';
+import { realServers } from '../testing/real-server';
 
 /** The real server (`startServer`) over real sockets, as a client on the network meets it. */
-
-const running: Array<{ server: RunningServer; cleanup: () => void }> = [];
-afterEach(async () => {
-  for (const { server, cleanup } of running.splice(0)) {
-    await server.close();
-    cleanup();
-  }
-});
-
-async function start(extra: Record<string, string> = {}): Promise<URL> {
-  const temp = makeTempDir();
-  const env = parseEnv({
-    PORT: String(await freePort()),
-    DATA_DIR: temp.dir,
-    STATIC_DIR: path.join(temp.dir, 'no-web-build'),
-    AMOCRM_CLIENT_ID: 'integration-id',
-    AMOCRM_CLIENT_SECRET: 'integration-secret',
-    ...extra,
-  });
-  const server = await startServer(env, createLogger('silent'));
-  running.push({ server, cleanup: temp.cleanup });
-  return new URL(server.address);
-}
+const startServerWith = realServers({ AMOCRM_CLIENT_ID: 'integration-id', AMOCRM_CLIENT_SECRET: 'integration-secret' });
+const start = async (extra: Record<string, string> = {}) => new URL((await startServerWith(extra)).server.address);
 
 interface Answer {
   status: number;

@@ -1,13 +1,8 @@
-import path from 'node:path';
-
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { problemSchema } from '../../app/contracts/problem';
-import { parseEnv } from '../env';
-import { startServer, type RunningServer } from '../start';
-import { freePort, makeTempDir } from '../testing/test-server';
+import { realServers } from '../testing/real-server';
 
-import { createLogger } from './logger';
 import { RateLimiter } from './rate-limit';
 
 describe('RateLimiter (a token bucket per client)', () => {
@@ -39,28 +34,8 @@ describe('RateLimiter (a token bucket per client)', () => {
   });
 });
 
-const running: Array<{ server: RunningServer; cleanup: () => void }> = [];
-afterEach(async () => {
-  for (const { server, cleanup } of running.splice(0)) {
-    await server.close();
-    cleanup();
-  }
-});
-
-async function start(extra: Record<string, string>): Promise<string> {
-  const temp = makeTempDir();
-  const env = parseEnv({
-    PORT: String(await freePort()),
-    DATA_DIR: temp.dir,
-    STATIC_DIR: path.join(temp.dir, 'no-web-build'),
-    AMOCRM_CLIENT_ID: 'integration-id',
-    AMOCRM_CLIENT_SECRET: 'integration-secret',
-    ...extra,
-  });
-  const server = await startServer(env, createLogger('silent'));
-  running.push({ server, cleanup: temp.cleanup });
-  return server.address;
-}
+const startServerWith = realServers({ AMOCRM_CLIENT_ID: 'integration-id', AMOCRM_CLIENT_SECRET: 'integration-secret' });
+const start = async (extra: Record<string, string>) => (await startServerWith(extra)).server.address;
 
 const statuses = async (count: number, url: string, headers: Record<string, string> = {}) => {
   const out: number[] = [];

@@ -9,7 +9,7 @@ import { MAX_BODY_BYTES } from '../app';
 import { createTestCrm, FakeTiming, type TestCrm } from '../testing/crm-test-kit';
 import { connectThroughSandbox } from '../testing/sandbox-oauth';
 import { createTestServer, TEST_ORIGIN, TestClient, type TestServer } from '../testing/test-server';
-import { sampleConfigInput } from '../../app/contracts/testing/sample-config';
+import { completeConfigFor, sampleConfigInput } from '../../app/contracts/testing/sample-config';
 
 const ACCOUNT = { id: '31234567', domain: 'demo.amocrm.ru', name: 'Demo' };
 
@@ -491,24 +491,6 @@ describe('activation checks against the CRM, cached or not', () => {
   const pipelineReads = () => crm.sandbox.requests.filter((request) => request.path === '/api/v4/leads/pipelines').length;
   const workspace = () => decodeURIComponent(browser.sessionCookie!.split('=')[1]!).split('.')[0]!;
 
-  /** Every non-archived pipeline: its working statuses in one container, 142 completed, 143 refusal. */
-  function completeConfig(schema: CrmSchema): MappingConfigInput {
-    return {
-      schemaVersion: 2,
-      connector: 'amocrm',
-      pipelines: schema.pipelines
-        .filter((pipeline) => !pipeline.isArchive)
-        .map((pipeline) => ({
-          pipelineId: pipeline.id,
-          containers: [
-            { id: `w${pipeline.id}`, name: 'In work', marker: null, statusIds: pipeline.statuses.filter((st) => st.id !== '142' && st.id !== '143').map((st) => st.id) },
-            { id: `c${pipeline.id}`, name: 'Won', statusIds: ['142'], marker: 'completed' },
-            { id: `r${pipeline.id}`, name: 'Lost', statusIds: ['143'], marker: 'refusal' },
-          ],
-        })),
-    };
-  }
-
   it('with no cached schema (GET /schema never called) reads the CRM and rejects an unknown pipeline and unmapped statuses', async () => {
     await connectThroughSandbox(browser, crm.sandbox);
     expect(own.repo.getCachedSchema(workspace(), 'amocrm')).toBeNull();
@@ -532,7 +514,7 @@ describe('activation checks against the CRM, cached or not', () => {
     expect(pipelineReads()).toBe(1); // the schema read by the first activation is cached now
 
     const schema = crmSchemaSchema.parse(await (await browser.request('/api/connectors/amocrm/schema')).json());
-    expect((await put(browser, completeConfig(schema), '"2"')).status).toBe(200);
+    expect((await put(browser, completeConfigFor(schema), '"2"')).status).toBe(200);
     const activated = await activate();
     expect(activated.status).toBe(200);
     expect(configEnvelopeSchema.parse(await activated.json())).toMatchObject({ status: 'connected', activatedVersion: 3 });
@@ -541,7 +523,7 @@ describe('activation checks against the CRM, cached or not', () => {
   it('re-reads a cache older than 10 minutes, and one of another account', async () => {
     await connectThroughSandbox(browser, crm.sandbox);
     const schema = crmSchemaSchema.parse(await (await browser.request('/api/connectors/amocrm/schema')).json());
-    await put(browser, completeConfig(schema), '"0"');
+    await put(browser, completeConfigFor(schema), '"0"');
     const reads = pipelineReads();
     timing.advance(9 * 60 * 1000);
     expect((await activate()).status).toBe(200);
@@ -580,7 +562,7 @@ describe('activation checks against the CRM, cached or not', () => {
   it('without stored access: 422 not_authorized, and the CRM is not asked', async () => {
     await connectThroughSandbox(browser, crm.sandbox);
     const schema = crmSchemaSchema.parse(await (await browser.request('/api/connectors/amocrm/schema')).json());
-    await put(browser, completeConfig(schema), '"0"');
+    await put(browser, completeConfigFor(schema), '"0"');
     own.repo.deleteCredentials(workspace(), 'amocrm');
     const requests = crm.sandbox.requests.length;
     const response = await activate();

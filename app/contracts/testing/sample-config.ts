@@ -1,3 +1,4 @@
+import type { CrmSchema } from '../crm-schema';
 import type { MappingConfigInput } from '../mapping-config';
 
 /**
@@ -24,5 +25,23 @@ export function sampleConfigInput(overrides: Partial<MappingConfigInput> = {}): 
     customFields: { otherFields: ['1016236'] },
     calculatedFields: [{ id: 'k1', name: 'Margin', expression: '{price} * 0.3' }],
     ...overrides,
+  };
+}
+
+/** Every non-archived pipeline of `schema` mapped: its working statuses in one container, 142 completed, 143 refusal. */
+export function completeConfigFor(schema: CrmSchema): MappingConfigInput {
+  return {
+    schemaVersion: 2,
+    connector: 'amocrm',
+    pipelines: schema.pipelines
+      .filter((pipeline) => !pipeline.isArchive)
+      .map((pipeline) => ({
+        pipelineId: pipeline.id,
+        containers: [
+          { id: `w${pipeline.id}`, name: 'In work', marker: null, statusIds: pipeline.statuses.filter((st) => st.id !== '142' && st.id !== '143').map((st) => st.id) },
+          { id: `c${pipeline.id}`, name: 'Won', statusIds: ['142'], marker: 'completed' },
+          { id: `r${pipeline.id}`, name: 'Lost', statusIds: ['143'], marker: 'refusal' },
+        ],
+      })),
   };
 }
