@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 
+import { BoundedMap } from './bounded-map';
 import { incomingOf } from './http-limits';
 import { problem } from './problem';
 
@@ -26,12 +27,13 @@ interface Bucket {
   at: number;
 }
 
-/** How many of the least recently seen buckets one new client looks at for full (forgettable) ones. */
-const SWEEP_LIMIT = 64;
-
 export class RateLimiter {
-  /** In order of last use, least recent first (a Map keeps insertion order). */
-  private readonly buckets = new Map<string, Bucket>();
+  /**
+   * A full bucket is the same as none, so full ones among the least recently seen are forgotten
+   * first; if none is full, the least recently seen one is (that client starts again with a full
+   * bucket: at most one more burst).
+   */
+  private readonly buckets: BoundedMap<Bucket>;
 
   constructor(
     private readonly settings: Pick<RateLimitSettings, 'perSecond' | 'burst' | 'maxClients'>,
@@ -40,21 +42,15 @@ export class RateLimiter {
     if (!(settings.perSecond > 0)) throw new RangeError(`perSecond must be positive, not ${settings.perSecond}`);
     if (!Number.isInteger(settings.burst) || settings.burst < 1) throw new RangeError(`burst must be a positive integer, not ${settings.burst}`);
     if (!Number.isInteger(settings.maxClients) || settings.maxClients < 1) throw new RangeError(`maxClients must be a positive integer, not ${settings.maxClients}`);
+    this.buckets = new BoundedMap(settings.maxClients, (bucket) => this.level(bucket, this.now()) >= settings.burst);
   }
 
   /** Takes a token for `key`: 0 when the request may go, else the seconds until one is back. */
   take(key: string): number {
     const now = this.now();
-    let bucket = this.buckets.get(key);
-    if (bucket) {
-      this.buckets.delete(key);
-      bucket.tokens = this.level(bucket, now);
-      bucket.at = now;
-    } else {
-      this.makeRoom(now);
-      bucket = { tokens: this.settings.burst, at: now };
-    }
-    this.buckets.set(key, bucket);
+    const bucket = this.buckets.use(key, () => ({ tokens: this.settings.burst, at: now }));
+    bucket.tokens = this.level(bucket, now);
+    bucket.at = now;
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;
@@ -69,24 +65,6 @@ export class RateLimiter {
 
   private level(bucket: Bucket, now: number): number {
     return Math.min(this.settings.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.settings.perSecond);
-  }
-
-  /**
-   * Keeps at most `maxClients` buckets. A full bucket is the same as none, so those among the
-   * least recently seen go first (a bounded look, so a flood of new addresses costs constant
-   * work each); if none is full, the least recently seen one is forgotten (that client starts
-   * again with a full bucket: at most one more burst).
-   */
-  private makeRoom(now: number): void {
-    if (this.buckets.size < this.settings.maxClients) return;
-    let looked = 0;
-    for (const [key, bucket] of this.buckets) {
-      if (looked++ === SWEEP_LIMIT) break;
-      if (this.level(bucket, now) >= this.settings.burst) this.buckets.delete(key);
-    }
-    if (this.buckets.size < this.settings.maxClients) return;
-    const oldest = this.buckets.keys().next();
-    if (!oldest.done) this.buckets.delete(oldest.value);
   }
 }
 

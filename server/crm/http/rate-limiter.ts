@@ -1,3 +1,5 @@
+import { BoundedMap } from '../../lib/bounded-map';
+
 import type { Timing } from './timing';
 
 /**
@@ -306,36 +308,27 @@ export interface RateLimitersOptions extends QueueLimits {
   maxKeys?: number;
 }
 
-/** How many of the least recently used limiters one new key looks at for idle ones. */
-const SWEEP_LIMIT = 64;
-
 /** One limiter per key (e.g. per account host), created on first use, with a bounded number of keys. */
 export class RateLimiters {
-  /** In order of last use, least recent first. */
-  private readonly limiters = new Map<string, AccountLimiter>();
-  private readonly maxKeys: number;
+  /**
+   * Idle limiters among the least recently used are dropped first. If none is idle, the least
+   * recently used one is: its queued callers still go in order on it; only later callers for
+   * that key start a new one.
+   */
+  private readonly limiters: BoundedMap<AccountLimiter>;
 
   constructor(
     private readonly policy: RateLimitPolicy,
     private readonly timing: Timing,
     private readonly options: RateLimitersOptions = {},
   ) {
-    this.maxKeys = options.maxKeys ?? 10_000;
-    if (!Number.isInteger(this.maxKeys) || this.maxKeys < 1) throw new RangeError(`maxKeys must be a positive integer, not ${this.maxKeys}`);
+    this.limiters = new BoundedMap(options.maxKeys ?? 10_000, (limiter) => limiter.idle());
     this.create(); // validates the policy and the limits now rather than on the first request
   }
 
   /** Resolves with the release when a request for `key` may be sent (see `AccountLimiter`). */
   acquire(key: string, ticket: Ticket = {}): Promise<Release> {
-    let limiter = this.limiters.get(key);
-    if (limiter) {
-      this.limiters.delete(key);
-    } else {
-      this.makeRoom();
-      limiter = this.create();
-    }
-    this.limiters.set(key, limiter);
-    return limiter.acquire(ticket);
+    return this.limiters.use(key, () => this.create()).acquire(ticket);
   }
 
   /** How many keys have a limiter now. */
@@ -345,21 +338,5 @@ export class RateLimiters {
 
   private create(): AccountLimiter {
     return new AccountLimiter(bucketFor(this.policy), this.timing, this.options);
-  }
-
-  private makeRoom(): void {
-    if (this.limiters.size < this.maxKeys) return;
-    // Idle limiters gather at the least recently used end: look at a bounded number of them,
-    // so a flood of new keys costs constant work per key, not a sweep of the whole map.
-    let looked = 0;
-    for (const [key, limiter] of this.limiters) {
-      if (looked++ === SWEEP_LIMIT) break;
-      if (limiter.idle()) this.limiters.delete(key);
-    }
-    if (this.limiters.size < this.maxKeys) return;
-    // All of those are busy: drop the least recently used one. Its queued callers still go in
-    // order on it; only later callers for that key start a new one.
-    const oldest = this.limiters.keys().next();
-    if (!oldest.done) this.limiters.delete(oldest.value);
   }
 }
