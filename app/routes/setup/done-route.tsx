@@ -10,7 +10,7 @@ import { describeApiError } from '@/lib/api-errors';
 import { WizardStep } from '@/components/wizard/wizard-step';
 import { findActivationProblems } from '@/contracts/activation';
 import { ApiError } from '@/lib/api-client';
-import { ActivationProblemsList } from '@/features/calculated-fields/components/activation-problems-list';
+import { ActivationProblemsList } from '@/components/wizard/activation-problems-list';
 import { FunnelSummary } from '@/features/funnel/components/funnel-summary';
 
 import { useWizard } from './setup-layout';

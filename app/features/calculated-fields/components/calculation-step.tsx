@@ -1,39 +1,30 @@
-import {
-  DndContext,
-  DragOverlay,
-  useDroppable,
-  type Announcements,
-  type DragEndEvent,
-} from '@dnd-kit/core';
+import { DndContext, DragOverlay } from '@dnd-kit/core';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useMemo, useRef, useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useFieldArray, useForm, type FieldPath } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
-import { useActivateConnector, workingConfig } from '@/api/connector-config';
+import { workingConfig } from '@/api/connector-config';
 import { sampleDealsQueryOptions } from '@/api/crm';
 import { cx, moduleClasses } from '@/components/ui/class-names';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { LeaveDialog } from '@/components/wizard/leave-dialog';
-import { SaveStatus, saveStatusClass } from '@/components/wizard/save-status';
-import { describeApiError } from '@/lib/api-errors';
 import { StepFooter } from '@/components/wizard/step-footer';
 import { stepLayout } from '@/components/wizard/step-layout';
 import { SchemaStep } from '@/components/wizard/wizard-step';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmSchema } from '@/contracts/crm-schema';
 import { LIMITS, type CalculatedField, type ConfigEnvelope } from '@/contracts/mapping-config';
-import type { FieldError } from '@/contracts/problem';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
 import { useFormDraftAutosave, type FormDraft } from '@/hooks/use-form-draft-autosave';
-import { ApiError } from '@/lib/api-client';
-import { PAGE_ONLY_AUTO_SCROLL, useDropTargetSensors } from '@/lib/drop-target-dnd';
+import type { FixStep } from '@/lib/activation-problems';
+import { ActivationProblemsList } from '@/components/wizard/activation-problems-list';
 
-import type { FixStep } from '../model/activation-problems';
+import { useCalculationDnd } from '../dnd/use-calculation-dnd';
 import {
   calculatedFormSchema,
   insertToken,
@@ -45,18 +36,18 @@ import {
   type CalculatedFormValues,
   type NumericField,
 } from '../model/calculated-form';
+import { useActivation } from '../model/use-activation';
 
-import { ActivationProblemsList } from './activation-problems-list';
 import { CalculatedFieldCard, type CalculatedFieldCardProps } from './calculated-field-card';
+import { CalculationStatus } from './calculation-status';
 import type { SampleDealsState } from './formula-preview';
+import { NewFieldDropZone } from './new-field-drop-zone';
 import { NumericFieldList } from './numeric-field-list';
 import styles from './calculation-step.module.css';
 
-const s = moduleClasses(styles, ['fieldsPanel', 'list', 'newZone', 'overlayName']);
+const s = moduleClasses(styles, ['fieldsPanel', 'list', 'overlayName']);
 const FIELDS_PANEL = cx(stepLayout.panel, s.fieldsPanel);
-const STATUS_ERROR = cx(saveStatusClass.status, saveStatusClass.error);
 
-const NEW_FIELD_DROP_ID = 'calc-new';
 export interface CalculationStepProps {
   connector: ConnectorId;
   connectorName: string;
@@ -88,13 +79,9 @@ export function CalculationStep(props: CalculationStepProps) {
 
 function CalculationForm({ connector, connectorName, envelope, onDone, onBack, stepHref, totals, schema }: CalculationStepProps & { schema: CrmSchema }) {
   const { t } = useTranslation();
-  const activation = useActivateConnector(connector);
   const sampleDeals = useQuery(sampleDealsQueryOptions(connector));
-  const [leaving, setLeaving] = useState(false);
-  const [problems, setProblems] = useState<FieldError[] | null>(null);
   const [confirmSkip, setConfirmSkip] = useState(false);
   const [activeIndex, setActiveIndex] = useState<number | null>(null);
-  const [dragged, setDragged] = useState<{ field: NumericField; name: string } | null>(null);
   const [liveMessage, setLiveMessage] = useState('');
   const carets = useRef(new Map<string, { start: number; end: number }>());
   const inputs = useRef(new Map<string, HTMLInputElement>());
@@ -131,11 +118,8 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
   });
   // Leaving (Back, the stepper) sends what is queued first; it asks when that fails, or when
   // a field cannot be saved yet (no name of its own) — unless the user already chose to go.
-  const leaveGuard = useAutosaveLeaveGuard(autosave, draft.unsaved.length > 0 && !leaving);
-  const finish = useEffectEvent(onDone);
-  useEffect(() => {
-    if (leaving) finish();
-  }, [leaving]);
+  const activation = useActivation(connector, autosave, onDone);
+  const leaveGuard = useAutosaveLeaveGuard(autosave, draft.unsaved.length > 0 && !activation.done);
 
   const dealAmount = t('calculation.dealAmount');
   const nameOf = useCallback((field: NumericField) => field.name ?? dealAmount, [dealAmount]);
@@ -193,93 +177,41 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
     else inputs.current.delete(rowKey);
   }, []);
 
-  const sensors = useDropTargetSensors();
-
-  const draggedOf = (data: unknown) =>
-    data && typeof data === 'object' && 'field' in data && 'name' in data
-      ? { field: data.field as NumericField, name: String(data.name) }
-      : null;
-  const indexOf = (data: unknown): number | null =>
-    data && typeof data === 'object' && 'index' in data && typeof data.index === 'number' ? data.index : null;
-
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
-    setDragged(null);
-    const item = draggedOf(active.data.current);
-    if (!item || !over) return;
-    if (over.id === NEW_FIELD_DROP_ID) {
-      addField(item.field);
-      return;
-    }
-    const index = indexOf(over.data.current);
-    if (index !== null) insertField(item.field, index, { focus: false });
-  };
-
-  const announcements: Announcements = {
-    onDragStart: ({ active }) => t('calculation.dnd.pickedUp', { name: draggedOf(active.data.current)?.name ?? '' }),
-    onDragOver: ({ active, over }) => {
-      const name = draggedOf(active.data.current)?.name ?? '';
-      if (!over) return t('calculation.dnd.notOver', { name });
-      if (over.id === NEW_FIELD_DROP_ID) return t('calculation.dnd.overNew', { name });
-      return t('calculation.dnd.overField', { name, index: (indexOf(over.data.current) ?? 0) + 1 });
-    },
-    onDragEnd: ({ active, over }) => {
-      const name = draggedOf(active.data.current)?.name ?? '';
-      if (!over) return t('calculation.dnd.droppedOutside', { name });
-      if (over.id === NEW_FIELD_DROP_ID) return t('calculation.dnd.droppedNew', { name, index: fields.length + 1 });
-      return t('calculation.dnd.droppedInto', { name, index: (indexOf(over.data.current) ?? 0) + 1 });
-    },
-    onDragCancel: ({ active }) => t('calculation.dnd.cancelled', { name: draggedOf(active.data.current)?.name ?? '' }),
-  };
-
-  const activate = async () => {
-    setProblems(null);
-    try {
-      await activation.mutateAsync();
-      setLeaving(true);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 422 && error.code === 'config_incomplete') {
-        setProblems(error.problem?.errors ?? []);
-      }
-    }
-  };
-  /** Sends what is queued, then activates; a failed save stays on the step (its error says why). */
-  const saveAndActivate = async () => {
-    if (await autosave.flush()) await activate();
-  };
+  const dnd = useCalculationDnd({
+    count: fields.length,
+    onAdd: addField,
+    onInsert: (field, index) => insertField(field, index, { focus: false }),
+  });
+  const { dragged } = dnd;
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) =>
     void handleSubmit(async (values) => {
       const saved = toSavedFields(values);
-      if (await draft.submit({ section: saved, rows: saved.map((_, index) => index), unsaved: [] })) await activate();
+      if (await draft.submit({ section: saved, rows: saved.map((_, index) => index), unsaved: [] })) await activation.activate();
     })(event);
 
   // Skip goes on without checking the expressions; fields that cannot be saved yet are lost, so it asks first.
   const skip = () => {
     if (draft.unsaved.length > 0) setConfirmSkip(true);
-    else void saveAndActivate();
+    else void activation.saveAndActivate();
   };
 
   const fieldErrors = formState.errors.calculatedFields;
   const invalidCount = Array.isArray(fieldErrors) ? fieldErrors.filter(Boolean).length : 0;
-  const unsavedNumbers = draft.unsaved.map((index) => index + 1).join(', ');
-  const unsavedMessage = t('calculation.leaveUnsaved', { count: draft.unsaved.length, list: unsavedNumbers });
-  const busy = activation.isPending || formState.isSubmitting;
-  const status =
-    activation.isError && !problems ? (
-      <span className={STATUS_ERROR} role="alert">
-        {describeApiError(activation.error, t, connectorName)}
-      </span>
-    ) : autosave.state.status === 'error' ? (
-      <SaveStatus state={autosave.state} retryRef={retryRef} />
-    ) : activation.isPending ? (
-      <span className={saveStatusClass.status}>{t('calculation.activating', { name: connectorName })}</span>
-    ) : draft.unsaved.length > 0 && autosave.state.status !== 'pending' ? (
-      <span className={STATUS_ERROR}>{t('calculation.notSaved', { count: draft.unsaved.length, list: unsavedNumbers })}</span>
-    ) : invalidCount > 0 ? (
-      <span className={STATUS_ERROR}>{t('calculation.fixErrors', { count: invalidCount })}</span>
-    ) : (
-      <SaveStatus state={autosave.state} retryRef={retryRef} />
-    );
+  const unsavedNumbers = draft.unsaved.map((index) => index + 1);
+  const unsavedMessage = t('calculation.leaveUnsaved', { count: unsavedNumbers.length, list: unsavedNumbers.join(', ') });
+  const busy = activation.pending || formState.isSubmitting;
+  const status = (
+    <CalculationStatus
+      connectorName={connectorName}
+      autosave={autosave}
+      activationError={activation.error}
+      activating={activation.pending}
+      unsaved={unsavedNumbers}
+      invalidCount={invalidCount}
+      retryRef={retryRef}
+    />
+  );
   // Staying: to "Try again" when a save failed, else to the name the first unsaved field needs.
   const stayFocus = () => {
     const row = fields[draft.unsaved[0] ?? -1];
@@ -289,14 +221,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
   return (
     <>
       <form id="calculation-form" className={stepLayout.form} onSubmit={onSubmit} noValidate>
-        <DndContext
-          sensors={sensors}
-          autoScroll={PAGE_ONLY_AUTO_SCROLL}
-          onDragStart={({ active }) => setDragged(draggedOf(active.data.current))}
-          onDragEnd={onDragEnd}
-          onDragCancel={() => setDragged(null)}
-          accessibility={{ announcements, screenReaderInstructions: { draggable: t('calculation.dnd.instructions') } }}
-        >
+        <DndContext {...dnd.context}>
           <div className={stepLayout.columns}>
             <NumericFieldList
               fields={numeric}
@@ -357,9 +282,9 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
         <p className={visuallyHidden} role="status">
           {liveMessage}
         </p>
-        {problems ? (
+        {activation.problems ? (
           <ActivationProblemsList
-            problems={problems}
+            problems={activation.problems}
             config={workingConfig(connector, envelope)}
             schema={schema}
             connectorName={connectorName}
@@ -380,7 +305,7 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
         tone="danger"
         onConfirm={() => {
           setConfirmSkip(false);
-          void saveAndActivate();
+          void activation.saveAndActivate();
         }}
       />
     </>
@@ -398,14 +323,4 @@ function calculatedErrorPath(pointer: string, rowOf: (index: number) => number |
 function calculatedDraft(values: CalculatedFormInput, previous: CalculatedField[] | null): FormDraft<CalculatedField[]> {
   const { fields, rows, unsaved } = toDraftFields(values.calculatedFields, new Map((previous ?? []).map((field) => [field.id, field])));
   return { section: fields, rows, unsaved };
-}
-
-function NewFieldDropZone({ empty, dragging }: { empty: boolean; dragging: boolean }) {
-  const { t } = useTranslation();
-  const { setNodeRef, isOver } = useDroppable({ id: NEW_FIELD_DROP_ID });
-  return (
-    <div ref={setNodeRef} className={s.newZone} data-calc-new-zone="" data-over={isOver || undefined} data-dragging={dragging || undefined} data-empty={empty || undefined}>
-      {dragging ? t('calculation.dropNew') : empty ? t('calculation.empty') : t('calculation.dropNew')}
-    </div>
-  );
 }

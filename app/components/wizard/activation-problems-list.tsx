@@ -6,8 +6,7 @@ import { moduleClasses } from '@/components/ui/class-names';
 import type { CrmSchema } from '@/contracts/crm-schema';
 import type { MappingConfig } from '@/contracts/mapping-config';
 import type { FieldError } from '@/contracts/problem';
-
-import { describeProblems, type FixStep } from '../model/activation-problems';
+import { describeProblems, type FixStep } from '@/lib/activation-problems';
 
 import styles from './activation-problems-list.module.css';
 
@@ -35,15 +34,15 @@ export function ActivationProblemsList({ problems, config, schema, connectorName
   return (
     <section className={s.problems} aria-labelledby="activation-problems-title">
       <h3 id="activation-problems-title" className={s.title} ref={headingRef} tabIndex={-1}>
-        {t('calculation.problems.title', { name: connectorName })}
+        {t('wizard.activationProblems.title', { name: connectorName })}
       </h3>
-      <p>{t('calculation.problems.intro')}</p>
+      <p>{t('wizard.activationProblems.intro')}</p>
       <ul className={s.list}>
         {described.map((problem) => (
           <li key={problem.key}>
-            <span>{problem.messageKey ? t(`calculation.problems.${problem.messageKey}`, problem.params) : problem.fallback}</span>{' '}
+            <span>{problem.messageKey ? t(`wizard.activationProblems.${problem.messageKey}`, problem.params) : problem.fallback}</span>{' '}
             <Link to={stepHref(problem.step)} className={s.link}>
-              {t('calculation.problems.fixIn', { step: t(`wizard.steps.${problem.step}`) })}
+              {t('wizard.activationProblems.fixIn', { step: t(`wizard.steps.${problem.step}`) })}
             </Link>
           </li>
         ))}

@@ -12,7 +12,7 @@ export function fixStepFor(pointer: string): FixStep {
   return 'mapping';
 }
 
-/** Problem codes with their own message in `calculation.problems.<code>`. */
+/** Problem codes with their own message in `wizard.activationProblems.<code>`. */
 export const KNOWN_PROBLEM_CODES = [
   'not_authorized',
   'account_mismatch',
@@ -34,7 +34,7 @@ export const KNOWN_PROBLEM_CODES = [
 
 export interface DescribedProblem {
   key: string;
-  /** Message key under `calculation.problems`, or null to show the server's own message. */
+  /** Message key under `wizard.activationProblems`, or null to show the server's own message. */
   messageKey: (typeof KNOWN_PROBLEM_CODES)[number] | null;
   params: Record<string, string | number>;
   fallback: string;
