@@ -143,8 +143,8 @@ export function createApp(deps: AppDeps) {
   // One schema provider for GET …/schema and activation: the same cache, the same CRM reads.
   const schemas = createSchemaProvider(deps.repo, deps.crm);
   app.route('/api/connectors', connectorRoutes(deps.repo, { schemas, logger: deps.logger, adapters: deps.crm.adapters }));
-  app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas));
   const dealSync = deps.dealSync ?? createDealSync({ repo: deps.repo, crm: deps.crm, logger: deps.logger });
+  app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas, dealSync));
   app.route('/api/connectors', syncRoutes(deps.repo, deps.crm, dealSync));
   app.route('/api/connectors', funnelRoutes(deps.repo, deps.crm, deps.logger, schemas));
   // The OAuth callback finds its workspace from the one-time state, not the session middleware.

@@ -64,6 +64,18 @@ export const connectorSummarySchema = z.object({
    * show, and `value`, the only address this server accepts (a sandbox), else null.
    */
   address: z.object({ example: z.string(), value: z.string().nullable() }).nullable(),
+  /**
+   * API-key CRMs (`authKind: api_key`): where the key is found, the read scopes it needs, and with
+   * a sandbox its address and key (a demo key, shown so a person can try it); null for OAuth CRMs.
+   */
+  apiKey: z
+    .object({
+      helpUrl: z.url(),
+      requiredScopes: z.array(z.string()),
+      sandbox: z.object({ accountUrl: z.string(), apiKey: z.string() }).nullable(),
+    })
+    .nullable()
+    .optional(),
   state: connectorStateSchema,
   /** Whether the workspace holds CRM access (tokens) for this connector. */
   hasAccess: z.boolean(),

@@ -24,6 +24,8 @@ export const problemSchema = z.object({
   currentVersion: z.number().int().optional(),
   /** With `crm_rate_limited`: seconds to wait before trying again (also sent as `Retry-After`). */
   retryAfter: z.number().int().optional(),
+  /** With `key_scopes_missing`: the read scopes the API key lacks. */
+  missingScopes: z.array(z.string()).optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
 

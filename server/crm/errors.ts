@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-import type { CrmErrorCode, OAuthErrorCode } from '../../app/contracts/oauth';
+import type { ApiKeyErrorCode, CrmErrorCode, OAuthErrorCode } from '../../app/contracts/oauth';
 import type { Logger } from '../lib/logger';
 import { ProblemError } from '../lib/problem';
 
@@ -21,6 +21,21 @@ export class CrmAddressError extends Error {
   constructor(
     readonly code: 'address_required' | 'address_not_allowed',
     message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An API-key authorization refused before anything was stored: the address or the key (422 with a
+ * pointer to the field, `/accountUrl` or `/apiKey`). `missingScopes`: what the key lacks.
+ */
+export class ApiKeyError extends Error {
+  constructor(
+    readonly field: 'accountUrl' | 'apiKey',
+    readonly code: ApiKeyErrorCode,
+    message: string,
+    readonly missingScopes: readonly string[] = [],
   ) {
     super(message);
   }

@@ -5,6 +5,7 @@ import { ProblemError } from '../lib/problem';
 import { amocrmConnector } from './amocrm/index';
 import { bitrix24Connector } from './bitrix24/index';
 import type { PlannedConnector, RegisteredConnector } from './definition';
+import { retailcrmConnector } from './retailcrm/index';
 import type { CrmAdapter } from './types';
 
 /**
@@ -17,7 +18,7 @@ import type { CrmAdapter } from './types';
 export const CATALOGUE: ReadonlyArray<RegisteredConnector | PlannedConnector> = [
   amocrmConnector,
   bitrix24Connector,
-  { id: 'retailcrm', name: 'RetailCRM', authKind: 'api_key', logo: { text: 'R', from: '#5b3ac4', to: '#8f6cf2' } },
+  retailcrmConnector,
 ];
 
 export const isRegistered = (entry: RegisteredConnector | PlannedConnector): entry is RegisteredConnector => 'configure' in entry;

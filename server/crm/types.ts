@@ -128,8 +128,32 @@ export interface ExchangeContext {
   workspaceId?: string;
 }
 
+/** What a person types to connect an API-key CRM: both untrusted. */
+export interface ApiKeyCredentials {
+  accountUrl: string;
+  apiKey: string;
+}
+
+/** How an API-key CRM (`authKind: api_key`) is authorized, instead of the OAuth round trip. */
+export interface ApiKeyAuthorization {
+  /**
+   * Checks the address (only the CRM's hosts, or its sandbox; throws `ApiKeyError` before any
+   * request), then the key with the CRM (wrong key, missing scopes: `ApiKeyError`; the CRM failing:
+   * `CrmError`), and returns what to store: the key as the grant's access token.
+   */
+  connect(credentials: ApiKeyCredentials, context?: ExchangeContext): Promise<CrmGrant>;
+  /** With a sandbox: its address and key, shown to people trying the product; null otherwise. */
+  readonly sandbox: ApiKeyCredentials | null;
+  /** Where the key is found in the CRM (a help page), for the form's link. */
+  readonly helpUrl: string;
+  /** The read scopes the connector needs. */
+  readonly requiredScopes: readonly string[];
+}
+
 export interface CrmAdapter {
   readonly connector: ConnectorId;
+  /** API-key CRMs: how access is granted (the OAuth methods below then refuse). */
+  readonly apiKey?: ApiKeyAuthorization;
   /** Present when authorization needs the account's address (see `authorizeUrl`). */
   readonly accountAddress?: AccountAddressPrompt;
   /**

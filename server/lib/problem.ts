@@ -26,6 +26,7 @@ export interface ProblemInit {
   errors?: FieldError[];
   currentVersion?: number;
   retryAfter?: number;
+  missingScopes?: string[];
 }
 
 export function problemBody(status: number, init: ProblemInit): Problem {

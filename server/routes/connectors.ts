@@ -12,6 +12,7 @@ import { connectionState, type Connection, type Repository } from '../db/reposit
 import { crmCall } from '../crm/errors';
 import { CATALOGUE, catalogueEntry, connectorNotSupported, parseConnector, type CrmDeps } from '../crm/registry';
 import { ACTIVATION_SCHEMA_MAX_AGE_MS, type SchemaProvider } from '../crm/schema-cache';
+import type { ApiKeyAuthorization } from '../crm/types';
 import type { Logger } from '../lib/logger';
 import { ProblemError } from '../lib/problem';
 import { readJsonBody, validateBody } from '../lib/request';
@@ -58,6 +59,12 @@ function envelope(connection: Connection, hasAccess: boolean): ConfigEnvelope {
   };
 }
 
+/** What the authorization form of an API-key CRM shows (never a workspace's key: only the sandbox's demo key). */
+function apiKeySummary(auth: ApiKeyAuthorization | undefined): ConnectorSummary['apiKey'] {
+  if (!auth) return null;
+  return { helpUrl: auth.helpUrl, requiredScopes: [...auth.requiredScopes], sandbox: auth.sandbox ? { ...auth.sandbox } : null };
+}
+
 export interface ConnectorRouteDeps {
   /** How activation obtains the CRM schema: the same path as `GET …/schema`. */
   schemas: SchemaProvider;
@@ -90,6 +97,7 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
         authKind,
         logo,
         address: adapters[id]?.accountAddress ?? null,
+        apiKey: apiKeySummary(adapters[id]?.apiKey),
         state: connectionState(connection, access !== null),
         hasAccess: access !== null,
         account: access?.account ?? connection?.config.account ?? null,

@@ -3,18 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 
 import type { ConnectorId } from '../../app/contracts/connector';
-import { authorizeRequestSchema, type AuthorizeResponse } from '../../app/contracts/oauth';
+import { apiKeyAuthorizeRequestSchema, authorizeRequestSchema, type AuthorizeResponse } from '../../app/contracts/oauth';
 import { EXPIRED_OAUTH_STATE_RETENTION_MS, type Repository } from '../db/repository';
-import { CrmAddressError, CrmError, crmCall, crmProblem } from '../crm/errors';
+import { ApiKeyError, CrmAddressError, CrmError, crmCall, crmProblem } from '../crm/errors';
 import { adapterFor, type CrmDeps } from '../crm/registry';
 import { toSampleDeal } from '../crm/schema';
 import type { SchemaProvider } from '../crm/schema-cache';
-import { storedConnection } from '../crm/token-store';
+import { storedConnection, storeGrant } from '../crm/token-store';
 import type { CrmAdapter, CrmConnection } from '../crm/types';
 import { ProblemError } from '../lib/problem';
 import type { Logger } from '../lib/logger';
 import { readJsonBody, validateBody } from '../lib/request';
 import type { SessionVariables } from '../lib/session';
+import type { DealSyncService } from '../sync/deal-sync';
 
 /** A one-time OAuth `state` is valid for 10 minutes. */
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
@@ -48,8 +49,18 @@ function consentUrl(adapter: CrmAdapter, state: string, typed: string | undefine
   }
 }
 
-/** `/api/connectors/{connector}/authorize|schema|sample-deals`, behind the session middleware. */
-export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schemas: SchemaProvider) {
+/** An `ApiKeyError` as 422 on its field (`/accountUrl` or `/apiKey`), with the scopes a key lacks. */
+function apiKeyProblem(error: ApiKeyError): ProblemError {
+  return new ProblemError(422, {
+    code: error.code,
+    detail: error.message,
+    errors: [{ pointer: `/${error.field}`, code: error.code, message: error.message }],
+    ...(error.missingScopes.length > 0 ? { missingScopes: [...error.missingScopes] } : {}),
+  });
+}
+
+/** `/api/connectors/{connector}/authorize|api-key|schema|sample-deals`, behind the session middleware. */
+export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schemas: SchemaProvider, dealSync?: DealSyncService) {
   const app = new Hono<{ Variables: SessionVariables }>();
   const now = deps.now ?? (() => Date.now());
   const connectionOf = (c: Ctx, connector: ConnectorId) =>
@@ -75,6 +86,8 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
         }
       }
     }
+    // An API-key CRM has no consent page: the user types the address and the key (`POST …/api-key`).
+    if (adapter.apiKey) return c.json({ status: 'key_required' } satisfies AuthorizeResponse);
     const state = randomBytes(32).toString('base64url');
     // The consent page first: an address the adapter refuses must not leave a state behind.
     const authorizeUrl = consentUrl(adapter, state, address);
@@ -85,6 +98,38 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
       { purgeExpiredBefore: now() - EXPIRED_OAUTH_STATE_RETENTION_MS },
     );
     return c.json({ status: 'redirect', authorizeUrl } satisfies AuthorizeResponse);
+  });
+
+  /**
+   * API-key authorization: the address and the key are checked with the CRM before anything is
+   * stored; the key is stored encrypted like OAuth tokens and never returned or logged.
+   */
+  app.post('/:connector/api-key', async (c) => {
+    const { connector, adapter } = adapterFor(deps, c.req.param('connector'));
+    if (!adapter.apiKey) {
+      throw new ProblemError(400, { code: 'connector_not_api_key', detail: 'This CRM is authorized through its consent page: use POST …/authorize.' });
+    }
+    const input = validateBody(apiKeyAuthorizeRequestSchema, await readJsonBody(c), 'Enter the account address and the API key; see errors.');
+    const workspaceId = c.get('workspace').id;
+    let grant;
+    try {
+      grant = await adapter.apiKey.connect(input, { workspaceId });
+    } catch (error) {
+      if (error instanceof ApiKeyError) {
+        logger.info('api key refused', { connector, workspace: workspaceId, code: error.code });
+        throw apiKeyProblem(error);
+      }
+      if (error instanceof CrmError) {
+        logger.warn('crm call failed', { workspace: workspaceId, code: error.code, reason: error.message });
+        throw crmProblem(error);
+      }
+      throw error;
+    }
+    const { accountChanged } = storeGrant(repo, deps.cipher, workspaceId, connector, grant, logger);
+    if (accountChanged) logger.info('crm account changed: activation dropped', { connector, workspace: workspaceId });
+    logger.info('crm authorized', { connector, workspace: workspaceId, account: grant.account.id });
+    dealSync?.authorized(workspaceId, connector, { accountChanged });
+    return c.json({ status: 'authorized', account: grant.account } satisfies AuthorizeResponse);
   });
 
   app.get('/:connector/schema', async (c) => {
