@@ -68,7 +68,7 @@ export const apiKeyAuthorizeRequestSchema = z.object({
     .trim()
     .min(1, { message: 'Enter the API key' })
     .max(API_KEY_MAX_LENGTH, { message: `At most ${API_KEY_MAX_LENGTH} characters` })
-    .regex(/^[\x21-\x7e]+$/, { message: 'An API key is letters, digits and punctuation, without spaces' }),
+    .regex(/^[\x21-\x7e]*$/, { message: 'An API key is letters, digits and punctuation, without spaces' }),
 });
 export type ApiKeyAuthorizeRequest = z.infer<typeof apiKeyAuthorizeRequestSchema>;
 

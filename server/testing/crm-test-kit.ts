@@ -17,10 +17,17 @@ import {
   type Bitrix24SandboxOptions,
   type SandboxBitrix24,
 } from '../../mocks/sandbox/bitrix24/index';
+import {
+  createSandboxRetailCrm,
+  RETAILCRM_SANDBOX_DEFAULT_ORIGIN,
+  type RetailCrmSandboxOptions,
+  type SandboxRetailCrm,
+} from '../../mocks/sandbox/retailcrm/index';
 import type { FetchHandler } from '../../mocks/sandbox/shared/compose';
 import { createAmoCrmAdapter, type AmoCrmOptions } from '../crm/amocrm/adapter';
 import { createBitrix24Adapter, type Bitrix24Options } from '../crm/bitrix24/adapter';
 import type { Timing } from '../crm/http/timing';
+import { createRetailCrmAdapter, type RetailCrmOptions } from '../crm/retailcrm/adapter';
 import type { CrmDeps } from '../crm/registry';
 import { TokenCipher } from '../lib/secrets';
 
@@ -88,6 +95,18 @@ export interface TestBitrix24Options {
   adapter?: Partial<Bitrix24Options>;
 }
 
+/** The RetailCRM side of a test CRM: its sandbox, its origin (the only account address accepted) and its key. */
+export interface TestRetailCrm {
+  sandbox: SandboxRetailCrm;
+  origin: string;
+  apiKey: string;
+}
+
+export interface TestRetailCrmOptions {
+  sandbox?: RetailCrmSandboxOptions;
+  adapter?: Partial<RetailCrmOptions>;
+}
+
 export interface TestCrm {
   deps: CrmDeps;
   /** The sandbox amoCRM. */
@@ -96,6 +115,8 @@ export interface TestCrm {
   origin: string;
   /** The sandbox Bitrix24 when `bitrix24` was asked for, else null (the server then has no Bitrix24 adapter). */
   bitrix24: TestBitrix24 | null;
+  /** The sandbox RetailCRM when `retailcrm` was asked for, else null. */
+  retailcrm: TestRetailCrm | null;
 }
 
 export interface TestCrmOptions {
@@ -109,6 +130,8 @@ export interface TestCrmOptions {
    * routed like amoCRM's (`viaGlobalFetch`). `true` for the demo portal and real timing.
    */
   bitrix24?: boolean | TestBitrix24Options;
+  /** RetailCRM next to amoCRM: its in-memory sandbox and the real adapter in sandbox mode (API key). */
+  retailcrm?: boolean | TestRetailCrmOptions;
   /**
    * Route the adapters' requests through the global fetch (MSW: `sandboxHandlers`,
    * `bitrix24SandboxHandlers`) instead of straight into each one's sandbox.
@@ -180,6 +203,14 @@ function testBitrix24(options: TestCrmOptions, settings: TestBitrix24Options) {
   return { adapter, side };
 }
 
+function testRetailCrm(options: TestCrmOptions, settings: TestRetailCrmOptions) {
+  const origin = RETAILCRM_SANDBOX_DEFAULT_ORIGIN;
+  const { sandbox, routing } = sandboxSide('retailcrm', options, () => createSandboxRetailCrm(settings.sandbox));
+  const adapter = createRetailCrmAdapter({ sandboxOrigin: origin, sandboxApiKey: sandbox.apiKey, ...routing, ...settings.adapter });
+  const side: TestRetailCrm = { sandbox, origin, apiKey: sandbox.apiKey };
+  return { adapter, side };
+}
+
 /**
  * CRM deps backed by in-memory sandboxes: the real adapters, the real protocols, no network.
  * Always the sandbox amoCRM; with `bitrix24`, the sandbox Bitrix24 too, each adapter talking to
@@ -188,14 +219,20 @@ function testBitrix24(options: TestCrmOptions, settings: TestBitrix24Options) {
 export function createTestCrm(options: TestCrmOptions): TestCrm {
   const amocrm = testAmoCrm(options);
   const bitrix24 = options.bitrix24 ? testBitrix24(options, options.bitrix24 === true ? {} : options.bitrix24) : null;
+  const retailcrm = options.retailcrm ? testRetailCrm(options, options.retailcrm === true ? {} : options.retailcrm) : null;
   return {
     deps: {
-      adapters: { amocrm: amocrm.adapter, ...(bitrix24 ? { bitrix24: bitrix24.adapter } : {}) },
+      adapters: {
+        amocrm: amocrm.adapter,
+        ...(bitrix24 ? { bitrix24: bitrix24.adapter } : {}),
+        ...(retailcrm ? { retailcrm: retailcrm.adapter } : {}),
+      },
       cipher: new TokenCipher(randomBytes(32)),
       now: options.now,
     },
     sandbox: amocrm.sandbox,
     origin: amocrm.origin,
     bitrix24: bitrix24?.side ?? null,
+    retailcrm: retailcrm?.side ?? null,
   };
 }

@@ -13,6 +13,8 @@ export {
   type TestBitrix24Options,
   type TestCrm,
   type TestCrmOptions,
+  type TestRetailCrm,
+  type TestRetailCrmOptions,
 } from './crm-test-kit';
 export { connectThroughSandbox, followCallback, pressOnConsentPage, startAuthorization } from './sandbox-oauth';
 export { syncThroughApi, workspaceIdOf } from './deal-sync';
