@@ -34,6 +34,7 @@ async function start(extra: Record<string, string> = {}) {
       PORT: String(await freePort()),
       SANDBOX_PORT: '0',
       SANDBOX_BITRIX24_PORT: '0',
+      SANDBOX_RETAILCRM_PORT: '0',
       DATA_DIR: temp.dir,
       STATIC_DIR: path.join(temp.dir, 'no-web-build'),
       LOG_LEVEL: 'info',
@@ -139,17 +140,25 @@ describe('the demo with no amoCRM credentials', () => {
     const temp = makeTempDir();
     const sandboxPort = await freePort();
     const bitrixPort = await freePort();
+    const retailPort = await freePort();
     try {
       const taken = await start();
       const attempt = startDemo(
-        { PORT: String(new URL(taken.env.publicUrl).port), SANDBOX_PORT: String(sandboxPort), SANDBOX_BITRIX24_PORT: String(bitrixPort), DATA_DIR: temp.dir },
+        {
+          PORT: String(new URL(taken.env.publicUrl).port),
+          SANDBOX_PORT: String(sandboxPort),
+          SANDBOX_BITRIX24_PORT: String(bitrixPort),
+          SANDBOX_RETAILCRM_PORT: String(retailPort),
+          DATA_DIR: temp.dir,
+        },
         createLogger('silent'),
       );
       await expect(attempt).rejects.toThrow(/EADDRINUSE/);
       // The sandboxes of the failed attempt are closed again: their ports are free.
-      const again = await start({ SANDBOX_PORT: String(sandboxPort), SANDBOX_BITRIX24_PORT: String(bitrixPort) });
+      const again = await start({ SANDBOX_PORT: String(sandboxPort), SANDBOX_BITRIX24_PORT: String(bitrixPort), SANDBOX_RETAILCRM_PORT: String(retailPort) });
       expect(again.demo.sandboxes.amocrm?.origin).toBe(`http://127.0.0.1:${sandboxPort}`);
       expect(again.demo.sandboxes.bitrix24?.origin).toBe(`http://127.0.0.1:${bitrixPort}`);
+      expect(again.demo.sandboxes.retailcrm?.origin).toBe(`http://127.0.0.1:${retailPort}`);
     } finally {
       temp.cleanup();
     }
@@ -241,26 +250,53 @@ describe('the demo with no Bitrix24 credentials', () => {
 });
 
 describe('the demo with credentials', () => {
-  it('with amoCRM credentials starts only the sandbox Bitrix24 (and ignores the amoCRM sandbox variables)', async () => {
+  it('with amoCRM credentials starts only the sandbox Bitrix24 and RetailCRM (and ignores the amoCRM sandbox variables)', async () => {
     const { demo } = await start({ ...AMOCRM_CREDENTIALS, SANDBOX_FAULTS: 'nonsense' });
-    expect(Object.keys(demo.sandboxes)).toEqual(['bitrix24']);
+    expect(Object.keys(demo.sandboxes)).toEqual(['bitrix24', 'retailcrm']);
     expect(demo.configured.AMOCRM_SANDBOX_ORIGIN).toBeUndefined();
     expect(demo.configured.BITRIX24_SANDBOX_ORIGIN).toBe(demo.sandboxes.bitrix24?.origin);
   });
 
-  it('with Bitrix24 credentials starts only the sandbox amoCRM (and ignores the Bitrix24 sandbox variables)', async () => {
+  it('with Bitrix24 credentials starts only the sandbox amoCRM and RetailCRM (and ignores the Bitrix24 sandbox variables)', async () => {
     const { demo } = await start({ ...BITRIX24_CREDENTIALS, SANDBOX_BITRIX24_FAULTS: 'nonsense', SANDBOX_BITRIX24_ACCOUNT: '/nowhere.json' });
-    expect(Object.keys(demo.sandboxes)).toEqual(['amocrm']);
+    expect(Object.keys(demo.sandboxes)).toEqual(['amocrm', 'retailcrm']);
     expect(demo.configured.BITRIX24_CLIENT_ID).toBeUndefined();
     expect(demo.configured.BITRIX24_SANDBOX_ORIGIN).toBeUndefined();
   });
 
-  it('with both is the product alone: no sandbox, consent on www.amocrm.ru', async () => {
-    const { demo, env } = await start({ ...AMOCRM_CREDENTIALS, ...BITRIX24_CREDENTIALS, SANDBOX_FAULTS: 'nonsense', SANDBOX_BITRIX24_FAULTS: 'nonsense' });
+  it('with every CRM configured is the product alone: no sandbox, consent on www.amocrm.ru', async () => {
+    const { demo, env } = await start({
+      ...AMOCRM_CREDENTIALS,
+      ...BITRIX24_CREDENTIALS,
+      RETAILCRM_ENABLED: 'true',
+      SANDBOX_FAULTS: 'nonsense',
+      SANDBOX_BITRIX24_FAULTS: 'nonsense',
+      SANDBOX_RETAILCRM_FAULTS: 'nonsense',
+    });
     expect(demo.sandboxes).toEqual({});
     expect(demo.configured).toEqual({});
     const response = await fetch(`${env.publicUrl}/api/connectors/amocrm/authorize`, { method: 'POST' });
     const result = authorizeResponseSchema.parse(await response.json());
     expect(result.status === 'redirect' && new URL(result.authorizeUrl).origin).toBe('https://www.amocrm.ru');
+  });
+
+  it('starts the sandbox RetailCRM without configuration: its address and key, shown on the form, connect over real sockets', async () => {
+    const { demo, env } = await start();
+    const retail = demo.sandboxes.retailcrm!;
+    expect(demo.configured.RETAILCRM_SANDBOX_ORIGIN).toBe(retail.origin);
+    expect(demo.configured.RETAILCRM_SANDBOX_API_KEY).toBe(retail.apiKey);
+    const list = await fetch(`${env.publicUrl}/api/connectors`);
+    const cookie = list.headers.get('Set-Cookie')!.split(';')[0]!;
+    const { connectors } = (await list.json()) as { connectors: Array<{ id: string; supported: boolean; apiKey?: { sandbox: { accountUrl: string; apiKey: string } | null } | null }> };
+    const card = connectors.find((connector) => connector.id === 'retailcrm')!;
+    expect(card.supported).toBe(true);
+    expect(card.apiKey?.sandbox).toEqual({ accountUrl: retail.origin, apiKey: retail.apiKey });
+    const connected = await fetch(`${env.publicUrl}/api/connectors/retailcrm/api-key`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, Origin: env.publicUrl },
+      body: JSON.stringify(card.apiKey!.sandbox),
+    });
+    expect(connected.status).toBe(200);
+    expect(await connected.json()).toMatchObject({ status: 'authorized', account: { domain: new URL(retail.origin).host } });
   });
 });

@@ -7,6 +7,8 @@ import { createSandboxAmo, demoAccount, type SandboxAccount } from './amocrm/ind
 import { createSandboxBitrix24, demoPortal, type SandboxPortal } from './bitrix24/index';
 import { loadSandboxPortalFile } from './bitrix24/portal-file';
 import { parseSandboxEnv, sandboxConfigError } from './env';
+import { createSandboxRetailCrm, demoShop, type SandboxShop } from './retailcrm/index';
+import { loadSandboxShopFile } from './retailcrm/shop-file';
 import type { FetchHandler } from './shared/compose';
 import { listenSandbox, type RunningSandbox } from './shared/listen';
 import type { SandboxOAuthClient } from './shared/sandbox';
@@ -29,6 +31,7 @@ export interface RunningDemo {
   sandboxes: {
     amocrm?: RunningSandbox & { account: SandboxAccount };
     bitrix24?: RunningSandbox & { portal: SandboxPortal };
+    retailcrm?: RunningSandbox & { shop: SandboxShop; apiKey: string };
   };
   close(): Promise<void>;
 }
@@ -73,7 +76,9 @@ export async function startDemo(source: Record<string, string | undefined>, logg
   if (Boolean(bitrixId) !== Boolean(bitrixSecret)) {
     throw sandboxConfigError(bitrixId ? 'BITRIX24_CLIENT_SECRET' : 'BITRIX24_CLIENT_ID', 'BITRIX24_CLIENT_ID and BITRIX24_CLIENT_SECRET must be set together');
   }
-  const needs = { amocrm: !text(source.AMOCRM_CLIENT_ID), bitrix24: !bitrixId };
+  // RetailCRM needs no server credentials: its sandbox runs unless real accounts are switched on (or another sandbox is named).
+  const retailOn = ['true', '1'].includes(text(source.RETAILCRM_ENABLED) ?? '') || Boolean(text(source.RETAILCRM_SANDBOX_ORIGIN));
+  const needs = { amocrm: !text(source.AMOCRM_CLIENT_ID), bitrix24: !bitrixId, retailcrm: !retailOn };
   const sandboxes: RunningDemo['sandboxes'] = {};
   const configured: Record<string, string> = {};
   const closeSandboxes = async () => {
@@ -81,12 +86,13 @@ export async function startDemo(source: Record<string, string | undefined>, logg
   };
 
   try {
-    if (needs.amocrm || needs.bitrix24) {
+    if (needs.amocrm || needs.bitrix24 || needs.retailcrm) {
       const sandboxEnv = parseSandboxEnv(source, needs);
       // Fixtures are read before any port is taken, too.
-      const { amocrm, bitrix24 } = sandboxEnv;
+      const { amocrm, bitrix24, retailcrm } = sandboxEnv;
       const account = needs.amocrm ? fixtureFrom(amocrm.accountVariable, amocrm.accountFile, loadSandboxAccountFile, demoAccount) : undefined;
       const portal = needs.bitrix24 ? fixtureFrom('SANDBOX_BITRIX24_ACCOUNT', bitrix24.portalFile, loadSandboxPortalFile, demoPortal) : undefined;
+      const shop = needs.retailcrm ? fixtureFrom('SANDBOX_RETAILCRM_ACCOUNT', retailcrm.shopFile, loadSandboxShopFile, demoShop) : undefined;
 
       if (account) {
         // The integration's Redirect URI: the product's callback, as the product computes it.
@@ -106,6 +112,15 @@ export async function startDemo(source: Record<string, string | undefined>, logg
         sandboxes.bitrix24 = { ...running, portal };
         Object.assign(configured, productVariables('BITRIX24', sandbox, running.origin));
         log.info('sandbox Bitrix24 started', { origin: running.origin, portal: portal.fixture.portal.title, deals: portal.deals.length });
+      }
+
+      if (shop) {
+        // No application to register: the product is pointed at the sandbox, whose demo key it shows on the form.
+        const sandbox = createSandboxRetailCrm({ shop, faults: retailcrm.faults });
+        const running = await listen(sandbox, retailcrm.port, 'SANDBOX_RETAILCRM_PORT');
+        sandboxes.retailcrm = { ...running, shop, apiKey: sandbox.apiKey };
+        Object.assign(configured, { RETAILCRM_SANDBOX_ORIGIN: running.origin, RETAILCRM_SANDBOX_API_KEY: sandbox.apiKey });
+        log.info('sandbox RetailCRM started', { origin: running.origin, shop: shop.fixture.account.subdomain, orders: shop.orders.length });
       }
     }
 
