@@ -2,7 +2,7 @@ import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query
 
 import type { ConnectorId } from '@/contracts/connector';
 import { crmSchemaSchema, sampleDealsSchema } from '@/contracts/crm-schema';
-import { authorizeResponseSchema } from '@/contracts/oauth';
+import { authorizeResponseSchema, type ApiKeyAuthorizeRequest } from '@/contracts/oauth';
 import { apiRequest } from '@/lib/api-client';
 
 import { connectorKeys } from './connectors';
@@ -48,5 +48,19 @@ export function useAuthorize(connector: ConnectorId) {
         json: { force: options.force ?? false, ...(options.address ? { address: options.address } : {}) },
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: connectorKeys.list() }),
+  });
+}
+
+/**
+ * API-key CRMs: sends the typed account address and key; the server checks both with the CRM and
+ * stores the key (never sent back). A refusal is a 422 whose `errors` point at the field.
+ */
+export function useConnectWithKey(connector: ConnectorId) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (credentials: ApiKeyAuthorizeRequest) =>
+      apiRequest(`/api/connectors/${connector}/api-key`, authorizeResponseSchema, { method: 'POST', json: credentials }),
+    // The list (access), the config (account) and the schema all changed.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: connectorKeys.all }),
   });
 }

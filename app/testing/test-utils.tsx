@@ -24,10 +24,10 @@ let bridge: ApiBridge | null = null;
  * Call once at the top of a test file: each test gets a fresh real API (new SQLite file,
  * new workspace) behind MSW.
  */
-export function setupRealApi(): { readonly current: ApiBridge } {
+export function setupRealApi(options: Parameters<typeof createApiBridge>[1] = {}): { readonly current: ApiBridge } {
   beforeAll(() => mswServer.listen({ onUnhandledRequest: 'error' }));
   beforeEach(() => {
-    bridge = createApiBridge(window.location.origin);
+    bridge = createApiBridge(window.location.origin, options);
     mswServer.use(...bridge.handlers);
   });
   afterEach(() => {

@@ -1,7 +1,7 @@
 import { http, passthrough, type RequestHandler } from 'msw';
 
 import type { CrmSchema } from '../../app/contracts/crm-schema';
-import { createTestServer, pressOnConsentPage, type TestServer } from '../../server/testing/index';
+import { createTestServer, pressOnConsentPage, type TestServer, type TestServerOptions } from '../../server/testing/index';
 
 import { buildTestCrmSchema } from './crm-schema-fixture';
 
@@ -32,8 +32,9 @@ export interface ApiBridge {
   close(): void;
 }
 
-export function createApiBridge(origin = 'http://localhost:3000'): ApiBridge {
-  const server = createTestServer({ publicUrl: origin });
+/** `testCrm`: CRMs next to the sandbox amoCRM (e.g. `{ retailcrm: true }` for the sandbox RetailCRM). */
+export function createApiBridge(origin = 'http://localhost:3000', options: { testCrm?: TestServerOptions['testCrm'] } = {}): ApiBridge {
+  const server = createTestServer({ publicUrl: origin, ...(options.testCrm ? { testCrm: options.testCrm } : {}) });
   let cookie: string | null = null;
   const requests: ApiBridge['requests'] = [];
   const handlers = [

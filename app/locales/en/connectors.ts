@@ -28,6 +28,8 @@ export const connectors = {
     title: 'Connect {{name}}?',
     description:
       'You will be taken to {{name}} to allow Hub Connect to read your deals, pipelines and fields. Then you will choose which deals to load and how statuses map to funnel stages.',
+    descriptionApiKey:
+      'Next you will enter the address of your {{name}} account and an API key with read access. Hub Connect checks them with {{name}} and stores the key encrypted. Then you will choose which orders to load and how statuses map to funnel stages.',
     confirm: 'Connect',
     cancel: 'Cancel',
   },

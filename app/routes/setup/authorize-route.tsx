@@ -17,6 +17,11 @@ export function AuthorizeRoute() {
       connector={connector}
       connectorName={summary?.name ?? connector}
       addressExample={summary?.address?.example ?? null}
+      authKind={summary?.authKind}
+      apiKey={summary?.apiKey ?? null}
+      onlyAddress={summary?.address?.value ?? null}
+      account={summary?.account ?? null}
+      changeAccess={search.get('change') === '1'}
       oauthError={oauthError}
       oauthSuccess={!oauthError && search.get('oauth') === 'success'}
       // Replace: Back from the next step must not land on a page that moves forward again.

@@ -9,7 +9,7 @@ import { buttonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
 import { formClass } from '@/components/ui/form';
 import { WizardStep } from '@/components/wizard/wizard-step';
-import type { ConnectorId } from '@/contracts/connector';
+import type { AuthKind, ConnectorId, ConnectorSummary, CrmAccount } from '@/contracts/connector';
 import { oauthErrorCodeSchema } from '@/contracts/oauth';
 import { ApiError } from '@/lib/api-client';
 import { describeApiError, describeErrorCode } from '@/lib/api-errors';
@@ -17,6 +17,7 @@ import { browserLocation } from '@/lib/browser-location';
 
 import { redirectGuard } from '../model/redirect-guard';
 
+import { ApiKeyForm } from './api-key-form';
 import styles from './authorize-step.module.css';
 
 const s = moduleClasses(styles, ['panel', 'panelError', 'errorTitle', 'actions', 'progress', 'hint', 'manual', 'spinner', 'addressForm', 'addressField']);
@@ -34,6 +35,16 @@ export interface AuthorizeStepProps {
   onAuthorized: () => void;
   /** The connector asks for the account's address first (Bitrix24's portal): an example for the field. */
   addressExample?: string | null;
+  /** `api_key`: access is an API key typed with the account address (RetailCRM), not a consent page. */
+  authKind?: AuthKind;
+  /** API-key CRMs: where the key is found and, with a sandbox, its address and key. */
+  apiKey?: ConnectorSummary['apiKey'];
+  /** The only address this server accepts (a sandbox's), when there is one. */
+  onlyAddress?: string | null;
+  /** The connected account (Change access fills its address in). */
+  account?: CrmAccount | null;
+  /** Change access (`?change=1`): the API-key form at once, whatever access is held. */
+  changeAccess?: boolean;
 }
 
 /** The API's answers that mean "ask the user for the account's address" (422 on `/address`). */
@@ -45,13 +56,28 @@ const ADDRESS_CODES = ['address_required', 'address_not_allowed'];
  * there with a full-page redirect). The callback brings the browser back here with
  * `?oauth=success` or `?oauth_error=<code>`.
  */
-export function AuthorizeStep({ connector, connectorName, oauthError, oauthSuccess, onAuthorized, addressExample }: AuthorizeStepProps) {
+export function AuthorizeStep({
+  connector,
+  connectorName,
+  oauthError,
+  oauthSuccess,
+  onAuthorized,
+  addressExample,
+  authKind = 'oauth2',
+  apiKey,
+  onlyAddress = null,
+  account = null,
+  changeAccess = false,
+}: AuthorizeStepProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const authorize = useAuthorize(connector);
   const started = useRef(false);
   const [redirectUrl, setRedirectUrl] = useState<string | null>(null);
   const [cameBack, setCameBack] = useState(false);
+  const keyCrm = authKind === 'api_key';
+  // An API-key CRM without working access asks for the address and the key, here.
+  const [keyForm, setKeyForm] = useState(keyCrm && changeAccess);
   const name = connectorName;
 
   const start = (auto: boolean, address?: string) => {
@@ -63,6 +89,10 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
           if (result.status === 'authorized') {
             redirectGuard.clear(connector);
             onAuthorized();
+            return;
+          }
+          if (result.status === 'key_required') {
+            setKeyForm(true);
             return;
           }
           setRedirectUrl(result.authorizeUrl);
@@ -84,6 +114,7 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
   };
 
   const onEnter = useEffectEvent(() => {
+    if (keyForm) return;
     if (oauthError) {
       redirectGuard.clear(connector);
       return;
@@ -134,7 +165,21 @@ export function AuthorizeStep({ connector, connectorName, oauthError, oauthSucce
   const addressProblem = authorize.error instanceof ApiError && ADDRESS_CODES.includes(authorize.error.code) ? authorize.error : null;
 
   let body;
-  if (addressProblem) {
+  if (keyForm) {
+    body = (
+      <ApiKeyForm
+        connector={connector}
+        name={name}
+        example={addressExample ?? ''}
+        helpUrl={apiKey?.helpUrl ?? null}
+        sandbox={apiKey?.sandbox ?? null}
+        account={changeAccess ? account : null}
+        onlyAddress={onlyAddress}
+        onConnected={onAuthorized}
+        backLink={backLink}
+      />
+    );
+  } else if (addressProblem) {
     body = (
       <AddressForm
         name={name}

@@ -96,6 +96,9 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
           if (result.status === 'redirect') {
             setRedirecting(true);
             browserLocation.assign(result.authorizeUrl);
+          } else if (result.status === 'key_required') {
+            // An API-key CRM: its form, with the account's address filled in (the key is typed again).
+            void navigate(`${setupPath}/authorize?change=1`);
           } else {
             void navigate(`${setupPath}/filter`);
           }
@@ -216,6 +219,7 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
       <div className={s.actions}>
         {connector.supported && connector.state === 'available' ? (
           <ConnectDialog
+            authKind={connector.authKind}
             name={name}
             open={dialog === 'connect'}
             onOpenChange={(open) => setDialog(open ? 'connect' : null)}
