@@ -21,10 +21,10 @@ const retail = () => api.current.server.crm!.retailcrm!;
 const PATH = '/setup/retailcrm/authorize';
 
 async function openForm(path = PATH, language?: 'ru' | 'en') {
-  const rendered = renderApp(path, language ? { language } : {});
+  const view = renderApp(path, language ? { language } : {});
   const address = await screen.findByRole('textbox', { name: language === 'ru' ? 'Адрес аккаунта' : 'Account address' });
   const key = screen.getByLabelText(language === 'ru' ? 'API-ключ' : 'API key', { selector: 'input' });
-  return { ...rendered, address, key };
+  return { ...view, address, key };
 }
 
 describe('API-key authorization form', () => {
