@@ -25,10 +25,10 @@ test.describe('the connectors page', () => {
     await page.goto('/connectors');
     const card = page.getByRole('article', { name: 'amoCRM' });
     await expect(card.getByText('Not connected')).toBeVisible();
-    // Bitrix24 is connectable like amoCRM; RetailCRM is still to come, with nothing to press.
-    await expect(page.getByRole('article', { name: 'Bitrix24' }).getByRole('button', { name: 'Connect' })).toBeVisible();
-    await expect(page.getByRole('article', { name: 'RetailCRM' })).toContainText('Coming soon');
-    await expect(page.getByRole('article', { name: 'RetailCRM' }).getByRole('button')).toHaveCount(0);
+    // Bitrix24 and RetailCRM are connectable like amoCRM.
+    for (const name of ['Bitrix24', 'RetailCRM']) {
+      await expect(page.getByRole('article', { name }).getByRole('button', { name: 'Connect' })).toBeVisible();
+    }
     await expectNoSeriousViolations(page);
 
     await card.getByRole('button', { name: 'Connect' }).click();
@@ -134,7 +134,7 @@ test.describe('in Russian', () => {
     const card = page.getByRole('article', { name: 'amoCRM' });
     await expect(card).toContainText('Не подключено');
     await expect(page.getByRole('article', { name: 'Bitrix24' }).getByRole('button', { name: 'Подключить' })).toBeVisible();
-    await expect(page.getByRole('article', { name: 'RetailCRM' })).toContainText('Скоро');
+    await expect(page.getByRole('article', { name: 'RetailCRM' }).getByRole('button', { name: 'Подключить' })).toBeVisible();
     await expectNoSeriousViolations(page);
 
     await card.getByRole('button', { name: 'Подключить' }).click();

@@ -10,6 +10,7 @@ import { DESKTOP, PHONE, TABLET } from './helpers/viewports';
 const port = Number(process.env.E2E_PORT ?? 8797);
 const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 8798);
 const bitrix24SandboxPort = Number(process.env.E2E_BITRIX24_SANDBOX_PORT ?? 8801);
+const retailcrmSandboxPort = Number(process.env.E2E_RETAILCRM_SANDBOX_PORT ?? 8803);
 const baseURL = `http://127.0.0.1:${port}`;
 // One throwaway data directory per run: the config is loaded by the runner and again by each
 // worker, which inherit the variable; global-teardown.ts removes it.
@@ -20,6 +21,7 @@ const dataDir = process.env.E2E_DATA_DIR;
 const longNamesPort = Number(process.env.E2E_LONG_NAMES_PORT ?? 8799);
 const longNamesSandboxPort = Number(process.env.E2E_LONG_NAMES_SANDBOX_PORT ?? 8800);
 const longNamesBitrix24SandboxPort = Number(process.env.E2E_LONG_NAMES_BITRIX24_SANDBOX_PORT ?? 8802);
+const longNamesRetailcrmSandboxPort = Number(process.env.E2E_LONG_NAMES_RETAILCRM_SANDBOX_PORT ?? 8804);
 const longNamesURL = `http://127.0.0.1:${longNamesPort}`;
 // The responsive specs run in their own projects only (below), never in `chromium`.
 const VISUAL = '**/visual.spec.ts';
@@ -43,6 +45,7 @@ const product = {
     DATA_DIR: dataDir,
     SANDBOX_PORT: String(sandboxPort),
     SANDBOX_BITRIX24_PORT: String(bitrix24SandboxPort),
+    SANDBOX_RETAILCRM_PORT: String(retailcrmSandboxPort),
     LOG_LEVEL: 'warn',
   },
 };
@@ -56,6 +59,7 @@ const longNamesProduct = {
     DATA_DIR: path.join(dataDir, 'long-names'),
     SANDBOX_PORT: String(longNamesSandboxPort),
     SANDBOX_BITRIX24_PORT: String(longNamesBitrix24SandboxPort),
+    SANDBOX_RETAILCRM_PORT: String(longNamesRetailcrmSandboxPort),
     SANDBOX_ACCOUNT: 'mocks/fixtures/amocrm-long-names.json',
   },
 };
