@@ -1,5 +1,12 @@
 import { crmSchemaSchema, sampleDealsSchema } from '../../app/contracts/crm-schema';
-import { authorizeRequestSchema, authorizeResponseSchema, CRM_ERROR_CODES, OAUTH_ERROR_CODES } from '../../app/contracts/oauth';
+import {
+  API_KEY_ERROR_CODES,
+  apiKeyAuthorizeRequestSchema,
+  authorizeRequestSchema,
+  authorizeResponseSchema,
+  CRM_ERROR_CODES,
+  OAUTH_ERROR_CODES,
+} from '../../app/contracts/oauth';
 import { connectorParam, jsonContent, problemResponse, ref } from '../openapi';
 
 /** OpenAPI paths and schemas of the CRM routes (`crm.ts`, `oauth.ts`), merged by `buildOpenApiDocument`. */
@@ -14,6 +21,7 @@ const crmErrorNote = `CRM failures are problem documents with one of these codes
 export const crmOpenApiSchemas = {
   AuthorizeRequest: authorizeRequestSchema,
   AuthorizeResponse: authorizeResponseSchema,
+  ApiKeyAuthorizeRequest: apiKeyAuthorizeRequestSchema,
   CrmSchema: crmSchemaSchema,
   SampleDeals: sampleDealsSchema,
 };
@@ -26,13 +34,35 @@ export const crmOpenApiPaths = {
       description:
         'Returns `{status: "authorized", account}` when the workspace already holds working access (unless `force`), ' +
         'otherwise `{status: "redirect", authorizeUrl}`: the CRM consent page, with a one-time `state` bound to this ' +
-        `workspace and valid for 10 minutes. ${crmErrorNote}`,
+        'workspace and valid for 10 minutes; for an API-key CRM (`authKind: api_key`) `{status: "key_required"}`: ' +
+        `send the account address and key to \`POST …/api-key\`. ${crmErrorNote}`,
       requestBody: { required: false, content: { 'application/json': { schema: ref('AuthorizeRequest') } } },
       responses: {
         200: jsonContent(ref('AuthorizeResponse'), 'Authorized already, or where to send the browser'),
         400: problemResponse('Connector not supported yet, or malformed JSON'),
         404: problemResponse('Unknown connector'),
         422: problemResponse('Invalid body'),
+        ...crmFailures,
+      },
+    },
+  },
+  '/api/connectors/{connector}/api-key': {
+    parameters: [connectorParam],
+    post: {
+      summary: 'Authorize an API-key CRM (RetailCRM) with the account address and an API key',
+      description:
+        'The address must be one of the CRM\'s own https hosts (or the configured sandbox): no other scheme, port, path, ' +
+        'query, fragment, user info or IP, nor a name resolving to a private address; redirects are not followed. The key ' +
+        'is checked with the CRM (`GET /api/credentials` and its scopes) before anything is stored; it is stored encrypted ' +
+        'and never returned. Refusals are 422 with `errors: [{ pointer: "/accountUrl" | "/apiKey", code }]`, code one of: ' +
+        `${API_KEY_ERROR_CODES.join(', ')} (\`key_scopes_missing\` adds \`missingScopes\`). ${crmErrorNote}`,
+      requestBody: { required: true, content: { 'application/json': { schema: ref('ApiKeyAuthorizeRequest') } } },
+      responses: {
+        200: jsonContent(ref('AuthorizeResponse'), '`{status: "authorized", account}`'),
+        400: problemResponse('`connector_not_api_key` (an OAuth CRM), connector not supported, or malformed JSON'),
+        404: problemResponse('Unknown connector'),
+        415: problemResponse('Not JSON'),
+        422: problemResponse('The address or the key was refused (see the codes above), or the body is invalid'),
         ...crmFailures,
       },
     },
