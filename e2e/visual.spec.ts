@@ -103,6 +103,28 @@ for (const lang of LANGS) {
       await expectPage(page, `${lang}-authorize-oauth-error`, hasTouch);
     });
 
+    test('RetailCRM: the API-key form with its sandbox note, and a wrong key refused on its field', async ({ page, hasTouch }) => {
+      await showConnectors(page, t, 'notConnected');
+      await press(page, page.getByRole('article', { name: 'RetailCRM' }).getByRole('button', { name: t.connect, exact: true }));
+      await press(page, page.getByRole('dialog', { name: t.apiKey.dialog }).getByRole('button', { name: t.connect, exact: true }));
+      const note = page.getByRole('region', { name: t.apiKey.sandbox });
+      await expect(note.locator('code')).toHaveCount(2);
+      const [address, key] = await note.locator('code').allTextContents();
+      // The sandbox's address carries the port this run chose: the note shows the default one in
+      // the screenshot, and the field holding the real one is masked.
+      const steadyAddress = () => note.locator('code').first().evaluate((code) => (code.textContent = 'http://127.0.0.1:8803'));
+      const addressField = page.getByRole('textbox', { name: t.apiKey.address });
+      await steadyAddress();
+      await expectPage(page, `${lang}-authorize-api-key`, hasTouch);
+      await addressField.fill(address!);
+      await page.getByLabel(t.apiKey.key, { exact: true }).fill(`${key}x`);
+      await press(page, page.getByRole('button', { name: t.apiKey.submit }));
+      await expect(page.getByText(t.apiKey.wrongKey)).toBeVisible();
+      await steadyAddress();
+      if (!hasTouch) await page.mouse.move(0, 0);
+      await expect.soft(page, `screenshot ${lang}-authorize-api-key-refused`).toHaveScreenshot(`${lang}-authorize-api-key-refused.png`, { fullPage: true, mask: [addressField] });
+    });
+
     test('Filter with a condition', async ({ page, hasTouch }) => {
       await openFilterWithConditions(page, t, typed);
       await expectPage(page, `${lang}-filter-condition`, hasTouch);

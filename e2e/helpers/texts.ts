@@ -55,6 +55,8 @@ export interface Texts {
   leaveTitle: string;
   doneTitle: string;
   toConnectors: string;
+  /** RetailCRM's API-key form. */
+  apiKey: { dialog: string; sandbox: string; address: string; key: string; submit: string; wrongKey: RegExp };
   /** Names a user would type: two grouping containers and a calculated field. */
   typed: { firstContainer: string; secondContainer: string; calculated: string; filterValue: string };
 }
@@ -104,6 +106,14 @@ export const TEXT: Record<Lang, Texts> = {
     leaveTitle: 'Leave without saving?',
     doneTitle: 'Congratulations — amoCRM is connected.',
     toConnectors: 'Go to Connectors',
+    apiKey: {
+      dialog: 'Connect RetailCRM?',
+      sandbox: 'Sandbox credentials',
+      address: 'Account address',
+      key: 'API key',
+      submit: 'Check and connect',
+      wrongKey: /RetailCRM does not accept this key/,
+    },
     typed: { firstContainer: 'Application', secondContainer: 'In work', calculated: 'Margin', filterValue: 'site-42' },
   },
   ru: {
@@ -150,6 +160,14 @@ export const TEXT: Record<Lang, Texts> = {
     leaveTitle: 'Уйти без сохранения?',
     doneTitle: 'Поздравляем — amoCRM подключён.',
     toConnectors: 'К коннекторам',
+    apiKey: {
+      dialog: 'Подключить RetailCRM?',
+      sandbox: 'Данные песочницы',
+      address: 'Адрес аккаунта',
+      key: 'API-ключ',
+      submit: 'Проверить и подключить',
+      wrongKey: /RetailCRM не принимает этот ключ/,
+    },
     typed: { firstContainer: 'Заявка', secondContainer: 'В работе', calculated: 'Прибыль', filterValue: 'site-42' },
   },
 };
