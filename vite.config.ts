@@ -78,6 +78,8 @@ export default defineConfig({
       },
     },
   },
+  // The deals worker (new Worker(new URL(…), { type: 'module' })) as an ES module, like the app.
+  worker: { format: 'es' },
   server: {
     host: '127.0.0.1',
     port: 5173,

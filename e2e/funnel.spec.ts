@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-import { dealsSnapshotSchema, type FunnelDeal } from '../app/contracts/deals';
+import { decodeDealsSnapshot, dealsSnapshotSchema, type FunnelDeal } from '../app/contracts/deals';
 import type { Marker } from '../app/contracts/mapping-config';
 
 import { dragByMouse } from './fixtures/dnd';
@@ -31,7 +31,7 @@ test('dragging a status into the Completed deal container updates the won deals 
       },
     ],
   });
-  const snapshot = dealsSnapshotSchema.parse(await (await page.request.get('/api/connectors/amocrm/deals/snapshot')).json());
+  const snapshot = decodeDealsSnapshot(dealsSnapshotSchema.parse(await (await page.request.get('/api/connectors/amocrm/deals/snapshot')).json()));
   const won: FunnelDeal[] = snapshot.deals.filter((deal) => deal.pipelineId === SALES && deal.statusId === '142');
   expect(won.length).toBeGreaterThan(0);
   const volume = won.reduce((sum, deal) => sum + (deal.amount ?? 0), 0);

@@ -53,6 +53,7 @@ export interface AppDeps {
  * Security headers on every response (API, SPA, assets, errors). The CSP fits the built SPA:
  * its own scripts only (no inline ones), inline styles allowed (React sets colours and drag
  * transforms in style attributes), images from itself or data: URLs, requests to itself only,
+ * workers from its own scripts only,
  * never framed. The consent page is the CRM's (or the sandbox's own server), reached by a
  * full-page navigation, which the CSP does not restrict. `overwrite: false` keeps a header a
  * handler chose itself: the OAuth callback's `Referrer-Policy: no-referrer`, so the code in
@@ -67,6 +68,8 @@ export function securityHeaders(https: boolean) {
       imgSrc: ["'self'", 'data:'],
       fontSrc: ["'self'"],
       connectSrc: ["'self'"],
+      // The deals worker (app/features/funnel/model/deals.worker.ts), a script of the build's own.
+      workerSrc: ["'self'"],
       objectSrc: ["'none'"],
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],

@@ -36,6 +36,7 @@ function expectSecurityHeaders(response: Response) {
   expect(directives.get('style-src')).toBe("'self' 'unsafe-inline'");
   expect(directives.get('img-src')).toBe("'self' data:");
   expect(directives.get('connect-src')).toBe("'self'");
+  expect(directives.get('worker-src')).toBe("'self'");
   expect(directives.get('frame-ancestors')).toBe("'none'");
   expect(directives.get('base-uri')).toBe("'self'");
   expect(directives.get('form-action')).toBe("'self'");

@@ -70,17 +70,157 @@ export const funnelDealSchema = z.object({
   fields: z.record(z.string(), z.array(z.string())),
 }) satisfies z.ZodType<FunnelDeal>;
 
+// ---- the browser's deals snapshot ---------------------------------------------------------------
+
+/**
+ * A deal in the snapshot, as one tuple: `[id, pipeline, status, amount, createdAt, updatedAt,
+ * visited, fields]`. Every text but the deal's id is an index into the snapshot's `strings`
+ * (each pipeline id, status id, field id and field value is written once); the id is a number
+ * when it is a plain decimal one (amoCRM's and Bitrix24's are), else its text. `fields` is flat:
+ * a field's index, how many values follow, then their indexes; the next field after them.
+ */
+export type SnapshotDeal = [
+  id: number | string,
+  pipeline: number,
+  status: number,
+  amount: number | null,
+  createdAt: number,
+  updatedAt: number,
+  visited: number[],
+  fields: number[],
+];
+
+const stringIndex = z.number().int().nonnegative();
+
+export const snapshotDealSchema = z.tuple([
+  z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), crmIdSchema]),
+  stringIndex,
+  stringIndex,
+  z.number().nullable(),
+  z.number().int(),
+  z.number().int(),
+  z.array(stringIndex),
+  z.array(stringIndex),
+]) satisfies z.ZodType<SnapshotDeal>;
+
 /**
  * `GET /api/connectors/{connector}/deals/snapshot`: every synced deal, once per sync, for the
- * wizard's live funnel (recomputed in the browser by the same engine as the API's).
+ * wizard's live funnel (recomputed in the browser, off the main thread, by the same engine as
+ * the API's). Compact: each deal a tuple of numbers (`SnapshotDeal`), every text once in
+ * `strings` (written last, so the server streams the deals as it reads them). Read it with
+ * `decodeDealsSnapshot`; the server writes it with `dealsSnapshotWriter`.
  */
-export const dealsSnapshotSchema = z.object({
-  syncedAt: z.string().datetime().nullable(),
-  /** ISO 4217 code of the account's currency (amounts are in it), e.g. `RUB`. */
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  deals: z.array(funnelDealSchema),
-});
+export const dealsSnapshotSchema = z
+  .object({
+    syncedAt: z.string().datetime().nullable(),
+    /** ISO 4217 code of the account's currency (amounts are in it), e.g. `RUB`. */
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    deals: z.array(snapshotDealSchema),
+    /** The texts the deals refer to by index: pipeline, status and field ids, field values. */
+    strings: z.array(z.string()),
+  })
+  .superRefine((snapshot, ctx) => {
+    const problem = snapshotProblem(snapshot.deals, snapshot.strings.length);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['deals', problem.deal], message: problem.message });
+  });
 export type DealsSnapshot = z.infer<typeof dealsSnapshotSchema>;
+
+/** The first deal whose indexes are out of `strings` or whose fields are not whole, if any. */
+function snapshotProblem(deals: readonly SnapshotDeal[], strings: number): { deal: number; message: string } | null {
+  for (let d = 0; d < deals.length; d += 1) {
+    const [, pipeline, status, , , , visited, fields] = deals[d] as SnapshotDeal;
+    if (pipeline >= strings || status >= strings) return { deal: d, message: 'refers to a string the snapshot does not have' };
+    for (let i = 0; i < visited.length; i += 1) if ((visited[i] as number) >= strings) return { deal: d, message: 'refers to a string the snapshot does not have' };
+    for (let i = 0; i < fields.length; ) {
+      const count = fields[i + 1];
+      if (count === undefined || i + 2 + count > fields.length) return { deal: d, message: 'has a field cut short' };
+      for (let j = i; j < i + 2 + count; j += 1) if (j !== i + 1 && (fields[j] as number) >= strings) return { deal: d, message: 'refers to a string the snapshot does not have' };
+      i += 2 + count;
+    }
+  }
+  return null;
+}
+
+/** A deal id as the snapshot writes it: a number when the text is a plain decimal that round-trips. */
+const PLAIN_DECIMAL = /^(?:0|[1-9]\d{0,14})$/;
+
+/**
+ * Writes the snapshot a deal at a time: `deal` gives its tuple (interning its texts), `strings`
+ * the texts once every deal is written. Holds only the distinct texts.
+ */
+export function dealsSnapshotWriter() {
+  const strings: string[] = [];
+  const indexes = new Map<string, number>();
+  const intern = (text: string): number => {
+    let index = indexes.get(text);
+    if (index === undefined) {
+      index = strings.length;
+      strings.push(text);
+      indexes.set(text, index);
+    }
+    return index;
+  };
+  return {
+    deal(deal: FunnelDeal): SnapshotDeal {
+      const fields: number[] = [];
+      for (const [fieldId, values] of Object.entries(deal.fields)) {
+        fields.push(intern(fieldId), values.length);
+        for (const value of values) fields.push(intern(value));
+      }
+      return [
+        PLAIN_DECIMAL.test(deal.id) ? Number(deal.id) : deal.id,
+        intern(deal.pipelineId),
+        intern(deal.statusId),
+        deal.amount,
+        deal.createdAt,
+        deal.updatedAt,
+        deal.visited.map(intern),
+        fields,
+      ];
+    },
+    strings: (): readonly string[] => strings,
+  };
+}
+
+/** The snapshot's deals as the funnel engine reads them, grouped by pipeline (in first-seen order). */
+export interface DecodedDeals {
+  syncedAt: string | null;
+  currency: string;
+  deals: FunnelDeal[];
+  byPipeline: Map<string, FunnelDeal[]>;
+}
+
+export function decodeDealsSnapshot(snapshot: DealsSnapshot): DecodedDeals {
+  const { strings } = snapshot;
+  const text = (index: number) => strings[index] as string;
+  const deals: FunnelDeal[] = new Array<FunnelDeal>(snapshot.deals.length);
+  const byPipeline = new Map<string, FunnelDeal[]>();
+  snapshot.deals.forEach(([id, pipeline, status, amount, createdAt, updatedAt, visited, flat], d) => {
+    const fields: Record<string, string[]> = {};
+    for (let i = 0; i < flat.length; ) {
+      const count = flat[i + 1] as number;
+      const values = new Array<string>(count);
+      for (let v = 0; v < count; v += 1) values[v] = text(flat[i + 2 + v] as number);
+      fields[text(flat[i] as number)] = values;
+      i += 2 + count;
+    }
+    const deal: FunnelDeal = {
+      id: String(id),
+      pipelineId: text(pipeline),
+      statusId: text(status),
+      amount,
+      createdAt,
+      updatedAt,
+      visited: visited.map(text),
+      fields,
+    };
+    deals[d] = deal;
+    const group = byPipeline.get(deal.pipelineId);
+    if (group) group.push(deal);
+    else byPipeline.set(deal.pipelineId, [deal]);
+  });
+  return { syncedAt: snapshot.syncedAt, currency: snapshot.currency, deals, byPipeline };
+}
 
 // ---- the funnel figures ------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { filterParameterFieldIds, type CrmCustomField } from './crm-schema';
-import type { CalculatedSummary, DealOutcome, DealStatusChange, FunnelContainer, FunnelDeal, FunnelReport, FunnelTotals } from './deals';
+import type { CalculatedSummary, DealOutcome, DealStatusChange, FunnelContainer, FunnelDeal, FunnelReport, FunnelTotals, PipelineFunnel } from './deals';
 import { collectFieldRefs, evaluateFormula, parseFormula } from './formula';
 import type { CalculatedField, Filter, FilterCondition, MappingConfig, Marker, PipelineMapping } from './mapping-config';
 
@@ -196,6 +196,17 @@ export function computeFunnel(config: MappingConfig, deals: Iterable<FunnelDeal>
   const counter = compileFunnel(config, context).counter();
   for (const deal of deals) counter.add(deal);
   return counter.report(syncedAt);
+}
+
+/**
+ * One pipeline's figures under a draft: the configuration with `board` in place of its own
+ * mappings, over that pipeline's deals (the other pipelines' deals cannot change its figures).
+ * The Mapping step's recompute on a drop, a marker change or a rename.
+ */
+export function pipelineFigures(config: MappingConfig, board: PipelineMapping, deals: Iterable<FunnelDeal>, context: FunnelContext): PipelineFunnel {
+  const report = computeFunnel({ ...config, pipelines: [board] }, deals, context);
+  // The counter has a row for every pipeline of the configuration, so for the board's.
+  return report.pipelines.find((pipeline) => pipeline.pipelineId === board.pipelineId) as PipelineFunnel;
 }
 
 /** How many deals the filter keeps ("N of M deals match"). */

@@ -3,6 +3,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
+import { setDealsEngine } from '@/features/funnel/model/use-deals';
 import { loadLanguage } from '@/lib/i18n';
 
 // The app downloads one language's catalogue at a time; components under test render at once in either.
@@ -11,4 +12,6 @@ await Promise.all([loadLanguage('en'), loadLanguage('ru')]);
 afterEach(() => {
   cleanup();
   window.localStorage.clear();
+  // jsdom has no Worker: the deals engine runs on the test's thread; each test reads its own deals.
+  setDealsEngine(undefined);
 });

@@ -4,9 +4,9 @@ import { gzipSync } from 'node:zlib';
 
 import { afterAll, bench, describe } from 'vitest';
 
-import { dealsSnapshotSchema, funnelReportSchema, type FunnelDeal } from '../../app/contracts/deals';
-import { computeFunnel, type FunnelContext } from '../../app/contracts/funnel';
-import { mappingConfigSchema, type MappingConfig, type PipelineMapping } from '../../app/contracts/mapping-config';
+import { decodeDealsSnapshot, dealsSnapshotSchema, funnelReportSchema, type FunnelDeal } from '../../app/contracts/deals';
+import { pipelineFigures } from '../../app/contracts/funnel';
+import { mappingConfigSchema } from '../../app/contracts/mapping-config';
 import { readCachedSchema } from '../crm/schema-cache';
 import { createLogger } from '../lib/logger';
 import { buildBenchSchema, buildDraftConfig, buildSeededDeals, seedConnectedAccount, storeThroughSync } from '../testing/seed-deals';
@@ -20,8 +20,10 @@ import { createTestServer, TestClient, workspaceIdOf } from '../testing/index';
  * through `PUT …/config`. End to end through `app.request` with the session cookie:
  * `GET …/funnel?config=draft`, the mapped-deals feed (`GET …/deals?config=draft`, NDJSON and
  * CSV, read to the end), the browser's snapshot (`GET …/deals/snapshot`: its bytes, gzip bytes
- * and the browser's `JSON.parse` + `dealsSnapshotSchema.parse`), the feed's memory while it
- * streams, and the Mapping step's recompute of one pipeline on a drop (`pipelineFigures`).
+ * and what the deals worker does with it: `JSON.parse` + `dealsSnapshotSchema.parse` +
+ * `decodeDealsSnapshot`; beside it the weight of the same deals as rows of objects, the format
+ * before the compact one), the feed's memory while it streams, and the Mapping step's recompute
+ * of one pipeline on a drop (`pipelineFigures`).
  * Seeded, so every run measures the same accounts. Nothing is asserted on memory: the numbers
  * are printed (a summary table before vitest's own).
  */
@@ -127,39 +129,28 @@ const snapshotBytes = Buffer.byteLength(snapshot);
 const smallSnapshotBytes = Buffer.byteLength(smallSnapshot);
 const snapshotGzip = gzipSync(snapshot).byteLength;
 const smallSnapshotGzip = gzipSync(smallSnapshot).byteLength;
-const parsedSnapshot = dealsSnapshotSchema.parse(JSON.parse(snapshot));
-const smallParsedSnapshot = dealsSnapshotSchema.parse(JSON.parse(smallSnapshot));
+const readSnapshot = (text: string) => decodeDealsSnapshot(dealsSnapshotSchema.parse(JSON.parse(text)));
+const parsedSnapshot = readSnapshot(snapshot);
+const smallParsedSnapshot = readSnapshot(smallSnapshot);
 if (parsedSnapshot.deals.length !== LIMITS.deals) throw new Error('the snapshot lost deals');
 const visitedAverage = parsedSnapshot.deals.reduce((sum, deal) => sum + deal.visited.length, 0) / LIMITS.deals;
 const fieldValuesAverage = parsedSnapshot.deals.reduce((sum, deal) => sum + Object.keys(deal.fields).length, 0) / LIMITS.deals;
+/** The same deals as the snapshot was before it was compact: `{ syncedAt, currency, deals: [FunnelDeal…] }`. */
+const rowsOf = (decoded: ReturnType<typeof readSnapshot>) => JSON.stringify({ syncedAt: decoded.syncedAt, currency: decoded.currency, deals: decoded.deals });
+const rowSnapshot = rowsOf(parsedSnapshot);
+const smallRowSnapshot = rowsOf(smallParsedSnapshot);
 
 // ---- the Mapping step's recompute on a drop: one pipeline's deals, a one-pipeline draft --------
 
-/**
- * What the Mapping step computes on a drop, as `pipelineFigures` in
- * app/features/funnel/model/figures.ts does (the server may import only app/contracts): the draft
- * with this board alone, over that pipeline's deals.
- */
-function pipelineFigures(saved: MappingConfig, board: PipelineMapping, deals: readonly FunnelDeal[], fields: FunnelContext['fields']) {
-  const report = computeFunnel({ ...saved, pipelines: [board] }, deals, { fields });
-  return report.pipelines.find((pipeline) => pipeline.pipelineId === board.pipelineId) ?? report.pipelines[0];
-}
-
 const config = mappingConfigSchema.parse(draft);
-function busiestPipeline(deals: readonly FunnelDeal[]) {
-  const byPipeline = new Map<string, FunnelDeal[]>();
-  for (const deal of deals) {
-    const list = byPipeline.get(deal.pipelineId);
-    if (list) list.push(deal);
-    else byPipeline.set(deal.pipelineId, [deal]);
-  }
+function busiestPipeline(byPipeline: ReadonlyMap<string, FunnelDeal[]>) {
   const [pipelineId, pipelineDeals] = [...byPipeline].sort((a, b) => b[1].length - a[1].length)[0] as [string, FunnelDeal[]];
   const board = config.pipelines.find((pipeline) => pipeline.pipelineId === pipelineId);
   if (!board) throw new Error(`pipeline ${pipelineId} is not in the draft`);
   return { board, deals: pipelineDeals };
 }
-const drop = busiestPipeline(parsedSnapshot.deals);
-const smallDrop = busiestPipeline(smallParsedSnapshot.deals);
+const drop = busiestPipeline(parsedSnapshot.byPipeline);
+const smallDrop = busiestPipeline(smallParsedSnapshot.byPipeline);
 
 // ---- timings ----------------------------------------------------------------------------------
 
@@ -170,13 +161,11 @@ const t = {
   csv: [await timed(() => feed(limits, CSV), times.feed[0]), await timed(() => feed(small, CSV), times.feed[1])],
   snapshot: [await timed(() => snapshotText(limits), times.snapshot[0]), await timed(() => snapshotText(small), times.snapshot[1])],
   jsonParse: [await timed(() => JSON.parse(snapshot), times.parse[0]), await timed(() => JSON.parse(smallSnapshot), times.parse[1])],
-  zodParse: [
-    await timed(() => dealsSnapshotSchema.parse(JSON.parse(snapshot)), times.parse[0]),
-    await timed(() => dealsSnapshotSchema.parse(JSON.parse(smallSnapshot)), times.parse[1]),
-  ],
+  zodParse: [await timed(() => dealsSnapshotSchema.parse(JSON.parse(snapshot)), times.parse[0]), await timed(() => dealsSnapshotSchema.parse(JSON.parse(smallSnapshot)), times.parse[1])],
+  decode: [await timed(() => readSnapshot(snapshot), times.parse[0]), await timed(() => readSnapshot(smallSnapshot), times.parse[1])],
   drop: [
-    await timed(() => pipelineFigures(config, drop.board, drop.deals, schema.customFields), times.drop[0]),
-    await timed(() => pipelineFigures(config, smallDrop.board, smallDrop.deals, schema.customFields), times.drop[1]),
+    await timed(() => pipelineFigures(config, drop.board, drop.deals, { fields: schema.customFields }), times.drop[0]),
+    await timed(() => pipelineFigures(config, smallDrop.board, smallDrop.deals, { fields: schema.customFields }), times.drop[1]),
   ],
 };
 /** What every funnel/feed request pays before its first deal: the cached schema and the draft, each read and parsed. */
@@ -310,8 +299,9 @@ console.table([
   row('GET …/deals NDJSON, read to the end', t.ndjson),
   row('GET …/deals?format=csv, read to the end', t.csv),
   row('GET …/deals/snapshot, read whole', t.snapshot),
-  row('browser: JSON.parse(snapshot)', t.jsonParse),
-  row('browser: JSON.parse + dealsSnapshotSchema.parse', t.zodParse),
+  row('deals worker: JSON.parse(snapshot)', t.jsonParse),
+  row('deals worker: JSON.parse + dealsSnapshotSchema.parse', t.zodParse),
+  row('deals worker: JSON.parse + parse + decodeDealsSnapshot', t.decode),
   row(`Mapping drop: pipelineFigures (${drop.deals.length} vs ${smallDrop.deals.length} deals)`, t.drop),
 ]);
 console.log(
@@ -323,6 +313,8 @@ console.table([
   { body: 'CSV feed', '20,000 deals': kb(csvShape.bytes), '300 deals': '', ratio: '' },
   { body: 'snapshot', '20,000 deals': kb(snapshotBytes), '300 deals': kb(smallSnapshotBytes), ratio: `${(snapshotBytes / smallSnapshotBytes).toFixed(1)}×` },
   { body: 'snapshot gzip', '20,000 deals': kb(snapshotGzip), '300 deals': kb(smallSnapshotGzip), ratio: `${(snapshotGzip / smallSnapshotGzip).toFixed(1)}×` },
+  { body: 'the same deals as rows of objects (the former snapshot)', '20,000 deals': kb(Buffer.byteLength(rowSnapshot)), '300 deals': kb(Buffer.byteLength(smallRowSnapshot)), ratio: '' },
+  { body: 'the former snapshot, gzip', '20,000 deals': kb(gzipSync(rowSnapshot).byteLength), '300 deals': kb(gzipSync(smallRowSnapshot).byteLength), ratio: '' },
 ]);
 console.log(`Feed memory (NDJSON, ${collector ? collector.how : 'no full GC available: sampled heap and rss only'}):`);
 console.table(
@@ -365,20 +357,20 @@ describe('GET /api/connectors/amocrm/deals/snapshot (read whole)', () => {
   bench('small account: 300 deals', () => snapshotText(small).then(() => undefined), quick);
 });
 
-describe('the browser reads the snapshot: JSON.parse + dealsSnapshotSchema.parse', () => {
+describe('the deals worker reads the snapshot: JSON.parse + dealsSnapshotSchema.parse + decodeDealsSnapshot', () => {
   bench('amoCRM limits: 20,000 deals', () => {
-    dealsSnapshotSchema.parse(JSON.parse(snapshot));
+    readSnapshot(snapshot);
   }, slow);
   bench('small account: 300 deals', () => {
-    dealsSnapshotSchema.parse(JSON.parse(smallSnapshot));
+    readSnapshot(smallSnapshot);
   }, quick);
 });
 
 describe('Mapping step, one drop: pipelineFigures on one pipeline with a one-pipeline draft', () => {
   bench(`amoCRM limits: ${drop.deals.length} deals in the busiest pipeline`, () => {
-    pipelineFigures(config, drop.board, drop.deals, schema.customFields);
+    pipelineFigures(config, drop.board, drop.deals, { fields: schema.customFields });
   });
   bench(`small account: ${smallDrop.deals.length} deals in the busiest pipeline`, () => {
-    pipelineFigures(config, smallDrop.board, smallDrop.deals, schema.customFields);
+    pipelineFigures(config, smallDrop.board, smallDrop.deals, { fields: schema.customFields });
   });
 });

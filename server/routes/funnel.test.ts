@@ -3,10 +3,10 @@ import { gunzipSync } from 'node:zlib';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { dealsSnapshotSchema, funnelReportSchema, mappedDealSchema, type MappedDeal } from '../../app/contracts/deals';
+import { decodeDealsSnapshot, dealsSnapshotSchema, funnelReportSchema, mappedDealSchema, type MappedDeal } from '../../app/contracts/deals';
 import { problemSchema } from '../../app/contracts/problem';
 import { loadSandboxAccountFile } from '../../mocks/sandbox/amocrm/account-file';
-import { connectThroughSandbox, createTestServer, FakeTiming, syncThroughApi, TestClient, type TestServer } from '../testing/index';
+import { connectThroughSandbox, createTestServer, FakeTiming, syncThroughApi, TestClient, workspaceIdOf, type TestServer } from '../testing/index';
 
 import { csvCell } from './funnel';
 
@@ -261,16 +261,29 @@ describe('GET /api/connectors/{connector}/deals (the mapped-deals feed)', () => 
 
 describe('GET /api/connectors/{connector}/deals/snapshot', () => {
   it('has every synced deal as the engine reads it, with the currency and when it was synced', async () => {
-    const { browser } = await connectedAndSynced();
+    const { server, browser } = await connectedAndSynced();
     const response = await browser.request('/api/connectors/amocrm/deals/snapshot');
     expect(response.status).toBe(200);
-    const snapshot = dealsSnapshotSchema.parse(await response.json());
+    const snapshot = decodeDealsSnapshot(dealsSnapshotSchema.parse(await response.json()));
     expect(snapshot.currency).toBe('RUB');
     expect(snapshot.syncedAt).not.toBeNull();
     expect(snapshot.deals).toHaveLength(10);
+    // Exactly the stored deals, field values and all.
+    const stored = [...server.repo.iterateDeals(await workspaceIdOf(browser), 'amocrm')];
+    expect(snapshot.deals).toEqual(stored);
     // Deal 6 moved in from Повторные: only its positions in Продажи count.
     expect(snapshot.deals.find((deal) => deal.id === '3006')).toMatchObject({ pipelineId: P1, statusId: '60016', visited: ['60013', '60016'] });
     // Deal 5 went back and forth: each status once, first reached first.
     expect(snapshot.deals.find((deal) => deal.id === '3005')!.visited).toEqual(['60011', '60012', '60013']);
+    expect([...snapshot.byPipeline.keys()].sort()).toEqual([P1, P2]);
+  });
+
+  it('is compact: deals as tuples of numbers, each text once', async () => {
+    const { browser } = await connectedAndSynced();
+    const raw = (await (await browser.request('/api/connectors/amocrm/deals/snapshot')).json()) as { deals: unknown[][]; strings: string[] };
+    expect(new Set(raw.strings).size).toBe(raw.strings.length);
+    expect(raw.strings).toContain('142');
+    expect(raw.deals[0]?.[0]).toBeTypeOf('number');
+    for (const deal of raw.deals) expect(deal.slice(1, 3).every((cell) => typeof cell === 'number')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { compress } from 'hono/compress';
 
 import type { ConnectorId } from '../../app/contracts/connector';
 import type { CrmCustomField } from '../../app/contracts/crm-schema';
-import type { FunnelDeal, MappedDeal } from '../../app/contracts/deals';
+import { dealsSnapshotWriter, type FunnelDeal, type MappedDeal } from '../../app/contracts/deals';
 import { compileFunnel, type CompiledFunnel } from '../../app/contracts/funnel';
 import type { MappingConfig } from '../../app/contracts/mapping-config';
 import type { Repository } from '../db/repository';
@@ -225,13 +225,15 @@ export function funnelRoutes(repo: Repository, deps: CrmDeps, logger: Logger, sc
     }
     const sync = repo.getDealSync(workspaceId, connector);
     const deals = repo.iterateDeals(workspaceId, connector);
+    // The deals as they are read (tuples of numbers), then every text they refer to, once.
+    const writer = dealsSnapshotWriter();
     let first = true;
     function* lines(): Generator<string> {
       for (const deal of deals) {
-        yield `${first ? '' : ','}${JSON.stringify(deal)}`;
+        yield `${first ? '' : ','}${JSON.stringify(writer.deal(deal))}`;
         first = false;
       }
-      yield ']}';
+      yield `],"strings":${JSON.stringify(writer.strings())}}`;
     }
     const head = `{"syncedAt":${JSON.stringify(sync?.syncedAt ?? null)},"currency":${JSON.stringify(sync?.currency ?? 'RUB')},"deals":[`;
     return new Response(streamOf(lines(), head), { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' } });

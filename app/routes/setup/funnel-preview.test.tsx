@@ -2,7 +2,7 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { dealsSnapshotSchema, funnelReportSchema, type FunnelDeal } from '@/contracts/deals';
+import { decodeDealsSnapshot, dealsSnapshotSchema, funnelReportSchema, type FunnelDeal } from '@/contracts/deals';
 import { renderApp, setupRealApi } from '@/testing/test-utils';
 
 /**
@@ -34,7 +34,7 @@ async function connectAndSync(): Promise<FunnelDeal[]> {
   api.current.server.dealSync.start(workspace, 'amocrm');
   expect(await api.current.server.dealSync.settled(workspace, 'amocrm')).toMatchObject({ state: 'done' });
   const response = await fetch(`${window.location.origin}/api/connectors/amocrm/deals/snapshot`);
-  return dealsSnapshotSchema.parse(await response.json()).deals;
+  return decodeDealsSnapshot(dealsSnapshotSchema.parse(await response.json())).deals;
 }
 
 const container = (id: string, name: string, statusIds: string[], marker: string | null = null) => ({ id, name, statusIds, marker });

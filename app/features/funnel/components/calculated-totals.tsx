@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { useSyncedDeals } from '@/api/deals';
 import { moduleClasses } from '@/components/ui/class-names';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmCustomField } from '@/contracts/crm-schema';
-import { summarizeCalculated } from '@/contracts/funnel';
 import type { MappingConfig } from '@/contracts/mapping-config';
+
+import { funnelFields, useDealsAnswer, useSyncedDeals } from '../model/use-deals';
 
 import styles from './calculated-totals.module.css';
 
@@ -26,12 +26,12 @@ export interface CalculatedTotalsProps {
 export function CalculatedTotals({ connector, config, fields, name, expression }: CalculatedTotalsProps) {
   const { t, i18n } = useTranslation();
   const deals = useSyncedDeals(connector);
-  const all = deals.snapshot?.deals;
-  const summary = useMemo(() => {
-    if (!all) return null;
-    const draft: MappingConfig = { ...config, calculatedFields: [{ id: PREVIEW_ID, name: name || PREVIEW_ID, expression }] };
-    return summarizeCalculated(draft, all, { fields })[PREVIEW_ID] ?? null;
-  }, [all, config, fields, name, expression]);
+  const engineFields = funnelFields(fields);
+  const question = useMemo(
+    () => ({ kind: 'calculated' as const, config, field: { id: PREVIEW_ID, name: name || PREVIEW_ID, expression }, fields: engineFields }),
+    [config, name, expression, engineFields],
+  );
+  const summary = useDealsAnswer(deals.snapshot, question)?.value ?? null;
   if (!summary) return null;
   if (summary.count === 0) {
     return (

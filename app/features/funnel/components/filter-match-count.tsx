@@ -1,13 +1,12 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { useSyncedDeals } from '@/api/deals';
 import { moduleClasses } from '@/components/ui/class-names';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmCustomField } from '@/contracts/crm-schema';
-import { countMatching } from '@/contracts/funnel';
 import { VALUE_OPERATORS, type Filter } from '@/contracts/mapping-config';
 
+import { funnelFields, useDealsAnswer, useSyncedDeals } from '../model/use-deals';
 import { useFunnelFormats } from '../model/use-formats';
 
 import { DealSyncStatus } from './deal-sync-status';
@@ -25,18 +24,20 @@ export function FilterMatchCount({ connector, filter, fields }: { connector: Con
   const { t } = useTranslation();
   const deals = useSyncedDeals(connector);
   const formats = useFunnelFormats(deals.snapshot?.currency ?? 'RUB');
-  const all = deals.snapshot?.deals;
-  const matched = useMemo(() => (all ? countMatching(completeConditions(filter), all, { fields }) : null), [all, filter, fields]);
-  if (!all || matched === null) {
+  const engineFields = funnelFields(fields);
+  const question = useMemo(() => ({ kind: 'matching' as const, filter: completeConditions(filter), fields: engineFields }), [filter, engineFields]);
+  const answered = useDealsAnswer(deals.snapshot, question);
+  if (!answered) {
     return (
       <div className={s.count}>
         <DealSyncStatus connector={connector} sync={deals.sync} />
       </div>
     );
   }
+  const { matched, deals: all } = answered.value;
   return (
     <p className={s.count} role="status" data-testid="filter-match-count">
-      <span className={s.figure}>{t('funnel.filterMatch', { matched: formats.count(matched), deals: formats.count(all.length) })}</span>
+      <span className={s.figure}>{t('funnel.filterMatch', { matched: formats.count(matched), deals: formats.count(all) })}</span>
     </p>
   );
 }

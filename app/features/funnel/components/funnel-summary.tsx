@@ -1,13 +1,12 @@
 import { useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { useSyncedDeals } from '@/api/deals';
 import { moduleClasses } from '@/components/ui/class-names';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmSchema } from '@/contracts/crm-schema';
-import { computeFunnel } from '@/contracts/funnel';
 import type { MappingConfig } from '@/contracts/mapping-config';
 
+import { funnelFields, useDealsAnswer, useSyncedDeals } from '../model/use-deals';
 import { useFunnelFormats } from '../model/use-formats';
 
 import { DealSyncStatus } from './deal-sync-status';
@@ -21,9 +20,10 @@ export function FunnelSummary({ connector, config, schema }: { connector: Connec
   const titleId = useId();
   const deals = useSyncedDeals(connector);
   const formats = useFunnelFormats(deals.snapshot?.currency ?? 'RUB');
-  const all = deals.snapshot?.deals;
   const fields = schema?.customFields;
-  const report = useMemo(() => (all && fields ? computeFunnel(config, all, { fields }) : null), [all, config, fields]);
+  const engineFields = fields ? funnelFields(fields) : null;
+  const question = useMemo(() => (engineFields ? { kind: 'funnel' as const, config, fields: engineFields } : null), [config, engineFields]);
+  const report = useDealsAnswer(deals.snapshot, question)?.value ?? null;
   const names = new Map(schema?.pipelines.map((pipeline) => [pipeline.id, pipeline.name]));
   const mapped = new Set(config.pipelines.map((pipeline) => pipeline.pipelineId));
 

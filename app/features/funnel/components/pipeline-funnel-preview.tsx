@@ -1,20 +1,17 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { SyncedDeals } from '@/api/deals';
 import { buttonClass } from '@/components/ui/button';
 import type { ConnectorId } from '@/contracts/connector';
 import type { CrmCustomField, CrmPipeline } from '@/contracts/crm-schema';
 import type { MappingConfig, PipelineMapping } from '@/contracts/mapping-config';
 import { describeApiError } from '@/lib/api-errors';
 
-import { pipelineFigures } from '../model/figures';
+import { funnelFields, useDealsAnswer, type SyncedDeals } from '../model/use-deals';
 import { useFunnelFormats } from '../model/use-formats';
 
 import { DealSyncStatus } from './deal-sync-status';
 import { FunnelPanel } from './funnel-panel';
-
-const NO_DEALS: never[] = [];
 
 export interface PipelineFunnelPreviewProps {
   connector: ConnectorId;
@@ -31,13 +28,13 @@ export interface PipelineFunnelPreviewProps {
 export function PipelineFunnelPreview({ connector, deals, config, pipeline, board, fields }: PipelineFunnelPreviewProps) {
   const { t } = useTranslation();
   const formats = useFunnelFormats(deals.snapshot?.currency ?? 'RUB');
-  const pipelineDeals = deals.byPipeline.get(pipeline.id) ?? NO_DEALS;
-  const hasSnapshot = deals.snapshot !== undefined;
-  // Recomputed when the board changes (a drop, a marker, a rename), never on a drag's moves.
-  const figures = useMemo(
-    () => (hasSnapshot ? pipelineFigures(config, board, pipelineDeals, fields) : null),
-    [hasSnapshot, config, board, pipelineDeals, fields],
-  );
+  const engineFields = funnelFields(fields);
+  // Asked again when the board changes (a drop, a marker, a rename), never on a drag's moves;
+  // answered by the deals worker, off the main thread.
+  const question = useMemo(() => ({ kind: 'pipeline' as const, config, board, fields: engineFields }), [config, board, engineFields]);
+  const answered = useDealsAnswer(deals.snapshot, question);
+  // Another pipeline's figures (the one shown before a switch) are not this one's.
+  const shown = answered?.question.board.pipelineId === pipeline.id ? answered : null;
   const status = deals.error ? (
     <p role="alert">
       {t('funnel.sync.unavailable', { reason: describeApiError(deals.error, t) })}{' '}
@@ -48,5 +45,5 @@ export function PipelineFunnelPreview({ connector, deals, config, pipeline, boar
   ) : (
     <DealSyncStatus connector={connector} sync={deals.sync} />
   );
-  return <FunnelPanel pipelineName={pipeline.name} board={board} figures={figures} formats={formats} status={status} />;
+  return <FunnelPanel pipelineName={pipeline.name} board={shown?.question.board ?? board} figures={shown?.value ?? null} formats={formats} status={status} />;
 }
