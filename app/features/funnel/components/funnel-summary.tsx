@@ -12,9 +12,14 @@ import { useFunnelFormats } from '../model/use-formats';
 import { DealSyncStatus } from './deal-sync-status';
 import styles from './funnel-summary.module.css';
 
+type SummaryColumn = 'deals' | 'won' | 'lost' | 'open' | 'salesVolume';
+
 const s = moduleClasses(styles, ['summary', 'scroll', 'table', 'name', 'number']);
 
-/** The Done step's funnel of every mapped pipeline: deals counted, won, lost, open, sales volume. */
+/**
+ * The Done step's funnel of every mapped pipeline: deals counted, won, lost, open, sales volume.
+ * A table; on a phone each pipeline is a card of labelled figures, so nothing needs a sideways scroll.
+ */
 export function FunnelSummary({ connector, config, schema }: { connector: ConnectorId; config: MappingConfig; schema: CrmSchema | undefined }) {
   const { t } = useTranslation();
   const titleId = useId();
@@ -32,32 +37,40 @@ export function FunnelSummary({ connector, config, schema }: { connector: Connec
       <h3 id={titleId}>{t('funnel.summary.title')}</h3>
       {report ? (
         <div className={s.scroll}>
-          <table className={s.table}>
-            <thead>
-              <tr>
-                <th scope="col">{t('funnel.summary.pipeline')}</th>
-                <th scope="col" className={s.number}>{t('funnel.summary.deals')}</th>
-                <th scope="col" className={s.number}>{t('funnel.summary.won')}</th>
-                <th scope="col" className={s.number}>{t('funnel.summary.lost')}</th>
-                <th scope="col" className={s.number}>{t('funnel.summary.open')}</th>
-                <th scope="col" className={s.number}>{t('funnel.summary.salesVolume')}</th>
+          {/* Explicit roles: on a phone the rows become cards (display: block), which would
+              otherwise drop the table's semantics in Chromium and Safari. */}
+          <table className={s.table} role="table">
+            <thead role="rowgroup">
+              <tr role="row">
+                <th scope="col" role="columnheader">{t('funnel.summary.pipeline')}</th>
+                <th scope="col" role="columnheader" className={s.number}>{t('funnel.summary.deals')}</th>
+                <th scope="col" role="columnheader" className={s.number}>{t('funnel.summary.won')}</th>
+                <th scope="col" role="columnheader" className={s.number}>{t('funnel.summary.lost')}</th>
+                <th scope="col" role="columnheader" className={s.number}>{t('funnel.summary.open')}</th>
+                <th scope="col" role="columnheader" className={s.number}>{t('funnel.summary.salesVolume')}</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody role="rowgroup">
               {report.pipelines
                 .filter((pipeline) => mapped.has(pipeline.pipelineId))
                 .map(({ pipelineId, totals }) => {
                   const name = names.get(pipelineId) ?? pipelineId;
                   return (
-                    <tr key={pipelineId}>
-                      <th scope="row" className={s.name} title={name}>
+                    <tr key={pipelineId} role="row">
+                      <th scope="row" role="rowheader" className={s.name} title={name}>
                         {name}
                       </th>
-                      <td className={s.number}>{formats.count(totals.matched)}</td>
-                      <td className={s.number}>{formats.count(totals.won)}</td>
-                      <td className={s.number}>{formats.count(totals.lost)}</td>
-                      <td className={s.number}>{formats.count(totals.open)}</td>
-                      <td className={s.number}>{formats.money(totals.salesVolume)}</td>
+                      {[
+                        ['deals', formats.count(totals.matched)],
+                        ['won', formats.count(totals.won)],
+                        ['lost', formats.count(totals.lost)],
+                        ['open', formats.count(totals.open)],
+                        ['salesVolume', formats.money(totals.salesVolume)],
+                      ].map(([column, value]) => (
+                        <td key={column} role="cell" className={s.number} data-label={t(`funnel.summary.${column as SummaryColumn}`)}>
+                          {value}
+                        </td>
+                      ))}
                     </tr>
                   );
                 })}
