@@ -4,6 +4,10 @@ import type { Catalog } from '../catalog';
 export const authorize = {
   title: 'Authorization',
   intro: 'Hub Connect needs read access to your {{name}} account: deals, pipelines, statuses and fields. Nothing is changed in {{name}}.',
+  /** The intro where a CRM's words differ (its connector id); the others use `intro`. */
+  introFor: {
+    retailcrm: 'Hub Connect needs read access to your {{name}} shop: orders, order statuses and custom fields. Nothing is changed in {{name}}.',
+  },
   checking: 'Checking access to {{name}}…',
   redirecting: 'Taking you to {{name}} to allow access…',
   redirectHint: 'Confirm access there; {{name}} then brings you back here and the setup continues.',

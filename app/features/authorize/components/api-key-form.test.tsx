@@ -35,6 +35,15 @@ describe('API-key authorization form', () => {
     }
   });
 
+  it("speaks of the shop's orders, not of deals and pipelines, in both languages", async () => {
+    const { unmount } = await openForm();
+    expect(screen.getByText(/orders, order statuses and custom fields/)).toBeInTheDocument();
+    expect(screen.queryByText(/deals, pipelines/)).toBeNull();
+    unmount();
+    await openForm(PATH, 'ru');
+    expect(screen.getByText(/заказы, статусы заказов и пользовательские поля/)).toBeInTheDocument();
+  });
+
   it('asks for the account address and the key, with the sandbox credentials in a note, a help link and no redirect', async () => {
     const { address, key } = await openForm();
     expect(key).toHaveAttribute('type', 'password');

@@ -255,7 +255,7 @@ export function AuthorizeStep({
   }
 
   return (
-    <WizardStep titleId="auth-step-title" title={t('authorize.title')} intro={t('authorize.intro', { name })}>
+    <WizardStep titleId="auth-step-title" title={t('authorize.title')} intro={t([`authorize.introFor.${connector}`, 'authorize.intro'], { name })}>
       {body}
     </WizardStep>
   );
