@@ -2,6 +2,7 @@ export { authorize } from './authorize';
 export { calculation } from './calculation';
 export { common } from './common';
 export { connectors } from './connectors';
+export { drift } from './drift';
 export { filters } from './filters';
 export { funnel } from './funnel';
 export { mapping } from './mapping';
