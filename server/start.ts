@@ -50,7 +50,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       capConnections(listening as http.Server, limits);
       listening.once('error', reject);
     });
-    const resumed = dealSync.resumeUnfinished();
+    const resumed = await dealSync.resumeUnfinished();
     if (resumed > 0) logger.info('deal syncs resumed', { count: resumed });
     return {
       address: `http://${env.HOST}:${port}`,
@@ -61,11 +61,11 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
         });
         // Runs still going stay `loading`: the next start resumes them where they stopped.
         dealSync.close();
-        repo.close();
+        await repo.close();
       },
     };
   } catch (error) {
-    repo.close();
+    await repo.close();
     throw error;
   }
 }
