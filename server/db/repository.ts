@@ -239,6 +239,9 @@ export interface Repository {
   /** Every workspace and connector whose sync is `loading` (runs a stopped process left): for the server start. */
   listUnfinishedDealSyncs(): Promise<Array<{ workspaceId: string; connector: ConnectorId }>>;
 
+  /** Resolves when the database answers (the readiness check); rejects when it does not. */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }
 

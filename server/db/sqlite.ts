@@ -722,6 +722,12 @@ class SqliteRepository implements Repository {
     return settle(() => this.statements.unfinishedDealSyncs.all() as Array<{ workspaceId: string; connector: ConnectorId }>);
   }
 
+  ping(): Promise<void> {
+    return settle(() => {
+      this.db.prepare('SELECT 1').get();
+    });
+  }
+
   close(): Promise<void> {
     return settle(() => {
       this.reader.close();
