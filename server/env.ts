@@ -26,6 +26,8 @@ const envSchema = z.object({
         .optional(),
     ),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    /** On SIGTERM: how long requests in flight may take to finish before their connections are cut. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     SESSION_SECRET: optionalText.pipe(
       z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
     ),

@@ -58,9 +58,17 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     return {
       address: `http://${env.HOST}:${port}`,
       close: async () => {
+        // Graceful: no new connections, idle keep-alive ones closed now, requests in flight
+        // finish (their connections close after the response) for up to SHUTDOWN_GRACE_MS.
+        const node = server as http.Server;
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          if ('closeAllConnections' in server && typeof server.closeAllConnections === 'function') server.closeAllConnections();
+          const cut = setTimeout(() => node.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
+          node.close(() => {
+            clearTimeout(cut);
+            resolve();
+          });
+          node.closeIdleConnections();
+          if (env.SHUTDOWN_GRACE_MS === 0) node.closeAllConnections();
         });
         // Runs still going stay `loading`: the next start resumes them where they stopped.
         dealSync.close();
