@@ -96,6 +96,20 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['app/contracts/**/*.test.ts', 'app/**/model/**/*.test.ts', 'app/styles/**/*.test.ts', 'server/**/*.test.ts', 'mocks/**/*.test.ts'],
+          exclude: ['server/db/postgres.test.ts'],
+        },
+      },
+      {
+        // The API and storage tests again, over PostgreSQL: a throwaway cluster for the run, a
+        // schema per test server (server/testing/test-database.ts). Fails when PostgreSQL is missing.
+        resolve: { alias },
+        test: {
+          name: 'postgres',
+          environment: 'node',
+          include: ['server/routes/**/*.test.ts', 'server/sync/**/*.test.ts', 'server/crm/schema-cache.test.ts', 'server/db/postgres.test.ts'],
+          // These also open the SQLite file itself (no token at rest, rows per table): SQLite only for now.
+          exclude: ['server/routes/oauth.test.ts', 'server/routes/sync.test.ts', 'server/routes/two-crms.test.ts'],
+          globalSetup: ['server/testing/postgres-global-setup.ts'],
         },
       },
       {

@@ -28,6 +28,9 @@ import { syncRoutes } from './routes/sync';
 import { syncOpenApiPaths, syncOpenApiSchemas } from './routes/sync.openapi';
 import { createDealSync, type DealSyncService } from './sync/deal-sync';
 
+/** How long `GET /api/ready` waits for the database. */
+const READY_TIMEOUT_MS = 2000;
+
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface AppDeps {
@@ -118,7 +121,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', compressApi());
   if (deps.rateLimit) {
     // Health stays out: a load balancer's checks must not be refused for a flood from the same address.
-    app.use('/api/*', rateLimit(deps.rateLimit, { exempt: ['/api/health'] }));
+    app.use('/api/*', rateLimit(deps.rateLimit, { exempt: ['/api/health', '/api/ready'] }));
   }
   app.use('/api/*', sameOriginOnly(deps.publicUrl));
   app.use(
@@ -130,6 +133,24 @@ export function createApp(deps: AppDeps) {
   );
 
   app.get('/api/health', (c) => c.json({ status: 'ok' as const, version: API_VERSION }));
+  // Readiness (for a load balancer): the process is up AND its database answers within 2 s.
+  app.get('/api/ready', async (c) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        deps.repo.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('database ping timed out')), READY_TIMEOUT_MS);
+        }),
+      ]);
+      return c.json({ status: 'ready' as const });
+    } catch (error) {
+      deps.logger.warn('not ready: the database does not answer', { reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+      return problem(c, 503, { code: 'not_ready', detail: 'The database does not answer.' });
+    } finally {
+      clearTimeout(timer);
+    }
+  });
   app.get('/api/openapi.json', (c) =>
     c.json(
       buildOpenApiDocument({

@@ -18,6 +18,16 @@ const envSchema = z.object({
     DATA_DIR: z.string().trim().min(1).default('./data'),
     STATIC_DIR: z.string().trim().min(1).default('./dist/web'),
     PUBLIC_URL: optionalText.pipe(httpUrl.optional()),
+    /** postgres://… : PostgreSQL (several servers on one database) instead of SQLite in DATA_DIR. */
+    DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(?:ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+        .optional(),
+    ),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    /** On SIGTERM: how long requests in flight may take to finish before their connections are cut. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     SESSION_SECRET: optionalText.pipe(
       z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
     ),

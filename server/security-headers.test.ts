@@ -9,8 +9,8 @@ import { createTestServer, makeTempDir, TestClient, type TestServer } from './te
 
 const servers: TestServer[] = [];
 const cleanups: Array<() => void> = [];
-afterEach(() => {
-  servers.splice(0).forEach((server) => server.close());
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
 

@@ -5,6 +5,8 @@ import { serve } from '@hono/node-server';
 
 import { createApp } from './app';
 import { crmFromEnv } from './crm/setup';
+import { openPostgresRepository } from './db/postgres';
+import type { Repository } from './db/repository';
 import { openSqliteRepository } from './db/sqlite';
 import type { Env } from './env';
 import { capConnections, serverOptionsFor, type ServerLimits } from './lib/http-limits';
@@ -23,8 +25,9 @@ export interface RunningServer {
 export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
   // The configuration is refused (no CRM) before a database or a secret is created.
   const crm = crmFromEnv(env, logger);
-  const repo = openSqliteRepository(env.dataDir);
+  const repo = openRepository(env);
   try {
+    await repo.ping();
     const sessionSecret = env.SESSION_SECRET ?? loadOrCreateSecretFile(env.dataDir, 'session.secret', 32).toString('base64');
     const dealSync = createDealSync({ repo, crm, logger });
     const limits: ServerLimits = {
@@ -50,22 +53,35 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       capConnections(listening as http.Server, limits);
       listening.once('error', reject);
     });
-    const resumed = dealSync.resumeUnfinished();
+    const resumed = await dealSync.resumeUnfinished();
     if (resumed > 0) logger.info('deal syncs resumed', { count: resumed });
     return {
       address: `http://${env.HOST}:${port}`,
       close: async () => {
+        // Graceful: no new connections, idle keep-alive ones closed now, requests in flight
+        // finish (their connections close after the response) for up to SHUTDOWN_GRACE_MS.
+        const node = server as http.Server;
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          if ('closeAllConnections' in server && typeof server.closeAllConnections === 'function') server.closeAllConnections();
+          const cut = setTimeout(() => node.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
+          node.close(() => {
+            clearTimeout(cut);
+            resolve();
+          });
+          node.closeIdleConnections();
+          if (env.SHUTDOWN_GRACE_MS === 0) node.closeAllConnections();
         });
         // Runs still going stay `loading`: the next start resumes them where they stopped.
         dealSync.close();
-        repo.close();
+        await repo.close();
       },
     };
   } catch (error) {
-    repo.close();
+    await repo.close();
     throw error;
   }
+}
+
+/** PostgreSQL when `DATABASE_URL` is set (migrated before the server listens), else SQLite in `DATA_DIR`. */
+export function openRepository(env: Pick<Env, 'DATABASE_URL' | 'DATABASE_POOL_MAX' | 'dataDir'>): Repository {
+  return env.DATABASE_URL ? openPostgresRepository(env.DATABASE_URL, { maxConnections: env.DATABASE_POOL_MAX }) : openSqliteRepository(env.dataDir);
 }

@@ -20,9 +20,9 @@ afterEach(async () => {
 
 async function savedConfig(): Promise<MappingConfig | null> {
   const workspace = await api.current.workspaceId();
-  return api.current.server.repo.getConnection(workspace, 'amocrm')?.config ?? null;
+  return (await api.current.server.repo.getConnection(workspace, 'amocrm'))?.config ?? null;
 }
-const savedVersion = async () => api.current.server.repo.getConnection(await api.current.workspaceId(), 'amocrm')?.version ?? 0;
+const savedVersion = async () => (await api.current.server.repo.getConnection(await api.current.workspaceId(), 'amocrm'))?.version ?? 0;
 const salesBoard = async () => (await savedConfig())?.pipelines.find((pipeline) => pipeline.pipelineId === SALES) ?? null;
 
 /** A new page load: a fresh app (new query client) on the mapping step. */

@@ -30,9 +30,9 @@ export function setupRealApi(options: Parameters<typeof createApiBridge>[1] = {}
     bridge = createApiBridge(window.location.origin, options);
     mswServer.use(...bridge.handlers);
   });
-  afterEach(() => {
+  afterEach(async () => {
     mswServer.resetHandlers();
-    bridge?.close();
+    await bridge?.close();
     bridge = null;
   });
   afterAll(() => mswServer.close());

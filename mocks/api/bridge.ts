@@ -29,7 +29,7 @@ export interface ApiBridge {
    * endpoint (schema, sample deals) answers from the sandbox's demo account.
    */
   connectSandbox(): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** `testCrm`: CRMs next to the sandbox amoCRM (e.g. `{ retailcrm: true }` for the sandbox RetailCRM). */
@@ -62,7 +62,7 @@ export function createApiBridge(origin = 'http://localhost:3000', options: { tes
   };
   const seedConnectedAccount = async (schema = buildTestCrmSchema()) => {
     const id = await workspaceId();
-    server.repo.saveCredentials({
+    await server.repo.saveCredentials({
       workspaceId: id,
       connector: 'amocrm',
       account: schema.account,
@@ -70,7 +70,7 @@ export function createApiBridge(origin = 'http://localhost:3000', options: { tes
       tokens: 'v1.test-only-not-a-real-envelope',
       accessExpiresAt: Date.now() + 24 * 3600 * 1000,
     });
-    server.repo.setCachedSchema(id, 'amocrm', JSON.stringify(schema));
+    await server.repo.setCachedSchema(id, 'amocrm', JSON.stringify(schema));
     return schema;
   };
   const request = async (pathname: string, init: RequestInit = {}) => {

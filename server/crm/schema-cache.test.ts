@@ -18,7 +18,7 @@ import { SCHEMA_ACCESS_CHECK_MS } from './schema-cache';
 
 const HOUR = 3600_000;
 const servers: TestServer[] = [];
-afterEach(() => servers.splice(0).forEach((server) => server.close()));
+afterEach(() => Promise.all(servers.splice(0).map((server) => server.close())));
 
 interface Setup {
   server: TestServer;
@@ -62,7 +62,7 @@ async function connectedWithCache(connector: ConnectorId = 'amocrm', prepare?: (
   const response = await s.schema(connector);
   expect(response.status).toBe(200);
   const cached = crmSchemaSchema.parse(await response.json());
-  expect(s.server.repo.getCachedSchema(s.workspace(), connector)).not.toBeNull();
+  expect(await s.server.repo.getCachedSchema(s.workspace(), connector)).not.toBeNull();
   return { ...s, cached };
 }
 
@@ -77,7 +77,7 @@ describe('the cached schema after the access is gone', () => {
     expect((await s.browser.request('/api/connectors/amocrm', { method: 'DELETE' })).status).toBe(204);
     const requests = s.crmRequests();
     await expectProblem(await s.schema(), 409, 'crm_not_connected');
-    expect(s.server.repo.getCachedSchema(s.workspace(), 'amocrm')).toBeNull();
+    expect(await s.server.repo.getCachedSchema(s.workspace(), 'amocrm')).toBeNull();
     expect(s.crmRequests()).toBe(requests);
   });
 
@@ -86,7 +86,7 @@ describe('the cached schema after the access is gone', () => {
     s.crm.sandbox.revokeAccess();
     s.timing.advance(24 * HOUR + 1000); // the sandbox's access tokens live 24 h
     await expectProblem(await s.schema(), 409, 'crm_access_revoked');
-    expect(s.server.repo.getCredentials(s.workspace(), 'amocrm')).toBeNull();
+    expect(await s.server.repo.getCredentials(s.workspace(), 'amocrm')).toBeNull();
     await expectProblem(await s.schema(), 409, 'crm_not_connected');
   });
 
@@ -102,19 +102,19 @@ describe('the cached schema after the access is gone', () => {
     s.crm.bitrix24!.sandbox.setFaults({ revokedRefresh: true });
     s.timing.advance(HOUR + 1000); // Bitrix24's access tokens live an hour
     await expectProblem(await s.schema('bitrix24'), 409, 'crm_access_revoked');
-    expect(s.server.repo.getCredentials(s.workspace(), 'bitrix24')).toBeNull();
+    expect(await s.server.repo.getCredentials(s.workspace(), 'bitrix24')).toBeNull();
     await expectProblem(await s.schema('bitrix24'), 409, 'crm_not_connected');
   });
 
   it('an expired access token that refreshes fine: the cache answers after one account read, with the rotated tokens', async () => {
     const s = await connectedWithCache();
-    const tokens = s.server.repo.getCredentials(s.workspace(), 'amocrm')!.tokens;
+    const tokens = (await s.server.repo.getCredentials(s.workspace(), 'amocrm'))!.tokens;
     s.timing.advance(24 * HOUR + 1000);
     const pipelineReads = s.crm.sandbox.requests.filter((request) => request.path === '/api/v4/leads/pipelines').length;
     const response = await s.schema();
     expect(response.status).toBe(200);
     expect(crmSchemaSchema.parse(await response.json())).toEqual(s.cached);
-    expect(s.server.repo.getCredentials(s.workspace(), 'amocrm')!.tokens).not.toBe(tokens);
+    expect((await s.server.repo.getCredentials(s.workspace(), 'amocrm'))!.tokens).not.toBe(tokens);
     expect(s.crm.sandbox.requests.filter((request) => request.path === '/api/v4/leads/pipelines').length).toBe(pipelineReads);
   });
 
@@ -147,7 +147,7 @@ describe('the cached schema after the access is gone', () => {
     const response = await s.schema();
     expect(response.status).toBe(200);
     expect(crmSchemaSchema.parse(await response.json())).toEqual(s.cached);
-    expect(s.server.repo.getCredentials(s.workspace(), 'amocrm')).not.toBeNull();
+    expect(await s.server.repo.getCredentials(s.workspace(), 'amocrm')).not.toBeNull();
   });
 
   it('another call found the access revoked (sample deals): the schema is crm_not_connected, not the cache', async () => {
@@ -164,7 +164,7 @@ describe('the cached schema after the access is gone', () => {
     s.crm.sandbox.revokeAccess();
     s.timing.advance(SCHEMA_ACCESS_CHECK_MS + 1000); // the cache is still young enough for activation (10 minutes)
     await expectProblem(await s.browser.request('/api/connectors/amocrm/activate', { method: 'POST' }), 409, 'crm_access_revoked');
-    expect(s.server.repo.getConnection(s.workspace(), 'amocrm')!.activatedVersion).toBeNull();
+    expect((await s.server.repo.getConnection(s.workspace(), 'amocrm'))!.activatedVersion).toBeNull();
     // Afterwards: no access, so activation lists not_authorized.
     const again = await s.browser.request('/api/connectors/amocrm/activate', { method: 'POST' });
     expect(again.status).toBe(422);
@@ -178,6 +178,6 @@ describe('the cached schema after the access is gone', () => {
     s.crm.sandbox.revokeAccess();
     s.timing.advance(2 * 60_000);
     await expectProblem(await s.browser.request('/api/connectors/amocrm/activate', { method: 'POST' }), 409, 'crm_access_revoked');
-    expect(s.server.repo.getConnection(s.workspace(), 'amocrm')!.activatedVersion).toBeNull();
+    expect((await s.server.repo.getConnection(s.workspace(), 'amocrm'))!.activatedVersion).toBeNull();
   });
 });

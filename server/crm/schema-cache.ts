@@ -18,8 +18,8 @@ export interface CachedSchema {
  * The cached CRM schema, or null when there is none or it no longer parses (an older
  * format, a hand-edited row): either way the CRM has to be read again.
  */
-export function readCachedSchema(repo: Repository, workspaceId: string, connector: ConnectorId): CachedSchema | null {
-  const cached = repo.getCachedSchema(workspaceId, connector);
+export async function readCachedSchema(repo: Repository, workspaceId: string, connector: ConnectorId): Promise<CachedSchema | null> {
+  const cached = await repo.getCachedSchema(workspaceId, connector);
   if (!cached) return null;
   let json: unknown;
   try {
@@ -115,14 +115,14 @@ export function createSchemaProvider(repo: Repository, deps: CrmDeps): SchemaPro
 
   return {
     async schemaFor(workspaceId, connector, { refresh = false, maxAgeMs = Number.POSITIVE_INFINITY } = {}) {
-      const stored = repo.getCredentials(workspaceId, connector);
+      const stored = await repo.getCredentials(workspaceId, connector);
       if (!stored) throw new CrmError('crm_not_connected', 'No CRM access stored');
       const adapter = deps.adapters[connector];
       if (!adapter) throw new CrmError('crm_unavailable', `No adapter for ${connector}`);
       const connection = storedConnection(repo, deps.cipher, workspaceId, connector);
       const key = `${workspaceId}/${connector}`;
       if (!refresh) {
-        const cached = readCachedSchema(repo, workspaceId, connector);
+        const cached = await readCachedSchema(repo, workspaceId, connector);
         // A cache of another account (after "Change access") is stale whatever its age; so is
         // one dated in the future by more than the allowance (a clock that jumped back).
         if (
@@ -134,12 +134,12 @@ export function createSchemaProvider(repo: Repository, deps: CrmDeps): SchemaPro
           return cached.schema;
         }
       }
-      const access = connection.read();
+      const access = await connection.read();
       if (!access) throw new CrmError('crm_not_connected', 'No CRM access stored');
       const pipelines = await adapter.listPipelines(connection);
       const customFields = await adapter.listCustomFields(connection);
       const fresh = buildCrmSchema(access.account, pipelines, customFields, new Date(now()));
-      repo.setCachedSchema(workspaceId, connector, JSON.stringify(fresh), fresh.fetchedAt);
+      await repo.setCachedSchema(workspaceId, connector, JSON.stringify(fresh), fresh.fetchedAt);
       confirmed.delete(key);
       return fresh;
     },

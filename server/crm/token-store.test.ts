@@ -11,17 +11,19 @@ import { makeTempDir } from '../testing/test-server';
 import { storeGrant } from './token-store';
 import type { CrmGrant } from './types';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
 
-function setup() {
+async function setup() {
   const temp = makeTempDir();
   const repo = openSqliteRepository(temp.dir);
-  cleanups.push(() => {
-    repo.close();
+  cleanups.push(async () => {
+    await repo.close();
     temp.cleanup();
   });
-  return { repo, cipher: new TokenCipher(randomBytes(32)), workspaceId: repo.createWorkspace().id };
+  return { repo, cipher: new TokenCipher(randomBytes(32)), workspaceId: (await repo.createWorkspace()).id };
 }
 
 const grant = (id: number): CrmGrant => ({
@@ -31,35 +33,35 @@ const grant = (id: number): CrmGrant => ({
 });
 
 describe('storeGrant', () => {
-  it('records the new account in the draft even when another save lands in between', () => {
-    const { repo, cipher, workspaceId } = setup();
-    storeGrant(repo, cipher, workspaceId, 'amocrm', grant(1));
-    repo.saveConfig(workspaceId, 'amocrm', 0, { ...emptyMappingConfig('amocrm'), account: grant(1).account });
-    repo.activate(workspaceId, 'amocrm', 1);
+  it('records the new account in the draft even when another save lands in between', async () => {
+    const { repo, cipher, workspaceId } = await setup();
+    await storeGrant(repo, cipher, workspaceId, 'amocrm', grant(1));
+    await repo.saveConfig(workspaceId, 'amocrm', 0, { ...emptyMappingConfig('amocrm'), account: grant(1).account });
+    await repo.activate(workspaceId, 'amocrm', 1);
     // Another tab saves right before our first write: that write loses the version check.
     let raced = false;
     const racing: Repository = Object.assign(Object.create(repo) as Repository, {
-      saveConfig: (...args: Parameters<Repository['saveConfig']>) => {
+      saveConfig: async (...args: Parameters<Repository['saveConfig']>) => {
         if (!raced) {
           raced = true;
-          repo.saveConfig(workspaceId, 'amocrm', args[2], { ...args[3], account: grant(1).account, calculatedFields: [] });
+          await repo.saveConfig(workspaceId, 'amocrm', args[2], { ...args[3], account: grant(1).account, calculatedFields: [] });
         }
-        return repo.saveConfig(...args);
+        return await repo.saveConfig(...args);
       },
     });
-    expect(storeGrant(racing, cipher, workspaceId, 'amocrm', grant(2))).toEqual({ accountChanged: true });
+    expect(await storeGrant(racing, cipher, workspaceId, 'amocrm', grant(2))).toEqual({ accountChanged: true });
     expect(raced).toBe(true);
-    expect(repo.getConnection(workspaceId, 'amocrm')).toMatchObject({
+    expect(await repo.getConnection(workspaceId, 'amocrm')).toMatchObject({
       version: 3,
       activatedVersion: null,
       config: { account: grant(2).account },
     });
-    expect(repo.getCredentials(workspaceId, 'amocrm')!.account).toEqual(grant(2).account);
+    expect((await repo.getCredentials(workspaceId, 'amocrm'))!.account).toEqual(grant(2).account);
   });
 
-  it('a first grant, or the same account again, is no account change', () => {
-    const { repo, cipher, workspaceId } = setup();
-    expect(storeGrant(repo, cipher, workspaceId, 'amocrm', grant(1))).toEqual({ accountChanged: false });
-    expect(storeGrant(repo, cipher, workspaceId, 'amocrm', grant(1))).toEqual({ accountChanged: false });
+  it('a first grant, or the same account again, is no account change', async () => {
+    const { repo, cipher, workspaceId } = await setup();
+    expect(await storeGrant(repo, cipher, workspaceId, 'amocrm', grant(1))).toEqual({ accountChanged: false });
+    expect(await storeGrant(repo, cipher, workspaceId, 'amocrm', grant(1))).toEqual({ accountChanged: false });
   });
 });

@@ -25,8 +25,8 @@ function seal(cipher: TokenCipher, workspaceId: string, connector: ConnectorId, 
 }
 
 /** Stores a fresh grant (after the OAuth callback), replacing whatever access existed. */
-export function saveGrant(repo: Repository, cipher: TokenCipher, workspaceId: string, connector: ConnectorId, grant: CrmGrant): void {
-  repo.saveCredentials({
+export function saveGrant(repo: Repository, cipher: TokenCipher, workspaceId: string, connector: ConnectorId, grant: CrmGrant): Promise<void> {
+  return repo.saveCredentials({
     workspaceId,
     connector,
     account: grant.account,
@@ -53,21 +53,21 @@ const sameAccount = (a: CrmAccount | null | undefined, b: CrmAccount) =>
  *   mapping against the new account;
  * - the same account clears an access-revoked warning.
  */
-export function storeGrant(
+export async function storeGrant(
   repo: Repository,
   cipher: TokenCipher,
   workspaceId: string,
   connector: ConnectorId,
   grant: CrmGrant,
   logger?: Logger,
-): StoredGrant {
-  const previous = repo.getCredentials(workspaceId, connector)?.account ?? null;
-  saveGrant(repo, cipher, workspaceId, connector, grant);
-  let connection = repo.getConnection(workspaceId, connector);
+): Promise<StoredGrant> {
+  const previous = (await repo.getCredentials(workspaceId, connector))?.account ?? null;
+  await saveGrant(repo, cipher, workspaceId, connector, grant);
+  let connection = await repo.getConnection(workspaceId, connector);
   const draftAccount = connection?.config.account ?? null;
   const accountChanged =
     (previous !== null && previous.id !== grant.account.id) || (draftAccount !== null && draftAccount.id !== grant.account.id);
-  if (accountChanged) repo.deleteCachedSchema(workspaceId, connector);
+  if (accountChanged) await repo.deleteCachedSchema(workspaceId, connector);
 
   // A save from another tab may land between our read and write: look again and retry.
   for (let attempt = 0; connection && !sameAccount(connection.config.account, grant.account); attempt += 1) {
@@ -75,21 +75,21 @@ export function storeGrant(
       logger?.warn('draft account not updated', { workspace: workspaceId, connector });
       break;
     }
-    const result = repo.saveConfig(workspaceId, connector, connection.version, { ...connection.config, account: grant.account });
-    connection = result.ok ? result.connection : repo.getConnection(workspaceId, connector);
+    const result = await repo.saveConfig(workspaceId, connector, connection.version, { ...connection.config, account: grant.account });
+    connection = result.ok ? result.connection : await repo.getConnection(workspaceId, connector);
   }
 
   if (connection && accountChanged) {
-    if (connection.activatedVersion !== null || connection.attentionReason !== null) repo.deactivate(workspaceId, connector);
+    if (connection.activatedVersion !== null || connection.attentionReason !== null) await repo.deactivate(workspaceId, connector);
   } else if (connection?.attentionReason === ACCESS_REVOKED_REASON) {
-    repo.setAttention(workspaceId, connector, null);
+    await repo.setAttention(workspaceId, connector, null);
   }
   return { accountChanged };
 }
 
 export function storedConnection(repo: Repository, cipher: TokenCipher, workspaceId: string, connector: ConnectorId): CrmConnection {
-  const read = (): StoredAccess | null => {
-    const stored = repo.getCredentials(workspaceId, connector);
+  const read = async (): Promise<StoredAccess | null> => {
+    const stored = await repo.getCredentials(workspaceId, connector);
     if (!stored) return null;
     let plain: { accessToken: string; refreshToken: string };
     try {
@@ -108,15 +108,15 @@ export function storedConnection(repo: Repository, cipher: TokenCipher, workspac
   return {
     key: `${workspaceId}/${connector}`,
     read,
-    rotate(expectedVersion, tokens) {
+    async rotate(expectedVersion, tokens) {
       const sealed = seal(cipher, workspaceId, connector, tokens);
-      if (!repo.rotateTokens(workspaceId, connector, expectedVersion, sealed, tokens.expiresAt)) return null;
+      if (!(await repo.rotateTokens(workspaceId, connector, expectedVersion, sealed, tokens.expiresAt))) return null;
       return read();
     },
-    revoked() {
-      repo.deleteCredentials(workspaceId, connector);
-      if (repo.getConnection(workspaceId, connector)?.activatedVersion != null) {
-        repo.setAttention(workspaceId, connector, ACCESS_REVOKED_REASON);
+    async revoked() {
+      await repo.deleteCredentials(workspaceId, connector);
+      if ((await repo.getConnection(workspaceId, connector))?.activatedVersion != null) {
+        await repo.setAttention(workspaceId, connector, ACCESS_REVOKED_REASON);
       }
     },
   };
@@ -127,12 +127,12 @@ export function memoryConnection(grant: CrmGrant): CrmConnection {
   let current: StoredAccess = { baseUrl: grant.baseUrl, account: grant.account, tokens: grant.tokens, version: '1' };
   return {
     key: `memory:${randomUUID()}`,
-    read: () => current,
+    read: () => Promise.resolve(current),
     rotate(expectedVersion, tokens) {
-      if (expectedVersion !== current.version) return null;
+      if (expectedVersion !== current.version) return Promise.resolve(null);
       current = { ...current, tokens, version: String(Number(current.version) + 1) };
-      return current;
+      return Promise.resolve(current);
     },
-    revoked() {},
+    revoked: () => Promise.resolve(),
   };
 }

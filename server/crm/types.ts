@@ -31,14 +31,14 @@ export interface StoredAccess {
 export interface CrmConnection {
   /** Stable key for this workspace's access (in-process coordination of refreshes). */
   readonly key: string;
-  read(): StoredAccess | null;
+  read(): Promise<StoredAccess | null>;
   /**
    * Replaces the tokens only if they are still at `expectedVersion` (another refresh may
    * have rotated them first). Returns the new access, or null when this call lost.
    */
-  rotate(expectedVersion: string, tokens: CrmTokens): StoredAccess | null;
+  rotate(expectedVersion: string, tokens: CrmTokens): Promise<StoredAccess | null>;
   /** The CRM says the access is gone for good (refresh token revoked, integration disabled). */
-  revoked(): void;
+  revoked(): Promise<void>;
 }
 
 /** The result of a successful authorization-code exchange. */

@@ -3,9 +3,12 @@ import type { DealStatusChange, DealSync, FunnelDeal } from '../../app/contracts
 import type { MappingConfig } from '../../app/contracts/mapping-config';
 
 /**
- * The storage the routes depend on. SQLite implements it today (`sqlite.ts`); another
- * database only needs another implementation. Every method that touches a connector takes
- * the workspace id: nothing can be read or changed outside one's own workspace.
+ * The storage the routes depend on: SQLite (`sqlite.ts`, the default: one process) and
+ * PostgreSQL (`postgres.ts`, `DATABASE_URL`: several API servers on one database) implement it.
+ * Every method is asynchronous; every method that is one transaction (a compare-and-swap, a
+ * page of the sync guarded by its run id, an OAuth state with its cap) stays one in both.
+ * Every method that touches a connector takes the workspace id: nothing can be read or
+ * changed outside one's own workspace.
  *
  * A workspace's row is created by its first write (a configuration, access, an OAuth state, a
  * cached schema, a deal sync): every write that stores something for a workspace creates the
@@ -120,35 +123,35 @@ export const DEFAULT_CURRENCY = 'RUB';
 
 export interface Repository {
   /** A new workspace with its row (tests; the session middleware only hands out ids, see above). */
-  createWorkspace(): Workspace;
+  createWorkspace(): Promise<Workspace>;
   /** The workspace's row; null when it has none (never written, or swept). */
-  getWorkspace(id: string): Workspace | null;
+  getWorkspace(id: string): Promise<Workspace | null>;
   /**
    * Deletes OAuth states expired more than `expiredStateRetentionMs` ago, then workspaces older
    * than `emptyWorkspaceMaxAgeMs` without a configuration, access or OAuth state (and with
    * them their cached schemas and synced deals). Returns how many states and workspaces.
    */
-  sweep(options: SweepOptions): { states: number; workspaces: number };
+  sweep(options: SweepOptions): Promise<{ states: number; workspaces: number }>;
 
-  listConnections(workspaceId: string): Connection[];
-  getConnection(workspaceId: string, connector: ConnectorId): Connection | null;
+  listConnections(workspaceId: string): Promise<Connection[]>;
+  getConnection(workspaceId: string, connector: ConnectorId): Promise<Connection | null>;
   /** Optimistic concurrency: succeeds only when the stored version equals `expectedVersion` (0 = none yet). */
-  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig): SaveResult;
+  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig): Promise<SaveResult>;
   /** Records the current draft as the active configuration. */
-  activate(workspaceId: string, connector: ConnectorId, version: number): Connection | null;
+  activate(workspaceId: string, connector: ConnectorId, version: number): Promise<Connection | null>;
   /** Replaces the draft with `emptyConfig` and drops the active configuration; access stays. */
-  reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Connection | null;
-  setAttention(workspaceId: string, connector: ConnectorId, reason: string | null): void;
+  reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Promise<Connection | null>;
+  setAttention(workspaceId: string, connector: ConnectorId, reason: string | null): Promise<void>;
   /** Drops the active configuration (the draft stays): the connector is a draft again, without attention. */
-  deactivate(workspaceId: string, connector: ConnectorId): void;
+  deactivate(workspaceId: string, connector: ConnectorId): Promise<void>;
   /** The configuration the analytics reads (a copy of the draft taken at activation); null when none is active. */
-  getActiveConfig(workspaceId: string, connector: ConnectorId): MappingConfig | null;
+  getActiveConfig(workspaceId: string, connector: ConnectorId): Promise<MappingConfig | null>;
   /** Deletes everything the workspace holds for the connector: configuration, access, caches, synced deals and the sync. */
-  disconnect(workspaceId: string, connector: ConnectorId): boolean;
+  disconnect(workspaceId: string, connector: ConnectorId): Promise<boolean>;
 
-  getCredentials(workspaceId: string, connector: ConnectorId): StoredCredentials | null;
-  listCredentials(workspaceId: string): StoredCredentials[];
-  saveCredentials(credentials: Omit<StoredCredentials, 'updatedAt'>): void;
+  getCredentials(workspaceId: string, connector: ConnectorId): Promise<StoredCredentials | null>;
+  listCredentials(workspaceId: string): Promise<StoredCredentials[]>;
+  saveCredentials(credentials: Omit<StoredCredentials, 'updatedAt'>): Promise<void>;
   /**
    * Replaces the token envelope only if it is still `expectedTokens` (a refresh rotated
    * by someone else loses). Returns whether it was replaced.
@@ -159,27 +162,27 @@ export interface Repository {
     expectedTokens: string,
     tokens: string,
     accessExpiresAt: number,
-  ): boolean;
-  deleteCredentials(workspaceId: string, connector: ConnectorId): void;
+  ): Promise<boolean>;
+  deleteCredentials(workspaceId: string, connector: ConnectorId): Promise<void>;
 
   /**
    * Stores a new state and, in the same transaction, deletes the workspace's states beyond
    * the `keepNewest` most recently created (default `OAUTH_STATES_PER_WORKSPACE`, the new one included)
    * and every state expired before `purgeExpiredBefore` (Unix ms; default an hour ago).
    */
-  createOAuthState(state: OAuthState, limits?: { keepNewest?: number; purgeExpiredBefore?: number }): void;
+  createOAuthState(state: OAuthState, limits?: { keepNewest?: number; purgeExpiredBefore?: number }): Promise<void>;
   /** The state as stored (used or not); null when unknown. Reading never spends it. */
-  getOAuthState(state: string): OAuthState | null;
+  getOAuthState(state: string): Promise<OAuthState | null>;
   /**
    * Spends the state: atomically marks it used, but only if it belongs to `workspaceId` and
    * is still unused. Returns whether this call spent it (false: another workspace's, or used).
    */
-  markOAuthStateUsed(state: string, workspaceId: string, now: number): boolean;
+  markOAuthStateUsed(state: string, workspaceId: string, now: number): Promise<boolean>;
 
-  getCachedSchema(workspaceId: string, connector: ConnectorId): { schema: string; fetchedAt: string } | null;
+  getCachedSchema(workspaceId: string, connector: ConnectorId): Promise<{ schema: string; fetchedAt: string } | null>;
   /** Stores the schema; `fetchedAt` (ISO, default now) is when the CRM was read. */
-  setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt?: string): void;
-  deleteCachedSchema(workspaceId: string, connector: ConnectorId): void;
+  setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt?: string): Promise<void>;
+  deleteCachedSchema(workspaceId: string, connector: ConnectorId): Promise<void>;
 
   // ---- synced deals: the funnel's reads ----
 
@@ -187,16 +190,17 @@ export interface Repository {
    * Every synced deal of the workspace's connector, ordered by `updatedAt` then `id` (as text),
    * streamed (constant memory) from a read snapshot: the sync may write meanwhile without
    * blocking or being blocked. `updatedSince` (Unix seconds) keeps deals with
-   * `updatedAt >= updatedSince`. Finish or `return()` the iterator (a `for … of` does).
+   * `updatedAt >= updatedSince`. Finish or `return()` the iterator (a `for await … of` does):
+   * it holds a connection (PostgreSQL) or a statement (SQLite) until then.
    */
-  iterateDeals(workspaceId: string, connector: ConnectorId, options?: { updatedSince?: number }): IterableIterator<FunnelDeal>;
-  countDeals(workspaceId: string, connector: ConnectorId): number;
+  iterateDeals(workspaceId: string, connector: ConnectorId, options?: { updatedSince?: number }): AsyncIterableIterator<FunnelDeal>;
+  countDeals(workspaceId: string, connector: ConnectorId): Promise<number>;
   /** The sync's progress and the account's currency (`DEFAULT_CURRENCY` when the CRM did not say); null before the first run. */
-  getDealSync(workspaceId: string, connector: ConnectorId): (DealSync & { currency: string }) | null;
+  getDealSync(workspaceId: string, connector: ConnectorId): Promise<(DealSync & { currency: string }) | null>;
 
   // ---- synced deals: the sync's writes ----
 
-  getDealSyncRecord(workspaceId: string, connector: ConnectorId): DealSyncRecord | null;
+  getDealSyncRecord(workspaceId: string, connector: ConnectorId): Promise<DealSyncRecord | null>;
   /**
    * Starts (or resumes) a run: state `loading`, no error, the given progress and cursor, and
    * `runId` the only run allowed to write from now on. `syncedAt` and the currency are kept.
@@ -205,13 +209,13 @@ export interface Repository {
     workspaceId: string,
     connector: ConnectorId,
     run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },
-  ): void;
+  ): Promise<void>;
   /**
    * One page of deals and the progress after it, in one transaction; each deal's `visited` is
    * derived from its stored status changes. False (and nothing written) when `runId` is no
    * longer the run that may write (a disconnect, another account, a newer run).
    */
-  saveDealsPage(workspaceId: string, connector: ConnectorId, runId: string, deals: readonly SyncedDeal[], progress: DealSyncProgress): boolean;
+  saveDealsPage(workspaceId: string, connector: ConnectorId, runId: string, deals: readonly SyncedDeal[], progress: DealSyncProgress): Promise<boolean>;
   /** One page of status changes (upserted by id) and the progress; the affected stored deals get their `visited` again. */
   saveStatusChangesPage(
     workspaceId: string,
@@ -219,23 +223,26 @@ export interface Repository {
     runId: string,
     changes: readonly SyncedStatusChange[],
     progress: DealSyncProgress,
-  ): boolean;
-  setDealSyncCurrency(workspaceId: string, connector: ConnectorId, runId: string, currency: string): boolean;
+  ): Promise<boolean>;
+  setDealSyncCurrency(workspaceId: string, connector: ConnectorId, runId: string, currency: string): Promise<boolean>;
   /** The run is done: `syncedAt` (its start) says when the synced deals were last complete; the cursor is cleared. */
-  finishDealSync(workspaceId: string, connector: ConnectorId, runId: string, at: { finishedAt: string; syncedAt: string }): boolean;
+  finishDealSync(workspaceId: string, connector: ConnectorId, runId: string, at: { finishedAt: string; syncedAt: string }): Promise<boolean>;
   /** The run stopped on `error`; its cursor stays, so the next run continues from there. */
   failDealSync(
     workspaceId: string,
     connector: ConnectorId,
     runId: string,
     failure: { finishedAt: string; error: { code: string; message: string } },
-  ): boolean;
+  ): Promise<boolean>;
   /** Deletes the synced deals, their status changes and the sync's row. */
-  deleteSyncedDeals(workspaceId: string, connector: ConnectorId): void;
+  deleteSyncedDeals(workspaceId: string, connector: ConnectorId): Promise<void>;
   /** Every workspace and connector whose sync is `loading` (runs a stopped process left): for the server start. */
-  listUnfinishedDealSyncs(): Array<{ workspaceId: string; connector: ConnectorId }>;
+  listUnfinishedDealSyncs(): Promise<Array<{ workspaceId: string; connector: ConnectorId }>>;
 
-  close(): void;
+  /** Resolves when the database answers (the readiness check); rejects when it does not. */
+  ping(): Promise<void>;
+
+  close(): Promise<void>;
 }
 
 export function connectionState(connection: Connection | null, hasAccess: boolean): ConnectorState {

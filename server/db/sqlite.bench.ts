@@ -29,24 +29,24 @@ function config(pipelines: number, statuses: number): MappingConfig {
 
 const temp = makeTempDir('hub-connect-bench-');
 const repo = openSqliteRepository(temp.dir);
-const workspace = repo.createWorkspace();
+const workspace = await repo.createWorkspace();
 const small = config(3, 10);
 const large = config(50, 100);
 const versions = { small: 0, large: 0 };
 
-afterAll(() => {
-  repo.close();
+afterAll(async () => {
+  await repo.close();
   temp.cleanup();
 });
 
 describe('versioned save of a configuration (SQLite, WAL)', () => {
-  bench('typical: 3 pipelines × 10 statuses', () => {
-    const result = repo.saveConfig(workspace.id, 'amocrm', versions.small, small);
+  bench('typical: 3 pipelines × 10 statuses', async () => {
+    const result = await repo.saveConfig(workspace.id, 'amocrm', versions.small, small);
     if (!result.ok) throw new Error('unexpected conflict');
     versions.small = result.connection.version;
   });
-  bench('amoCRM limits: 50 pipelines × 100 statuses', () => {
-    const result = repo.saveConfig(workspace.id, 'retailcrm', versions.large, large);
+  bench('amoCRM limits: 50 pipelines × 100 statuses', async () => {
+    const result = await repo.saveConfig(workspace.id, 'retailcrm', versions.large, large);
     if (!result.ok) throw new Error('unexpected conflict');
     versions.large = result.connection.version;
   });

@@ -7,13 +7,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FunnelDeal } from '../../app/contracts/deals';
 import { emptyMappingConfig } from '../../app/contracts/mapping-config';
 import { loadOrCreateSecretFile } from '../lib/secrets';
+import { collect } from '../testing/collect';
 import { makeTempDir } from '../testing/test-server';
 
 import { OAUTH_STATES_PER_WORKSPACE, type Repository, type SyncedDeal, type SyncedStatusChange } from './repository';
 import { openSqliteRepository } from './sqlite';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
 
 function open(dir?: string): Repository {
   let target = dir;
@@ -28,57 +31,61 @@ function open(dir?: string): Repository {
 }
 
 describe('one-time OAuth states', () => {
-  it('reading a state never spends it; only its own workspace can, once', () => {
+  it('reading a state never spends it; only its own workspace can, once', async () => {
     const repo = open();
-    const alice = repo.createWorkspace().id;
-    const bob = repo.createWorkspace().id;
-    repo.createOAuthState({ state: 's1', workspaceId: alice, connector: 'amocrm', expiresAt: Date.now() + 60_000, usedAt: null });
+    const alice = (await repo.createWorkspace()).id;
+    const bob = (await repo.createWorkspace()).id;
+    await repo.createOAuthState({ state: 's1', workspaceId: alice, connector: 'amocrm', expiresAt: Date.now() + 60_000, usedAt: null });
 
-    expect(repo.getOAuthState('s1')).toMatchObject({ workspaceId: alice, usedAt: null });
-    expect(repo.getOAuthState('s1')).toMatchObject({ usedAt: null });
-    expect(repo.markOAuthStateUsed('s1', bob, 1000)).toBe(false);
-    expect(repo.getOAuthState('s1')!.usedAt).toBeNull();
-    expect(repo.markOAuthStateUsed('s1', alice, 2000)).toBe(true);
-    expect(repo.getOAuthState('s1')!.usedAt).toBe(2000);
-    expect(repo.markOAuthStateUsed('s1', alice, 3000)).toBe(false);
-    expect(repo.getOAuthState('nope')).toBeNull();
-    expect(repo.markOAuthStateUsed('nope', alice, 3000)).toBe(false);
+    expect(await repo.getOAuthState('s1')).toMatchObject({ workspaceId: alice, usedAt: null });
+    expect(await repo.getOAuthState('s1')).toMatchObject({ usedAt: null });
+    expect(await repo.markOAuthStateUsed('s1', bob, 1000)).toBe(false);
+    expect((await repo.getOAuthState('s1'))!.usedAt).toBeNull();
+    expect(await repo.markOAuthStateUsed('s1', alice, 2000)).toBe(true);
+    expect((await repo.getOAuthState('s1'))!.usedAt).toBe(2000);
+    expect(await repo.markOAuthStateUsed('s1', alice, 3000)).toBe(false);
+    expect(await repo.getOAuthState('nope')).toBeNull();
+    expect(await repo.markOAuthStateUsed('nope', alice, 3000)).toBe(false);
   });
 });
 
 describe('OAuth states per workspace', () => {
   const HOUR = 3600_000;
-  const stateRows = (repo: Repository, states: string[]) => states.filter((state) => repo.getOAuthState(state) !== null);
+  const stateRows = async (repo: Repository, states: string[]) => {
+    const kept: string[] = [];
+    for (const state of states) if ((await repo.getOAuthState(state)) !== null) kept.push(state);
+    return kept;
+  };
 
-  it(`keeps a workspace's newest ${OAUTH_STATES_PER_WORKSPACE} (the new one included); another workspace's are untouched`, () => {
+  it(`keeps a workspace's newest ${OAUTH_STATES_PER_WORKSPACE} (the new one included); another workspace's are untouched`, async () => {
     const repo = open();
-    const alice = repo.createWorkspace().id;
-    const bob = repo.createWorkspace().id;
+    const alice = (await repo.createWorkspace()).id;
+    const bob = (await repo.createWorkspace()).id;
     const base = Date.now();
-    repo.createOAuthState({ state: 'bob-1', workspaceId: bob, connector: 'amocrm', expiresAt: base + 600_000, usedAt: null });
+    await repo.createOAuthState({ state: 'bob-1', workspaceId: bob, connector: 'amocrm', expiresAt: base + 600_000, usedAt: null });
     const made: string[] = [];
     for (let i = 0; i < 1000; i += 1) {
       made.push(`alice-${i}`);
       // Newest by creation, whatever the expiry says (equal ones too).
-      repo.createOAuthState({ state: `alice-${i}`, workspaceId: alice, connector: i % 2 ? 'amocrm' : 'bitrix24', expiresAt: base + 600_000 + Math.floor(i / 3), usedAt: null });
+      await repo.createOAuthState({ state: `alice-${i}`, workspaceId: alice, connector: i % 2 ? 'amocrm' : 'bitrix24', expiresAt: base + 600_000 + Math.floor(i / 3), usedAt: null });
     }
-    expect(stateRows(repo, made)).toEqual(made.slice(-OAUTH_STATES_PER_WORKSPACE));
-    expect(repo.getOAuthState('bob-1')).not.toBeNull();
-    repo.createOAuthState({ state: 'alice-one-more', workspaceId: alice, connector: 'amocrm', expiresAt: base + 600_000, usedAt: null }, { keepNewest: 2 });
-    expect(stateRows(repo, [...made, 'alice-one-more'])).toEqual(['alice-999', 'alice-one-more']);
+    expect(await stateRows(repo, made)).toEqual(made.slice(-OAUTH_STATES_PER_WORKSPACE));
+    expect(await repo.getOAuthState('bob-1')).not.toBeNull();
+    await repo.createOAuthState({ state: 'alice-one-more', workspaceId: alice, connector: 'amocrm', expiresAt: base + 600_000, usedAt: null }, { keepNewest: 2 });
+    expect(await stateRows(repo, [...made, 'alice-one-more'])).toEqual(['alice-999', 'alice-one-more']);
   });
 
-  it('deletes states (any workspace) expired before purgeExpiredBefore, default an hour ago; younger expired ones stay', () => {
+  it('deletes states (any workspace) expired before purgeExpiredBefore, default an hour ago; younger expired ones stay', async () => {
     const repo = open();
-    const alice = repo.createWorkspace().id;
-    const bob = repo.createWorkspace().id;
+    const alice = (await repo.createWorkspace()).id;
+    const bob = (await repo.createWorkspace()).id;
     const now = Date.now();
-    repo.createOAuthState({ state: 'old', workspaceId: bob, connector: 'amocrm', expiresAt: now - HOUR - 1000, usedAt: null });
-    repo.createOAuthState({ state: 'recent', workspaceId: bob, connector: 'amocrm', expiresAt: now - 1000, usedAt: null });
-    repo.createOAuthState({ state: 'new', workspaceId: alice, connector: 'amocrm', expiresAt: now + 600_000, usedAt: null });
-    expect(stateRows(repo, ['old', 'recent', 'new'])).toEqual(['recent', 'new']);
-    repo.createOAuthState({ state: 'newer', workspaceId: alice, connector: 'amocrm', expiresAt: now + 600_000, usedAt: null }, { purgeExpiredBefore: now });
-    expect(stateRows(repo, ['recent', 'new', 'newer'])).toEqual(['new', 'newer']);
+    await repo.createOAuthState({ state: 'old', workspaceId: bob, connector: 'amocrm', expiresAt: now - HOUR - 1000, usedAt: null });
+    await repo.createOAuthState({ state: 'recent', workspaceId: bob, connector: 'amocrm', expiresAt: now - 1000, usedAt: null });
+    await repo.createOAuthState({ state: 'new', workspaceId: alice, connector: 'amocrm', expiresAt: now + 600_000, usedAt: null });
+    expect(await stateRows(repo, ['old', 'recent', 'new'])).toEqual(['recent', 'new']);
+    await repo.createOAuthState({ state: 'newer', workspaceId: alice, connector: 'amocrm', expiresAt: now + 600_000, usedAt: null }, { purgeExpiredBefore: now });
+    expect(await stateRows(repo, ['recent', 'new', 'newer'])).toEqual(['new', 'newer']);
   });
 });
 
@@ -93,68 +100,70 @@ describe('workspace rows: created by the first write, swept when they hold nothi
     tokens: 'v1.sealed',
     accessExpiresAt: Date.now() + DAY,
   });
-  const writes: Array<[string, (repo: Repository, id: string) => void]> = [
-    ['saveConfig', (repo, id) => expect(repo.saveConfig(id, 'amocrm', 0, emptyMappingConfig('amocrm')).ok).toBe(true)],
-    ['saveCredentials', (repo, id) => repo.saveCredentials(credentials(id))],
-    ['createOAuthState', (repo, id) => repo.createOAuthState({ state: `s-${id}`, workspaceId: id, connector: 'amocrm', expiresAt: Date.now() + 600_000, usedAt: null })],
-    ['setCachedSchema', (repo, id) => repo.setCachedSchema(id, 'amocrm', '{}')],
-    ['beginDealSync', (repo, id) => repo.beginDealSync(id, 'amocrm', { runId: 'r', loaded: 0, total: null, startedAt: new Date().toISOString(), cursor })],
+  const writes: Array<[string, (repo: Repository, id: string) => Promise<unknown>]> = [
+    ['saveConfig', async (repo, id) => expect((await repo.saveConfig(id, 'amocrm', 0, emptyMappingConfig('amocrm'))).ok).toBe(true)],
+    ['saveCredentials', async (repo, id) => await repo.saveCredentials(credentials(id))],
+    ['createOAuthState', async (repo, id) => await repo.createOAuthState({ state: `s-${id}`, workspaceId: id, connector: 'amocrm', expiresAt: Date.now() + 600_000, usedAt: null })],
+    ['setCachedSchema', async (repo, id) => await repo.setCachedSchema(id, 'amocrm', '{}')],
+    ['beginDealSync', async (repo, id) => await repo.beginDealSync(id, 'amocrm', { runId: 'r', loaded: 0, total: null, startedAt: new Date().toISOString(), cursor })],
   ];
 
-  it.each(writes)('%s on a workspace without a row creates the row; reads and refused writes do not', (_, write) => {
+  it.each(writes)('%s on a workspace without a row creates the row; reads and refused writes do not', async (_, write) => {
     const repo = open();
     const id = randomUUID();
-    expect(repo.listConnections(id)).toEqual([]);
-    expect(repo.getCredentials(id, 'amocrm')).toBeNull();
-    expect(repo.saveConfig(id, 'amocrm', 3, emptyMappingConfig('amocrm'))).toEqual({ ok: false, currentVersion: 0 });
-    expect(repo.reset(id, 'amocrm', emptyMappingConfig('amocrm'))).toBeNull();
-    expect(repo.disconnect(id, 'amocrm')).toBe(false);
-    expect(repo.getWorkspace(id)).toBeNull();
-    write(repo, id);
-    expect(repo.getWorkspace(id)).toMatchObject({ id });
+    expect(await repo.listConnections(id)).toEqual([]);
+    expect(await repo.getCredentials(id, 'amocrm')).toBeNull();
+    expect(await repo.saveConfig(id, 'amocrm', 3, emptyMappingConfig('amocrm'))).toEqual({ ok: false, currentVersion: 0 });
+    expect(await repo.reset(id, 'amocrm', emptyMappingConfig('amocrm'))).toBeNull();
+    expect(await repo.disconnect(id, 'amocrm')).toBe(false);
+    expect(await repo.getWorkspace(id)).toBeNull();
+    await write(repo, id);
+    expect(await repo.getWorkspace(id)).toMatchObject({ id });
   });
 
-  it('sweeps workspaces older than the age without configuration, access or state (after their expired states), with what is left in them', () => {
+  it('sweeps workspaces older than the age without configuration, access or state (after their expired states), with what is left in them', async () => {
     const repo = open();
     const now = Date.now();
-    const empty = repo.createWorkspace().id;
-    const made = writes.map(([name, write]) => {
-      const id = repo.createWorkspace().id;
-      write(repo, id);
-      return [name, id] as const;
-    });
+    const empty = (await repo.createWorkspace()).id;
+    const made: Array<readonly [string, string]> = [];
+    for (const [name, write] of writes) {
+      const id = (await repo.createWorkspace()).id;
+      await write(repo, id);
+      made.push([name, id]);
+    }
     const holding = made.filter(([name]) => ['saveConfig', 'saveCredentials', 'createOAuthState'].includes(name));
     // Only a cached schema or a sync's row: derived from an access that is gone.
     const leftovers = made.filter(([name]) => !holding.some(([kept]) => kept === name)).map(([, id]) => id);
     expect(leftovers).toHaveLength(2);
     const syncedOnly = made.find(([name]) => name === 'beginDealSync')![1];
     const deal = { id: '1', pipelineId: '1', statusId: '10', amount: 1, createdAt: 1, updatedAt: 1, fields: {} };
-    expect(repo.saveDealsPage(syncedOnly, 'amocrm', 'r', [deal], { loaded: 1, total: 1, cursor })).toBe(true);
-    const staleState = repo.createWorkspace().id;
-    repo.createOAuthState({ state: 'stale', workspaceId: staleState, connector: 'amocrm', expiresAt: now - 2 * 3600_000, usedAt: null }, { purgeExpiredBefore: 0 });
+    expect(await repo.saveDealsPage(syncedOnly, 'amocrm', 'r', [deal], { loaded: 1, total: 1, cursor })).toBe(true);
+    const staleState = (await repo.createWorkspace()).id;
+    await repo.createOAuthState({ state: 'stale', workspaceId: staleState, connector: 'amocrm', expiresAt: now - 2 * 3600_000, usedAt: null }, { purgeExpiredBefore: 0 });
     const disconnected = randomUUID();
-    repo.saveConfig(disconnected, 'amocrm', 0, emptyMappingConfig('amocrm'));
-    repo.disconnect(disconnected, 'amocrm');
+    await repo.saveConfig(disconnected, 'amocrm', 0, emptyMappingConfig('amocrm'));
+    await repo.disconnect(disconnected, 'amocrm');
 
     // Younger than a day: nothing but the stale state goes.
-    expect(repo.sweep({ now })).toEqual({ states: 1, workspaces: 0 });
-    expect(repo.getWorkspace(empty)).not.toBeNull();
+    expect(await repo.sweep({ now })).toEqual({ states: 1, workspaces: 0 });
+    expect(await repo.getWorkspace(empty)).not.toBeNull();
 
     // A day later (the states of `holding` are expired then: keep them a little longer).
-    expect(repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY })).toEqual({ states: 0, workspaces: 5 });
-    for (const id of [empty, staleState, disconnected, ...leftovers]) expect(repo.getWorkspace(id)).toBeNull();
-    expect(repo.countDeals(syncedOnly, 'amocrm')).toBe(0);
+    expect(await repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY })).toEqual({ states: 0, workspaces: 5 });
+    for (const id of [empty, staleState, disconnected, ...leftovers]) expect(await repo.getWorkspace(id)).toBeNull();
+    expect(await repo.countDeals(syncedOnly, 'amocrm')).toBe(0);
     for (const id of leftovers) {
-      expect(repo.getCachedSchema(id, 'amocrm')).toBeNull();
-      expect(repo.getDealSyncRecord(id, 'amocrm')).toBeNull();
+      expect(await repo.getCachedSchema(id, 'amocrm')).toBeNull();
+      expect(await repo.getDealSyncRecord(id, 'amocrm')).toBeNull();
     }
-    for (const [name, id] of holding) expect(repo.getWorkspace(id), name).not.toBeNull();
+    for (const [name, id] of holding) expect(await repo.getWorkspace(id), name).not.toBeNull();
 
     // Bounded per sweep; the next one goes on.
-    const many = Array.from({ length: 5 }, () => repo.createWorkspace().id);
-    expect(repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY, emptyWorkspaceMaxAgeMs: 0, maxWorkspaces: 3 }).workspaces).toBe(3);
-    expect(repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY, emptyWorkspaceMaxAgeMs: 0, maxWorkspaces: 3 }).workspaces).toBe(2);
-    expect(many.every((id) => repo.getWorkspace(id) === null)).toBe(true);
+    const many: string[] = [];
+    for (let i = 0; i < 5; i += 1) many.push((await repo.createWorkspace()).id);
+    expect((await repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY, emptyWorkspaceMaxAgeMs: 0, maxWorkspaces: 3 })).workspaces).toBe(3);
+    expect((await repo.sweep({ now: now + DAY + 1000, expiredStateRetentionMs: 2 * DAY, emptyWorkspaceMaxAgeMs: 0, maxWorkspaces: 3 })).workspaces).toBe(2);
+    for (const id of many) expect(await repo.getWorkspace(id)).toBeNull();
   });
 });
 
@@ -162,12 +171,12 @@ describe.skipIf(process.platform === 'win32')('file modes', () => {
   const mode = (file: string) => fs.statSync(file).mode & 0o777;
   const databaseFiles = (dir: string) => fs.readdirSync(dir).filter((name) => name.startsWith('hub-connect.sqlite'));
 
-  it('creates DATA_DIR (and missing parents) 0700 and the database files 0600', () => {
+  it('creates DATA_DIR (and missing parents) 0700 and the database files 0600', async () => {
     const parent = makeTempDir();
     cleanups.push(parent.cleanup);
     const dataDir = path.join(parent.dir, 'nested', 'data');
     const repo = open(dataDir);
-    repo.createWorkspace(); // a write: the WAL exists now
+    await repo.createWorkspace(); // a write: the WAL exists now
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(path.dirname(dataDir))).toBe(0o700);
     const files = databaseFiles(dataDir);
@@ -175,13 +184,13 @@ describe.skipIf(process.platform === 'win32')('file modes', () => {
     for (const file of files) expect(mode(path.join(dataDir, file)), file).toBe(0o600);
   });
 
-  it('tightens database files an older version left world-readable', () => {
+  it('tightens database files an older version left world-readable', async () => {
     const temp = makeTempDir();
     cleanups.push(temp.cleanup);
-    open(temp.dir).close();
+    await open(temp.dir).close();
     for (const file of databaseFiles(temp.dir)) fs.chmodSync(path.join(temp.dir, file), 0o644);
     const repo = open(temp.dir);
-    repo.createWorkspace();
+    await repo.createWorkspace();
     for (const file of databaseFiles(temp.dir)) expect(mode(path.join(temp.dir, file)), file).toBe(0o600);
   });
 
@@ -209,43 +218,43 @@ describe('synced deals', () => {
     repo.beginDealSync(workspaceId, connector, { runId, loaded: 0, total: null, startedAt: '2025-11-01T09:00:00.000Z', cursor });
   const progress = (loaded: number) => ({ loaded, total: null, cursor });
 
-  it('streams for several readers at once: an open feed of one workspace never stops another', () => {
+  it('streams for several readers at once: an open feed of one workspace never stops another', async () => {
     const repo = open();
-    const a = repo.createWorkspace().id;
-    const b = repo.createWorkspace().id;
-    begin(repo, a);
-    begin(repo, b);
-    expect(repo.saveDealsPage(a, 'amocrm', 'run-1', [deal('1', 100), deal('2', 200)], progress(2))).toBe(true);
-    expect(repo.saveDealsPage(b, 'amocrm', 'run-1', [deal('7', 100)], progress(1))).toBe(true);
+    const a = (await repo.createWorkspace()).id;
+    const b = (await repo.createWorkspace()).id;
+    await begin(repo, a);
+    await begin(repo, b);
+    expect(await repo.saveDealsPage(a, 'amocrm', 'run-1', [deal('1', 100), deal('2', 200)], progress(2))).toBe(true);
+    expect(await repo.saveDealsPage(b, 'amocrm', 'run-1', [deal('7', 100)], progress(1))).toBe(true);
     const slow = repo.iterateDeals(a, 'amocrm');
     const idOf = (step: IteratorResult<FunnelDeal>) => (step.done ? null : step.value.id);
-    expect(idOf(slow.next())).toBe('1');
+    expect(idOf(await slow.next())).toBe('1');
     // While the first stream is open (a slow client), other streams read on.
-    expect([...repo.iterateDeals(b, 'amocrm')].map((d) => d.id)).toEqual(['7']);
-    expect([...repo.iterateDeals(a, 'amocrm')].map((d) => d.id)).toEqual(['1', '2']);
-    expect(idOf(slow.next())).toBe('2');
-    expect(slow.next().done).toBe(true);
+    expect((await collect(repo.iterateDeals(b, 'amocrm'))).map((d) => d.id)).toEqual(['7']);
+    expect((await collect(repo.iterateDeals(a, 'amocrm'))).map((d) => d.id)).toEqual(['1', '2']);
+    expect(idOf(await slow.next())).toBe('2');
+    expect((await slow.next()).done).toBe(true);
   });
 
-  it('streams the deals of one workspace and connector by updatedAt then id, with updatedSince', () => {
+  it('streams the deals of one workspace and connector by updatedAt then id, with updatedSince', async () => {
     const repo = open();
-    const a = repo.createWorkspace().id;
-    const b = repo.createWorkspace().id;
-    begin(repo, a);
-    begin(repo, a, 'run-b24', 'bitrix24');
-    begin(repo, b);
-    expect(repo.saveDealsPage(a, 'amocrm', 'run-1', [deal('3', 300), deal('1', 200), deal('2', 200)], progress(3))).toBe(true);
-    expect(repo.saveDealsPage(a, 'bitrix24', 'run-b24', [deal('9', 100)], progress(1))).toBe(true);
-    expect(repo.saveDealsPage(b, 'amocrm', 'run-1', [deal('7', 100)], progress(1))).toBe(true);
+    const a = (await repo.createWorkspace()).id;
+    const b = (await repo.createWorkspace()).id;
+    await begin(repo, a);
+    await begin(repo, a, 'run-b24', 'bitrix24');
+    await begin(repo, b);
+    expect(await repo.saveDealsPage(a, 'amocrm', 'run-1', [deal('3', 300), deal('1', 200), deal('2', 200)], progress(3))).toBe(true);
+    expect(await repo.saveDealsPage(a, 'bitrix24', 'run-b24', [deal('9', 100)], progress(1))).toBe(true);
+    expect(await repo.saveDealsPage(b, 'amocrm', 'run-1', [deal('7', 100)], progress(1))).toBe(true);
 
-    expect([...repo.iterateDeals(a, 'amocrm')].map((d) => d.id)).toEqual(['1', '2', '3']);
-    expect([...repo.iterateDeals(a, 'amocrm', { updatedSince: 201 })].map((d) => d.id)).toEqual(['3']);
-    expect([...repo.iterateDeals(a, 'amocrm', { updatedSince: 200 })].map((d) => d.id)).toEqual(['1', '2', '3']);
-    expect([...repo.iterateDeals(a, 'bitrix24')].map((d) => d.id)).toEqual(['9']);
-    expect([...repo.iterateDeals(b, 'amocrm')].map((d) => d.id)).toEqual(['7']);
-    expect(repo.countDeals(a, 'amocrm')).toBe(3);
-    expect(repo.countDeals(b, 'bitrix24')).toBe(0);
-    expect([...repo.iterateDeals(a, 'amocrm')][0]).toEqual<FunnelDeal>({
+    expect((await collect(repo.iterateDeals(a, 'amocrm'))).map((d) => d.id)).toEqual(['1', '2', '3']);
+    expect((await collect(repo.iterateDeals(a, 'amocrm', { updatedSince: 201 }))).map((d) => d.id)).toEqual(['3']);
+    expect((await collect(repo.iterateDeals(a, 'amocrm', { updatedSince: 200 }))).map((d) => d.id)).toEqual(['1', '2', '3']);
+    expect((await collect(repo.iterateDeals(a, 'bitrix24'))).map((d) => d.id)).toEqual(['9']);
+    expect((await collect(repo.iterateDeals(b, 'amocrm'))).map((d) => d.id)).toEqual(['7']);
+    expect(await repo.countDeals(a, 'amocrm')).toBe(3);
+    expect(await repo.countDeals(b, 'bitrix24')).toBe(0);
+    expect((await collect(repo.iterateDeals(a, 'amocrm')))[0]).toEqual<FunnelDeal>({
       id: '1',
       pipelineId: '1',
       statusId: '10',
@@ -257,10 +266,10 @@ describe('synced deals', () => {
     });
   });
 
-  it('derives visited from the status changes, whichever comes first, and again when the deal moves', () => {
+  it('derives visited from the status changes, whichever comes first, and again when the deal moves', async () => {
     const repo = open();
-    const ws = repo.createWorkspace().id;
-    begin(repo, ws);
+    const ws = (await repo.createWorkspace()).id;
+    await begin(repo, ws);
     const change = (id: string, dealId: string, at: number, before: [string, string] | null, after: [string, string]): SyncedStatusChange => ({
       id,
       dealId,
@@ -269,8 +278,8 @@ describe('synced deals', () => {
       after: { pipelineId: after[0], statusId: after[1] },
     });
     // Deal 1 first, then its changes; deal 2's changes first, then the deal.
-    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 10, { pipelineId: '1', statusId: '13' })], progress(1));
-    repo.saveStatusChangesPage(
+    await repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 10, { pipelineId: '1', statusId: '13' })], progress(1));
+    await repo.saveStatusChangesPage(
       ws,
       'amocrm',
       'run-1',
@@ -282,41 +291,41 @@ describe('synced deals', () => {
       ],
       progress(1),
     );
-    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('2', 10, { pipelineId: '2', statusId: '21' })], progress(2));
-    const byId = () => new Map([...repo.iterateDeals(ws, 'amocrm')].map((d) => [d.id, d.visited]));
-    expect(byId().get('1')).toEqual(['10', '11', '12', '13']);
-    expect(byId().get('2')).toEqual(['20', '21']);
+    await repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('2', 10, { pipelineId: '2', statusId: '21' })], progress(2));
+    const byId = async () => new Map((await collect(repo.iterateDeals(ws, 'amocrm'))).map((d) => [d.id, d.visited]));
+    expect((await byId()).get('1')).toEqual(['10', '11', '12', '13']);
+    expect((await byId()).get('2')).toEqual(['20', '21']);
     // Deal 1 moves to pipeline 2: only its positions there count.
-    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 40, { pipelineId: '2', statusId: '22' })], progress(3));
-    repo.saveStatusChangesPage(ws, 'amocrm', 'run-1', [change('e5', '1', 40, ['1', '13'], ['2', '22'])], progress(3));
-    expect(byId().get('1')).toEqual(['22']);
+    await repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 40, { pipelineId: '2', statusId: '22' })], progress(3));
+    await repo.saveStatusChangesPage(ws, 'amocrm', 'run-1', [change('e5', '1', 40, ['1', '13'], ['2', '22'])], progress(3));
+    expect((await byId()).get('1')).toEqual(['22']);
     // The same change again (an overlap) is not a second one; a missing `before` keeps the known one.
-    repo.saveStatusChangesPage(ws, 'amocrm', 'run-1', [change('e1', '1', 10, null, ['1', '11'])], progress(3));
-    expect(repo.countDeals(ws, 'amocrm')).toBe(2);
-    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 50, { pipelineId: '1', statusId: '13' })], progress(4));
-    expect(byId().get('1')).toEqual(['10', '11', '12', '13']);
+    await repo.saveStatusChangesPage(ws, 'amocrm', 'run-1', [change('e1', '1', 10, null, ['1', '11'])], progress(3));
+    expect(await repo.countDeals(ws, 'amocrm')).toBe(2);
+    await repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 50, { pipelineId: '1', statusId: '13' })], progress(4));
+    expect((await byId()).get('1')).toEqual(['10', '11', '12', '13']);
   });
 
-  it('writes only for the run that holds the sync; failing keeps the cursor, finishing clears it', () => {
+  it('writes only for the run that holds the sync; failing keeps the cursor, finishing clears it', async () => {
     const repo = open();
-    const ws = repo.createWorkspace().id;
-    expect(repo.getDealSync(ws, 'amocrm')).toBeNull();
-    begin(repo, ws, 'run-1');
-    begin(repo, ws, 'run-2');
-    expect(repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 1)], progress(1))).toBe(false);
-    expect(repo.countDeals(ws, 'amocrm')).toBe(0);
+    const ws = (await repo.createWorkspace()).id;
+    expect(await repo.getDealSync(ws, 'amocrm')).toBeNull();
+    await begin(repo, ws, 'run-1');
+    await begin(repo, ws, 'run-2');
+    expect(await repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 1)], progress(1))).toBe(false);
+    expect(await repo.countDeals(ws, 'amocrm')).toBe(0);
     const next = { mode: 'full' as const, phase: 'events' as const, page: 3, since: null };
-    expect(repo.saveDealsPage(ws, 'amocrm', 'run-2', [deal('1', 1)], { loaded: 1, total: 5, cursor: next })).toBe(true);
-    expect(repo.failDealSync(ws, 'amocrm', 'run-2', { finishedAt: '2025-11-01T09:01:00.000Z', error: { code: 'crm_unavailable', message: 'm' } })).toBe(true);
-    expect(repo.getDealSyncRecord(ws, 'amocrm')).toMatchObject({ state: 'failed', loaded: 1, total: 5, cursor: next, runId: 'run-2', error: { code: 'crm_unavailable' } });
+    expect(await repo.saveDealsPage(ws, 'amocrm', 'run-2', [deal('1', 1)], { loaded: 1, total: 5, cursor: next })).toBe(true);
+    expect(await repo.failDealSync(ws, 'amocrm', 'run-2', { finishedAt: '2025-11-01T09:01:00.000Z', error: { code: 'crm_unavailable', message: 'm' } })).toBe(true);
+    expect(await repo.getDealSyncRecord(ws, 'amocrm')).toMatchObject({ state: 'failed', loaded: 1, total: 5, cursor: next, runId: 'run-2', error: { code: 'crm_unavailable' } });
     // A failed run writes nothing more.
-    expect(repo.saveDealsPage(ws, 'amocrm', 'run-2', [deal('2', 1)], progress(2))).toBe(false);
-    expect(repo.getDealSync(ws, 'amocrm')).toMatchObject({ state: 'failed', currency: 'RUB' });
-    begin(repo, ws, 'run-3');
-    expect(repo.setDealSyncCurrency(ws, 'amocrm', 'run-3', 'USD')).toBe(true);
-    expect(repo.finishDealSync(ws, 'amocrm', 'run-3', { finishedAt: '2025-11-01T09:02:00.000Z', syncedAt: '2025-11-01T09:00:00.000Z' })).toBe(true);
-    expect(repo.getDealSyncRecord(ws, 'amocrm')).toMatchObject({ state: 'done', cursor: null, error: null, syncedAt: '2025-11-01T09:00:00.000Z', currency: 'USD' });
-    expect(repo.getDealSync(ws, 'amocrm')).toEqual({
+    expect(await repo.saveDealsPage(ws, 'amocrm', 'run-2', [deal('2', 1)], progress(2))).toBe(false);
+    expect(await repo.getDealSync(ws, 'amocrm')).toMatchObject({ state: 'failed', currency: 'RUB' });
+    await begin(repo, ws, 'run-3');
+    expect(await repo.setDealSyncCurrency(ws, 'amocrm', 'run-3', 'USD')).toBe(true);
+    expect(await repo.finishDealSync(ws, 'amocrm', 'run-3', { finishedAt: '2025-11-01T09:02:00.000Z', syncedAt: '2025-11-01T09:00:00.000Z' })).toBe(true);
+    expect(await repo.getDealSyncRecord(ws, 'amocrm')).toMatchObject({ state: 'done', cursor: null, error: null, syncedAt: '2025-11-01T09:00:00.000Z', currency: 'USD' });
+    expect(await repo.getDealSync(ws, 'amocrm')).toEqual({
       state: 'done',
       loaded: 0,
       total: null,
@@ -327,60 +336,60 @@ describe('synced deals', () => {
       currency: 'USD',
     });
     // A new run keeps syncedAt and the currency until it is done.
-    begin(repo, ws, 'run-4');
-    expect(repo.getDealSync(ws, 'amocrm')).toMatchObject({ state: 'loading', syncedAt: '2025-11-01T09:00:00.000Z', currency: 'USD', finishedAt: null });
-    expect(repo.listUnfinishedDealSyncs()).toEqual([{ workspaceId: ws, connector: 'amocrm' }]);
+    await begin(repo, ws, 'run-4');
+    expect(await repo.getDealSync(ws, 'amocrm')).toMatchObject({ state: 'loading', syncedAt: '2025-11-01T09:00:00.000Z', currency: 'USD', finishedAt: null });
+    expect(await repo.listUnfinishedDealSyncs()).toEqual([{ workspaceId: ws, connector: 'amocrm' }]);
   });
 
-  it('a disconnect deletes the synced deals, their changes and the sync; the run that held it cannot write again', () => {
+  it('a disconnect deletes the synced deals, their changes and the sync; the run that held it cannot write again', async () => {
     const repo = open();
-    const ws = repo.createWorkspace().id;
-    const other = repo.createWorkspace().id;
-    repo.saveConfig(ws, 'amocrm', 0, emptyMappingConfig('amocrm'));
-    begin(repo, ws);
-    begin(repo, other);
-    repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 1)], progress(1));
-    repo.saveStatusChangesPage(ws, 'amocrm', 'run-1', [{ id: 'e', dealId: '1', at: 1, before: null, after: { pipelineId: '1', statusId: '10' } }], progress(1));
-    repo.saveDealsPage(other, 'amocrm', 'run-1', [deal('1', 1)], progress(1));
-    expect(repo.disconnect(ws, 'amocrm')).toBe(true);
-    expect(repo.countDeals(ws, 'amocrm')).toBe(0);
-    expect(repo.getDealSync(ws, 'amocrm')).toBeNull();
-    expect(repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('2', 1)], progress(2))).toBe(false);
-    expect(repo.countDeals(ws, 'amocrm')).toBe(0);
-    expect(repo.countDeals(other, 'amocrm')).toBe(1);
-    expect(repo.getDealSync(other, 'amocrm')).not.toBeNull();
+    const ws = (await repo.createWorkspace()).id;
+    const other = (await repo.createWorkspace()).id;
+    await repo.saveConfig(ws, 'amocrm', 0, emptyMappingConfig('amocrm'));
+    await begin(repo, ws);
+    await begin(repo, other);
+    await repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('1', 1)], progress(1));
+    await repo.saveStatusChangesPage(ws, 'amocrm', 'run-1', [{ id: 'e', dealId: '1', at: 1, before: null, after: { pipelineId: '1', statusId: '10' } }], progress(1));
+    await repo.saveDealsPage(other, 'amocrm', 'run-1', [deal('1', 1)], progress(1));
+    expect(await repo.disconnect(ws, 'amocrm')).toBe(true);
+    expect(await repo.countDeals(ws, 'amocrm')).toBe(0);
+    expect(await repo.getDealSync(ws, 'amocrm')).toBeNull();
+    expect(await repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('2', 1)], progress(2))).toBe(false);
+    expect(await repo.countDeals(ws, 'amocrm')).toBe(0);
+    expect(await repo.countDeals(other, 'amocrm')).toBe(1);
+    expect(await repo.getDealSync(other, 'amocrm')).not.toBeNull();
   });
 
-  it('streams 20,000 deals from a snapshot while the sync keeps writing', () => {
+  it('streams 20,000 deals from a snapshot while the sync keeps writing', async () => {
     const repo = open();
-    const ws = repo.createWorkspace().id;
-    begin(repo, ws);
+    const ws = (await repo.createWorkspace()).id;
+    await begin(repo, ws);
     const page = (from: number) => Array.from({ length: 1000 }, (_, i) => deal(String(from + i), from + i));
-    for (let from = 0; from < 20_000; from += 1000) repo.saveDealsPage(ws, 'amocrm', 'run-1', page(from), progress(from + 1000));
+    for (let from = 0; from < 20_000; from += 1000) await repo.saveDealsPage(ws, 'amocrm', 'run-1', page(from), progress(from + 1000));
     let count = 0;
     let last = -1;
-    for (const item of repo.iterateDeals(ws, 'amocrm')) {
+    for await (const item of repo.iterateDeals(ws, 'amocrm')) {
       expect(item.updatedAt).toBeGreaterThan(last);
       last = item.updatedAt;
       count += 1;
       // Writes go on while the stream is open (it reads the snapshot it started with).
-      if (count === 10) expect(repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('new', 99_999)], progress(20_001))).toBe(true);
+      if (count === 10) expect(await repo.saveDealsPage(ws, 'amocrm', 'run-1', [deal('new', 99_999)], progress(20_001))).toBe(true);
     }
     expect(count).toBe(20_000);
-    expect(repo.countDeals(ws, 'amocrm')).toBe(20_001);
+    expect(await repo.countDeals(ws, 'amocrm')).toBe(20_001);
   });
 });
 
 describe('the active configuration', () => {
-  it('is the draft as activated; null before activation', () => {
+  it('is the draft as activated; null before activation', async () => {
     const repo = open();
-    const ws = repo.createWorkspace().id;
-    expect(repo.getActiveConfig(ws, 'amocrm')).toBeNull();
-    const saved = repo.saveConfig(ws, 'amocrm', 0, emptyMappingConfig('amocrm'));
+    const ws = (await repo.createWorkspace()).id;
+    expect(await repo.getActiveConfig(ws, 'amocrm')).toBeNull();
+    const saved = await repo.saveConfig(ws, 'amocrm', 0, emptyMappingConfig('amocrm'));
     if (!saved.ok) throw new Error('not saved');
-    expect(repo.getActiveConfig(ws, 'amocrm')).toBeNull();
-    repo.activate(ws, 'amocrm', saved.connection.version);
-    expect(repo.getActiveConfig(ws, 'amocrm')).toEqual(saved.connection.config);
-    expect(repo.getActiveConfig(repo.createWorkspace().id, 'amocrm')).toBeNull();
+    expect(await repo.getActiveConfig(ws, 'amocrm')).toBeNull();
+    await repo.activate(ws, 'amocrm', saved.connection.version);
+    expect(await repo.getActiveConfig(ws, 'amocrm')).toEqual(saved.connection.config);
+    expect(await repo.getActiveConfig((await repo.createWorkspace()).id, 'amocrm')).toBeNull();
   });
 });

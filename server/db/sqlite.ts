@@ -88,6 +88,12 @@ interface DealSyncRow {
 
 const now = () => new Date().toISOString();
 
+/**
+ * better-sqlite3 is synchronous: each method does its work (one transaction where it must be
+ * atomic) at once and hands back a settled promise; a thrown error becomes its rejection.
+ */
+const settle = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => resolve(work()));
+
 function toFunnelDeal(row: DealRow): FunnelDeal {
   return {
     id: row.id,
@@ -207,6 +213,9 @@ const SWEEP_WORKSPACES_SQL = `DELETE FROM workspaces WHERE id IN (
     AND NOT EXISTS (SELECT 1 FROM credentials d WHERE d.workspace_id = w.id)
     AND NOT EXISTS (SELECT 1 FROM oauth_states d WHERE d.workspace_id = w.id)
   ORDER BY w.created_at LIMIT @limit)`;
+
+/** Rows `iterateDeals` reads before it lets other work run. */
+const ITERATE_BATCH = 500;
 
 const ITERATE_DEALS_SQL = `SELECT id, pipeline_id, status_id, amount, created_at, updated_at, visited, fields FROM synced_deals
   WHERE workspace_id = ? AND connector = ? AND updated_at >= ? ORDER BY updated_at, id`;
@@ -352,25 +361,29 @@ class SqliteRepository implements Repository {
     };
   }
 
-  createWorkspace(): Workspace {
-    const workspace = { id: randomUUID(), createdAt: now() };
-    this.statements.insertWorkspace.run(workspace.id, workspace.createdAt);
-    return workspace;
+  createWorkspace(): Promise<Workspace> {
+    return settle(() => {
+      const workspace = { id: randomUUID(), createdAt: now() };
+      this.statements.insertWorkspace.run(workspace.id, workspace.createdAt);
+      return workspace;
+    });
   }
 
-  getWorkspace(id: string): Workspace | null {
-    return (this.statements.getWorkspace.get(id) as Workspace | undefined) ?? null;
+  getWorkspace(id: string): Promise<Workspace | null> {
+    return settle(() => (this.statements.getWorkspace.get(id) as Workspace | undefined) ?? null);
   }
 
-  sweep(options: SweepOptions): { states: number; workspaces: number } {
-    const retention = options.expiredStateRetentionMs ?? EXPIRED_OAUTH_STATE_RETENTION_MS;
-    const maxAge = options.emptyWorkspaceMaxAgeMs ?? EMPTY_WORKSPACE_MAX_AGE_MS;
-    return this.db.transaction(() => {
-      const states = this.statements.purgeStates.run(options.now - retention).changes;
-      const createdBefore = new Date(options.now - maxAge).toISOString();
-      const workspaces = this.statements.sweepWorkspaces.run({ createdBefore, limit: options.maxWorkspaces ?? 1000 }).changes;
-      return { states, workspaces };
-    })();
+  sweep(options: SweepOptions): Promise<{ states: number; workspaces: number }> {
+    return settle(() => {
+      const retention = options.expiredStateRetentionMs ?? EXPIRED_OAUTH_STATE_RETENTION_MS;
+      const maxAge = options.emptyWorkspaceMaxAgeMs ?? EMPTY_WORKSPACE_MAX_AGE_MS;
+      return this.db.transaction(() => {
+        const states = this.statements.purgeStates.run(options.now - retention).changes;
+        const createdBefore = new Date(options.now - maxAge).toISOString();
+        const workspaces = this.statements.sweepWorkspaces.run({ createdBefore, limit: options.maxWorkspaces ?? 1000 }).changes;
+        return { states, workspaces };
+      })();
+    });
   }
 
   /** The workspace's row, created by its first write (inside that write's transaction). */
@@ -378,82 +391,104 @@ class SqliteRepository implements Repository {
     this.statements.ensureWorkspace.run(id, now());
   }
 
-  listConnections(workspaceId: string): Connection[] {
-    return (this.statements.listConnections.all(workspaceId) as ConnectionRow[]).map((row) => toConnection(row));
+  listConnections(workspaceId: string): Promise<Connection[]> {
+    return settle(() => (this.statements.listConnections.all(workspaceId) as ConnectionRow[]).map((row) => toConnection(row)));
   }
 
-  getConnection(workspaceId: string, connector: ConnectorId): Connection | null {
+  getConnection(workspaceId: string, connector: ConnectorId): Promise<Connection | null> {
+    return settle(() => this.connectionRow(workspaceId, connector));
+  }
+
+  private connectionRow(workspaceId: string, connector: ConnectorId): Connection | null {
     const row = this.statements.getConnection.get(workspaceId, connector) as ConnectionRow | undefined;
     return row ? toConnection(row) : null;
   }
 
-  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig): SaveResult {
-    return this.db.transaction((): SaveResult => {
-      const json = JSON.stringify(config);
+  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig): Promise<SaveResult> {
+    return settle(() => {
+      return this.db.transaction((): SaveResult => {
+        const json = JSON.stringify(config);
+        const at = now();
+        const current = this.statements.getVersion.get(workspaceId, connector) as { version: number } | undefined;
+        if (!current) {
+          if (expectedVersion !== 0) return { ok: false, currentVersion: 0 };
+          this.ensureWorkspace(workspaceId);
+          this.statements.insertConnection.run(workspaceId, connector, json, at, at);
+        } else {
+          const changed = this.statements.updateConfig.run(json, at, workspaceId, connector, expectedVersion).changes;
+          if (changed === 0) return { ok: false, currentVersion: current.version };
+        }
+        const row = this.statements.getConnection.get(workspaceId, connector) as ConnectionRow;
+        return { ok: true, connection: toConnection(row, config) };
+      })();
+    });
+  }
+
+  activate(workspaceId: string, connector: ConnectorId, version: number): Promise<Connection | null> {
+    return settle(() => {
       const at = now();
-      const current = this.statements.getVersion.get(workspaceId, connector) as { version: number } | undefined;
-      if (!current) {
-        if (expectedVersion !== 0) return { ok: false, currentVersion: 0 };
-        this.ensureWorkspace(workspaceId);
-        this.statements.insertConnection.run(workspaceId, connector, json, at, at);
-      } else {
-        const changed = this.statements.updateConfig.run(json, at, workspaceId, connector, expectedVersion).changes;
-        if (changed === 0) return { ok: false, currentVersion: current.version };
-      }
-      const row = this.statements.getConnection.get(workspaceId, connector) as ConnectionRow;
-      return { ok: true, connection: toConnection(row, config) };
-    })();
+      const changed = this.statements.activate.run(at, at, workspaceId, connector, version).changes;
+      return changed === 0 ? null : this.connectionRow(workspaceId, connector);
+    });
   }
 
-  activate(workspaceId: string, connector: ConnectorId, version: number): Connection | null {
-    const at = now();
-    const changed = this.statements.activate.run(at, at, workspaceId, connector, version).changes;
-    return changed === 0 ? null : this.getConnection(workspaceId, connector);
+  reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Promise<Connection | null> {
+    return settle(() => {
+      const changed = this.statements.reset.run(JSON.stringify(emptyConfig), now(), workspaceId, connector).changes;
+      return changed === 0 ? null : this.connectionRow(workspaceId, connector);
+    });
   }
 
-  reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Connection | null {
-    const changed = this.statements.reset.run(JSON.stringify(emptyConfig), now(), workspaceId, connector).changes;
-    return changed === 0 ? null : this.getConnection(workspaceId, connector);
+  setAttention(workspaceId: string, connector: ConnectorId, reason: string | null): Promise<void> {
+    return settle(() => {
+      this.statements.setAttention.run(reason, now(), workspaceId, connector);
+    });
   }
 
-  setAttention(workspaceId: string, connector: ConnectorId, reason: string | null): void {
-    this.statements.setAttention.run(reason, now(), workspaceId, connector);
+  deactivate(workspaceId: string, connector: ConnectorId): Promise<void> {
+    return settle(() => {
+      this.statements.deactivate.run(now(), workspaceId, connector);
+    });
   }
 
-  deactivate(workspaceId: string, connector: ConnectorId): void {
-    this.statements.deactivate.run(now(), workspaceId, connector);
+  getActiveConfig(workspaceId: string, connector: ConnectorId): Promise<MappingConfig | null> {
+    return settle(() => {
+      const json = this.statements.getActiveConfig.get(workspaceId, connector) as string | null | undefined;
+      return json ? readConfig(json) : null;
+    });
   }
 
-  getActiveConfig(workspaceId: string, connector: ConnectorId): MappingConfig | null {
-    const json = this.statements.getActiveConfig.get(workspaceId, connector) as string | null | undefined;
-    return json ? readConfig(json) : null;
+  disconnect(workspaceId: string, connector: ConnectorId): Promise<boolean> {
+    return settle(() => {
+      return this.db.transaction(() => {
+        const removed =
+          this.statements.deleteConnection.run(workspaceId, connector).changes +
+          this.statements.deleteCredentials.run(workspaceId, connector).changes;
+        this.statements.deleteSchema.run(workspaceId, connector);
+        this.removeSyncedDeals(workspaceId, connector);
+        return removed > 0;
+      })();
+    });
   }
 
-  disconnect(workspaceId: string, connector: ConnectorId): boolean {
-    return this.db.transaction(() => {
-      const removed =
-        this.statements.deleteConnection.run(workspaceId, connector).changes +
-        this.statements.deleteCredentials.run(workspaceId, connector).changes;
-      this.statements.deleteSchema.run(workspaceId, connector);
-      this.removeSyncedDeals(workspaceId, connector);
-      return removed > 0;
-    })();
+  getCredentials(workspaceId: string, connector: ConnectorId): Promise<StoredCredentials | null> {
+    return settle(() => {
+      const row = this.statements.getCredentials.get(workspaceId, connector) as CredentialsRow | undefined;
+      return row ? toCredentials(row) : null;
+    });
   }
 
-  getCredentials(workspaceId: string, connector: ConnectorId): StoredCredentials | null {
-    const row = this.statements.getCredentials.get(workspaceId, connector) as CredentialsRow | undefined;
-    return row ? toCredentials(row) : null;
+  listCredentials(workspaceId: string): Promise<StoredCredentials[]> {
+    return settle(() => (this.statements.listCredentials.all(workspaceId) as CredentialsRow[]).map(toCredentials));
   }
 
-  listCredentials(workspaceId: string): StoredCredentials[] {
-    return (this.statements.listCredentials.all(workspaceId) as CredentialsRow[]).map(toCredentials);
-  }
-
-  saveCredentials(credentials: Omit<StoredCredentials, 'updatedAt'>): void {
-    this.db.transaction(() => {
-      this.ensureWorkspace(credentials.workspaceId);
-      this.upsertCredentials(credentials);
-    })();
+  saveCredentials(credentials: Omit<StoredCredentials, 'updatedAt'>): Promise<void> {
+    return settle(() => {
+      this.db.transaction(() => {
+        this.ensureWorkspace(credentials.workspaceId);
+        this.upsertCredentials(credentials);
+      })();
+    });
   }
 
   private upsertCredentials(credentials: Omit<StoredCredentials, 'updatedAt'>): void {
@@ -476,83 +511,105 @@ class SqliteRepository implements Repository {
     expectedTokens: string,
     tokens: string,
     accessExpiresAt: number,
-  ): boolean {
-    return (
-      this.statements.rotateTokens.run(tokens, accessExpiresAt, now(), workspaceId, connector, expectedTokens).changes > 0
-    );
+  ): Promise<boolean> {
+    return settle(() => {
+      return (
+        this.statements.rotateTokens.run(tokens, accessExpiresAt, now(), workspaceId, connector, expectedTokens).changes > 0
+      );
+    });
   }
 
-  deleteCredentials(workspaceId: string, connector: ConnectorId): void {
-    this.statements.deleteCredentials.run(workspaceId, connector);
+  deleteCredentials(workspaceId: string, connector: ConnectorId): Promise<void> {
+    return settle(() => {
+      this.statements.deleteCredentials.run(workspaceId, connector);
+    });
   }
 
-  createOAuthState(state: OAuthState, limits: { keepNewest?: number; purgeExpiredBefore?: number } = {}): void {
-    const keep = Math.max(1, limits.keepNewest ?? OAUTH_STATES_PER_WORKSPACE);
-    this.db.transaction(() => {
-      this.statements.purgeStates.run(limits.purgeExpiredBefore ?? Date.now() - EXPIRED_OAUTH_STATE_RETENTION_MS);
-      this.ensureWorkspace(state.workspaceId);
-      this.statements.insertState.run(state.state, state.workspaceId, state.connector, state.expiresAt);
-      this.statements.trimStates.run({ workspaceId: state.workspaceId, keep });
-    })();
+  createOAuthState(state: OAuthState, limits: { keepNewest?: number; purgeExpiredBefore?: number } = {}): Promise<void> {
+    return settle(() => {
+      const keep = Math.max(1, limits.keepNewest ?? OAUTH_STATES_PER_WORKSPACE);
+      this.db.transaction(() => {
+        this.statements.purgeStates.run(limits.purgeExpiredBefore ?? Date.now() - EXPIRED_OAUTH_STATE_RETENTION_MS);
+        this.ensureWorkspace(state.workspaceId);
+        this.statements.insertState.run(state.state, state.workspaceId, state.connector, state.expiresAt);
+        this.statements.trimStates.run({ workspaceId: state.workspaceId, keep });
+      })();
+    });
   }
 
-  getOAuthState(state: string): OAuthState | null {
-    return (this.statements.getState.get(state) as OAuthState | undefined) ?? null;
+  getOAuthState(state: string): Promise<OAuthState | null> {
+    return settle(() => (this.statements.getState.get(state) as OAuthState | undefined) ?? null);
   }
 
-  markOAuthStateUsed(state: string, workspaceId: string, nowMs: number): boolean {
-    return this.statements.useState.run(nowMs, state, workspaceId).changes > 0;
+  markOAuthStateUsed(state: string, workspaceId: string, nowMs: number): Promise<boolean> {
+    return settle(() => this.statements.useState.run(nowMs, state, workspaceId).changes > 0);
   }
 
-  getCachedSchema(workspaceId: string, connector: ConnectorId): { schema: string; fetchedAt: string } | null {
-    return (this.statements.getSchema.get(workspaceId, connector) as { schema: string; fetchedAt: string } | undefined) ?? null;
+  getCachedSchema(workspaceId: string, connector: ConnectorId): Promise<{ schema: string; fetchedAt: string } | null> {
+    return settle(() => (this.statements.getSchema.get(workspaceId, connector) as { schema: string; fetchedAt: string } | undefined) ?? null);
   }
 
-  setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt: string = now()): void {
-    this.db.transaction(() => {
-      this.ensureWorkspace(workspaceId);
-      this.statements.upsertSchema.run(workspaceId, connector, schema, fetchedAt);
-    })();
+  setCachedSchema(workspaceId: string, connector: ConnectorId, schema: string, fetchedAt: string = now()): Promise<void> {
+    return settle(() => {
+      this.db.transaction(() => {
+        this.ensureWorkspace(workspaceId);
+        this.statements.upsertSchema.run(workspaceId, connector, schema, fetchedAt);
+      })();
+    });
   }
 
-  deleteCachedSchema(workspaceId: string, connector: ConnectorId): void {
-    this.statements.deleteSchema.run(workspaceId, connector);
+  deleteCachedSchema(workspaceId: string, connector: ConnectorId): Promise<void> {
+    return settle(() => {
+      this.statements.deleteSchema.run(workspaceId, connector);
+    });
   }
 
   // ---- synced deals ----
 
-  *iterateDeals(workspaceId: string, connector: ConnectorId, options: { updatedSince?: number } = {}): Generator<FunnelDeal, void, undefined> {
+  async *iterateDeals(workspaceId: string, connector: ConnectorId, options: { updatedSince?: number } = {}): AsyncGenerator<FunnelDeal, void, undefined> {
     const since = options.updatedSince ?? Number.MIN_SAFE_INTEGER;
     // A statement of its own per stream: one statement iterates once at a time ("statement is
     // busy"), and a slow client reading one workspace's feed must not stop everyone else's.
     const statement = this.reader.prepare(ITERATE_DEALS_SQL);
-    for (const row of statement.iterate(workspaceId, connector, since) as IterableIterator<DealRow>) yield toFunnelDeal(row);
+    let read = 0;
+    for (const row of statement.iterate(workspaceId, connector, since) as IterableIterator<DealRow>) {
+      yield toFunnelDeal(row);
+      // Every so many rows, let other work run (the statement keeps its snapshot meanwhile).
+      read += 1;
+      if (read % ITERATE_BATCH === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
-  countDeals(workspaceId: string, connector: ConnectorId): number {
-    return this.statements.countDeals.get(workspaceId, connector) as number;
+  countDeals(workspaceId: string, connector: ConnectorId): Promise<number> {
+    return settle(() => this.statements.countDeals.get(workspaceId, connector) as number);
   }
 
-  getDealSync(workspaceId: string, connector: ConnectorId): (DealSync & { currency: string }) | null {
-    const row = this.statements.getDealSync.get(workspaceId, connector) as DealSyncRow | undefined;
-    return row ? { ...toDealSync(row), currency: row.currency ?? DEFAULT_CURRENCY } : null;
+  getDealSync(workspaceId: string, connector: ConnectorId): Promise<(DealSync & { currency: string }) | null> {
+    return settle(() => {
+      const row = this.statements.getDealSync.get(workspaceId, connector) as DealSyncRow | undefined;
+      return row ? { ...toDealSync(row), currency: row.currency ?? DEFAULT_CURRENCY } : null;
+    });
   }
 
-  getDealSyncRecord(workspaceId: string, connector: ConnectorId): DealSyncRecord | null {
-    const row = this.statements.getDealSync.get(workspaceId, connector) as DealSyncRow | undefined;
-    if (!row) return null;
-    return { ...toDealSync(row), currency: row.currency, runId: row.run_id, cursor: row.cursor ? (JSON.parse(row.cursor) as DealSyncCursor) : null };
+  getDealSyncRecord(workspaceId: string, connector: ConnectorId): Promise<DealSyncRecord | null> {
+    return settle(() => {
+      const row = this.statements.getDealSync.get(workspaceId, connector) as DealSyncRow | undefined;
+      if (!row) return null;
+      return { ...toDealSync(row), currency: row.currency, runId: row.run_id, cursor: row.cursor ? (JSON.parse(row.cursor) as DealSyncCursor) : null };
+    });
   }
 
   beginDealSync(
     workspaceId: string,
     connector: ConnectorId,
     run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },
-  ): void {
-    this.db.transaction(() => {
-      this.ensureWorkspace(workspaceId);
-      this.insertDealSync(workspaceId, connector, run);
-    })();
+  ): Promise<void> {
+    return settle(() => {
+      this.db.transaction(() => {
+        this.ensureWorkspace(workspaceId);
+        this.insertDealSync(workspaceId, connector, run);
+      })();
+    });
   }
 
   private insertDealSync(
@@ -572,26 +629,28 @@ class SqliteRepository implements Repository {
     });
   }
 
-  saveDealsPage(workspaceId: string, connector: ConnectorId, runId: string, deals: readonly SyncedDeal[], progress: DealSyncProgress): boolean {
-    return this.db.transaction(() => {
-      if (!this.progress(workspaceId, connector, runId, progress)) return false;
-      for (const deal of deals) {
-        const changes = this.changesOf(workspaceId, connector, deal.id);
-        this.statements.upsertDeal.run({
-          workspaceId,
-          connector,
-          id: deal.id,
-          pipelineId: deal.pipelineId,
-          statusId: deal.statusId,
-          amount: deal.amount,
-          createdAt: deal.createdAt,
-          updatedAt: deal.updatedAt,
-          visited: JSON.stringify(dealVisits(deal, changes)),
-          fields: JSON.stringify(deal.fields),
-        });
-      }
-      return true;
-    })();
+  saveDealsPage(workspaceId: string, connector: ConnectorId, runId: string, deals: readonly SyncedDeal[], progress: DealSyncProgress): Promise<boolean> {
+    return settle(() => {
+      return this.db.transaction(() => {
+        if (!this.progress(workspaceId, connector, runId, progress)) return false;
+        for (const deal of deals) {
+          const changes = this.changesOf(workspaceId, connector, deal.id);
+          this.statements.upsertDeal.run({
+            workspaceId,
+            connector,
+            id: deal.id,
+            pipelineId: deal.pipelineId,
+            statusId: deal.statusId,
+            amount: deal.amount,
+            createdAt: deal.createdAt,
+            updatedAt: deal.updatedAt,
+            visited: JSON.stringify(dealVisits(deal, changes)),
+            fields: JSON.stringify(deal.fields),
+          });
+        }
+        return true;
+      })();
+    });
   }
 
   saveStatusChangesPage(
@@ -600,41 +659,43 @@ class SqliteRepository implements Repository {
     runId: string,
     changes: readonly SyncedStatusChange[],
     progress: DealSyncProgress,
-  ): boolean {
-    return this.db.transaction(() => {
-      if (!this.progress(workspaceId, connector, runId, progress)) return false;
-      const affected = new Set<string>();
-      for (const change of changes) {
-        this.statements.upsertChange.run({
-          workspaceId,
-          connector,
-          id: change.id,
-          dealId: change.dealId,
-          at: change.at,
-          beforePipelineId: change.before?.pipelineId ?? null,
-          beforeStatusId: change.before?.statusId ?? null,
-          afterPipelineId: change.after.pipelineId,
-          afterStatusId: change.after.statusId,
-        });
-        affected.add(change.dealId);
-      }
-      for (const dealId of affected) {
-        const position = this.statements.getDealPosition.get(workspaceId, connector, dealId) as { pipeline_id: string; status_id: string } | undefined;
-        // A change of a deal not stored yet: the deal's own page derives its `visited`.
-        if (!position) continue;
-        const visited = dealVisits({ pipelineId: position.pipeline_id, statusId: position.status_id }, this.changesOf(workspaceId, connector, dealId));
-        this.statements.setVisited.run(JSON.stringify(visited), workspaceId, connector, dealId);
-      }
-      return true;
-    })();
+  ): Promise<boolean> {
+    return settle(() => {
+      return this.db.transaction(() => {
+        if (!this.progress(workspaceId, connector, runId, progress)) return false;
+        const affected = new Set<string>();
+        for (const change of changes) {
+          this.statements.upsertChange.run({
+            workspaceId,
+            connector,
+            id: change.id,
+            dealId: change.dealId,
+            at: change.at,
+            beforePipelineId: change.before?.pipelineId ?? null,
+            beforeStatusId: change.before?.statusId ?? null,
+            afterPipelineId: change.after.pipelineId,
+            afterStatusId: change.after.statusId,
+          });
+          affected.add(change.dealId);
+        }
+        for (const dealId of affected) {
+          const position = this.statements.getDealPosition.get(workspaceId, connector, dealId) as { pipeline_id: string; status_id: string } | undefined;
+          // A change of a deal not stored yet: the deal's own page derives its `visited`.
+          if (!position) continue;
+          const visited = dealVisits({ pipelineId: position.pipeline_id, statusId: position.status_id }, this.changesOf(workspaceId, connector, dealId));
+          this.statements.setVisited.run(JSON.stringify(visited), workspaceId, connector, dealId);
+        }
+        return true;
+      })();
+    });
   }
 
-  setDealSyncCurrency(workspaceId: string, connector: ConnectorId, runId: string, currency: string): boolean {
-    return this.statements.currencyDealSync.run(currency, now(), workspaceId, connector, runId).changes > 0;
+  setDealSyncCurrency(workspaceId: string, connector: ConnectorId, runId: string, currency: string): Promise<boolean> {
+    return settle(() => this.statements.currencyDealSync.run(currency, now(), workspaceId, connector, runId).changes > 0);
   }
 
-  finishDealSync(workspaceId: string, connector: ConnectorId, runId: string, at: { finishedAt: string; syncedAt: string }): boolean {
-    return this.statements.finishDealSync.run(at.finishedAt, at.syncedAt, now(), workspaceId, connector, runId).changes > 0;
+  finishDealSync(workspaceId: string, connector: ConnectorId, runId: string, at: { finishedAt: string; syncedAt: string }): Promise<boolean> {
+    return settle(() => this.statements.finishDealSync.run(at.finishedAt, at.syncedAt, now(), workspaceId, connector, runId).changes > 0);
   }
 
   failDealSync(
@@ -642,24 +703,36 @@ class SqliteRepository implements Repository {
     connector: ConnectorId,
     runId: string,
     failure: { finishedAt: string; error: { code: string; message: string } },
-  ): boolean {
-    return (
-      this.statements.failDealSync.run(failure.finishedAt, failure.error.code, failure.error.message, now(), workspaceId, connector, runId)
-        .changes > 0
-    );
+  ): Promise<boolean> {
+    return settle(() => {
+      return (
+        this.statements.failDealSync.run(failure.finishedAt, failure.error.code, failure.error.message, now(), workspaceId, connector, runId)
+          .changes > 0
+      );
+    });
   }
 
-  deleteSyncedDeals(workspaceId: string, connector: ConnectorId): void {
-    this.db.transaction(() => this.removeSyncedDeals(workspaceId, connector))();
+  deleteSyncedDeals(workspaceId: string, connector: ConnectorId): Promise<void> {
+    return settle(() => {
+      this.db.transaction(() => this.removeSyncedDeals(workspaceId, connector))();
+    });
   }
 
-  listUnfinishedDealSyncs(): Array<{ workspaceId: string; connector: ConnectorId }> {
-    return this.statements.unfinishedDealSyncs.all() as Array<{ workspaceId: string; connector: ConnectorId }>;
+  listUnfinishedDealSyncs(): Promise<Array<{ workspaceId: string; connector: ConnectorId }>> {
+    return settle(() => this.statements.unfinishedDealSyncs.all() as Array<{ workspaceId: string; connector: ConnectorId }>);
   }
 
-  close(): void {
-    this.reader.close();
-    this.db.close();
+  ping(): Promise<void> {
+    return settle(() => {
+      this.db.prepare('SELECT 1').get();
+    });
+  }
+
+  close(): Promise<void> {
+    return settle(() => {
+      this.reader.close();
+      this.db.close();
+    });
   }
 
   /** The run's progress after a page; false when `runId` may not write (nothing is written then). */

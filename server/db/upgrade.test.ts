@@ -22,8 +22,10 @@ const V1_DATABASE = path.join(import.meta.dirname, 'testing', 'v1-hub-connect.sq
 const V1_KEY = Buffer.alloc(32, 7);
 const WORKSPACE = '7681bbd0-0efd-421f-a080-6030d8bfd4f2';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
 
 function copyOfV1() {
   const temp = makeTempDir();
@@ -48,12 +50,12 @@ describe('a database written before schema version 2', () => {
     }
   });
 
-  it('opens with today’s code: migrated, the configuration upgraded, the access still usable', () => {
+  it('opens with today’s code: migrated, the configuration upgraded, the access still usable', async () => {
     const dir = copyOfV1();
     const repo = openSqliteRepository(dir);
     cleanups.unshift(() => repo.close());
 
-    const connection = repo.getConnection(WORKSPACE, 'amocrm');
+    const connection = await repo.getConnection(WORKSPACE, 'amocrm');
     expect(connection).not.toBeNull();
     expect(connection!.activatedVersion).toBe(1);
     expect(connection!.config).toEqual({
@@ -76,17 +78,17 @@ describe('a database written before schema version 2', () => {
     });
 
     // The credentials: the account's domain from its base URL, the tokens decrypt as before.
-    const credentials = repo.getCredentials(WORKSPACE, 'amocrm');
+    const credentials = await repo.getCredentials(WORKSPACE, 'amocrm');
     expect(credentials?.account).toEqual({ id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо' });
-    const access = storedConnection(repo, new TokenCipher(V1_KEY), WORKSPACE, 'amocrm').read();
+    const access = await storedConnection(repo, new TokenCipher(V1_KEY), WORKSPACE, 'amocrm').read();
     expect(access?.tokens).toMatchObject({ accessToken: 'v1-access', refreshToken: 'v1-refresh' });
 
     // A cached schema holds version-1 ids: dropped, to be read again from the CRM.
-    expect(repo.getCachedSchema(WORKSPACE, 'amocrm')).toBeNull();
+    expect(await repo.getCachedSchema(WORKSPACE, 'amocrm')).toBeNull();
     // The sweep of empty workspaces (migration 4) leaves one that holds a configuration and access.
-    expect(repo.sweep({ now: Date.now(), emptyWorkspaceMaxAgeMs: 0 })).toMatchObject({ workspaces: 0 });
-    expect(repo.getWorkspace(WORKSPACE)).not.toBeNull();
-    repo.close();
+    expect(await repo.sweep({ now: Date.now(), emptyWorkspaceMaxAgeMs: 0 })).toMatchObject({ workspaces: 0 });
+    expect(await repo.getWorkspace(WORKSPACE)).not.toBeNull();
+    await repo.close();
     cleanups.shift();
 
     const db = new Database(path.join(dir, 'hub-connect.sqlite'), { readonly: true });
@@ -97,13 +99,13 @@ describe('a database written before schema version 2', () => {
     }
   });
 
-  it('saves the upgraded configuration back as version 2 on the next save', () => {
+  it('saves the upgraded configuration back as version 2 on the next save', async () => {
     const repo = openSqliteRepository(copyOfV1());
     cleanups.unshift(() => repo.close());
-    const { config, version } = repo.getConnection(WORKSPACE, 'amocrm')!;
-    const saved = repo.saveConfig(WORKSPACE, 'amocrm', version, { ...config, calculatedFields: [] });
+    const { config, version } = (await repo.getConnection(WORKSPACE, 'amocrm'))!;
+    const saved = await repo.saveConfig(WORKSPACE, 'amocrm', version, { ...config, calculatedFields: [] });
     expect(saved.ok).toBe(true);
-    expect(repo.getConnection(WORKSPACE, 'amocrm')!.config).toMatchObject({ schemaVersion: 2, pipelines: [{ pipelineId: '3177727' }] });
+    expect((await repo.getConnection(WORKSPACE, 'amocrm'))!.config).toMatchObject({ schemaVersion: 2, pipelines: [{ pipelineId: '3177727' }] });
   });
 });
 

@@ -11,8 +11,8 @@ import { precompressDir } from './precompress';
 
 const servers: TestServer[] = [];
 const temps: Array<() => void> = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
   for (const cleanup of temps.splice(0)) cleanup();
 });
 

@@ -17,7 +17,7 @@ import { SESSION_COOKIE, SWEEP_INTERVAL_MS } from './session';
 const SECRET = 'test-session-secret-that-is-long-enough';
 
 const servers: TestServer[] = [];
-afterEach(() => servers.splice(0).forEach((server) => server.close()));
+afterEach(() => Promise.all(servers.splice(0).map((server) => server.close())));
 
 function setup() {
   const timing = new FakeTiming(Date.now());
@@ -120,7 +120,7 @@ describe('the first write creates the workspace', () => {
     expect(saved.headers.get('Set-Cookie')).toBeNull(); // the same session goes on
     expect(browser.sessionCookie).toBe(cookie);
     expect(rowCounts(server).workspaces).toBe(1);
-    expect(server.repo.getWorkspace(idOf(cookie))).not.toBeNull();
+    expect(await server.repo.getWorkspace(idOf(cookie))).not.toBeNull();
 
     const read = await browser.request('/api/connectors/amocrm/config');
     expect(read.status).toBe(200);
@@ -138,7 +138,7 @@ describe('the first write creates the workspace', () => {
     expect(saved.status).toBe(200);
     expect(saved.headers.get('Set-Cookie')).toMatch(/^hc_session=.*HttpOnly/);
     expect(rowCounts(server).workspaces).toBe(1);
-    expect(server.repo.getConnection(idOf(browser.sessionCookie), 'amocrm')).not.toBeNull();
+    expect(await server.repo.getConnection(idOf(browser.sessionCookie), 'amocrm')).not.toBeNull();
     expect((await browser.request('/api/connectors/amocrm/config')).status).toBe(200);
   });
 
@@ -153,7 +153,7 @@ describe('the first write creates the workspace', () => {
     const location = await followCallback(browser, await pressOnConsentPage(authorizeUrl, 'Allow', (request) => crm.sandbox.fetch(request)));
     expect(location.searchParams.get('oauth')).toBe('success');
     expect(browser.sessionCookie).toBe(cookie);
-    expect(server.repo.getCredentials(idOf(cookie), 'amocrm')).not.toBeNull();
+    expect(await server.repo.getCredentials(idOf(cookie), 'amocrm')).not.toBeNull();
     expect(rowCounts(server).workspaces).toBe(1);
   });
 });

@@ -53,12 +53,12 @@ export function sessionMiddleware(repo: Repository, secret: string, secure: bool
   const interval = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
   let lastSweep = Number.NEGATIVE_INFINITY;
 
-  const sweep = () => {
+  const sweep = async () => {
     const at = now();
     if (at - lastSweep < interval && at >= lastSweep) return;
     lastSweep = at;
     try {
-      const swept = repo.sweep({ ...options.sweep, now: at });
+      const swept = await repo.sweep({ ...options.sweep, now: at });
       if (swept.states + swept.workspaces > 0) options.logger?.info('swept stale oauth states and empty workspaces', swept);
     } catch (error) {
       // A sweep that fails (a busy database) is tried again at the next interval; the request goes on.
@@ -80,7 +80,7 @@ export function sessionMiddleware(repo: Repository, secret: string, secure: bool
       });
     }
     c.set('workspace', { id });
-    sweep();
+    await sweep();
     await next();
   });
 }

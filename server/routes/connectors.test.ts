@@ -52,8 +52,8 @@ function draftSchema(overrides: Partial<CrmSchema> = {}): CrmSchema {
  * as right after an authorization and a `GET …/schema`: activation checks against the cache
  * and never needs the CRM.
  */
-function grantAccess(server: TestServer, workspaceId: string, schema: CrmSchema = draftSchema()) {
-  server.repo.saveCredentials({
+async function grantAccess(server: TestServer, workspaceId: string, schema: CrmSchema = draftSchema()) {
+  await server.repo.saveCredentials({
     workspaceId,
     connector: 'amocrm',
     account: ACCOUNT,
@@ -61,7 +61,7 @@ function grantAccess(server: TestServer, workspaceId: string, schema: CrmSchema 
     tokens: 'v1.encrypted',
     accessExpiresAt: Date.now() + 3600_000,
   });
-  server.repo.setCachedSchema(workspaceId, 'amocrm', JSON.stringify(schema));
+  await server.repo.setCachedSchema(workspaceId, 'amocrm', JSON.stringify(schema));
 }
 
 const put = (client: TestClient, body: unknown, ifMatch?: string) =>
@@ -90,7 +90,7 @@ async function workspaceIdOf(c: TestClient): Promise<string> {
   const cookie = c.sessionCookie;
   expect(cookie).toBeTruthy();
   const id = decodeURIComponent(cookie!.split('=')[1]!).split('.')[0]!;
-  expect(server.repo.getWorkspace(id)).toBeNull(); // a read writes nothing: the first write creates the row
+  expect(await server.repo.getWorkspace(id)).toBeNull(); // a read writes nothing: the first write creates the row
   return id;
 }
 
@@ -175,7 +175,7 @@ describe('GET /api/connectors', () => {
 
   it('moves through draft and connected, and shows the account once access is granted', async () => {
     const workspaceId = await workspaceIdOf(client);
-    grantAccess(server, workspaceId);
+    await grantAccess(server, workspaceId);
     let list = connectorListSchema.parse(await (await client.request('/api/connectors')).json());
     expect(list.connectors[0]).toMatchObject({ state: 'draft', hasAccess: true, account: ACCOUNT });
 
@@ -426,7 +426,7 @@ describe('POST activate / reset, DELETE', () => {
     const schema = draftSchema();
     schema.pipelines[0]!.statuses.splice(2, 0, { id: '32392160', name: 'Переговоры', sort: 30, color: '#ffcc66', kind: 'regular' });
     schema.customFields = [];
-    grantAccess(server, workspaceId, schema);
+    await grantAccess(server, workspaceId, schema);
     await put(client, draft(), '"0"');
     const response = await client.request('/api/connectors/amocrm/activate', { method: 'POST' });
     const errors = (await problemOf(response)).errors!;
@@ -440,7 +440,7 @@ describe('POST activate / reset, DELETE', () => {
 
   it('activates a complete configuration, resets it keeping access, and disconnects', async () => {
     const workspaceId = await workspaceIdOf(client);
-    grantAccess(server, workspaceId);
+    await grantAccess(server, workspaceId);
     await put(client, draft(), '"0"');
     const activated = configEnvelopeSchema.parse(
       await (await client.request('/api/connectors/amocrm/activate', { method: 'POST' })).json(),
@@ -457,11 +457,11 @@ describe('POST activate / reset, DELETE', () => {
     const afterReset = configEnvelopeSchema.parse(await reset.json());
     expect(afterReset).toMatchObject({ status: 'draft', activatedVersion: null, version: 3 });
     expect(afterReset.config).toMatchObject({ pipelines: [], calculatedFields: [], account: ACCOUNT });
-    expect(server.repo.getCredentials(workspaceId, 'amocrm')).not.toBeNull();
+    expect(await server.repo.getCredentials(workspaceId, 'amocrm')).not.toBeNull();
 
     const removed = await client.request('/api/connectors/amocrm', { method: 'DELETE' });
     expect(removed.status).toBe(204);
-    expect(server.repo.getCredentials(workspaceId, 'amocrm')).toBeNull();
+    expect(await server.repo.getCredentials(workspaceId, 'amocrm')).toBeNull();
     expect((await client.request('/api/connectors/amocrm/config')).status).toBe(404);
     const again = await client.request('/api/connectors/amocrm', { method: 'DELETE' });
     expect(again.status).toBe(404);
@@ -493,7 +493,7 @@ describe('activation checks against the CRM, cached or not', () => {
 
   it('with no cached schema (GET /schema never called) reads the CRM and rejects an unknown pipeline and unmapped statuses', async () => {
     await connectThroughSandbox(browser, crm.sandbox);
-    expect(own.repo.getCachedSchema(workspace(), 'amocrm')).toBeNull();
+    expect(await own.repo.getCachedSchema(workspace(), 'amocrm')).toBeNull();
     const only142and143 = [
       { id: 'c1', name: 'Won', statusIds: ['142'], marker: 'completed' as const },
       { id: 'c2', name: 'Lost', statusIds: ['143'], marker: 'refusal' as const },
@@ -533,11 +533,11 @@ describe('activation checks against the CRM, cached or not', () => {
     expect((await activate()).status).toBe(200);
     expect(pipelineReads()).toBe(reads + 1);
     // The re-read is cached again, with the time it was read.
-    const cached = own.repo.getCachedSchema(workspace(), 'amocrm')!;
+    const cached = (await own.repo.getCachedSchema(workspace(), 'amocrm'))!;
     expect(timing.now() - Date.parse(cached.fetchedAt)).toBeLessThan(60_000);
 
     // A fresh cache of another account does not count either.
-    own.repo.setCachedSchema(workspace(), 'amocrm', JSON.stringify({ ...schema, account: { id: '1', domain: 'other', name: 'Other' } }));
+    await own.repo.setCachedSchema(workspace(), 'amocrm', JSON.stringify({ ...schema, account: { id: '1', domain: 'other', name: 'Other' } }));
     expect((await activate()).status).toBe(200);
     expect(pipelineReads()).toBe(reads + 2);
   });
@@ -556,14 +556,14 @@ describe('activation checks against the CRM, cached or not', () => {
     const response = await activate();
     expect(response.status).toBe(status);
     expect((await problemOf(response)).code).toBe(code);
-    expect(own.repo.getConnection(workspace(), 'amocrm')!.activatedVersion).toBeNull();
+    expect((await own.repo.getConnection(workspace(), 'amocrm'))!.activatedVersion).toBeNull();
   });
 
   it('without stored access: 422 not_authorized, and the CRM is not asked', async () => {
     await connectThroughSandbox(browser, crm.sandbox);
     const schema = crmSchemaSchema.parse(await (await browser.request('/api/connectors/amocrm/schema')).json());
     await put(browser, completeConfigFor(schema), '"0"');
-    own.repo.deleteCredentials(workspace(), 'amocrm');
+    await own.repo.deleteCredentials(workspace(), 'amocrm');
     const requests = crm.sandbox.requests.length;
     const response = await activate();
     expect(response.status).toBe(422);
@@ -577,7 +577,7 @@ describe('workspace isolation', () => {
     const alice = new TestClient(server);
     const bob = new TestClient(server);
     const aliceId = await workspaceIdOf(alice);
-    grantAccess(server, aliceId);
+    await grantAccess(server, aliceId);
     await put(alice, draft(), '"0"');
     await alice.request('/api/connectors/amocrm/activate', { method: 'POST' });
 
@@ -599,7 +599,7 @@ describe('workspace isolation', () => {
 describe('persistence', () => {
   it('keeps workspaces, sessions and configurations across a restart', async () => {
     await put(client, draft(), '"0"');
-    server.restart();
+    await server.restart();
     const read = await client.request('/api/connectors/amocrm/config');
     expect(read.status).toBe(200);
     expect(configEnvelopeSchema.parse(await read.json()).config.filter.conditions[0]!.value).toBe('site-42');

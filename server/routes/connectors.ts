@@ -83,10 +83,10 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
     return connector;
   }
 
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const workspaceId = c.get('workspace').id;
-    const connections = new Map(repo.listConnections(workspaceId).map((row) => [row.connector, row]));
-    const credentials = new Map(repo.listCredentials(workspaceId).map((row) => [row.connector, row]));
+    const connections = new Map((await repo.listConnections(workspaceId)).map((row) => [row.connector, row]));
+    const credentials = new Map((await repo.listCredentials(workspaceId)).map((row) => [row.connector, row]));
     const connectors: ConnectorSummary[] = CATALOGUE.map(({ id, name, authKind, logo }) => {
       const connection = connections.get(id) ?? null;
       const access = credentials.get(id) ?? null;
@@ -110,10 +110,10 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
     return c.json({ connectors });
   });
 
-  app.get('/:connector/config', (c) => {
+  app.get('/:connector/config', async (c) => {
     const connector = connectorParam(c);
     const workspaceId = c.get('workspace').id;
-    const connection = repo.getConnection(workspaceId, connector);
+    const connection = await repo.getConnection(workspaceId, connector);
     if (!connection) {
       throw new ProblemError(404, {
         code: 'config_not_found',
@@ -121,7 +121,7 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
       });
     }
     c.header('ETag', `"${connection.version}"`);
-    return c.json(envelope(connection, repo.getCredentials(workspaceId, connector) !== null));
+    return c.json(envelope(connection, (await repo.getCredentials(workspaceId, connector)) !== null));
   });
 
   app.put('/:connector/config', async (c) => {
@@ -136,10 +136,10 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
       });
     }
     const workspaceId = c.get('workspace').id;
-    const access = repo.getCredentials(workspaceId, connector);
+    const access = await repo.getCredentials(workspaceId, connector);
     // The account is whatever the stored access says, never what the client claims.
     const config: MappingConfig = { ...input, account: access?.account ?? null };
-    const result = repo.saveConfig(workspaceId, connector, version, config);
+    const result = await repo.saveConfig(workspaceId, connector, version, config);
     if (!result.ok) {
       throw new ProblemError(409, {
         code: 'version_conflict',
@@ -154,11 +154,11 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
   app.post('/:connector/activate', async (c) => {
     const connector = supportedConnectorParam(c);
     const workspaceId = c.get('workspace').id;
-    const connection = repo.getConnection(workspaceId, connector);
+    const connection = await repo.getConnection(workspaceId, connector);
     if (!connection) {
       throw new ProblemError(404, { code: 'config_not_found', detail: 'Save a configuration before activating it.' });
     }
-    const access = repo.getCredentials(workspaceId, connector);
+    const access = await repo.getCredentials(workspaceId, connector);
     // Without stored access there is nothing to check against: 422 not_authorized (with the
     // structural problems). With it, the CRM's structure is always known: a cache younger than
     // 10 minutes of this very account, or the CRM read now; a CRM that cannot be read refuses
@@ -178,9 +178,9 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
         errors: problems,
       });
     }
-    const activated = repo.activate(workspaceId, connector, connection.version);
+    const activated = await repo.activate(workspaceId, connector, connection.version);
     if (!activated) {
-      const current = repo.getConnection(workspaceId, connector);
+      const current = await repo.getConnection(workspaceId, connector);
       throw new ProblemError(409, {
         code: 'version_conflict',
         detail: 'The configuration changed while it was being activated; try again.',
@@ -188,16 +188,15 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
       });
     }
     c.header('ETag', `"${activated.version}"`);
-    return c.json(envelope(activated, repo.getCredentials(workspaceId, connector) !== null));
+    return c.json(envelope(activated, (await repo.getCredentials(workspaceId, connector)) !== null));
   });
 
-  app.post('/:connector/reset', (c) => {
+  app.post('/:connector/reset', async (c) => {
     const connector = supportedConnectorParam(c);
     const workspaceId = c.get('workspace').id;
-    const access = repo.getCredentials(workspaceId, connector);
+    const access = await repo.getCredentials(workspaceId, connector);
     const empty = { ...emptyMappingConfig(connector), account: access?.account ?? null };
-    const reset =
-      repo.reset(workspaceId, connector, empty) ?? (access ? saveFresh(repo, workspaceId, connector, empty) : null);
+    const reset = (await repo.reset(workspaceId, connector, empty)) ?? (access ? await saveFresh(repo, workspaceId, connector, empty) : null);
     if (!reset) {
       throw new ProblemError(404, { code: 'config_not_found', detail: 'There is nothing to reset.' });
     }
@@ -205,9 +204,9 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
     return c.json(envelope(reset, access !== null));
   });
 
-  app.delete('/:connector', (c) => {
+  app.delete('/:connector', async (c) => {
     const connector = connectorParam(c);
-    if (!repo.disconnect(c.get('workspace').id, connector)) {
+    if (!(await repo.disconnect(c.get('workspace').id, connector))) {
       throw new ProblemError(404, { code: 'not_connected', detail: `${nameOf(connector)} is not connected.` });
     }
     return c.body(null, 204);
@@ -216,7 +215,7 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
   return app;
 }
 
-function saveFresh(repo: Repository, workspaceId: string, connector: ConnectorId, config: MappingConfig) {
-  const result = repo.saveConfig(workspaceId, connector, 0, config);
+async function saveFresh(repo: Repository, workspaceId: string, connector: ConnectorId, config: MappingConfig) {
+  const result = await repo.saveConfig(workspaceId, connector, 0, config);
   return result.ok ? result.connection : null;
 }

@@ -23,8 +23,8 @@ const SAMPLE_DEALS = 5;
 
 type Ctx = Context<{ Variables: SessionVariables }>;
 
-function requireAccess(connection: CrmConnection) {
-  const access = connection.read();
+async function requireAccess(connection: CrmConnection) {
+  const access = await connection.read();
   if (!access) throw new CrmError('crm_not_connected', 'No CRM access stored');
   return access;
 }
@@ -73,7 +73,7 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
     if (!force) {
       const connection = connectionOf(c, connector);
       try {
-        if (connection.read()) {
+        if (await connection.read()) {
           // Valid access means the CRM still answers with it (refreshing if need be).
           const account = await adapter.getAccount(connection);
           return c.json({ status: 'authorized', account } satisfies AuthorizeResponse);
@@ -93,7 +93,7 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
     const authorizeUrl = consentUrl(adapter, state, address);
     // The workspace keeps its newest OAUTH_STATES_PER_WORKSPACE states (several tabs work,
     // the newest in each); older and long-expired ones are deleted with this one's insert.
-    repo.createOAuthState(
+    await repo.createOAuthState(
       { state, workspaceId, connector, expiresAt: now() + OAUTH_STATE_TTL_MS, usedAt: null },
       { purgeExpiredBefore: now() - EXPIRED_OAUTH_STATE_RETENTION_MS },
     );
@@ -125,10 +125,10 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
       }
       throw error;
     }
-    const { accountChanged } = storeGrant(repo, deps.cipher, workspaceId, connector, grant, logger);
+    const { accountChanged } = await storeGrant(repo, deps.cipher, workspaceId, connector, grant, logger);
     if (accountChanged) logger.info('crm account changed: activation dropped', { connector, workspace: workspaceId });
     logger.info('crm authorized', { connector, workspace: workspaceId, account: grant.account.id });
-    dealSync?.authorized(workspaceId, connector, { accountChanged });
+    await dealSync?.authorized(workspaceId, connector, { accountChanged });
     return c.json({ status: 'authorized', account: grant.account } satisfies AuthorizeResponse);
   });
 
@@ -145,7 +145,7 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
     const workspaceId = c.get('workspace').id;
     const deals = await crmCall(logger, workspaceId, async () => {
       const connection = connectionOf(c, connector);
-      requireAccess(connection);
+      await requireAccess(connection);
       const [page, schema] = await Promise.all([
         adapter.listLeads(connection, { limit: 25, order: { by: 'created_at', direction: 'desc' } }),
         schemas.schemaFor(workspaceId, connector),

@@ -49,8 +49,8 @@ interface Account {
 async function seedAccount(size: { deals: number; changes: number; seed: number }): Promise<Account> {
   const browser = new TestClient(server);
   const workspaceId = await workspaceIdOf(browser);
-  seedConnectedAccount(server.repo, workspaceId, schema);
-  const storeMs = storeThroughSync(server.repo, workspaceId, buildSeededDeals({ ...size, pipelines: PIPELINES }));
+  await seedConnectedAccount(server.repo, workspaceId, schema);
+  const storeMs = await storeThroughSync(server.repo, workspaceId, buildSeededDeals({ ...size, pipelines: PIPELINES }));
   const saved = await browser.request('/api/connectors/amocrm/config', { method: 'PUT', json: draft, headers: { 'If-Match': '"0"' } });
   if (saved.status !== 200) throw new Error(`PUT …/config answered ${saved.status}: ${await saved.text()}`);
   return { browser, workspaceId, deals: size.deals, changes: size.changes, storeMs };
@@ -171,7 +171,7 @@ const t = {
 /** What every funnel/feed request pays before its first deal: the cached schema and the draft, each read and parsed. */
 const fixed = {
   schema: await timed(() => readCachedSchema(server.repo, small.workspaceId, 'amocrm'), 50),
-  draft: await timed(() => server.repo.getConnection(small.workspaceId, 'amocrm'), 50),
+  draft: await timed(async () => await server.repo.getConnection(small.workspaceId, 'amocrm'), 50),
 };
 
 // ---- the feed's memory while it streams -------------------------------------------------------

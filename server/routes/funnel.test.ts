@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeDealsSnapshot, dealsSnapshotSchema, funnelReportSchema, mappedDealSchema, type MappedDeal } from '../../app/contracts/deals';
 import { problemSchema } from '../../app/contracts/problem';
 import { loadSandboxAccountFile } from '../../mocks/sandbox/amocrm/account-file';
-import { connectThroughSandbox, createTestServer, FakeTiming, syncThroughApi, TestClient, workspaceIdOf, type TestServer } from '../testing/index';
+import { collect, connectThroughSandbox, createTestServer, FakeTiming, syncThroughApi, TestClient, workspaceIdOf, type TestServer } from '../testing/index';
 
 import { csvCell } from './funnel';
 
@@ -55,7 +55,7 @@ const CONFIG = {
 };
 
 const servers: TestServer[] = [];
-afterEach(() => servers.splice(0).forEach((server) => server.close()));
+afterEach(() => Promise.all(servers.splice(0).map((server) => server.close())));
 
 async function connectedAndSynced(): Promise<{ server: TestServer; browser: TestClient }> {
   const timing = new FakeTiming();
@@ -269,7 +269,7 @@ describe('GET /api/connectors/{connector}/deals/snapshot', () => {
     expect(snapshot.syncedAt).not.toBeNull();
     expect(snapshot.deals).toHaveLength(10);
     // Exactly the stored deals, field values and all.
-    const stored = [...server.repo.iterateDeals(await workspaceIdOf(browser), 'amocrm')];
+    const stored = (await collect(server.repo.iterateDeals(await workspaceIdOf(browser), 'amocrm')));
     expect(snapshot.deals).toEqual(stored);
     // Deal 6 moved in from Повторные: only its positions in Продажи count.
     expect(snapshot.deals.find((deal) => deal.id === '3006')).toMatchObject({ pipelineId: P1, statusId: '60016', visited: ['60013', '60016'] });

@@ -25,18 +25,18 @@ const notConnected = () =>
 const isoFromUnix = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /** `?config=draft` → the draft the wizard edits; otherwise the activated configuration the analytics reads. */
-function chosenConfig(repo: Repository, c: Ctx, connector: ConnectorId): MappingConfig {
+async function chosenConfig(repo: Repository, c: Ctx, connector: ConnectorId): Promise<MappingConfig> {
   const which = c.req.query('config');
   if (which !== undefined && which !== 'draft' && which !== 'active') {
     throw new ProblemError(400, { code: 'invalid_query', detail: 'config must be "draft" or "active".' });
   }
   const workspaceId = c.get('workspace').id;
-  const connection = repo.getConnection(workspaceId, connector);
+  const connection = await repo.getConnection(workspaceId, connector);
   if (which === 'draft') {
     if (!connection) throw notConnected();
     return connection.config;
   }
-  const active = repo.getActiveConfig(workspaceId, connector);
+  const active = await repo.getActiveConfig(workspaceId, connector);
   if (!active) {
     throw new ProblemError(409, {
       code: 'not_activated',
@@ -131,15 +131,15 @@ function csvColumns(config: MappingConfig, fields: readonly CrmCustomField[]) {
 }
 
 /** A response body pulled from `lines` a batch at a time: the whole feed is never in memory. */
-function streamOf(lines: Iterator<string>, first = ''): ReadableStream<Uint8Array> {
+function streamOf(lines: AsyncIterator<string>, first = ''): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let head = first;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       let chunk = head;
       head = '';
       for (let i = 0; i < STREAM_BATCH; i += 1) {
-        const next = lines.next();
+        const next = await lines.next();
         if (next.done) {
           if (chunk) controller.enqueue(encoder.encode(chunk));
           controller.close();
@@ -149,8 +149,8 @@ function streamOf(lines: Iterator<string>, first = ''): ReadableStream<Uint8Arra
       }
       controller.enqueue(encoder.encode(chunk));
     },
-    cancel() {
-      lines.return?.();
+    async cancel() {
+      await lines.return?.();
     },
   });
 }
@@ -170,7 +170,7 @@ export function funnelRoutes(repo: Repository, deps: CrmDeps, logger: Logger, sc
   /** The CRM's custom fields (the cached schema), and a 409 when nothing is connected. */
   async function fieldsOf(c: Ctx, connector: ConnectorId): Promise<CrmCustomField[]> {
     const workspaceId = c.get('workspace').id;
-    if (!repo.getCredentials(workspaceId, connector)) {
+    if (!(await repo.getCredentials(workspaceId, connector))) {
       throw notConnected();
     }
     const schema = await crmCall(logger, workspaceId, () => schemas.schemaFor(workspaceId, connector));
@@ -181,10 +181,10 @@ export function funnelRoutes(repo: Repository, deps: CrmDeps, logger: Logger, sc
     const { connector } = adapterFor(deps, c.req.param('connector'));
     const workspaceId = c.get('workspace').id;
     const fields = await fieldsOf(c, connector);
-    const config = chosenConfig(repo, c, connector);
+    const config = await chosenConfig(repo, c, connector);
     const counter = compileFunnel(config, { fields }).counter();
-    for (const deal of repo.iterateDeals(workspaceId, connector)) counter.add(deal);
-    return c.json(counter.report(repo.getDealSync(workspaceId, connector)?.syncedAt ?? null));
+    for await (const deal of repo.iterateDeals(workspaceId, connector)) counter.add(deal);
+    return c.json(counter.report((await repo.getDealSync(workspaceId, connector))?.syncedAt ?? null));
   });
 
   app.get('/:connector/deals', async (c) => {
@@ -195,20 +195,20 @@ export function funnelRoutes(repo: Repository, deps: CrmDeps, logger: Logger, sc
       throw new ProblemError(400, { code: 'invalid_query', detail: 'format must be "ndjson" or "csv".' });
     }
     const fields = await fieldsOf(c, connector);
-    const config = chosenConfig(repo, c, connector);
+    const config = await chosenConfig(repo, c, connector);
     const since = updatedSince(c);
     const funnel = compileFunnel(config, { fields });
     const chosen = config.customFields.otherFields.length > 0 ? new Set(config.customFields.otherFields) : null;
     const deals = repo.iterateDeals(workspaceId, connector, since === undefined ? {} : { updatedSince: since });
     const csv = format === 'csv' ? csvColumns(config, fields) : null;
-    function* lines(): Generator<string> {
-      for (const deal of deals) {
+    async function* lines(): AsyncGenerator<string> {
+      for await (const deal of deals) {
         if (!funnel.matches(deal)) continue;
         const line = mappedDeal(funnel, deal, chosen);
         yield csv ? csvLine(csv.row(line)) : `${JSON.stringify(line)}\n`;
       }
     }
-    const syncedAt = repo.getDealSync(workspaceId, connector)?.syncedAt;
+    const syncedAt = (await repo.getDealSync(workspaceId, connector))?.syncedAt;
     const headers: Record<string, string> = csv
       ? { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${connector}-deals.csv"` }
       : { 'Content-Type': 'application/x-ndjson; charset=utf-8' };
@@ -217,19 +217,19 @@ export function funnelRoutes(repo: Repository, deps: CrmDeps, logger: Logger, sc
     return new Response(streamOf(lines(), csv ? `\uFEFF${csvLine(csv.header)}` : ''), { status: 200, headers });
   });
 
-  app.get('/:connector/deals/snapshot', (c) => {
+  app.get('/:connector/deals/snapshot', async (c) => {
     const { connector } = adapterFor(deps, c.req.param('connector'));
     const workspaceId = c.get('workspace').id;
-    if (!repo.getCredentials(workspaceId, connector)) {
+    if (!(await repo.getCredentials(workspaceId, connector))) {
       throw notConnected();
     }
-    const sync = repo.getDealSync(workspaceId, connector);
+    const sync = await repo.getDealSync(workspaceId, connector);
     const deals = repo.iterateDeals(workspaceId, connector);
     // The deals as they are read (tuples of numbers), then every text they refer to, once.
     const writer = dealsSnapshotWriter();
     let first = true;
-    function* lines(): Generator<string> {
-      for (const deal of deals) {
+    async function* lines(): AsyncGenerator<string> {
+      for await (const deal of deals) {
         yield `${first ? '' : ','}${JSON.stringify(writer.deal(deal))}`;
         first = false;
       }

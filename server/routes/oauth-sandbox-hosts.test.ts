@@ -32,15 +32,15 @@ let globalFetch: MockInstance<typeof fetch>;
 beforeEach(() => {
   globalFetch = vi.spyOn(globalThis, 'fetch');
 });
-afterEach(() => {
-  for (const server of open.splice(0)) server.close();
+afterEach(async () => {
+  for (const server of open.splice(0)) await server.close();
   expect(globalFetch).not.toHaveBeenCalled();
   globalFetch.mockRestore();
 });
 
 function setup(options: Partial<TestCrmOptions> = {}): Setup {
   const sent: string[] = [];
-  const crm = createTestCrm({ publicUrl: TEST_ORIGIN, bitrix24: true, onRequest: (_connector, request) => sent.push(request.url), ...options });
+  const crm = createTestCrm({ publicUrl: TEST_ORIGIN, bitrix24: true, onRequest: (_connector, request) => void sent.push(request.url), ...options });
   const server = createTestServer({ crm: crm.deps });
   open.push(server);
   return { crm, server, browser: new TestClient(server), sent };
@@ -104,22 +104,22 @@ describe('sandbox mode: only the sandbox origins are contacted', () => {
     const s = setup();
     await connectThroughSandbox(s.browser, s.crm.sandbox);
     const id = await workspaceId(s.browser);
-    const stored = s.server.repo.getCredentials(id, 'amocrm')!;
+    const stored = (await s.server.repo.getCredentials(id, 'amocrm'))!;
     // As if connected to the real amoCRM earlier with the same data directory; its access has expired.
-    s.server.repo.saveCredentials({ ...stored, baseUrl: 'https://demo.amocrm.ru', accessExpiresAt: 0 });
+    await s.server.repo.saveCredentials({ ...stored, baseUrl: 'https://demo.amocrm.ru', accessExpiresAt: 0 });
     s.sent.length = 0;
     expect(await problemOf(await s.browser.request('/api/connectors/amocrm/schema?refresh=1'))).toEqual({ status: 502, code: 'crm_forbidden' });
     expect(await problemOf(await s.browser.request('/api/connectors/amocrm/sample-deals'))).toEqual({ status: 502, code: 'crm_forbidden' });
     expect(s.sent).toEqual([]); // neither the refresh (with the client secret) nor an API call left
-    expect(s.server.repo.getCredentials(id, 'amocrm')).not.toBeNull(); // kept: it is not revoked
+    expect(await s.server.repo.getCredentials(id, 'amocrm')).not.toBeNull(); // kept: it is not revoked
     expect(s.server.logs.join('\n')).toContain('refused to contact https://demo.amocrm.ru');
   });
 
   it('a stored Bitrix24 connection to a real portal is refused the same way', async () => {
     const s = setup();
     await connectThroughSandbox(s.browser, s.crm.bitrix24!.sandbox, { address: B24_HOST }, 'bitrix24');
-    const stored = s.server.repo.getCredentials(await workspaceId(s.browser), 'bitrix24')!;
-    s.server.repo.saveCredentials({ ...stored, baseUrl: 'https://portal.bitrix24.ru/rest/' });
+    const stored = (await s.server.repo.getCredentials(await workspaceId(s.browser), 'bitrix24'))!;
+    await s.server.repo.saveCredentials({ ...stored, baseUrl: 'https://portal.bitrix24.ru/rest/' });
     s.sent.length = 0;
     expect(await problemOf(await s.browser.request('/api/connectors/bitrix24/schema?refresh=1'))).toEqual({ status: 502, code: 'crm_forbidden' });
     expect(s.sent).toEqual([]);
@@ -161,7 +161,7 @@ describe('production mode: only the CRM’s own hosts', () => {
       tokens: { accessToken: 'sandbox-access', refreshToken: 'sandbox-refresh', expiresAt: 0 },
       account: { id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо' },
     };
-    saveGrant(s.server.repo, s.crm.deps.cipher, await workspaceId(s.browser), 'amocrm', grant);
+    await saveGrant(s.server.repo, s.crm.deps.cipher, await workspaceId(s.browser), 'amocrm', grant);
     expect(await problemOf(await s.browser.request('/api/connectors/amocrm/schema?refresh=1'))).toEqual({ status: 502, code: 'crm_forbidden' });
     expect(s.sent).toEqual([]);
   });

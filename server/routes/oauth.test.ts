@@ -49,8 +49,8 @@ interface Setup {
 }
 
 const open: Setup[] = [];
-afterEach(() => {
-  for (const setup of open.splice(0)) setup.server.close();
+afterEach(async () => {
+  for (const setup of open.splice(0)) await setup.server.close();
   msw.events.removeAllListeners();
   msw.resetHandlers();
 });
@@ -120,7 +120,7 @@ describe('OAuth round trip against the sandbox', () => {
       state: 'draft',
       account: { id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо: Агентство' },
     });
-    const stored = s.server.repo.getCredentials(await workspaceId(s), 'amocrm')!;
+    const stored = (await s.server.repo.getCredentials(await workspaceId(s), 'amocrm'))!;
     expect(stored.baseUrl).toBe(SANDBOX);
     expect(stored.tokens).toMatch(/^v1\./);
 
@@ -139,7 +139,7 @@ describe('OAuth round trip against the sandbox', () => {
     const callback = await pressOnConsentPage(await startAuthorization(s.browser), 'Deny');
     expect(callback.searchParams.get('error')).toBe('access_denied');
     expect(oauthResult(await followCallback(s.browser, callback))).toBe('access_denied');
-    expect(s.server.repo.getCredentials(await workspaceId(s), 'amocrm')).toBeNull();
+    expect(await s.server.repo.getCredentials(await workspaceId(s), 'amocrm')).toBeNull();
     expect(s.outgoing.some((url) => url.includes('/oauth2/access_token'))).toBe(false);
   });
 
@@ -152,11 +152,11 @@ describe('OAuth round trip against the sandbox', () => {
     });
     expect(configEnvelopeSchema.parse(await saved.json()).config.account).toBeNull();
     const id = await workspaceId(s);
-    s.server.repo.setAttention(id, 'amocrm', 'crm_access_revoked');
+    await s.server.repo.setAttention(id, 'amocrm', 'crm_access_revoked');
     await connect(s);
     const config = configEnvelopeSchema.parse(await (await s.browser.request('/api/connectors/amocrm/config')).json());
     expect(config.config.account).toEqual({ id: '31234567', domain: 'demo.amocrm.ru', name: 'Демо: Агентство' });
-    expect(s.server.repo.getConnection(id, 'amocrm')!.attentionReason).toBeNull();
+    expect((await s.server.repo.getConnection(id, 'amocrm'))!.attentionReason).toBeNull();
   });
 
   it('re-authorizing another account drops the activation and the cached schema: the connector is a draft again', async () => {
@@ -165,11 +165,11 @@ describe('OAuth round trip against the sandbox', () => {
     const id = await workspaceId(s);
     // As if the workspace had been connected to another account (999) until now.
     const other = { id: '999', domain: 'other.amocrm.ru', name: 'Другой аккаунт' };
-    s.server.repo.saveCredentials({ ...s.server.repo.getCredentials(id, 'amocrm')!, account: other });
+    await s.server.repo.saveCredentials({ ...(await s.server.repo.getCredentials(id, 'amocrm'))!, account: other });
     const config = configEnvelopeSchema.shape.config.parse({ schemaVersion: 2, connector: 'amocrm', account: other });
-    s.server.repo.saveConfig(id, 'amocrm', 0, config);
-    s.server.repo.activate(id, 'amocrm', 1);
-    s.server.repo.setAttention(id, 'amocrm', 'crm_access_revoked');
+    await s.server.repo.saveConfig(id, 'amocrm', 0, config);
+    await s.server.repo.activate(id, 'amocrm', 1);
+    await s.server.repo.setAttention(id, 'amocrm', 'crm_access_revoked');
     const schema = crmSchemaSchema.parse(await (await s.browser.request('/api/connectors/amocrm/schema')).json());
     expect(schema.account.id).toBe('999');
 
@@ -178,7 +178,7 @@ describe('OAuth round trip against the sandbox', () => {
     expect(list.connectors[0]).toMatchObject({ state: 'draft', connectedAt: null, attentionReason: null, account: { id: '31234567' } });
     const envelope = configEnvelopeSchema.parse(await (await s.browser.request('/api/connectors/amocrm/config')).json());
     expect(envelope).toMatchObject({ status: 'draft', activatedVersion: null, config: { account: { id: '31234567', domain: 'demo.amocrm.ru' } } });
-    expect(s.server.repo.getCachedSchema(id, 'amocrm')).toBeNull();
+    expect(await s.server.repo.getCachedSchema(id, 'amocrm')).toBeNull();
     expect(s.server.logs.join('\n')).toContain('crm account changed');
   });
 
@@ -186,13 +186,13 @@ describe('OAuth round trip against the sandbox', () => {
     const s = setup();
     await connect(s);
     const id = await workspaceId(s);
-    const account = s.server.repo.getCredentials(id, 'amocrm')!.account;
-    s.server.repo.saveConfig(id, 'amocrm', 0, configEnvelopeSchema.shape.config.parse({ schemaVersion: 2, connector: 'amocrm', account }));
-    s.server.repo.activate(id, 'amocrm', 1);
+    const account = (await s.server.repo.getCredentials(id, 'amocrm'))!.account;
+    await s.server.repo.saveConfig(id, 'amocrm', 0, configEnvelopeSchema.shape.config.parse({ schemaVersion: 2, connector: 'amocrm', account }));
+    await s.server.repo.activate(id, 'amocrm', 1);
     await s.browser.request('/api/connectors/amocrm/schema');
     expect(oauthResult(await followCallback(s.browser, await pressOnConsentPage(await startAuthorization(s.browser, { force: true }), 'Allow')))).toBe('success');
-    expect(s.server.repo.getConnection(id, 'amocrm')).toMatchObject({ activatedVersion: 1, attentionReason: null });
-    expect(s.server.repo.getCachedSchema(id, 'amocrm')).not.toBeNull();
+    expect(await s.server.repo.getConnection(id, 'amocrm')).toMatchObject({ activatedVersion: 1, attentionReason: null });
+    expect(await s.server.repo.getCachedSchema(id, 'amocrm')).not.toBeNull();
   });
 
   it('validates the authorize request', async () => {
@@ -254,7 +254,7 @@ describe('callback state checks', () => {
     expect(oauthResult(await followCallback(anonymous, again))).toBe('state_invalid');
     expect(anonymous.sessionCookie).toBeNull();
     expectNothingExchanged(s);
-    expect(s.server.repo.getCredentials(await workspaceId(s), 'amocrm')).toBeNull();
+    expect(await s.server.repo.getCredentials(await workspaceId(s), 'amocrm')).toBeNull();
   });
 
   it("another browser's attempt with a state does not spend it: the owner's own callback still succeeds", async () => {
@@ -418,10 +418,10 @@ describe('GET /api/connectors/amocrm/schema', () => {
   it('keeps working through an expired access token (401 → refresh → retry)', async () => {
     const s = setup();
     await connect(s);
-    const stored = s.server.repo.getCredentials(await workspaceId(s), 'amocrm')!;
+    const stored = (await s.server.repo.getCredentials(await workspaceId(s), 'amocrm'))!;
     s.crm.sandbox.expireAccessTokens();
     expect((await s.browser.request('/api/connectors/amocrm/schema?refresh=1')).status).toBe(200);
-    expect(s.server.repo.getCredentials(await workspaceId(s), 'amocrm')!.tokens).not.toBe(stored.tokens);
+    expect((await s.server.repo.getCredentials(await workspaceId(s), 'amocrm'))!.tokens).not.toBe(stored.tokens);
   });
 });
 
@@ -487,8 +487,8 @@ describe('CRM failures become problem documents the UI can explain', () => {
     const s = setup();
     await connect(s);
     const id = await workspaceId(s);
-    s.server.repo.saveConfig(id, 'amocrm', 0, configEnvelopeSchema.shape.config.parse({ schemaVersion: 2, connector: 'amocrm' }));
-    s.server.repo.activate(id, 'amocrm', 1);
+    await s.server.repo.saveConfig(id, 'amocrm', 0, configEnvelopeSchema.shape.config.parse({ schemaVersion: 2, connector: 'amocrm' }));
+    await s.server.repo.activate(id, 'amocrm', 1);
     s.crm.sandbox.revokeAccess();
     const response = await s.browser.request('/api/connectors/amocrm/schema?refresh=1');
     expect(response.status).toBe(409);
@@ -503,7 +503,7 @@ describe('CRM failures become problem documents the UI can explain', () => {
     const s = setup();
     await connect(s);
     expect((await s.browser.request('/api/connectors/amocrm', { method: 'DELETE' })).status).toBe(204);
-    expect(s.server.repo.getCredentials(await workspaceId(s), 'amocrm')).toBeNull();
+    expect(await s.server.repo.getCredentials(await workspaceId(s), 'amocrm')).toBeNull();
     const response = await s.browser.request('/api/connectors/amocrm/schema');
     expect(await problemCode(response)).toBe('crm_not_connected');
   });

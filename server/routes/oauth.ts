@@ -38,7 +38,7 @@ export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, ses
     if (!state) return fail('state_invalid', 'no state');
     // Read, check, and only then spend: a browser that is not the one that asked (another
     // session, or none) must not be able to burn the owner's state.
-    const record = repo.getOAuthState(state);
+    const record = await repo.getOAuthState(state);
     // Unknown: never issued, tampered, replaced by newer ones (a workspace keeps its newest
     // OAUTH_STATES_PER_WORKSPACE) or deleted an hour after it expired.
     if (!record || record.connector !== connector) return fail('state_invalid', 'unknown state (tampered, superseded by newer ones, or long expired)');
@@ -47,7 +47,7 @@ export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, ses
     const workspaceId = record.workspaceId;
     if (record.usedAt !== null) return fail('state_reused', 'state already used', workspaceId);
     if (record.expiresAt <= now()) return fail('state_expired', 'state expired', workspaceId);
-    if (!repo.markOAuthStateUsed(state, workspaceId, now())) return fail('state_reused', 'state used meanwhile', workspaceId);
+    if (!(await repo.markOAuthStateUsed(state, workspaceId, now()))) return fail('state_reused', 'state used meanwhile', workspaceId);
 
     const error = query.get('error');
     if (error !== null) {
@@ -63,11 +63,11 @@ export function oauthRoutes(repo: Repository, deps: CrmDeps, logger: Logger, ses
       throw caught;
     }
 
-    const { accountChanged } = storeGrant(repo, deps.cipher, workspaceId, connector, grant, logger);
+    const { accountChanged } = await storeGrant(repo, deps.cipher, workspaceId, connector, grant, logger);
     if (accountChanged) logger.info('crm account changed: activation dropped', { connector, workspace: workspaceId });
     logger.info('crm authorized', { connector, workspace: workspaceId, account: grant.account.id });
     // The account's deals start loading in the background (another account's are dropped first).
-    dealSync?.authorized(workspaceId, connector, { accountChanged });
+    await dealSync?.authorized(workspaceId, connector, { accountChanged });
     return c.redirect(`${back}?oauth=success`, 302);
   });
 

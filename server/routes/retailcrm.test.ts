@@ -20,8 +20,8 @@ import { createTestServer, TestClient, type TestServer } from '../testing/test-s
  */
 
 const servers: TestServer[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
 });
 
 function sandboxServer() {
@@ -70,7 +70,7 @@ describe('RetailCRM: authorization by API key (sandbox)', () => {
     expect(authorizeResponseSchema.parse(await forced.json())).toEqual({ status: 'key_required' });
 
     // The key is stored encrypted: not in the database row in clear.
-    const [stored] = server.repo.listCredentials(await workspaceOf(browser));
+    const [stored] = await server.repo.listCredentials(await workspaceOf(browser));
     expect(stored?.tokens).toBeTruthy();
     expect(stored?.tokens).not.toContain(retail.apiKey);
   });
@@ -96,7 +96,7 @@ describe('RetailCRM: authorization by API key (sandbox)', () => {
     expect(problem.code).toBe<ApiKeyErrorCode>('key_invalid');
     expect(problem.errors).toEqual([expect.objectContaining({ pointer: '/apiKey', code: 'key_invalid' })]);
     expect((await summaryOf(browser)).hasAccess).toBe(false);
-    expect(server.repo.listCredentials(await workspaceOf(browser))).toEqual([]);
+    expect(await server.repo.listCredentials(await workspaceOf(browser))).toEqual([]);
 
     const right = await connectWithKey(browser, { accountUrl: retail.origin, apiKey: retail.apiKey });
     expect(right.status).toBe(200);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dealSyncSchema, IDLE_SYNC } from '../../app/contracts/deals';
 import { problemSchema } from '../../app/contracts/problem';
 import {
+  collect,
   connectThroughSandbox,
   createTestServer,
   FakeTiming,
@@ -19,7 +20,7 @@ import {
  */
 
 const servers: TestServer[] = [];
-afterEach(() => servers.splice(0).forEach((server) => server.close()));
+afterEach(() => Promise.all(servers.splice(0).map((server) => server.close())));
 
 function serve(options: { bitrix24?: boolean; startOnAuthorization?: boolean } = {}): TestServer {
   const timing = new FakeTiming();
@@ -79,8 +80,8 @@ describe('POST and GET /api/connectors/{connector}/sync', () => {
     const done = await getSync(browser);
     expect(done).toMatchObject({ state: 'done', loaded: 321, total: null, startedAt: started.startedAt, syncedAt: started.startedAt, error: null });
     const workspaceId = await workspaceIdOf(browser);
-    expect(server.repo.countDeals(workspaceId, 'amocrm')).toBe(321);
-    expect(server.repo.getDealSync(workspaceId, 'amocrm')).toEqual({ ...done, currency: 'RUB' });
+    expect(await server.repo.countDeals(workspaceId, 'amocrm')).toBe(321);
+    expect(await server.repo.getDealSync(workspaceId, 'amocrm')).toEqual({ ...done, currency: 'RUB' });
     // Only one run asked the CRM: two pages of deals.
     expect(server.crm!.sandbox.requests.filter((request) => request.path === '/api/v4/leads')).toHaveLength(2);
   });
@@ -117,7 +118,7 @@ describe('the sync and the rest of the API', () => {
     expect(server.logs.some((line) => line.includes('"deal sync started"'))).toBe(true);
     await server.dealSync.idle();
     expect(await getSync(browser)).toMatchObject({ state: 'done', loaded: 321 });
-    expect(server.repo.countDeals(await workspaceIdOf(browser), 'amocrm')).toBe(321);
+    expect(await server.repo.countDeals(await workspaceIdOf(browser), 'amocrm')).toBe(321);
   });
 
   it('a disconnect deletes the synced deals, their changes and the sync', async () => {
@@ -126,11 +127,11 @@ describe('the sync and the rest of the API', () => {
     await connectThroughSandbox(browser, server.crm!.sandbox);
     await syncThroughApi(browser, server);
     const workspaceId = await workspaceIdOf(browser);
-    expect(server.repo.countDeals(workspaceId, 'amocrm')).toBe(321);
+    expect(await server.repo.countDeals(workspaceId, 'amocrm')).toBe(321);
     expect((await browser.request('/api/connectors/amocrm', { method: 'DELETE' })).status).toBe(204);
-    expect(server.repo.countDeals(workspaceId, 'amocrm')).toBe(0);
-    expect([...server.repo.iterateDeals(workspaceId, 'amocrm')]).toEqual([]);
-    expect(server.repo.getDealSync(workspaceId, 'amocrm')).toBeNull();
+    expect(await server.repo.countDeals(workspaceId, 'amocrm')).toBe(0);
+    expect((await collect(server.repo.iterateDeals(workspaceId, 'amocrm')))).toEqual([]);
+    expect(await server.repo.getDealSync(workspaceId, 'amocrm')).toBeNull();
     expect(await getSync(browser)).toEqual(IDLE_SYNC);
     // Nothing of the changes is left either.
     const file = `${server.dataDir}/hub-connect.sqlite`;
@@ -151,15 +152,15 @@ describe('the sync and the rest of the API', () => {
     await connectThroughSandbox(bob, server.crm!.sandbox);
     await syncThroughApi(alice, server);
     const [a, b] = [await workspaceIdOf(alice), await workspaceIdOf(bob)];
-    expect(server.repo.countDeals(a, 'amocrm')).toBe(321);
-    expect(server.repo.countDeals(b, 'amocrm')).toBe(0);
-    expect([...server.repo.iterateDeals(b, 'amocrm')]).toEqual([]);
-    expect(server.repo.getDealSync(b, 'amocrm')).toBeNull();
+    expect(await server.repo.countDeals(a, 'amocrm')).toBe(321);
+    expect(await server.repo.countDeals(b, 'amocrm')).toBe(0);
+    expect((await collect(server.repo.iterateDeals(b, 'amocrm')))).toEqual([]);
+    expect(await server.repo.getDealSync(b, 'amocrm')).toBeNull();
     expect(await getSync(bob)).toEqual(IDLE_SYNC);
     await syncThroughApi(bob, server);
     expect((await alice.request('/api/connectors/amocrm', { method: 'DELETE' })).status).toBe(204);
-    expect(server.repo.countDeals(a, 'amocrm')).toBe(0);
-    expect(server.repo.countDeals(b, 'amocrm')).toBe(321);
+    expect(await server.repo.countDeals(a, 'amocrm')).toBe(0);
+    expect(await server.repo.countDeals(b, 'amocrm')).toBe(321);
     expect(await getSync(bob)).toMatchObject({ state: 'done', loaded: 321 });
   });
 

@@ -13,21 +13,21 @@ import type { DealSyncService } from '../sync/deal-sync';
 export function syncRoutes(repo: Repository, deps: CrmDeps, sync: DealSyncService) {
   const app = new Hono<{ Variables: SessionVariables }>();
 
-  app.post('/:connector/sync', (c) => {
+  app.post('/:connector/sync', async (c) => {
     const { connector } = adapterFor(deps, c.req.param('connector'));
     const workspaceId = c.get('workspace').id;
-    if (!repo.getCredentials(workspaceId, connector)) throw crmProblem(new CrmError('crm_not_connected', 'No CRM access stored'));
+    if (!(await repo.getCredentials(workspaceId, connector))) throw crmProblem(new CrmError('crm_not_connected', 'No CRM access stored'));
     try {
-      return c.json(sync.start(workspaceId, connector), 202);
+      return c.json(await sync.start(workspaceId, connector), 202);
     } catch (error) {
       if (error instanceof CrmError) throw crmProblem(error);
       throw error;
     }
   });
 
-  app.get('/:connector/sync', (c) => {
+  app.get('/:connector/sync', async (c) => {
     const connector = parseConnector(c.req.param('connector'));
-    return c.json(sync.status(c.get('workspace').id, connector));
+    return c.json(await sync.status(c.get('workspace').id, connector));
   });
 
   return app;

@@ -199,8 +199,8 @@ describe('one workspace, amoCRM and Bitrix24', () => {
     expect((await followCallback(browser, b24Callback)).search).toBe('?oauth=success');
     expect((await followCallback(browser, amoCallback)).search).toBe('?oauth=success');
 
-    const amoAccess = server.repo.getCredentials(workspaceId, 'amocrm')!;
-    const b24Access = server.repo.getCredentials(workspaceId, 'bitrix24')!;
+    const amoAccess = (await server.repo.getCredentials(workspaceId, 'amocrm'))!;
+    const b24Access = (await server.repo.getCredentials(workspaceId, 'bitrix24'))!;
     expect(amoAccess).toMatchObject({ account: AMO_ACCOUNT, baseUrl: AMO_ORIGIN });
     expect(b24Access).toMatchObject({ account: B24_ACCOUNT, baseUrl: `${B24_ORIGIN}/rest/` });
     expect(amoAccess.tokens).toMatch(/^v1\./);
@@ -229,8 +229,8 @@ describe('one workspace, amoCRM and Bitrix24', () => {
     const location = await followCallback(browser, b24Callback);
     expect(`${location.pathname}${location.search}`).toBe('/setup/bitrix24/authorize?oauth_error=state_invalid');
     const workspaceId = await browser.workspaceId();
-    expect(server.repo.getCredentials(workspaceId, 'bitrix24')).toBeNull();
-    expect(server.repo.getCredentials(workspaceId, 'amocrm')).toBeNull();
+    expect(await server.repo.getCredentials(workspaceId, 'bitrix24')).toBeNull();
+    expect(await server.repo.getCredentials(workspaceId, 'amocrm')).toBeNull();
     // The amoCRM state is not spent: amoCRM's own round trip still works with it.
     const amoCallback = await consent(amoUrl.toString(), 'amocrm');
     expect((await followCallback(browser, amoCallback)).search).toBe('?oauth=success');
@@ -244,7 +244,7 @@ describe('one workspace, amoCRM and Bitrix24', () => {
     expect(`${location.pathname}${location.search}`).toBe('/setup/bitrix24/authorize?oauth_error=host_not_allowed');
     expect(b24.sandbox.requests.some((request) => request.path.startsWith('/oauth/token'))).toBe(false);
     expect(amoSandbox().requests).toEqual([]);
-    expect(server.repo.getCredentials(await browser.workspaceId(), 'bitrix24')).toBeNull();
+    expect(await server.repo.getCredentials(await browser.workspaceId(), 'bitrix24')).toBeNull();
   });
 
   it('GET /api/connectors lists both, each with its own account, logo and address prompt', async () => {
@@ -466,8 +466,8 @@ describe('one workspace, amoCRM and Bitrix24', () => {
     const list = await catalogue(browser);
     expect(list[gone]).toMatchObject({ state: 'available', hasAccess: false, account: null, connectedAt: null });
     expect(list[kept]).toMatchObject({ state: 'connected', hasAccess: true, account: ACCOUNTS[kept] });
-    expect(server.repo.getCredentials(workspaceId, gone)).toBeNull();
-    expect(server.repo.getCredentials(workspaceId, kept)?.account).toEqual(ACCOUNTS[kept]);
+    expect(await server.repo.getCredentials(workspaceId, gone)).toBeNull();
+    expect((await server.repo.getCredentials(workspaceId, kept))?.account).toEqual(ACCOUNTS[kept]);
 
     const goneConfig = await browser.request(`/api/connectors/${gone}/config`);
     expect(goneConfig.status).toBe(404);

@@ -7,6 +7,7 @@ import { allPages } from '../crm/conformance/suite';
 import { storedConnection } from '../crm/token-store';
 import type { CrmAdapter, CrmStatusChange } from '../crm/types';
 import {
+  collect,
   connectThroughSandbox,
   createTestServer,
   FakeTiming,
@@ -25,7 +26,7 @@ import { toSyncedDeal } from './deal-sync';
  */
 
 const servers: TestServer[] = [];
-afterEach(() => servers.splice(0).forEach((server) => server.close()));
+afterEach(() => Promise.all(servers.splice(0).map((server) => server.close())));
 
 interface Kit {
   server: TestServer;
@@ -34,15 +35,15 @@ interface Kit {
   workspaceId: string;
   adapter(connector?: ConnectorId): CrmAdapter;
   /** Sets what happens on every request an adapter sends (before its sandbox answers). */
-  onRequest(hook: ((connector: ConnectorId, url: URL) => void) | null): void;
+  onRequest(hook: ((connector: ConnectorId, url: URL) => void | Promise<void>) | null): void;
   /** URLs of the requests an adapter sent to that path since the kit was made. */
   sent(connector: ConnectorId, path: string): URL[];
-  stored(connector?: ConnectorId): FunnelDeal[];
+  stored(connector?: ConnectorId): Promise<FunnelDeal[]>;
 }
 
 async function kit(options: { bitrix24?: boolean; sync?: Omit<DealSyncOptions, 'repo' | 'crm' | 'logger'> } = {}): Promise<Kit> {
   const timing = new FakeTiming();
-  let hook: ((connector: ConnectorId, url: URL) => void) | null = null;
+  let hook: ((connector: ConnectorId, url: URL) => void | Promise<void>) | null = null;
   const sent: Array<{ connector: ConnectorId; url: URL }> = [];
   const server = createTestServer({
     testCrm: {
@@ -52,7 +53,7 @@ async function kit(options: { bitrix24?: boolean; sync?: Omit<DealSyncOptions, '
       onRequest: (connector, request) => {
         const url = new URL(request.url);
         sent.push({ connector, url });
-        hook?.(connector, url);
+        return hook?.(connector, url);
       },
     },
     sync: { now: timing.now, ...options.sync },
@@ -72,7 +73,7 @@ async function kit(options: { bitrix24?: boolean; sync?: Omit<DealSyncOptions, '
       hook = next;
     },
     sent: (connector, path) => sent.filter((entry) => entry.connector === connector && entry.url.pathname === path).map((entry) => entry.url),
-    stored: (connector = 'amocrm') => [...server.repo.iterateDeals(workspaceId, connector)],
+    stored: (connector = 'amocrm') => collect(server.repo.iterateDeals(workspaceId, connector)),
   };
 }
 
@@ -97,8 +98,8 @@ describe('a full sync', () => {
   it('loads every amoCRM deal and status change: the stored deals are what the adapter lists, visited from their changes', async () => {
     const k = await kit();
     const { workspaceId, server } = k;
-    expect(server.dealSync.status(workspaceId, 'amocrm')).toEqual(IDLE_SYNC);
-    const started = server.dealSync.start(workspaceId, 'amocrm');
+    expect((await server.dealSync.status(workspaceId, 'amocrm'))).toEqual(IDLE_SYNC);
+    const started = await server.dealSync.start(workspaceId, 'amocrm');
     expect(dealSyncSchema.parse(started)).toMatchObject({ state: 'loading', loaded: 0, total: null, error: null });
     const done = await server.dealSync.settled(workspaceId, 'amocrm');
     expect(done).toEqual<DealSync>({
@@ -111,14 +112,14 @@ describe('a full sync', () => {
       error: null,
     });
     expect(done.finishedAt! >= done.startedAt!).toBe(true);
-    expect(server.repo.getDealSync(workspaceId, 'amocrm')?.currency).toBe('RUB');
+    expect((await server.repo.getDealSync(workspaceId, 'amocrm'))?.currency).toBe('RUB');
     // Two pages of deals (250 a page), ten of status changes (100 a page), the account once.
     expect(k.sent('amocrm', '/api/v4/leads')).toHaveLength(2);
     expect(k.sent('amocrm', '/api/v4/events')).toHaveLength(10);
 
-    const stored = k.stored();
+    const stored = await k.stored();
     expect(stored).toHaveLength(321);
-    expect(server.repo.countDeals(workspaceId, 'amocrm')).toBe(321);
+    expect(await server.repo.countDeals(workspaceId, 'amocrm')).toBe(321);
     const expected = await listed(k);
     expect(new Map(stored.map((deal) => [deal.id, deal]))).toEqual(expected);
     // Ordered by updatedAt, then id.
@@ -137,14 +138,15 @@ describe('a full sync', () => {
 
   it('loads every Bitrix24 deal with the total the portal reports, and its currency', async () => {
     const k = await kit({ bitrix24: true });
-    const progress: DealSync[] = [];
+    const reads: Array<Promise<DealSync>> = [];
     k.onRequest((connector, url) => {
-      if (connector === 'bitrix24' && url.pathname.startsWith('/rest/crm.')) progress.push(k.server.dealSync.status(k.workspaceId, 'bitrix24'));
+      if (connector === 'bitrix24' && url.pathname.startsWith('/rest/crm.')) reads.push(k.server.dealSync.status(k.workspaceId, 'bitrix24'));
     });
-    k.server.dealSync.start(k.workspaceId, 'bitrix24');
+    await k.server.dealSync.start(k.workspaceId, 'bitrix24');
     const done = await k.server.dealSync.settled(k.workspaceId, 'bitrix24');
     expect(done).toMatchObject({ state: 'done', loaded: 323, total: 323, error: null });
-    expect(k.server.repo.getDealSync(k.workspaceId, 'bitrix24')?.currency).toBe('RUB');
+    expect((await k.server.repo.getDealSync(k.workspaceId, 'bitrix24'))?.currency).toBe('RUB');
+    const progress = await Promise.all(reads);
     // Progress: loaded grows page by page (50 a page); the total is known from the first page on.
     const loaded = progress.map((entry) => entry.loaded);
     expect(loaded.slice(0, 8)).toEqual([0, 0, 50, 100, 150, 200, 250, 300]);
@@ -154,7 +156,7 @@ describe('a full sync', () => {
     expect(k.sent('bitrix24', '/rest/crm.deal.list')).toHaveLength(7);
     expect(k.sent('bitrix24', '/rest/crm.stagehistory.list')).toHaveLength(26);
 
-    const stored = k.stored('bitrix24');
+    const stored = await k.stored('bitrix24');
     expect(new Map(stored.map((deal) => [deal.id, deal]))).toEqual(await listed(k, 'bitrix24'));
     // By hand: deal 2 went NEW → PREPARATION in the default pipeline, then to the tenders pipeline 7, lost there.
     expect(stored.find((deal) => deal.id === '2')).toMatchObject({
@@ -163,17 +165,18 @@ describe('a full sync', () => {
       visited: ['C7:PREPARATION', 'C7:UC_4F1Q2A', 'C7:UC_7K2M9B', 'C7:LOSE'],
     });
     // amoCRM's deals are apart.
-    expect(k.stored('amocrm')).toEqual([]);
+    expect(await k.stored('amocrm')).toEqual([]);
   });
 
   it('reports loaded growing page by page for amoCRM, with no total', async () => {
     const k = await kit({ sync: { dealPageSize: 100 } });
-    const seen: DealSync[] = [];
+    const reads: Array<Promise<DealSync>> = [];
     k.onRequest((_, url) => {
-      if (url.pathname === '/api/v4/leads') seen.push(k.server.dealSync.status(k.workspaceId, 'amocrm'));
+      if (url.pathname === '/api/v4/leads') reads.push(k.server.dealSync.status(k.workspaceId, 'amocrm'));
     });
-    k.server.dealSync.start(k.workspaceId, 'amocrm');
+    await k.server.dealSync.start(k.workspaceId, 'amocrm');
     await k.server.dealSync.settled(k.workspaceId, 'amocrm');
+    const seen = await Promise.all(reads);
     expect(seen.map((entry) => [entry.state, entry.loaded, entry.total])).toEqual([
       ['loading', 0, null],
       ['loading', 100, null],
@@ -184,12 +187,12 @@ describe('a full sync', () => {
 
   it('one run at a time: a second start while loading returns the running progress and asks the CRM nothing more', async () => {
     const k = await kit();
-    const first = k.server.dealSync.start(k.workspaceId, 'amocrm');
-    const second = k.server.dealSync.start(k.workspaceId, 'amocrm');
+    const first = await k.server.dealSync.start(k.workspaceId, 'amocrm');
+    const second = await k.server.dealSync.start(k.workspaceId, 'amocrm');
     expect(second).toEqual(first);
     await k.server.dealSync.idle();
     expect(k.sent('amocrm', '/api/v4/leads')).toHaveLength(2);
-    expect(k.server.repo.countDeals(k.workspaceId, 'amocrm')).toBe(321);
+    expect(await k.server.repo.countDeals(k.workspaceId, 'amocrm')).toBe(321);
   });
 });
 
@@ -197,9 +200,9 @@ describe('an incremental sync', () => {
   it('asks only for what changed since the last run (less the overlap) and applies it: a new status, a deal moved to another pipeline', async () => {
     const k = await kit();
     const { server, workspaceId } = k;
-    server.dealSync.start(workspaceId, 'amocrm');
+    await server.dealSync.start(workspaceId, 'amocrm');
     const first = await server.dealSync.settled(workspaceId, 'amocrm');
-    const before = new Map(k.stored().map((deal) => [deal.id, deal]));
+    const before = new Map((await k.stored()).map((deal) => [deal.id, deal]));
     k.timing.advance(3600_000);
 
     // In the CRM meanwhile: deal 19619 moves on within its pipeline, another deal moves to another pipeline.
@@ -228,7 +231,7 @@ describe('an incremental sync', () => {
     const leadsBefore = k.sent('amocrm', '/api/v4/leads').length;
     const eventsBefore = k.sent('amocrm', '/api/v4/events').length;
 
-    const started = server.dealSync.start(workspaceId, 'amocrm');
+    const started = await server.dealSync.start(workspaceId, 'amocrm');
     expect(started).toMatchObject({ state: 'loading', loaded: 0, syncedAt: first.syncedAt });
     const done = await server.dealSync.settled(workspaceId, 'amocrm');
     expect(done).toMatchObject({ state: 'done', loaded: 2, syncedAt: started.startedAt, error: null });
@@ -242,7 +245,7 @@ describe('an incremental sync', () => {
     expect(eventRequests).toHaveLength(1);
     expect(eventRequests[0]!.searchParams.get('filter[created_at][from]')).toBe(since);
 
-    const after = new Map(k.stored().map((deal) => [deal.id, deal]));
+    const after = new Map((await k.stored()).map((deal) => [deal.id, deal]));
     expect(after.size).toBe(321);
     expect(after.get('19619')).toMatchObject({ statusId: '143', updatedAt: now });
     expect(after.get('19619')?.visited).toEqual(['61874501', '61874504', '61874507', '61874510', '61874513', '142', '143']);
@@ -254,17 +257,17 @@ describe('an incremental sync', () => {
 
   it('a Bitrix24 deal changed in the portal is fetched alone', async () => {
     const k = await kit({ bitrix24: true });
-    k.server.dealSync.start(k.workspaceId, 'bitrix24');
+    await k.server.dealSync.start(k.workspaceId, 'bitrix24');
     await k.server.dealSync.settled(k.workspaceId, 'bitrix24');
     k.timing.advance(3600_000);
     const deal = k.server.crm!.bitrix24!.sandbox.portal.deals.find((candidate) => candidate.id === 1)!;
     Object.assign(deal, { opportunity: 777, modifiedAt: k.timing.now() });
     const before = k.sent('bitrix24', '/rest/crm.deal.list').length;
-    k.server.dealSync.start(k.workspaceId, 'bitrix24');
+    await k.server.dealSync.start(k.workspaceId, 'bitrix24');
     expect(await k.server.dealSync.settled(k.workspaceId, 'bitrix24')).toMatchObject({ state: 'done', loaded: 1, total: 1 });
     expect(k.sent('bitrix24', '/rest/crm.deal.list').length - before).toBe(1);
-    expect(k.stored('bitrix24').find((candidate) => candidate.id === '1')?.amount).toBe(777);
-    expect(k.stored('bitrix24')).toHaveLength(323);
+    expect((await k.stored('bitrix24')).find((candidate) => candidate.id === '1')?.amount).toBe(777);
+    expect(await k.stored('bitrix24')).toHaveLength(323);
   });
 });
 
@@ -277,7 +280,7 @@ describe('a run that stops', () => {
     k.onRequest((_, url) => {
       if (url.pathname === '/api/v4/leads' && url.searchParams.get('page') === '4') sandbox.setFaults({ error500: 1 });
     });
-    server.dealSync.start(workspaceId, 'amocrm');
+    await server.dealSync.start(workspaceId, 'amocrm');
     const failed = await server.dealSync.settled(workspaceId, 'amocrm');
     expect(failed).toMatchObject({
       state: 'failed',
@@ -286,14 +289,14 @@ describe('a run that stops', () => {
     });
     expect(failed.finishedAt).not.toBeNull();
     expect(failed.syncedAt).toBeNull();
-    expect(server.repo.countDeals(workspaceId, 'amocrm')).toBe(150);
+    expect(await server.repo.countDeals(workspaceId, 'amocrm')).toBe(150);
     expect(server.logs.some((line) => line.includes('deal sync failed') && line.includes('crm_unavailable'))).toBe(true);
 
     sandbox.setFaults({ error500: 0 });
     k.onRequest(null);
     const leadsBefore = k.sent('amocrm', '/api/v4/leads').length;
     const allBefore = sandbox.requests.length;
-    const resumed = server.dealSync.start(workspaceId, 'amocrm');
+    const resumed = await server.dealSync.start(workspaceId, 'amocrm');
     expect(resumed).toMatchObject({ state: 'loading', loaded: 150, error: null, startedAt: failed.startedAt });
     const done = await server.dealSync.settled(workspaceId, 'amocrm');
     expect(done).toMatchObject({ state: 'done', loaded: 321, error: null, syncedAt: failed.startedAt });
@@ -303,10 +306,10 @@ describe('a run that stops', () => {
     expect(resumedRequests).toBeLessThan(7 + 10);
     const pages = k.sent('amocrm', '/api/v4/leads').slice(leadsBefore).map((url) => url.searchParams.get('page'));
     expect(pages).toEqual(['4', '5', '6', '7']);
-    const ids = k.stored().map((deal) => deal.id);
+    const ids = (await k.stored()).map((deal) => deal.id);
     expect(ids).toHaveLength(321);
     expect(new Set(ids).size).toBe(321);
-    expect(new Map(k.stored().map((deal) => [deal.id, deal]))).toEqual(await listed(k));
+    expect(new Map((await k.stored()).map((deal) => [deal.id, deal]))).toEqual(await listed(k));
   });
 
   it('on a Bitrix24 fault among the status changes: resumes there, without reading the deals again', async () => {
@@ -316,7 +319,7 @@ describe('a run that stops', () => {
     k.onRequest((connector, url) => {
       if (connector === 'bitrix24' && url.pathname === '/rest/crm.stagehistory.list' && (history += 1) === 5) sandbox.setFaults({ error500: 1 });
     });
-    k.server.dealSync.start(k.workspaceId, 'bitrix24');
+    await k.server.dealSync.start(k.workspaceId, 'bitrix24');
     expect(await k.server.dealSync.settled(k.workspaceId, 'bitrix24')).toMatchObject({
       state: 'failed',
       loaded: 323,
@@ -327,11 +330,11 @@ describe('a run that stops', () => {
     k.onRequest(null);
     const deals = k.sent('bitrix24', '/rest/crm.deal.list').length;
     const historyBefore = k.sent('bitrix24', '/rest/crm.stagehistory.list').length;
-    k.server.dealSync.start(k.workspaceId, 'bitrix24');
+    await k.server.dealSync.start(k.workspaceId, 'bitrix24');
     expect(await k.server.dealSync.settled(k.workspaceId, 'bitrix24')).toMatchObject({ state: 'done', loaded: 323, total: 323 });
     expect(k.sent('bitrix24', '/rest/crm.deal.list').length).toBe(deals);
     expect(k.sent('bitrix24', '/rest/crm.stagehistory.list').length - historyBefore).toBe(26 - 4);
-    expect(new Map(k.stored('bitrix24').map((deal) => [deal.id, deal]))).toEqual(await listed(k, 'bitrix24'));
+    expect(new Map((await k.stored('bitrix24')).map((deal) => [deal.id, deal]))).toEqual(await listed(k, 'bitrix24'));
   });
 
   it('by a server restart: loading in the database, resumed by the next process from the page it stopped at', async () => {
@@ -339,26 +342,26 @@ describe('a run that stops', () => {
     const { server, workspaceId } = k;
     k.onRequest((_, url) => {
       // The process ends while the third page is asked for.
-      if (url.pathname === '/api/v4/leads' && url.searchParams.get('page') === '3') server.restart();
+      if (url.pathname === '/api/v4/leads' && url.searchParams.get('page') === '3') return server.restart();
     });
     const oldSync = server.dealSync;
-    oldSync.start(workspaceId, 'amocrm');
+    await oldSync.start(workspaceId, 'amocrm');
     // The old process's run ends without writing (its database is closed: settled cannot read it).
     await oldSync.settled(workspaceId, 'amocrm').catch(() => null);
     k.onRequest(null);
     expect(server.dealSync).not.toBe(oldSync);
-    const left = server.repo.getDealSync(workspaceId, 'amocrm');
+    const left = await server.repo.getDealSync(workspaceId, 'amocrm');
     expect(left).toMatchObject({ state: 'loading', loaded: 100 });
-    expect(server.repo.countDeals(workspaceId, 'amocrm')).toBe(100);
+    expect(await server.repo.countDeals(workspaceId, 'amocrm')).toBe(100);
 
     const leadsBefore = k.sent('amocrm', '/api/v4/leads').length;
-    expect(server.dealSync.resumeUnfinished()).toBe(1);
+    expect((await server.dealSync.resumeUnfinished())).toBe(1);
     const done = await server.dealSync.settled(workspaceId, 'amocrm');
     expect(done).toMatchObject({ state: 'done', loaded: 321, startedAt: left!.startedAt, syncedAt: left!.startedAt });
     expect(k.sent('amocrm', '/api/v4/leads').slice(leadsBefore).map((url) => url.searchParams.get('page'))).toEqual(['3', '4', '5', '6', '7']);
-    expect(k.stored()).toHaveLength(321);
+    expect(await k.stored()).toHaveLength(321);
     // Nothing left to resume.
-    expect(server.dealSync.resumeUnfinished()).toBe(0);
+    expect((await server.dealSync.resumeUnfinished())).toBe(0);
   });
 
   it('when the access is revoked mid-run: failed, saying to authorize again', async () => {
@@ -366,7 +369,7 @@ describe('a run that stops', () => {
     k.onRequest((_, url) => {
       if (url.pathname === '/api/v4/leads' && url.searchParams.get('page') === '2') k.server.crm!.sandbox.revokeAccess();
     });
-    k.server.dealSync.start(k.workspaceId, 'amocrm');
+    await k.server.dealSync.start(k.workspaceId, 'amocrm');
     expect(await k.server.dealSync.settled(k.workspaceId, 'amocrm')).toMatchObject({
       state: 'failed',
       loaded: 50,
@@ -379,24 +382,24 @@ describe('a run that stops', () => {
 
   it('when the connector is disconnected mid-run: the run stops and writes nothing more', async () => {
     const k = await kit({ sync: { dealPageSize: 50 } });
-    k.onRequest((_, url) => {
-      if (url.pathname === '/api/v4/leads' && url.searchParams.get('page') === '3') k.server.repo.disconnect(k.workspaceId, 'amocrm');
+    k.onRequest(async (_, url) => {
+      if (url.pathname === '/api/v4/leads' && url.searchParams.get('page') === '3') await k.server.repo.disconnect(k.workspaceId, 'amocrm');
     });
-    k.server.dealSync.start(k.workspaceId, 'amocrm');
+    await k.server.dealSync.start(k.workspaceId, 'amocrm');
     await k.server.dealSync.idle();
-    expect(k.server.repo.countDeals(k.workspaceId, 'amocrm')).toBe(0);
-    expect(k.server.repo.getDealSync(k.workspaceId, 'amocrm')).toBeNull();
-    expect(k.server.dealSync.status(k.workspaceId, 'amocrm')).toEqual(IDLE_SYNC);
+    expect(await k.server.repo.countDeals(k.workspaceId, 'amocrm')).toBe(0);
+    expect(await k.server.repo.getDealSync(k.workspaceId, 'amocrm')).toBeNull();
+    expect((await k.server.dealSync.status(k.workspaceId, 'amocrm'))).toEqual(IDLE_SYNC);
     expect(k.sent('amocrm', '/api/v4/leads')).toHaveLength(3);
   });
 
   it('another account authorized: what was synced of the old one is dropped, and a full run starts', async () => {
     const k = await kit({ sync: { startOnAuthorization: true } });
     await k.server.dealSync.idle();
-    expect(k.server.dealSync.status(k.workspaceId, 'amocrm')).toMatchObject({ state: 'done', loaded: 321 });
-    k.server.dealSync.authorized(k.workspaceId, 'amocrm', { accountChanged: true });
-    expect(k.server.repo.countDeals(k.workspaceId, 'amocrm')).toBe(0);
-    expect(k.server.dealSync.status(k.workspaceId, 'amocrm')).toMatchObject({ state: 'loading', loaded: 0, syncedAt: null });
+    expect((await k.server.dealSync.status(k.workspaceId, 'amocrm'))).toMatchObject({ state: 'done', loaded: 321 });
+    await k.server.dealSync.authorized(k.workspaceId, 'amocrm', { accountChanged: true });
+    expect(await k.server.repo.countDeals(k.workspaceId, 'amocrm')).toBe(0);
+    expect((await k.server.dealSync.status(k.workspaceId, 'amocrm'))).toMatchObject({ state: 'loading', loaded: 0, syncedAt: null });
     expect(await k.server.dealSync.settled(k.workspaceId, 'amocrm')).toMatchObject({ state: 'done', loaded: 321 });
   });
 });

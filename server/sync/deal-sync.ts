@@ -20,28 +20,28 @@ import type { Logger } from '../lib/logger';
  * - Each page is written with the progress after it in one transaction, so a run stopped by a
  *   CRM error (`failed`) or by the process ending (`loading` with no live run) continues from
  *   the page it stopped at: on the next `start`, or `resumeUnfinished` at the server's start.
- * - Runs happen in the background: `start` returns at once; one run at a time per workspace
- *   and connector. A run writes only while it holds the sync (its run id): a disconnect or
+ * - Runs happen in the background: `start` returns once the run is begun; one run at a time
+ *   per workspace and connector (starts of the same one in this process wait for each other). A run writes only while it holds the sync (its run id): a disconnect or
  *   another account's authorization takes it away, and the run stops at its next page.
  * - The adapters' HTTP clients keep to the CRM's rate limit; tokens stay in the token store.
  */
 
 export interface DealSyncService {
   /** Starts (or resumes) a run in the background and returns the progress at once; while one runs, its progress. */
-  start(workspaceId: string, connector: ConnectorId): DealSync;
+  start(workspaceId: string, connector: ConnectorId): Promise<DealSync>;
   /** The progress of the current or last run; `IDLE_SYNC` when none ever ran. */
-  status(workspaceId: string, connector: ConnectorId): DealSync;
+  status(workspaceId: string, connector: ConnectorId): Promise<DealSync>;
   /**
    * After a successful OAuth callback: another account than before drops what was synced of
    * the old one; then a run starts (unless `startOnAuthorization` is off).
    */
-  authorized(workspaceId: string, connector: ConnectorId, grant?: { accountChanged?: boolean }): void;
+  authorized(workspaceId: string, connector: ConnectorId, grant?: { accountChanged?: boolean }): Promise<void>;
   /** Resolves when the workspace's run (if any) has ended, with the progress then. */
   settled(workspaceId: string, connector: ConnectorId): Promise<DealSync>;
   /** Resolves when no run is left in this process. */
   idle(): Promise<void>;
   /** Starts a run for every sync a previous process left `loading`; how many were started. */
-  resumeUnfinished(): number;
+  resumeUnfinished(): Promise<number>;
   /** Stops: running runs write nothing more (they stay `loading`, resumed at the next start). */
   close(): void;
 }
@@ -118,22 +118,24 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
   const eventPageSize = options.eventPageSize ?? 100;
   const startOnAuthorization = options.startOnAuthorization ?? true;
   const runs = new Map<string, Run>();
+  /** Starts under way (the checks and `beginDealSync`), by key: a second start waits for the first. */
+  const starting = new Map<string, Promise<DealSync>>();
   let closed = false;
   const isoNow = () => new Date(now()).toISOString();
 
-  function status(workspaceId: string, connector: ConnectorId): DealSync {
-    const stored = repo.getDealSync(workspaceId, connector);
+  async function status(workspaceId: string, connector: ConnectorId): Promise<DealSync> {
+    const stored = await repo.getDealSync(workspaceId, connector);
     if (!stored) return IDLE_SYNC;
     const { currency: _currency, ...progress } = stored;
     return progress;
   }
 
   /** The live run of the workspace's connector, if it still holds the sync. */
-  function liveRun(workspaceId: string, connector: ConnectorId): Run | null {
+  async function liveRun(workspaceId: string, connector: ConnectorId): Promise<Run | null> {
     const key = keyOf(workspaceId, connector);
     const run = runs.get(key);
     if (!run) return null;
-    const record = repo.getDealSyncRecord(workspaceId, connector);
+    const record = await repo.getDealSyncRecord(workspaceId, connector);
     if (!run.cancelled && record?.state === 'loading' && record.runId === run.runId) return run;
     // Its sync was taken away (a disconnect, another account): it stops at its next page.
     run.cancelled = true;
@@ -141,13 +143,31 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
     return null;
   }
 
-  function start(workspaceId: string, connector: ConnectorId): DealSync {
+  function start(workspaceId: string, connector: ConnectorId): Promise<DealSync> {
+    const key = keyOf(workspaceId, connector);
+    const previous = starting.get(key);
+    const next = (previous ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => begin(workspaceId, connector))
+      .finally(() => {
+        if (starting.get(key) === next) starting.delete(key);
+      });
+    starting.set(key, next);
+    return next;
+  }
+
+  /** Waits for the starts under way for this key (whatever they end in). */
+  async function started(key: string): Promise<void> {
+    for (let pending = starting.get(key); pending; pending = starting.get(key)) await pending.catch(() => undefined);
+  }
+
+  async function begin(workspaceId: string, connector: ConnectorId): Promise<DealSync> {
     const adapter = crm.adapters[connector];
     if (!adapter) throw connectorNotSupported(connector);
-    if (closed || liveRun(workspaceId, connector)) return status(workspaceId, connector);
-    if (!repo.getCredentials(workspaceId, connector)) throw new CrmError('crm_not_connected', 'No CRM access stored');
+    if (closed || (await liveRun(workspaceId, connector))) return status(workspaceId, connector);
+    if (!(await repo.getCredentials(workspaceId, connector))) throw new CrmError('crm_not_connected', 'No CRM access stored');
 
-    const record = repo.getDealSyncRecord(workspaceId, connector);
+    const record = await repo.getDealSyncRecord(workspaceId, connector);
     const resumed = (record?.state === 'loading' || record?.state === 'failed') && record.cursor !== null ? record : null;
     let cursor: DealSyncCursor;
     let progress: { loaded: number; total: number | null; startedAt: string };
@@ -161,7 +181,7 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
       progress = { loaded: 0, total: null, startedAt: isoNow() };
     }
     const runId = randomUUID();
-    repo.beginDealSync(workspaceId, connector, { runId, ...progress, cursor });
+    await repo.beginDealSync(workspaceId, connector, { runId, ...progress, cursor });
     logger.info('deal sync started', { workspace: workspaceId, connector, mode: cursor.mode, phase: cursor.phase, page: cursor.page, resumed: resumed !== null });
 
     const key = keyOf(workspaceId, connector);
@@ -200,7 +220,7 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
       if (job.readCurrency) {
         const currency = await readCurrency(adapter, connection, workspaceId, connector);
         if (!alive()) return;
-        if (currency) repo.setDealSyncCurrency(workspaceId, connector, run.runId, currency);
+        if (currency) await repo.setDealSyncCurrency(workspaceId, connector, run.runId, currency);
       }
 
       while (cursor.phase === 'deals') {
@@ -215,7 +235,7 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
           page.nextPage !== null && page.nextPage > cursor.page ? { ...cursor, page: page.nextPage } : { ...cursor, phase: 'events', page: 1 };
         loaded += page.items.length;
         if (page.total !== undefined && page.total !== null) total = Math.max(page.total, loaded);
-        if (!repo.saveDealsPage(workspaceId, connector, run.runId, page.items.map(toSyncedDeal), { loaded, total, cursor: next })) return;
+        if (!(await repo.saveDealsPage(workspaceId, connector, run.runId, page.items.map(toSyncedDeal), { loaded, total, cursor: next }))) return;
         cursor = next;
       }
 
@@ -228,17 +248,17 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
         if (!alive()) return;
         const next: DealSyncCursor | null = page.nextPage !== null && page.nextPage > cursor.page ? { ...cursor, page: page.nextPage } : null;
         const changes = page.items.map(toSyncedStatusChange);
-        if (!repo.saveStatusChangesPage(workspaceId, connector, run.runId, changes, { loaded, total, cursor: next ?? cursor })) return;
+        if (!(await repo.saveStatusChangesPage(workspaceId, connector, run.runId, changes, { loaded, total, cursor: next ?? cursor }))) return;
         if (!next) break;
         cursor = next;
       }
 
-      if (repo.finishDealSync(workspaceId, connector, run.runId, { finishedAt: isoNow(), syncedAt: job.progress.startedAt })) {
+      if (await repo.finishDealSync(workspaceId, connector, run.runId, { finishedAt: isoNow(), syncedAt: job.progress.startedAt })) {
         logger.info('deal sync done', { workspace: workspaceId, connector, mode: cursor.mode, loaded, ms: now() - started });
       }
     } catch (error) {
       if (!alive()) return;
-      fail(run, workspaceId, connector, error);
+      await fail(run, workspaceId, connector, error);
     }
   }
 
@@ -254,7 +274,7 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
     }
   }
 
-  function fail(run: Run, workspaceId: string, connector: ConnectorId, error: unknown): void {
+  async function fail(run: Run, workspaceId: string, connector: ConnectorId, error: unknown): Promise<void> {
     const crmName = catalogueEntry(connector)?.name ?? connector;
     let failure = INTERNAL_FAILURE;
     if (error instanceof CrmError) {
@@ -266,7 +286,7 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
       logger.error('deal sync failed', { workspace: workspaceId, connector, code: failure.code, reason });
     }
     try {
-      repo.failDealSync(workspaceId, connector, run.runId, { finishedAt: isoNow(), error: failure });
+      await repo.failDealSync(workspaceId, connector, run.runId, { finishedAt: isoNow(), error: failure });
     } catch (caught) {
       logger.error('deal sync failure not recorded', { workspace: workspaceId, connector, reason: caught instanceof Error ? caught.message.slice(0, 300) : 'unknown' });
     }
@@ -276,19 +296,19 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
     start,
     status,
 
-    authorized(workspaceId, connector, grant = {}) {
+    async authorized(workspaceId, connector, grant = {}) {
       if (closed) return;
       if (grant.accountChanged) {
         const key = keyOf(workspaceId, connector);
         const run = runs.get(key);
         if (run) run.cancelled = true;
         runs.delete(key);
-        repo.deleteSyncedDeals(workspaceId, connector);
+        await repo.deleteSyncedDeals(workspaceId, connector);
         logger.info('deal sync reset: another account', { workspace: workspaceId, connector });
       }
       if (!startOnAuthorization) return;
       try {
-        start(workspaceId, connector);
+        await start(workspaceId, connector);
       } catch (error) {
         // The callback succeeded whatever happens here: the sync can be started again.
         logger.warn('deal sync not started after authorization', {
@@ -300,27 +320,32 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
     },
 
     async settled(workspaceId, connector) {
-      const run = runs.get(keyOf(workspaceId, connector));
+      const key = keyOf(workspaceId, connector);
+      await started(key);
+      const run = runs.get(key);
       if (run) await run.done;
       return status(workspaceId, connector);
     },
 
     async idle() {
-      while (runs.size > 0) await Promise.all([...runs.values()].map((run) => run.done));
+      while (runs.size > 0 || starting.size > 0) {
+        await Promise.all([...starting.values()].map((pending) => pending.catch(() => undefined)));
+        await Promise.all([...runs.values()].map((run) => run.done));
+      }
     },
 
-    resumeUnfinished() {
-      let started = 0;
-      for (const { workspaceId, connector } of repo.listUnfinishedDealSyncs()) {
-        if (!crm.adapters[connector] || !repo.getCredentials(workspaceId, connector)) continue;
+    async resumeUnfinished() {
+      let count = 0;
+      for (const { workspaceId, connector } of await repo.listUnfinishedDealSyncs()) {
+        if (!crm.adapters[connector] || !(await repo.getCredentials(workspaceId, connector))) continue;
         try {
-          start(workspaceId, connector);
-          started += 1;
+          await start(workspaceId, connector);
+          count += 1;
         } catch (error) {
           logger.warn('deal sync not resumed', { workspace: workspaceId, connector, reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown' });
         }
       }
-      return started;
+      return count;
     },
 
     close() {

@@ -141,9 +141,10 @@ export interface TestCrmOptions {
   now?: () => number;
   /**
    * Called with every request an adapter sends, before its sandbox answers it (not with
-   * `viaGlobalFetch`): e.g. to switch a sandbox fault on in the middle of a deal sync.
+   * `viaGlobalFetch`): e.g. to switch a sandbox fault on in the middle of a deal sync. The
+   * sandbox answers once what it returns has settled.
    */
-  onRequest?: (connector: ConnectorId, request: Request) => void;
+  onRequest?: (connector: ConnectorId, request: Request) => void | Promise<void>;
 }
 
 /**
@@ -160,9 +161,9 @@ function sandboxSide<S extends FetchHandler>(
   const onRequest = options.onRequest;
   const direct = sandboxFetch(sandbox);
   const routed: typeof fetch = onRequest
-    ? (input, init) => {
+    ? async (input, init) => {
         const request = new Request(input, init);
-        onRequest(connector, request.clone());
+        await onRequest(connector, request.clone());
         return direct(request);
       }
     : direct;

@@ -17,5 +17,6 @@ export {
   type TestRetailCrmOptions,
 } from './crm-test-kit';
 export { connectThroughSandbox, followCallback, pressOnConsentPage, startAuthorization } from './sandbox-oauth';
+export { collect } from './collect';
 export { syncThroughApi, workspaceIdOf } from './deal-sync';
 export { createTestServer, freePort, makeTempDir, TEST_ORIGIN, TestClient, type TestServer, type TestServerOptions } from './test-server';

@@ -27,6 +27,8 @@ export function realServers(base: Record<string, string> = {}) {
       PORT: String(await freePort()),
       DATA_DIR: temp.dir,
       STATIC_DIR: path.join(temp.dir, 'no-web-build'),
+      // Tests end with connections they left open (slow clients): cut them at once.
+      SHUTDOWN_GRACE_MS: '0',
       ...base,
       ...extra,
     });

@@ -189,8 +189,8 @@ export function buildSeededDeals(options: { deals: number; changes: number; pipe
 }
 
 /** Stored access for the account and its cached schema, as after an authorization (no OAuth). */
-export function seedConnectedAccount(repo: Repository, workspaceId: string, schema: CrmSchema, connector: ConnectorId = 'amocrm'): void {
-  repo.saveCredentials({
+export async function seedConnectedAccount(repo: Repository, workspaceId: string, schema: CrmSchema, connector: ConnectorId = 'amocrm'): Promise<void> {
+  await repo.saveCredentials({
     workspaceId,
     connector,
     account: schema.account,
@@ -198,7 +198,7 @@ export function seedConnectedAccount(repo: Repository, workspaceId: string, sche
     tokens: 'v1.test-only-not-a-real-envelope',
     accessExpiresAt: Date.now() + 24 * 3600 * 1000,
   });
-  repo.setCachedSchema(workspaceId, connector, JSON.stringify(schema));
+  await repo.setCachedSchema(workspaceId, connector, JSON.stringify(schema));
 }
 
 /**
@@ -206,12 +206,12 @@ export function seedConnectedAccount(repo: Repository, workspaceId: string, sche
  * at a time, then the status changes a page at a time (each page re-derives its deals'
  * `visited`), `finishDealSync`. Returns the milliseconds of each phase.
  */
-export function storeThroughSync(
+export async function storeThroughSync(
   repo: Repository,
   workspaceId: string,
   seeded: SeededDeals,
   options: { connector?: ConnectorId; dealPageSize?: number; eventPageSize?: number; startedAt?: string } = {},
-): { dealsMs: number; changesMs: number } {
+): Promise<{ dealsMs: number; changesMs: number }> {
   const connector = options.connector ?? 'amocrm';
   const dealPageSize = options.dealPageSize ?? 250;
   const eventPageSize = options.eventPageSize ?? 100;
@@ -220,23 +220,23 @@ export function storeThroughSync(
   const check = (ok: boolean, what: string) => {
     if (!ok) throw new Error(`storeThroughSync: ${what} was refused`);
   };
-  repo.beginDealSync(workspaceId, connector, { runId, loaded: 0, total: seeded.deals.length, startedAt, cursor: { mode: 'full', phase: 'deals', page: 1, since: null } });
-  check(repo.setDealSyncCurrency(workspaceId, connector, runId, 'RUB'), 'the currency');
+  await repo.beginDealSync(workspaceId, connector, { runId, loaded: 0, total: seeded.deals.length, startedAt, cursor: { mode: 'full', phase: 'deals', page: 1, since: null } });
+  check(await repo.setDealSyncCurrency(workspaceId, connector, runId, 'RUB'), 'the currency');
   const dealsStart = performance.now();
   const dealPages = Math.ceil(seeded.deals.length / dealPageSize);
   for (let page = 0; page < dealPages; page += 1) {
     const items = seeded.deals.slice(page * dealPageSize, (page + 1) * dealPageSize);
     const cursor = page + 1 < dealPages ? { mode: 'full' as const, phase: 'deals' as const, page: page + 2, since: null } : { mode: 'full' as const, phase: 'events' as const, page: 1, since: null };
-    check(repo.saveDealsPage(workspaceId, connector, runId, items, { loaded: page * dealPageSize + items.length, total: seeded.deals.length, cursor }), `deals page ${page + 1}`);
+    check(await repo.saveDealsPage(workspaceId, connector, runId, items, { loaded: page * dealPageSize + items.length, total: seeded.deals.length, cursor }), `deals page ${page + 1}`);
   }
   const changesStart = performance.now();
   const eventPages = Math.ceil(seeded.changes.length / eventPageSize);
   for (let page = 0; page < eventPages; page += 1) {
     const items = seeded.changes.slice(page * eventPageSize, (page + 1) * eventPageSize);
     const cursor = { mode: 'full' as const, phase: 'events' as const, page: Math.min(page + 2, eventPages), since: null };
-    check(repo.saveStatusChangesPage(workspaceId, connector, runId, items, { loaded: seeded.deals.length, total: seeded.deals.length, cursor }), `status changes page ${page + 1}`);
+    check(await repo.saveStatusChangesPage(workspaceId, connector, runId, items, { loaded: seeded.deals.length, total: seeded.deals.length, cursor }), `status changes page ${page + 1}`);
   }
   const end = performance.now();
-  check(repo.finishDealSync(workspaceId, connector, runId, { finishedAt: new Date().toISOString(), syncedAt: startedAt }), 'the finish');
+  check(await repo.finishDealSync(workspaceId, connector, runId, { finishedAt: new Date().toISOString(), syncedAt: startedAt }), 'the finish');
   return { dealsMs: changesStart - dealsStart, changesMs: end - changesStart };
 }

@@ -6,11 +6,11 @@ import path from 'node:path';
 import type { SandboxAmo } from '../../mocks/sandbox/amocrm/index';
 import { createApp, type AppDeps } from '../app';
 import type { Repository } from '../db/repository';
-import { openSqliteRepository } from '../db/sqlite';
 import { createLogger } from '../lib/logger';
 import { createDealSync, type DealSyncOptions, type DealSyncService } from '../sync/deal-sync';
 
 import { createTestCrm, type TestCrm, type TestCrmOptions } from './crm-test-kit';
+import { openTestRepository } from './test-database';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8787';
 
@@ -63,9 +63,10 @@ export interface TestServer {
    * Stops the deal sync (a running run stays `loading` in the database), closes the database
    * and opens the same file again with a new app and sync, as a restart would. Nothing is
    * resumed until the test calls `dealSync.resumeUnfinished()`, as the server's start does.
+   * The new app is in place at once; the promise settles when the old database is closed.
    */
-  restart(): void;
-  close(): void;
+  restart(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export function createTestServer(options: TestServerOptions = {}, dataDir = makeTempDir().dir): TestServer {
@@ -77,7 +78,7 @@ export function createTestServer(options: TestServerOptions = {}, dataDir = make
   const crmDeps = overrides.crm ?? crm?.deps;
   if (!crmDeps) throw new Error('unreachable: either a test CRM or an override');
   const build = () => {
-    const repo = openSqliteRepository(dataDir);
+    const repo = openTestRepository(dataDir);
     const logger = overrides.logger ?? createLogger('debug', (line) => logs.push(line));
     const dealSync = overrides.dealSync ?? createDealSync({ startOnAuthorization: false, ...sync, repo, crm: crmDeps, logger });
     const app = createApp({
@@ -107,13 +108,15 @@ export function createTestServer(options: TestServerOptions = {}, dataDir = make
       return current.dealSync;
     },
     restart() {
-      current.dealSync.close();
-      current.repo.close();
+      const previous = current;
+      previous.dealSync.close();
+      const closed = previous.repo.close();
       current = build();
+      return closed;
     },
-    close() {
+    async close() {
       current.dealSync.close();
-      current.repo.close();
+      await current.repo.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

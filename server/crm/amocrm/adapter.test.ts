@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -37,8 +37,10 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
 
 interface Kit {
   sandbox: SandboxAmo;
@@ -73,12 +75,13 @@ function kit(options: { account?: SandboxAccount; faults?: Partial<SandboxFaults
   });
   const temp = makeTempDir();
   const repo = openSqliteRepository(temp.dir);
-  cleanups.push(() => {
-    repo.close();
+  cleanups.push(async () => {
+    await repo.close();
     temp.cleanup();
   });
   const cipher = new TokenCipher(randomBytes(32));
-  const workspaceId = repo.createWorkspace().id;
+  // The workspace's row comes with its first write (the grant).
+  const workspaceId = randomUUID();
   const statuses: number[] = [];
   const record = ({ response }: { response: Response }) => statuses.push(response.status);
   server.events.on('response:mocked', record);
@@ -102,7 +105,7 @@ function kit(options: { account?: SandboxAccount; faults?: Partial<SandboxFaults
     consent,
     async connect() {
       const grant = await adapter.exchangeCode(await consent());
-      saveGrant(repo, cipher, workspaceId, 'amocrm', grant);
+      await saveGrant(repo, cipher, workspaceId, 'amocrm', grant);
       return grant;
     },
     paths: () => sandbox.requests.map((request) => request.path),
@@ -308,12 +311,12 @@ describe('tokens', () => {
   it('on 401 refreshes once, stores the new pair and retries', async () => {
     const k = kit();
     const grant = await k.connect();
-    const before = k.connection.read()!;
+    const before = (await k.connection.read())!;
     k.sandbox.expireAccessTokens();
     const start = k.paths().length;
     expect((await k.adapter.listPipelines(k.connection)).length).toBe(4);
     expect(k.paths().slice(start)).toEqual(['/api/v4/leads/pipelines', '/oauth2/access_token', '/api/v4/leads/pipelines']);
-    const after = k.connection.read()!;
+    const after = (await k.connection.read())!;
     expect(after.version).not.toBe(before.version);
     expect(after.tokens.refreshToken).not.toBe(grant.tokens.refreshToken);
     // The old refresh token died with the rotation.
@@ -341,21 +344,21 @@ describe('tokens', () => {
   it('when the refresh token was revoked: crm_access_revoked, access deleted, a connected connector needs attention', async () => {
     const k = kit();
     await k.connect();
-    k.repo.saveConfig(k.workspaceId, 'amocrm', 0, emptyMappingConfig('amocrm'));
-    k.repo.activate(k.workspaceId, 'amocrm', 1);
+    await k.repo.saveConfig(k.workspaceId, 'amocrm', 0, emptyMappingConfig('amocrm'));
+    await k.repo.activate(k.workspaceId, 'amocrm', 1);
     k.sandbox.revokeAccess();
     expect((await crmErrorOf(k.adapter.listPipelines(k.connection))).code).toBe('crm_access_revoked');
-    expect(k.repo.getCredentials(k.workspaceId, 'amocrm')).toBeNull();
-    expect(k.repo.getConnection(k.workspaceId, 'amocrm')!.attentionReason).toBe(ACCESS_REVOKED_REASON);
+    expect(await k.repo.getCredentials(k.workspaceId, 'amocrm')).toBeNull();
+    expect((await k.repo.getConnection(k.workspaceId, 'amocrm'))!.attentionReason).toBe(ACCESS_REVOKED_REASON);
     expect((await crmErrorOf(k.adapter.listPipelines(k.connection))).code).toBe('crm_not_connected');
   });
 
   it('a 401 right after a successful refresh keeps the new tokens: crm_unavailable, not a revocation', async () => {
     const k = kit();
     await k.connect();
-    k.repo.saveConfig(k.workspaceId, 'amocrm', 0, emptyMappingConfig('amocrm'));
-    k.repo.activate(k.workspaceId, 'amocrm', 1);
-    const before = k.connection.read()!;
+    await k.repo.saveConfig(k.workspaceId, 'amocrm', 0, emptyMappingConfig('amocrm'));
+    await k.repo.activate(k.workspaceId, 'amocrm', 1);
+    const before = (await k.connection.read())!;
     k.sandbox.expireAccessTokens();
     const unauthorized = () =>
       HttpResponse.json(
@@ -367,20 +370,20 @@ describe('tokens', () => {
     const error = await crmErrorOf(k.adapter.listPipelines(k.connection));
     expect(error.code).toBe('crm_unavailable');
     expect(k.paths().slice(start)).toEqual(['/oauth2/access_token']); // the two 401s came from the handler above
-    const after = k.connection.read();
+    const after = await k.connection.read();
     expect(after).not.toBeNull();
     expect(after!.version).not.toBe(before.version);
-    expect(k.repo.getConnection(k.workspaceId, 'amocrm')!.attentionReason).toBeNull();
+    expect((await k.repo.getConnection(k.workspaceId, 'amocrm'))!.attentionReason).toBeNull();
     // The kept pair works as soon as the CRM does.
     server.resetHandlers(...sandboxHandlers(k.sandbox));
     expect(await k.adapter.listPipelines(k.connection)).toHaveLength(4);
-    expect(k.connection.read()!.version).toBe(after!.version);
+    expect((await k.connection.read())!.version).toBe(after!.version);
 
     // The same when the stored token had expired and was refreshed before the first call.
     server.use(http.get(`${ORIGIN}/api/v4/account`, unauthorized));
     k.timing.advance(25 * HOUR);
     expect((await crmErrorOf(k.adapter.getAccount(k.connection))).code).toBe('crm_unavailable');
-    expect(k.repo.getCredentials(k.workspaceId, 'amocrm')).not.toBeNull();
+    expect(await k.repo.getCredentials(k.workspaceId, 'amocrm')).not.toBeNull();
   });
 
   it('a refused refresh because another process rotated first uses the winner’s tokens', async () => {
@@ -393,7 +396,7 @@ describe('tokens', () => {
       http.post(`${ORIGIN}/oauth2/access_token`, async ({ request }) => {
         if (!raced) {
           raced = true;
-          const seen = k.connection.read()!;
+          const seen = (await k.connection.read())!;
           const other = createAmoCrmAdapter({
             clientId: SANDBOX_CLIENT_ID,
             clientSecret: SANDBOX_CLIENT_SECRET,
@@ -404,12 +407,12 @@ describe('tokens', () => {
             fetch: (input, init) => k.sandbox.fetch(new Request(input, init)),
           });
           const tokens = await other.refresh(ORIGIN, seen.tokens.refreshToken);
-          expect(k.connection.rotate(seen.version, tokens)).not.toBeNull();
+          expect(await k.connection.rotate(seen.version, tokens)).not.toBeNull();
         }
         return k.sandbox.fetch(request);
       }),
     );
-    const rotatedByA = () => k.connection.read()!.tokens.accessToken;
+    const rotatedByA = async () => (await k.connection.read())!.tokens.accessToken;
     const start = k.paths().length;
     const account = await k.adapter.getAccount(k.connection);
     expect(account.id).toBe('31234567');
@@ -422,8 +425,8 @@ describe('tokens', () => {
       '/api/v4/account',
     ]);
     expect(k.statuses.slice(-2)).toEqual([400, 200]);
-    expect(k.repo.getCredentials(k.workspaceId, 'amocrm')).not.toBeNull();
-    expect((await k.sandbox.fetch(new Request(`${ORIGIN}/api/v4/account`, { headers: { Authorization: `Bearer ${rotatedByA()}` } }))).status).toBe(200);
+    expect(await k.repo.getCredentials(k.workspaceId, 'amocrm')).not.toBeNull();
+    expect((await k.sandbox.fetch(new Request(`${ORIGIN}/api/v4/account`, { headers: { Authorization: `Bearer ${await rotatedByA()}` } }))).status).toBe(200);
   });
 
   it('a refresh whose rotation loses the compare-and-swap re-reads and uses the stored tokens', async () => {
@@ -448,14 +451,14 @@ describe('tokens', () => {
           const form = new URLSearchParams({ client_id: SANDBOX_CLIENT_ID, state: 's', decision: 'allow' });
           const decided = await k.sandbox.fetch(new Request(`${ORIGIN}/oauth/decision`, { method: 'POST', body: form }));
           winner = await direct.exchangeCode(new URL(decided.headers.get('Location')!).searchParams);
-          saveGrant(k.repo, k.cipher, k.workspaceId, 'amocrm', winner);
+          await saveGrant(k.repo, k.cipher, k.workspaceId, 'amocrm', winner);
         }
         return response;
       }),
     );
     await k.adapter.getAccount(k.connection);
     expect(winner).not.toBeNull();
-    expect(k.connection.read()!.tokens.accessToken).toBe(winner!.tokens.accessToken);
+    expect((await k.connection.read())!.tokens.accessToken).toBe(winner!.tokens.accessToken);
   });
 });
 

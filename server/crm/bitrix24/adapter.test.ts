@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -43,9 +43,9 @@ const CLIENT_SECRET = BITRIX24_SANDBOX_CLIENT_SECRET;
 /** Answers one request the adapter sends: the sandbox, or a test's stand-in around it. */
 type Route = (request: Request, sandbox: SandboxBitrix24) => Promise<Response>;
 
-const cleanups: Array<() => void> = [];
-function cleanUpKits(): void {
-  cleanups.splice(0).forEach((cleanup) => cleanup());
+const cleanups: Array<() => unknown> = [];
+async function cleanUpKits(): Promise<void> {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 }
 
 /** `fetch` into `route`; like a real fetch it rejects when the request's signal aborts (timeouts). */
@@ -129,12 +129,13 @@ function kit(options: KitOptions = {}): Kit {
   });
   const temp = makeTempDir();
   const repo = openSqliteRepository(temp.dir);
-  cleanups.push(() => {
-    repo.close();
+  cleanups.push(async () => {
+    await repo.close();
     temp.cleanup();
   });
   const cipher = new TokenCipher(randomBytes(32));
-  const workspaceId = repo.createWorkspace().id;
+  // The workspace's row comes with its first write (the grant).
+  const workspaceId = randomUUID();
   const consent = async (state = 'state-1') => {
     const page = await sandbox.fetch(new Request(`${ORIGIN}/oauth/authorize/?${new URLSearchParams({ client_id: CLIENT_ID, state }).toString()}`));
     expect(await page.text()).toContain('Allow');
@@ -159,7 +160,7 @@ function kit(options: KitOptions = {}): Kit {
     consent,
     async connect() {
       const grant = await adapter.exchangeCode(await consent());
-      saveGrant(repo, cipher, workspaceId, 'bitrix24', grant);
+      await saveGrant(repo, cipher, workspaceId, 'bitrix24', grant);
       return grant;
     },
     paths: () => sandbox.requests.map((request) => request.path),
@@ -367,7 +368,7 @@ describe('authorization', () => {
     expect(grant).toMatchObject({ baseUrl: 'https://demo.bitrix24.ru/rest/', account: { id: MEMBER_ID, domain: 'demo.bitrix24.ru', name: 'demo.bitrix24.ru' } });
     expect(k.sent.map((request) => new URL(request.url).host)).toEqual(['oauth.bitrix.info']);
     // Stored and used: REST goes to the portal, the token in the body, never in the URL.
-    saveGrant(k.repo, k.cipher, k.workspaceId, 'bitrix24', grant);
+    await saveGrant(k.repo, k.cipher, k.workspaceId, 'bitrix24', grant);
     expect(await k.adapter.getAccount(k.connection)).toEqual(grant.account);
     expect((await k.adapter.listPipelines(k.connection)).map((pipeline) => pipeline.id)).toEqual(['0', '3', '7', LEAD_PIPELINE_ID]);
     const rest = k.sent.slice(1);
@@ -476,7 +477,7 @@ describe('reading the portal', () => {
     expect(fields.find((field) => field.id === 'UF_CRM_LANDING')!.enums).toBeNull();
 
     // The schema the wizard gets: UTM as tracking parameters, user fields by their code.
-    const schema = buildCrmSchema(k.connection.read()!.account, await k.adapter.listPipelines(k.connection), fields, new Date(k.timing.now()));
+    const schema = buildCrmSchema((await k.connection.read())!.account, await k.adapter.listPipelines(k.connection), fields, new Date(k.timing.now()));
     expect(schema.filterParameters.filter((parameter) => parameter.group === 'tracking').map((parameter) => parameter.key)).toEqual([
       'UTM_SOURCE',
       'UTM_MEDIUM',
@@ -663,13 +664,13 @@ describe('tokens', () => {
   it('on expired_token refreshes once, stores the new pair and retries', async () => {
     const k = kit();
     const grant = await k.connect();
-    const before = k.connection.read()!;
+    const before = (await k.connection.read())!;
     k.sandbox.expireAccessTokens();
     const start = k.paths().length;
     expect(await k.adapter.listPipelines(k.connection)).toHaveLength(4);
     expect(k.paths().slice(start)).toEqual(['/rest/crm.category.list', '/oauth/token/', '/rest/crm.category.list', '/rest/batch']);
     expect(k.statuses.slice(-4)).toEqual([401, 200, 200, 200]);
-    const after = k.connection.read()!;
+    const after = (await k.connection.read())!;
     expect(after.version).not.toBe(before.version);
     expect(after.tokens.refreshToken).not.toBe(grant.tokens.refreshToken);
     const refreshed = new URL(k.sent.find((request) => request.url.includes('refresh_token'))!.url);
@@ -692,26 +693,26 @@ describe('tokens', () => {
   it('when the access was revoked: crm_access_revoked, the access is deleted, a connected connector needs attention', async () => {
     const k = kit();
     await k.connect();
-    k.repo.saveConfig(k.workspaceId, 'bitrix24', 0, emptyMappingConfig('bitrix24'));
-    k.repo.activate(k.workspaceId, 'bitrix24', 1);
+    await k.repo.saveConfig(k.workspaceId, 'bitrix24', 0, emptyMappingConfig('bitrix24'));
+    await k.repo.activate(k.workspaceId, 'bitrix24', 1);
     k.sandbox.revokeAccess();
     const start = k.paths().length;
     expect((await crmErrorOf(k.adapter.listPipelines(k.connection))).code).toBe('crm_access_revoked');
     expect(k.paths().slice(start)).toEqual(['/rest/crm.category.list', '/oauth/token/']);
-    expect(k.repo.getCredentials(k.workspaceId, 'bitrix24')).toBeNull();
-    expect(k.repo.getConnection(k.workspaceId, 'bitrix24')!.attentionReason).toBe(ACCESS_REVOKED_REASON);
+    expect(await k.repo.getCredentials(k.workspaceId, 'bitrix24')).toBeNull();
+    expect((await k.repo.getConnection(k.workspaceId, 'bitrix24'))!.attentionReason).toBe(ACCESS_REVOKED_REASON);
     expect((await crmErrorOf(k.adapter.listPipelines(k.connection))).code).toBe('crm_not_connected');
   });
 
   it('NO_AUTH_FOUND right after a successful refresh keeps the new tokens: crm_unavailable, not a revocation', async () => {
     const k = kit();
     await k.connect();
-    const before = k.connection.read()!;
+    const before = (await k.connection.read())!;
     k.route(async (request, sandbox) =>
       new URL(request.url).pathname.startsWith('/rest/') ? b24({ error: 'NO_AUTH_FOUND', error_description: 'Wrong authorization data' }, 401) : sandbox.fetch(request),
     );
     expect((await crmErrorOf(k.adapter.getAccount(k.connection))).code).toBe('crm_unavailable');
-    const after = k.connection.read();
+    const after = await k.connection.read();
     expect(after).not.toBeNull();
     expect(after!.version).not.toBe(before.version);
     expect(k.sent.map((request) => new URL(request.url).pathname).slice(-3)).toEqual(['/rest/app.info', '/oauth/token/', '/rest/app.info']);
@@ -723,7 +724,7 @@ describe('tokens', () => {
     k.timing.advance(HOUR + 1000);
     k.sandbox.setFaults({ unpaid: true });
     expect((await crmErrorOf(k.adapter.getAccount(k.connection))).code).toBe('crm_payment_required');
-    expect(k.repo.getCredentials(k.workspaceId, 'bitrix24')).not.toBeNull();
+    expect(await k.repo.getCredentials(k.workspaceId, 'bitrix24')).not.toBeNull();
   });
 });
 

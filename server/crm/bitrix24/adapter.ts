@@ -354,7 +354,7 @@ export function createBitrix24Adapter(options: Bitrix24Options): CrmAdapter {
     // No method names the portal: the account is what the grant said (member_id, domain).
     // `app.info` proves the access still works (refreshing it if need be).
     await call(connection, 'app.info');
-    const access = connection.read();
+    const access = await connection.read();
     if (!access) throw new CrmError('crm_not_connected', 'The Bitrix24 access was removed');
     return access.account;
   }

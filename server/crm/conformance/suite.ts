@@ -148,16 +148,17 @@ export function recordingConnection(grant: CrmGrant, key = 'conformance'): Recor
   let revocations = 0;
   return {
     key: `${key}:${Math.random().toString(36).slice(2)}`,
-    read: () => current,
+    read: () => Promise.resolve(current),
     rotate(expectedVersion: string, tokens: CrmTokens) {
-      if (!current || current.version !== expectedVersion) return null;
+      if (!current || current.version !== expectedVersion) return Promise.resolve(null);
       rotations += 1;
       current = { ...current, tokens, version: String(Number(current.version) + 1) };
-      return current;
+      return Promise.resolve(current);
     },
     revoked() {
       revocations += 1;
       current = null;
+      return Promise.resolve();
     },
     expireStored() {
       if (current) current = { ...current, tokens: { ...current.tokens, expiresAt: 0 } };
@@ -602,7 +603,7 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
     describe('faults', () => {
       itOAuth('expired access: one refresh, the stored tokens rotated, then success', async () => {
         const { adapter, truth, connection, harness } = await setUp();
-        const before = connection.read();
+        const before = await connection.read();
         if (!before) throw new Error('no access after authorization');
         harness.faults.expireAccess();
         const tokenRequests = harness.tokenRequestCount();
@@ -610,7 +611,7 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         expect(pipelines.map((pipeline) => pipeline.id)).toEqual(truth.pipelines.map((pipeline) => pipeline.id));
         expect(harness.tokenRequestCount() - tokenRequests, 'token requests (refreshes)').toBe(1);
         expect(connection.rotations).toBe(1);
-        const after = connection.read();
+        const after = await connection.read();
         expect(after?.version).not.toBe(before.version);
         expect(after?.tokens.accessToken).not.toBe(before.tokens.accessToken);
         expect(after?.tokens.refreshToken).not.toBe(before.tokens.refreshToken);
@@ -713,19 +714,19 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
 
       itOAuth('stored access past its lifetime: refreshed once before the call', async () => {
         const { adapter, truth, connection, harness } = await setUp();
-        const before = connection.read();
+        const before = await connection.read();
         connection.expireStored();
         const tokenRequests = harness.tokenRequestCount();
         expect(await adapter.getAccount(connection)).toEqual(truth.account);
         expect(harness.tokenRequestCount() - tokenRequests, 'token requests (refreshes)').toBe(1);
         expect(connection.rotations).toBe(1);
-        expect(connection.read()?.tokens.accessToken).not.toBe(before?.tokens.accessToken);
-        expect(connection.read()?.tokens.expiresAt).toBeGreaterThan(0);
+        expect((await connection.read())?.tokens.accessToken).not.toBe(before?.tokens.accessToken);
+        expect((await connection.read())?.tokens.expiresAt).toBeGreaterThan(0);
       });
 
       itOAuth('a refresh that times out: crm_unavailable, and the access is kept', async () => {
         const { adapter, connection, harness } = await setUp();
-        const before = connection.read();
+        const before = await connection.read();
         connection.expireStored();
         harness.faults.hang();
         const tokenRequests = harness.tokenRequestCount();
@@ -734,7 +735,7 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
         expect(connection.revocations).toBe(0);
         expect(harness.tokenRequestCount() - tokenRequests, 'the refresh was tried').toBe(1);
         expect(connection.revocations).toBe(0);
-        expect(connection.read()?.version).toBe(before?.version);
+        expect((await connection.read())?.version).toBe(before?.version);
         expectNoSecrets(harness, [error]);
       });
 
@@ -756,13 +757,13 @@ export function describeAdapterConformance(name: string, makeHarness: MakeHarnes
           await adapter.exchangeCode(callback);
           await keep(() => adapter.exchangeCode(callback));
           // A refresh, then the spent refresh token again.
-          const spent = connection.read();
+          const spent = await connection.read();
           harness.faults.expireAccess();
           await keep(() => adapter.listPipelines(connection));
           if (spent) await keep(() => adapter.refresh(spent.baseUrl, spent.tokens.refreshToken));
         } else {
           // The key again, then a wrong key (one character changed) for the same account.
-          const access = connection.read();
+          const access = await connection.read();
           if (access && adapter.apiKey) {
             await adapter.apiKey.connect({ accountUrl: access.baseUrl, apiKey: access.tokens.accessToken });
             await keep(() => adapter.apiKey!.connect({ accountUrl: access.baseUrl, apiKey: `${access.tokens.accessToken.slice(0, -1)}x` }));

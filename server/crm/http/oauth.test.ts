@@ -97,7 +97,7 @@ describe('single-flight refresh', () => {
     expect(results).toEqual(Array.from({ length: 10 }, () => ({ ok: 'Bearer SECRET-ACCESS-2' })));
     expect(s.refreshed).toEqual(['SECRET-REFRESH-1']);
     expect(s.connection.rotations).toEqual([{ expectedVersion: 'v1', won: true }]);
-    expect(s.connection.read()!.tokens.accessToken).toBe('SECRET-ACCESS-2');
+    expect((await s.connection.read())!.tokens.accessToken).toBe('SECRET-ACCESS-2');
   });
 
   it('an expired stored token is refreshed before the first request, once for concurrent callers', async () => {
@@ -114,13 +114,13 @@ describe('single-flight refresh', () => {
     await s.get();
     // A request that read the old tokens before the rotation gets its 401 only now.
     const oauth = createOAuthRefresher({ crmName: 'Test CRM', timing: s.timing, refresh: () => Promise.reject(new Error('must not refresh')) });
-    const stale: StoredAccess = { ...s.connection.read()!, tokens: tokens(1, s.timing.now() + HOUR), version: 'v1' };
+    const stale: StoredAccess = { ...(await s.connection.read())!, tokens: tokens(1, s.timing.now() + HOUR), version: 'v1' };
     expect((await oauth.refreshAccess(s.connection, stale)).tokens.accessToken).toBe('SECRET-ACCESS-2');
   });
 
   it('no access stored: crm_not_connected, nothing sent', async () => {
     const s = setup();
-    s.connection.revoked();
+    await s.connection.revoked();
     expect((await errorOf(s.get())).code).toBe('crm_not_connected');
     expect(s.sent).toHaveLength(0);
   });
@@ -138,7 +138,7 @@ describe('compare-and-swap', () => {
     s.accept(7);
     expect(await s.get()).toEqual({ ok: 'Bearer SECRET-ACCESS-7' });
     expect(s.connection.rotations).toEqual([{ expectedVersion: 'v1', won: false }]);
-    expect(s.connection.read()!.tokens.accessToken).toBe('SECRET-ACCESS-7');
+    expect((await s.connection.read())!.tokens.accessToken).toBe('SECRET-ACCESS-7');
   });
 });
 
@@ -182,7 +182,7 @@ describe('a refused refresh', () => {
     expect(s.refreshed).toHaveLength(1);
     expect(s.connection.revocations).toBe(1);
     expect(s.timing.sleeps).toEqual([300]);
-    expect(s.connection.read()).toBeNull();
+    expect(await s.connection.read()).toBeNull();
   });
 
   it('another failure (the CRM is down) is passed on without revoking', async () => {
@@ -190,7 +190,7 @@ describe('a refused refresh', () => {
     s.accept(2);
     expect((await errorOf(s.get())).code).toBe('crm_unavailable');
     expect(s.connection.revocations).toBe(0);
-    expect(s.connection.read()).not.toBeNull();
+    expect(await s.connection.read()).not.toBeNull();
   });
 });
 

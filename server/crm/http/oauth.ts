@@ -55,7 +55,7 @@ export function createOAuthRefresher(options: OAuthRefreshOptions): OAuthRefresh
   const removed = () => new CrmError('crm_not_connected', `The ${crmName} access was removed`);
 
   async function rotate(connection: CrmConnection, seen: StoredAccess): Promise<StoredAccess> {
-    const latest = connection.read();
+    const latest = await connection.read();
     if (!latest) throw removed();
     // Someone rotated since `seen` was read, and their token is still good.
     if (latest.version !== seen.version && expiresAt(latest) > timing.now()) return latest;
@@ -68,24 +68,24 @@ export function createOAuthRefresher(options: OAuthRefreshOptions): OAuthRefresh
         // first and is about to store the new pair. Give it a moment before concluding.
         for (const wait of [0, raceGraceMs]) {
           if (wait > 0) await timing.sleep(wait);
-          const now = connection.read();
+          const now = await connection.read();
           if (now && now.version !== latest.version) {
             log?.info('crm refresh refused, another process rotated first', { crm: crmName, connection: connection.key });
             return now;
           }
         }
         log?.warn('crm access revoked', { crm: crmName, connection: connection.key });
-        connection.revoked();
+        await connection.revoked();
       }
       throw error;
     }
-    const rotated = connection.rotate(latest.version, tokens);
+    const rotated = await connection.rotate(latest.version, tokens);
     if (rotated) {
       log?.info('crm access refreshed', { crm: crmName, connection: connection.key });
       return rotated;
     }
     // Lost the compare-and-swap: whatever is stored now (another refresh, a new grant) wins.
-    const winner = connection.read();
+    const winner = await connection.read();
     if (!winner) throw removed();
     log?.info('crm refresh lost the rotation, using the stored tokens', { crm: crmName, connection: connection.key });
     return winner;
@@ -103,7 +103,7 @@ export function createOAuthRefresher(options: OAuthRefreshOptions): OAuthRefresh
     refreshAccess,
     credentials: (connection) => ({
       async start() {
-        const access = connection.read();
+        const access = await connection.read();
         if (!access) throw new CrmError('crm_not_connected', 'No CRM access stored');
         if (expiresAt(access) > timing.now()) return { access, fresh: false };
         return { access: await refreshAccess(connection, access), fresh: true };

@@ -119,18 +119,19 @@ export function testConnection(tokens: CrmTokens, timing: Timing, key = 'workspa
         store(scheduled.tokens);
         scheduled = null;
       }
-      return current;
+      return Promise.resolve(current);
     },
     rotate(expectedVersion, next) {
       const won = current !== null && current.version === expectedVersion;
       rotations.push({ expectedVersion, won });
-      if (!won) return null;
+      if (!won) return Promise.resolve(null);
       store(next);
-      return current;
+      return Promise.resolve(current);
     },
     revoked() {
       revocations += 1;
       current = null;
+      return Promise.resolve();
     },
     write: store,
     writeAt(at, next) {

@@ -133,15 +133,15 @@ export function createRetailCrmAdapter(options: RetailCrmOptions = {}): CrmAdapt
     return result.data;
   }
 
-  function accessOf(connection: CrmConnection): StoredAccess {
-    const access = connection.read();
+  async function accessOf(connection: CrmConnection): Promise<StoredAccess> {
+    const access = await connection.read();
     if (!access) throw new CrmError('crm_not_connected', 'The RetailCRM access was removed');
     return access;
   }
 
   /** One GET with the connection's key in `X-API-KEY` (never in the URL). A refused key removes the access. */
   async function get<T extends z.ZodType>(connection: CrmConnection, path: string, search: URLSearchParams, schema: T, what: string): Promise<z.output<T>> {
-    const access = accessOf(connection);
+    const access = await accessOf(connection);
     const url = new URL(path, access.baseUrl);
     url.search = search.toString();
     try {
@@ -153,9 +153,9 @@ export function createRetailCrmAdapter(options: RetailCrmOptions = {}): CrmAdapt
     } catch (error) {
       if (error instanceof CrmError && error.code === 'crm_access_revoked') {
         // Once, whatever else was in flight with the same key.
-        if (connection.read()) {
+        if (await connection.read()) {
           log?.warn('crm access revoked', { crm: CRM_NAME, host: url.host });
-          connection.revoked();
+          await connection.revoked();
         }
       }
       throw error;
@@ -270,7 +270,7 @@ export function createRetailCrmAdapter(options: RetailCrmOptions = {}): CrmAdapt
   /** The grant as a connection, between the key check and storing it. */
   function memory(grant: CrmGrant, party?: string): CrmConnection {
     const access: StoredAccess = { baseUrl: grant.baseUrl, account: grant.account, tokens: grant.tokens, version: '1' };
-    return { key: party ?? `memory:${grant.account.id}`, read: () => access, rotate: () => null, revoked: () => {} };
+    return { key: party ?? `memory:${grant.account.id}`, read: () => Promise.resolve(access), rotate: () => Promise.resolve(null), revoked: () => Promise.resolve() };
   }
 
   // ---- orders ------------------------------------------------------------------------------
@@ -348,7 +348,7 @@ export function createRetailCrmAdapter(options: RetailCrmOptions = {}): CrmAdapt
     const limit = Math.min(250, Math.max(1, Math.floor(q.limit ?? pageSize)));
     const direction = q.order?.direction ?? 'asc';
     const from = (page - 1) * limit;
-    accessOf(connection);
+    await accessOf(connection);
     if (q.pipelineIds && !q.pipelineIds.includes(ORDERS_PIPELINE_ID)) return { items: [], nextPage: null, total: 0 };
     const inCreated = (lead: CrmLead) => (q.createdFrom === undefined || lead.createdAt >= q.createdFrom) && (q.createdTo === undefined || lead.createdAt <= q.createdTo);
     const pageOf = (leads: CrmLead[]): CrmPage<CrmLead> => ({
@@ -410,7 +410,7 @@ export function createRetailCrmAdapter(options: RetailCrmOptions = {}): CrmAdapt
     const timeFilter: Filter = {};
     if (q.createdFrom !== undefined) timeFilter.startDate = formatDateTime(q.createdFrom, offset);
     if (q.createdTo !== undefined) timeFilter.endDate = formatDateTime(q.createdTo, offset);
-    accessOf(connection);
+    await accessOf(connection);
     const leadIds = q.leadIds ? orderIds(q.leadIds) : null;
     if (leadIds !== null && leadIds.length === 0) return { items: [], nextPage: null };
 
@@ -468,7 +468,7 @@ export function createRetailCrmAdapter(options: RetailCrmOptions = {}): CrmAdapt
 
     async getAccount(connection) {
       // The key still works (and may still read its permissions); the account is what was stored.
-      const access = accessOf(connection);
+      const access = await accessOf(connection);
       await get(connection, '/api/credentials', new URLSearchParams(), credentialsSchema, 'credentials');
       return access.account;
     },

@@ -172,7 +172,7 @@ describe('Connectors page', () => {
 
   it('explains a connector that needs attention and offers the fix', async () => {
     await connectFully();
-    api.current.server.repo.setAttention(await api.current.workspaceId(), 'amocrm', 'crm_access_revoked');
+    await api.current.server.repo.setAttention(await api.current.workspaceId(), 'amocrm', 'crm_access_revoked');
     renderApp('/connectors');
     const amo = await screen.findByRole('article', { name: 'amoCRM' });
     expect(await within(amo).findByText('Needs attention')).toBeInTheDocument();
@@ -182,7 +182,7 @@ describe('Connectors page', () => {
 
   it('for any other attention reason offers to review the settings instead of authorizing again', async () => {
     await connectFully();
-    api.current.server.repo.setAttention(await api.current.workspaceId(), 'amocrm', 'crm_schema_changed');
+    await api.current.server.repo.setAttention(await api.current.workspaceId(), 'amocrm', 'crm_schema_changed');
     renderApp('/connectors');
     const amo = await screen.findByRole('article', { name: 'amoCRM' });
     expect(await within(amo).findByText('Needs attention')).toBeInTheDocument();

@@ -25,7 +25,7 @@ afterEach(async () => {
 
 async function savedOtherFields() {
   const workspace = await api.current.workspaceId();
-  return api.current.server.repo.getConnection(workspace, 'amocrm')?.config.customFields.otherFields ?? null;
+  return (await api.current.server.repo.getConnection(workspace, 'amocrm'))?.config.customFields.otherFields ?? null;
 }
 
 const fieldNames = (group: HTMLElement) =>

@@ -31,7 +31,7 @@ const REPEAT = '3177730';
 /** What the server has saved (the same document `GET /api/connectors/amocrm/config` returns). */
 async function savedConfig(): Promise<MappingConfig | null> {
   const workspace = await api.current.workspaceId();
-  return api.current.server.repo.getConnection(workspace, 'amocrm')?.config ?? null;
+  return (await api.current.server.repo.getConnection(workspace, 'amocrm'))?.config ?? null;
 }
 
 async function savedPipeline(pipelineId: string) {
@@ -385,7 +385,7 @@ describe('Mapping step: statuses', { timeout: 20_000 }, () => {
   it('flags a status the CRM no longer has and lets the user take it out', async () => {
     const schema = await api.current.seedConnectedAccount();
     const workspace = await api.current.workspaceId();
-    api.current.server.repo.saveConfig(workspace, 'amocrm', 0, {
+    await api.current.server.repo.saveConfig(workspace, 'amocrm', 0, {
       schemaVersion: 2,
       connector: 'amocrm',
       account: schema.account,
@@ -440,7 +440,7 @@ describe('Mapping step: statuses', { timeout: 20_000 }, () => {
     await api.current.seedConnectedAccount(schema);
     const workspace = await api.current.workspaceId();
     // Pipeline "0" is mapped already, so without ?pipeline= the step opens the first unfinished one ("1").
-    api.current.server.repo.saveConfig(workspace, 'amocrm', 0, {
+    await api.current.server.repo.saveConfig(workspace, 'amocrm', 0, {
       schemaVersion: 2,
       connector: 'amocrm',
       account: schema.account,

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+
+import { emptyMappingConfig } from '../../app/contracts/mapping-config';
+import { collect } from '../testing/collect';
+import { openTestRepository, testDatabaseUrl } from '../testing/test-database';
+import { makeTempDir } from '../testing/test-server';
+
+import { openPostgresRepository } from './postgres';
+import type { Repository } from './repository';
+
+/**
+ * PostgreSQL's repository (the `postgres` project: a throwaway cluster, see
+ * server/testing/postgres-global-setup.ts). Two repositories on one schema stand for two API
+ * servers: every compare-and-swap has exactly one winner across them.
+ */
+function twoServers(): [Repository, Repository] {
+  const url = testDatabaseUrl();
+  if (!url) throw new Error('No PostgreSQL for this run: the postgres project starts one (vitest --project postgres)');
+  const schema = `t_two_${Math.random().toString(36).slice(2, 10)}`;
+  return [openPostgresRepository(url, { schema, maxConnections: 5 }), openPostgresRepository(url, { schema, maxConnections: 5 })];
+}
+
+describe('PostgreSQL repository', () => {
+  it('is what the test servers of this project store in', async () => {
+    const repo = openTestRepository(makeTempDir().dir);
+    expect(repo.constructor.name).toBe('PgRepository');
+    await repo.ping();
+    await repo.close();
+  });
+
+  it('concurrent saves with one If-Match on two servers: exactly one wins', async () => {
+    const [a, b] = twoServers();
+    const ws = (await a.createWorkspace()).id;
+    expect((await a.saveConfig(ws, 'amocrm', 0, emptyMappingConfig('amocrm'))).ok).toBe(true);
+    for (let round = 1; round <= 20; round += 1) {
+      const results = await Promise.all([a, b, a, b].map((repo) => repo.saveConfig(ws, 'amocrm', round, emptyMappingConfig('amocrm'))));
+      expect(results.filter((result) => result.ok)).toHaveLength(1);
+      expect(results.filter((result) => !result.ok).map((result) => !result.ok && result.currentVersion)).toEqual([round + 1, round + 1, round + 1]);
+    }
+    // Creating the first version races too: one insert wins.
+    const fresh = (await a.createWorkspace()).id;
+    const first = await Promise.all([a, b].map((repo) => repo.saveConfig(fresh, 'bitrix24', 0, emptyMappingConfig('bitrix24'))));
+    expect(first.filter((result) => result.ok)).toHaveLength(1);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('token rotation and OAuth states are single-use across servers', async () => {
+    const [a, b] = twoServers();
+    const ws = (await a.createWorkspace()).id;
+    await a.saveCredentials({ workspaceId: ws, connector: 'amocrm', account: { id: '1', domain: 'd.amocrm.ru', name: 'D' }, baseUrl: 'https://d.amocrm.ru', tokens: 'v1', accessExpiresAt: 1 });
+    const rotated = await Promise.all([a, b, a, b].map((repo, i) => repo.rotateTokens(ws, 'amocrm', 'v1', `v2-${i}`, 2)));
+    expect(rotated.filter(Boolean)).toHaveLength(1);
+    await a.createOAuthState({ state: 'st', workspaceId: ws, connector: 'amocrm', expiresAt: Date.now() + 60_000, usedAt: null });
+    const spent = await Promise.all([a, b, a, b].map((repo) => repo.markOAuthStateUsed('st', ws, Date.now())));
+    expect(spent.filter(Boolean)).toHaveLength(1);
+    // Many states made at once on both servers keep the cap.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).createOAuthState({ state: `c${i}`, workspaceId: ws, connector: 'amocrm', expiresAt: Date.now() + 60_000, usedAt: null })));
+    const kept = await Promise.all(Array.from({ length: 30 }, (_, i) => a.getOAuthState(`c${i}`)));
+    expect(kept.filter((state) => state !== null)).toHaveLength(10);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('streams deals from a snapshot while another server writes, and releases its connection when stopped early', async () => {
+    const [a, b] = twoServers();
+    const ws = (await a.createWorkspace()).id;
+    const cursor = { mode: 'full' as const, phase: 'deals' as const, page: 1, since: null };
+    await a.beginDealSync(ws, 'amocrm', { runId: 'r', loaded: 0, total: null, startedAt: new Date().toISOString(), cursor });
+    const deals = Array.from({ length: 1200 }, (_, i) => ({ id: String(i), pipelineId: '1', statusId: '10', amount: i, createdAt: 1, updatedAt: i, fields: {} }));
+    expect(await a.saveDealsPage(ws, 'amocrm', 'r', deals, { loaded: 1200, total: 1200, cursor })).toBe(true);
+    let count = 0;
+    for await (const deal of a.iterateDeals(ws, 'amocrm')) {
+      count += 1;
+      if (count === 10) expect(await b.saveDealsPage(ws, 'amocrm', 'r', [{ ...deals[0]!, id: 'new', updatedAt: 5000 }], { loaded: 1201, total: 1201, cursor })).toBe(true);
+      expect(deal.id).not.toBe('new');
+    }
+    expect(count).toBe(1200);
+    // Twenty streams stopped after one deal each on a pool of five: each gave its connection back.
+    for (let i = 0; i < 20; i += 1) {
+      for await (const _ of a.iterateDeals(ws, 'amocrm')) break;
+    }
+    expect(await collect(a.iterateDeals(ws, 'amocrm', { updatedSince: 5000 }))).toHaveLength(1);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
