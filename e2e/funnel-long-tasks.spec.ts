@@ -43,10 +43,10 @@ async function seedWorkspace(page: Page, size: { deals: number; changes: number;
   const schema = buildBenchSchema(PIPELINES);
   const repo = openSqliteRepository(dataDir);
   try {
-    seedConnectedAccount(repo, workspaceId, schema);
-    storeThroughSync(repo, workspaceId, buildSeededDeals({ ...size, pipelines: PIPELINES }));
+    await seedConnectedAccount(repo, workspaceId, schema);
+    await storeThroughSync(repo, workspaceId, buildSeededDeals({ ...size, pipelines: PIPELINES }));
   } finally {
-    repo.close();
+    await repo.close();
   }
   const saved = await page.request.put('/api/connectors/amocrm/config', { data: buildDraftConfig(schema), headers: { 'If-Match': '"0"' } });
   expect(saved.ok(), await saved.text()).toBe(true);

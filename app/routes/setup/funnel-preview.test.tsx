@@ -31,7 +31,7 @@ afterEach(async () => {
 async function connectAndSync(): Promise<FunnelDeal[]> {
   await api.current.connectSandbox();
   const workspace = await api.current.workspaceId();
-  api.current.server.dealSync.start(workspace, 'amocrm');
+  await api.current.server.dealSync.start(workspace, 'amocrm');
   expect(await api.current.server.dealSync.settled(workspace, 'amocrm')).toMatchObject({ state: 'done' });
   const response = await fetch(`${window.location.origin}/api/connectors/amocrm/deals/snapshot`);
   return decodeDealsSnapshot(dealsSnapshotSchema.parse(await response.json())).deals;
