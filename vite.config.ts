@@ -95,7 +95,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['app/contracts/**/*.test.ts', 'app/**/model/**/*.test.ts', 'app/styles/**/*.test.ts', 'server/**/*.test.ts', 'mocks/**/*.test.ts'],
+          include: ['app/contracts/**/*.test.ts', 'app/**/model/**/*.test.ts', 'app/lib/**/*.test.ts', 'app/styles/**/*.test.ts', 'server/**/*.test.ts', 'mocks/**/*.test.ts'],
           exclude: ['server/db/postgres.test.ts'],
         },
       },
