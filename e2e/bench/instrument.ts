@@ -14,6 +14,8 @@ export interface BenchStats {
   counting: boolean;
   commits: number;
   rendered: number;
+  /** With `BENCH_NAMES=1` (and a build without minification): rendered components by name. */
+  byName: Record<string, number> | null;
   longTasks: Array<{ start: number; duration: number }>;
 }
 
@@ -23,8 +25,8 @@ declare global {
   }
 }
 
-export function installInstrumentation(): void {
-  const stats: BenchStats = { counting: false, commits: 0, rendered: 0, longTasks: [] };
+export function installInstrumentation(names: boolean): void {
+  const stats: BenchStats = { counting: false, commits: 0, rendered: 0, byName: names ? {} : null, longTasks: [] };
   window.__bench = stats;
   // FunctionComponent 0, ClassComponent 1, ForwardRef 11, MemoComponent 14, SimpleMemoComponent 15.
   const COMPONENT_TAGS = new Set([0, 1, 11, 14, 15]);
@@ -35,7 +37,13 @@ export function installInstrumentation(): void {
     child: Fiber | null;
     sibling: Fiber | null;
     alternate: Fiber | null;
+    type: { name?: string; displayName?: string; render?: { name?: string }; type?: { name?: string } } | string | null;
   }
+  const nameOf = (fiber: Fiber): string => {
+    const type = fiber.type;
+    if (!type || typeof type === 'string') return String(type);
+    return type.displayName ?? type.name ?? type.render?.name ?? type.type?.name ?? `tag${fiber.tag}`;
+  };
   const countRendered = (top: Fiber): number => {
     let count = 0;
     const stack: Fiber[] = top.child ? [top.child] : [];
@@ -44,7 +52,13 @@ export function installInstrumentation(): void {
       if (fiber.sibling) stack.push(fiber.sibling);
       const previous = fiber.alternate;
       const mounted = previous === null;
-      if (COMPONENT_TAGS.has(fiber.tag) && (mounted || (fiber.flags & PERFORMED_WORK) !== 0)) count += 1;
+      if (COMPONENT_TAGS.has(fiber.tag) && (mounted || (fiber.flags & PERFORMED_WORK) !== 0)) {
+        count += 1;
+        if (stats.byName) {
+          const name = nameOf(fiber);
+          stats.byName[name] = (stats.byName[name] ?? 0) + 1;
+        }
+      }
       // Children were cloned (so possibly rendered) only when the child pointer changed.
       if (fiber.child && (mounted || fiber.child !== previous.child)) stack.push(fiber.child);
     }
