@@ -163,6 +163,8 @@ describe('diffSchema', () => {
     expect(kinds(diffSchema(config(), null, retyped))).toEqual(['field_retyped']);
     const city = schema([SALES], FIELDS.map((f) => (f.id === '300' ? { ...f, type: 'select' } : f)));
     expect(diffSchema(config(), schema(), city)).toEqual([{ kind: 'field_retyped', fieldId: '300', name: 'Город', from: 'text', to: 'select', usedIn: ['otherFields'] }]);
+    expect(diffSchema(config(), schema(), city).some(needsDecision)).toBe(false);
+    expect(diffSchema(config(), schema(), retyped).every(needsDecision)).toBe(true);
   });
 
   it('what it finds is a valid API document', () => {

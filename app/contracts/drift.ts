@@ -196,8 +196,12 @@ function diffFields(config: MappingConfig, baseline: readonly CrmCustomField[] |
   return changes;
 }
 
-/** Changes that need the user's decision before the configuration is complete again (the others are only news). */
+/**
+ * Changes that need the user's decision before the configuration is complete again (the others
+ * are only news): a retyped field needs one only where a formula uses it (a formula needs a number).
+ */
 export function needsDecision(change: SchemaChange): boolean {
+  if (change.kind === 'field_retyped') return change.usedIn.includes('formula');
   return change.kind !== 'status_recoloured' && change.kind !== 'statuses_reordered';
 }
 

@@ -58,6 +58,15 @@ describe('isDecided', () => {
     expect(isDecided(fieldGone, config([]), new Set(), schema)).toBe(true);
   });
 
+  it('a retyped field needs a decision only while a formula uses it', () => {
+    const inFormula: SchemaChange = { kind: 'field_retyped', fieldId: '200', name: 'Себестоимость', from: 'numeric', to: 'text', usedIn: ['formula'] };
+    const withFormula = config([], { calculatedFields: [{ id: 'c1', name: 'Маржа', expression: '{price} - {cf:200}' }] });
+    expect(isDecided(inFormula, withFormula, new Set(), schema)).toBe(false);
+    expect(isDecided(inFormula, config([]), new Set(), schema)).toBe(true);
+    const inOtherFields: SchemaChange = { ...inFormula, usedIn: ['otherFields'] };
+    expect(isDecided(inOtherFields, config([], { customFields: { otherFields: ['200'] } }), new Set(), schema)).toBe(true);
+  });
+
   it('a pipeline added is decided when mapped, one removed when its mapping is gone', () => {
     const newPipeline: SchemaChange = { kind: 'pipeline_added', pipelineId: '10', name: 'Партнёры' };
     expect(isDecided(newPipeline, config([{ id: 'a', name: 'A', statusIds: [] }]), new Set(), schema)).toBe(false);

@@ -54,8 +54,10 @@ export function isDecided(change: SchemaChange, config: MappingConfig, acknowled
     case 'pipeline_removed':
       return pipeline === undefined;
     case 'field_removed':
-    case 'field_retyped':
       return !fieldUses(config, schema.customFields).has(change.fieldId);
+    case 'field_retyped':
+      // Only a formula needs the field to stay a number; elsewhere a new type is news.
+      return !needsDecision(change) || !(fieldUses(config, schema.customFields).get(change.fieldId)?.has('formula') ?? false);
     default:
       return !needsDecision(change);
   }
