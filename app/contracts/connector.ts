@@ -82,6 +82,15 @@ export const connectorSummarySchema = z.object({
   account: crmAccountSchema.nullable(),
   /** Why the connector needs attention, when `state` is `attention`. */
   attentionReason: z.string().nullable(),
+  /**
+   * CRM drift of a connected connector (see `./drift.ts`): how many changes the CRM made since the
+   * configuration was activated and how many of them need a decision; the changes themselves are
+   * `GET /api/connectors/{connector}/changes`. null when nothing changed or nothing was checked.
+   */
+  drift: z
+    .object({ changes: z.number().int().min(1), pending: z.number().int().min(0), checkedAt: z.string().datetime() })
+    .nullable()
+    .default(null),
   createdAt: z.string().datetime().nullable(),
   updatedAt: z.string().datetime().nullable(),
   connectedAt: z.string().datetime().nullable(),

@@ -57,6 +57,24 @@ export type SchemaChangeKind = SchemaChange['kind'];
 
 export const schemaChangesSchema = z.array(schemaChangeSchema);
 
+/** Why a connected connector needs attention when the CRM changed under its configuration. */
+export const CRM_CHANGED_REASON = 'crm_changed';
+
+/**
+ * `GET /api/connectors/{connector}/changes`: what changed since the configuration was activated.
+ * `pipelineNames`: the name of every pipeline a change refers to (the CRM's current one, or the
+ * last known for a removed pipeline), so a summary can be said without the schema.
+ */
+export const connectorChangesSchema = z.object({
+  changes: schemaChangesSchema,
+  pipelineNames: z.record(crmIdSchema, name),
+  /** When the baseline schema was stored (the last activation); null when none was kept. */
+  baselineAt: z.string().datetime().nullable(),
+  /** When the CRM was last compared with the configuration; null when never. */
+  checkedAt: z.string().datetime().nullable(),
+});
+export type ConnectorChanges = z.infer<typeof connectorChangesSchema>;
+
 /** What changed in the CRM that the configuration has to follow, pipelines in CRM order. */
 export function diffSchema(config: MappingConfig, baseline: CrmSchema | null, current: CrmSchema): SchemaChange[] {
   const changes: SchemaChange[] = [];

@@ -102,6 +102,7 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
         hasAccess: access !== null,
         account: access?.account ?? connection?.config.account ?? null,
         attentionReason: connection?.attentionReason ?? null,
+        drift: null,
         createdAt: connection?.createdAt ?? null,
         updatedAt: connection?.updatedAt ?? access?.updatedAt ?? null,
         connectedAt: connection?.connectedAt ?? null,

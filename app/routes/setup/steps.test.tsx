@@ -20,6 +20,7 @@ const summary: ConnectorSummary = {
   hasAccess: true,
   account: { ...TEST_ACCOUNT },
   attentionReason: null,
+  drift: null,
   createdAt: null,
   updatedAt: null,
   connectedAt: null,
