@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { CrmError, crmProblem } from './errors';
+import { allCrmCalls, CrmError, crmProblem } from './errors';
 
 describe('crmProblem', () => {
   it('tells a rate-limited client how long to wait, in whole seconds', () => {
@@ -14,5 +14,24 @@ describe('crmProblem', () => {
   it('sends no retryAfter when the CRM named none, nor for other failures', () => {
     expect(crmProblem(new CrmError('crm_rate_limited', 'slow down')).init).not.toHaveProperty('retryAfter');
     expect(crmProblem(new CrmError('crm_unavailable', 'down', 5)).init).not.toHaveProperty('retryAfter');
+  });
+});
+
+describe('allCrmCalls', () => {
+  const revoked = new CrmError('crm_access_revoked', 'refused');
+  const gone = new CrmError('crm_not_connected', 'removed');
+
+  it('answers every result, in order', async () => {
+    expect(await allCrmCalls([Promise.resolve(1), Promise.resolve('two')] as const)).toEqual([1, 'two']);
+  });
+
+  it('when calls fail together, a revoked access is said over the access being gone, whichever failed first', async () => {
+    await expect(allCrmCalls([Promise.reject(gone), Promise.reject(revoked)])).rejects.toBe(revoked);
+    await expect(allCrmCalls([Promise.reject(revoked), Promise.reject(gone)])).rejects.toBe(revoked);
+  });
+
+  it('otherwise the first failure', async () => {
+    const down = new CrmError('crm_unavailable', 'down');
+    await expect(allCrmCalls([Promise.resolve(1), Promise.reject(down), Promise.reject(gone)])).rejects.toBe(down);
   });
 });

@@ -16,6 +16,20 @@ export class CrmError extends Error {
   }
 }
 
+/**
+ * `Promise.all` for CRM calls made together. When several fail, the most telling failure is
+ * thrown: a revoked access over "not connected", which is what a call sees when the other one
+ * found the access revoked and removed it a moment before.
+ */
+export async function allCrmCalls<T extends readonly unknown[]>(calls: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(calls);
+  const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  if (failures.length > 0) {
+    throw failures.find((failure) => failure instanceof CrmError && failure.code === 'crm_access_revoked') ?? failures[0];
+  }
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** The account address typed for authorization is missing or not one of the CRM's hosts (422, pointer `/address`). */
 export class CrmAddressError extends Error {
   constructor(

@@ -5,7 +5,7 @@ import { Hono, type Context } from 'hono';
 import type { ConnectorId } from '../../app/contracts/connector';
 import { apiKeyAuthorizeRequestSchema, authorizeRequestSchema, type AuthorizeResponse } from '../../app/contracts/oauth';
 import { EXPIRED_OAUTH_STATE_RETENTION_MS, type Repository } from '../db/repository';
-import { ApiKeyError, CrmAddressError, CrmError, crmCall, crmProblem } from '../crm/errors';
+import { allCrmCalls, ApiKeyError, CrmAddressError, CrmError, crmCall, crmProblem } from '../crm/errors';
 import { adapterFor, type CrmDeps } from '../crm/registry';
 import { toSampleDeal } from '../crm/schema';
 import type { SchemaProvider } from '../crm/schema-cache';
@@ -146,10 +146,10 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
     const deals = await crmCall(logger, workspaceId, async () => {
       const connection = connectionOf(c, connector);
       await requireAccess(connection);
-      const [page, schema] = await Promise.all([
+      const [page, schema] = await allCrmCalls([
         adapter.listLeads(connection, { limit: 25, order: { by: 'created_at', direction: 'desc' } }),
         schemas.schemaFor(workspaceId, connector),
-      ]);
+      ] as const);
       const numeric = new Set(schema.customFields.filter((field) => field.isNumeric).map((field) => field.id));
       const priced = page.items.filter((lead) => lead.price !== null);
       return (priced.length >= SAMPLE_DEALS ? priced : page.items).slice(0, SAMPLE_DEALS).map((lead) => toSampleDeal(lead, numeric));

@@ -34,6 +34,7 @@ interface Setup {
   /** From now on the CRM accepts only access token n (the stored one was revoked on its side, or someone else stored n). */
   accept(n: number): void;
   get(): Promise<unknown>;
+  oauth: ReturnType<typeof createOAuthRefresher>;
 }
 
 /**
@@ -77,7 +78,7 @@ function setup(
   const accept = (n: number) => {
     newest = n;
   };
-  return { timing, connection, refreshed, lines, sent, accept, get };
+  return { timing, connection, refreshed, lines, sent, accept, get, oauth };
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<CrmError> {
@@ -171,18 +172,28 @@ describe('a refused refresh', () => {
     expect(s.connection.revocations).toBe(0);
   });
 
-  it('with no rotation in sight: the access is revoked once; callers sharing that refresh get crm_access_revoked, later ones crm_not_connected', async () => {
+  it('with no rotation in sight: the access is revoked once; callers that held that access get crm_access_revoked, later ones crm_not_connected', async () => {
     const s = setup({ onRefresh: () => refused() });
     s.accept(2);
     const errors = await Promise.all(Array.from({ length: 4 }, () => errorOf(s.get())));
-    const codes = errors.map((error) => error.code);
-    expect(codes[0]).toBe('crm_access_revoked');
-    expect(codes.every((code) => code === 'crm_access_revoked' || code === 'crm_not_connected')).toBe(true);
+    expect(errors.map((error) => error.code)).toEqual(Array(4).fill('crm_access_revoked'));
     expect((await errorOf(s.get())).code).toBe('crm_not_connected');
     expect(s.refreshed).toHaveLength(1);
     expect(s.connection.revocations).toBe(1);
     expect(s.timing.sleeps).toEqual([300]);
     expect(await s.connection.read()).toBeNull();
+  });
+
+  it('a call refused with the same access after that refresh ended (it was in flight) is told the access was revoked, not that it is gone', async () => {
+    const s = setup({ onRefresh: () => refused() });
+    s.accept(2);
+    const held = (await s.connection.read())!;
+    expect((await errorOf(s.get())).code).toBe('crm_access_revoked');
+    // Without that memory (another refresher), the same call finds the access gone.
+    const forgetful = createOAuthRefresher({ crmName: 'Test CRM', timing: s.timing, refresh: () => Promise.reject(new Error('must not refresh')) });
+    expect((await errorOf(forgetful.refreshAccess(s.connection, held))).code).toBe('crm_not_connected');
+    expect((await errorOf(s.oauth.refreshAccess(s.connection, held))).code).toBe('crm_access_revoked');
+    expect(s.refreshed).toHaveLength(1);
   });
 
   it('another failure (the CRM is down) is passed on without revoking', async () => {

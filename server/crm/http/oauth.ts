@@ -43,6 +43,9 @@ export interface OAuthRefresher {
   refreshAccess(connection: CrmConnection, seen: StoredAccess): Promise<StoredAccess>;
 }
 
+/** How long a refused refresh is remembered for the calls that were in flight with the same access. */
+const REFUSAL_MEMORY_MS = 60_000;
+
 /** The one place that knows where an access keeps its expiry. */
 const expiresAt = (access: StoredAccess): number => access.tokens.expiresAt;
 
@@ -51,6 +54,13 @@ export function createOAuthRefresher(options: OAuthRefreshOptions): OAuthRefresh
   const timing = options.timing ?? realTiming;
   const raceGraceMs = options.raceGraceMs ?? 300;
   const refreshing = new Map<string, Promise<StoredAccess>>();
+  /**
+   * Refreshes the CRM refused, by connection, with the access version they started from: a call
+   * that was refused with that same access a moment later (it was in flight while the first
+   * refresh ran) is told the same — the access was revoked — instead of finding the access gone
+   * and answering "not connected". Bounded: one entry per connection, forgotten after a while.
+   */
+  const refused = new Map<string, { version: string; error: CrmError; at: number }>();
 
   const removed = () => new CrmError('crm_not_connected', `The ${crmName} access was removed`);
 
@@ -94,7 +104,17 @@ export function createOAuthRefresher(options: OAuthRefreshOptions): OAuthRefresh
   function refreshAccess(connection: CrmConnection, seen: StoredAccess): Promise<StoredAccess> {
     const pending = refreshing.get(connection.key);
     if (pending) return pending;
-    const tracked = rotate(connection, seen).finally(() => refreshing.delete(connection.key));
+    const known = refused.get(connection.key);
+    if (known && known.version === seen.version && timing.now() - known.at < REFUSAL_MEMORY_MS) return Promise.reject(known.error);
+    const tracked = rotate(connection, seen)
+      .catch((error: unknown) => {
+        if (error instanceof CrmError && error.code === 'crm_access_revoked') {
+          for (const [key, entry] of refused) if (timing.now() - entry.at >= REFUSAL_MEMORY_MS) refused.delete(key);
+          refused.set(connection.key, { version: seen.version, error, at: timing.now() });
+        }
+        throw error;
+      })
+      .finally(() => refreshing.delete(connection.key));
     refreshing.set(connection.key, tracked);
     return tracked;
   }
