@@ -14,6 +14,8 @@ fs.mkdirSync(out, { recursive: true });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+/** Names of the failed tests, repeated at the end so the last lines of a log say what failed. */
+const failedTests = [];
 
 function run(label, command, commandArgs, env = {}) {
   process.stdout.write(`\n▶ ${label}\n`);
@@ -40,6 +42,25 @@ function ensureBrowser() {
   return { CHROMIUM_PATH: '' };
 }
 
+function firstLine(text) {
+  // eslint-disable-next-line no-control-regex
+  return String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
+}
+
+function collectPlaywrightFailures(suites, titles) {
+  for (const suite of suites) {
+    const inner = suite.title ? [...titles, suite.title] : titles;
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected') continue;
+        const last = test.results?.at(-1);
+        failedTests.push(`[${test.projectName}] ${[...inner, spec.title].join(' › ')}: ${firstLine(last?.error?.message)}`);
+      }
+    }
+    collectPlaywrightFailures(suite.suites ?? [], inner);
+  }
+}
+
 const npx = 'npx';
 if (!args.has('--e2e-only')) {
   run('type-check (tsc)', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
@@ -59,6 +80,12 @@ if (!args.has('--e2e-only')) {
     totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     // A file that fails to load has no failed test but must not pass silently.
     if ((report.numFailedTestSuites ?? 0) > 0 && (report.numFailedTests ?? 0) === 0) totals.failed += report.numFailedTestSuites;
+    for (const file of report.testResults ?? []) {
+      const where = path.relative(root, file.name ?? '');
+      const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+      for (const test of failed) failedTests.push(`${where} › ${test.fullName ?? test.title}: ${firstLine(test.failureMessages?.[0])}`);
+      if (failed.length === 0 && file.status === 'failed') failedTests.push(`${where}: ${firstLine(file.message)}`);
+    }
   } else {
     totals.failed += 1;
   }
@@ -74,6 +101,7 @@ if (!args.has('--no-e2e')) {
     });
     const report = readJson(playwrightJson);
     if (report?.stats) {
+      collectPlaywrightFailures(report.suites ?? [], []);
       totals.passed += (report.stats.expected ?? 0) + (report.stats.flaky ?? 0);
       totals.failed += report.stats.unexpected ?? 0;
       totals.skipped += report.stats.skipped ?? 0;
@@ -85,6 +113,7 @@ if (!args.has('--no-e2e')) {
   }
 }
 
+if (failedTests.length > 0) process.stdout.write(`\nFailed tests:\n${failedTests.map((line) => `  ✗ ${line}`).join('\n')}\n`);
 if (failures.length > 0) process.stdout.write(`\nFailed steps: ${failures.join(', ')}\n`);
 const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed${skipped}\n`);
