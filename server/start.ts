@@ -71,7 +71,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
           if (env.SHUTDOWN_GRACE_MS === 0) node.closeAllConnections();
         });
         // Runs still going stay `loading`: the next start resumes them where they stopped.
-        dealSync.close();
+        await dealSync.close();
         await repo.close();
       },
     };

@@ -114,6 +114,7 @@ interface DealSyncRow {
   currency: string | null;
   run_id: string | null;
   cursor: string | null;
+  updated_at: string;
 }
 
 const readConfig = (json: string): MappingConfig => storedMappingConfigSchema.parse(JSON.parse(json));
@@ -547,7 +548,7 @@ class PgRepository implements PostgresRepository {
 
   private async dealSyncRow(workspaceId: string, connector: ConnectorId): Promise<DealSyncRow | null> {
     const [row] = await this.rows<DealSyncRow>(
-      `SELECT state, loaded, total, started_at, finished_at, synced_at, error_code, error_message, currency, run_id, cursor
+      `SELECT state, loaded, total, started_at, finished_at, synced_at, error_code, error_message, currency, run_id, cursor, updated_at
        FROM deal_syncs WHERE workspace_id = $1 AND connector = $2`,
       [workspaceId, connector],
     );
@@ -562,26 +563,41 @@ class PgRepository implements PostgresRepository {
   async getDealSyncRecord(workspaceId: string, connector: ConnectorId): Promise<DealSyncRecord | null> {
     const row = await this.dealSyncRow(workspaceId, connector);
     if (!row) return null;
-    return { ...toDealSync(row), currency: row.currency, runId: row.run_id, cursor: row.cursor ? (JSON.parse(row.cursor) as DealSyncCursor) : null };
+    return {
+      ...toDealSync(row),
+      currency: row.currency,
+      runId: row.run_id,
+      cursor: row.cursor ? (JSON.parse(row.cursor) as DealSyncCursor) : null,
+      updatedAt: row.updated_at,
+    };
   }
 
   beginDealSync(
     workspaceId: string,
     connector: ConnectorId,
     run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },
-  ): Promise<void> {
+    options: { unlessLiveSince?: string } = {},
+  ): Promise<boolean> {
     return this.transaction(async (db) => {
       await this.ensureWorkspace(workspaceId, db);
-      await this.query(
+      return this.changed(
         `INSERT INTO deal_syncs (workspace_id, connector, state, loaded, total, started_at, finished_at, error_code, error_message, run_id, cursor, updated_at)
          VALUES ($1, $2, 'loading', $3, $4, $5, NULL, NULL, NULL, $6, $7, $8)
          ON CONFLICT (workspace_id, connector) DO UPDATE SET state = 'loading', loaded = excluded.loaded, total = excluded.total,
            started_at = excluded.started_at, finished_at = NULL, error_code = NULL, error_message = NULL,
-           run_id = excluded.run_id, cursor = excluded.cursor, updated_at = excluded.updated_at`,
-        [workspaceId, connector, run.loaded, run.total, run.startedAt, run.runId, JSON.stringify(run.cursor), now()],
+           run_id = excluded.run_id, cursor = excluded.cursor, updated_at = excluded.updated_at
+         WHERE deal_syncs.state <> 'loading' OR $9::text IS NULL OR deal_syncs.updated_at < $9::text`,
+        [workspaceId, connector, run.loaded, run.total, run.startedAt, run.runId, JSON.stringify(run.cursor), now(), options.unlessLiveSince ?? null],
         db,
-      );
+      ).then((count) => count > 0);
     });
+  }
+
+  async releaseDealSync(workspaceId: string, connector: ConnectorId, runId: string): Promise<void> {
+    await this.query(
+      `UPDATE deal_syncs SET updated_at = $1 WHERE workspace_id = $2 AND connector = $3 AND run_id = $4 AND state = 'loading'`,
+      [new Date(0).toISOString(), workspaceId, connector, runId],
+    );
   }
 
   /** The run's progress after a page (locking its row until the page's transaction ends); false when `runId` may not write. */

@@ -108,6 +108,8 @@ export interface DealSyncRecord extends DealSync {
   /** The run allowed to write (a run that is not it any more stops). */
   runId: string | null;
   cursor: DealSyncCursor | null;
+  /** When the row was last written (ISO): a `loading` run renews it with every page. */
+  updatedAt: string;
 }
 
 /** What a run writes with each page, in the page's transaction. */
@@ -204,12 +206,15 @@ export interface Repository {
   /**
    * Starts (or resumes) a run: state `loading`, no error, the given progress and cursor, and
    * `runId` the only run allowed to write from now on. `syncedAt` and the currency are kept.
+   * With `unlessLiveSince` (ISO), a run still `loading` that wrote at or after that time is left
+   * alone (it runs on another server): nothing is written and the answer is false.
    */
   beginDealSync(
     workspaceId: string,
     connector: ConnectorId,
     run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },
-  ): Promise<void>;
+    options?: { unlessLiveSince?: string },
+  ): Promise<boolean>;
   /**
    * One page of deals and the progress after it, in one transaction; each deal's `visited` is
    * derived from its stored status changes. False (and nothing written) when `runId` is no
@@ -234,6 +239,8 @@ export interface Repository {
     runId: string,
     failure: { finishedAt: string; error: { code: string; message: string } },
   ): Promise<boolean>;
+  /** The run's server stops it (a graceful shutdown): it stays `loading`, free for any server to resume at once. */
+  releaseDealSync(workspaceId: string, connector: ConnectorId, runId: string): Promise<void>;
   /** Deletes the synced deals, their status changes and the sync's row. */
   deleteSyncedDeals(workspaceId: string, connector: ConnectorId): Promise<void>;
   /** Every workspace and connector whose sync is `loading` (runs a stopped process left): for the server start. */

@@ -84,9 +84,12 @@ interface DealSyncRow {
   currency: string | null;
   run_id: string | null;
   cursor: string | null;
+  updated_at: string;
 }
 
 const now = () => new Date().toISOString();
+/** `updated_at` of a run its server let go: older than any lease. */
+const RELEASED_AT = new Date(0).toISOString();
 
 /**
  * better-sqlite3 is synchronous: each method does its work (one transaction where it must be
@@ -327,7 +330,7 @@ class SqliteRepository implements Repository {
            after_pipeline_id = excluded.after_pipeline_id, after_status_id = excluded.after_status_id`,
       ),
       getDealSync: db.prepare(
-        `SELECT state, loaded, total, started_at, finished_at, synced_at, error_code, error_message, currency, run_id, cursor
+        `SELECT state, loaded, total, started_at, finished_at, synced_at, error_code, error_message, currency, run_id, cursor, updated_at
          FROM deal_syncs WHERE workspace_id = ? AND connector = ?`,
       ),
       beginDealSync: db.prepare(
@@ -336,7 +339,8 @@ class SqliteRepository implements Repository {
          VALUES (@workspaceId, @connector, 'loading', @loaded, @total, @startedAt, NULL, NULL, NULL, @runId, @cursor, @updatedAt)
          ON CONFLICT (workspace_id, connector) DO UPDATE SET state = 'loading', loaded = excluded.loaded, total = excluded.total,
            started_at = excluded.started_at, finished_at = NULL, error_code = NULL, error_message = NULL,
-           run_id = excluded.run_id, cursor = excluded.cursor, updated_at = excluded.updated_at`,
+           run_id = excluded.run_id, cursor = excluded.cursor, updated_at = excluded.updated_at
+         WHERE deal_syncs.state <> 'loading' OR @liveSince IS NULL OR deal_syncs.updated_at < @liveSince`,
       ),
       progressDealSync: db.prepare(
         `UPDATE deal_syncs SET loaded = ?, total = ?, cursor = ?, updated_at = ?
@@ -349,6 +353,9 @@ class SqliteRepository implements Repository {
         `UPDATE deal_syncs SET state = 'done', finished_at = ?, synced_at = ?, cursor = NULL, error_code = NULL, error_message = NULL,
            updated_at = ?
          WHERE workspace_id = ? AND connector = ? AND run_id = ? AND state = 'loading'`,
+      ),
+      releaseDealSync: db.prepare(
+        `UPDATE deal_syncs SET updated_at = '${RELEASED_AT}' WHERE workspace_id = ? AND connector = ? AND run_id = ? AND state = 'loading'`,
       ),
       failDealSync: db.prepare(
         `UPDATE deal_syncs SET state = 'failed', finished_at = ?, error_code = ?, error_message = ?, updated_at = ?
@@ -595,7 +602,13 @@ class SqliteRepository implements Repository {
     return settle(() => {
       const row = this.statements.getDealSync.get(workspaceId, connector) as DealSyncRow | undefined;
       if (!row) return null;
-      return { ...toDealSync(row), currency: row.currency, runId: row.run_id, cursor: row.cursor ? (JSON.parse(row.cursor) as DealSyncCursor) : null };
+      return {
+        ...toDealSync(row),
+        currency: row.currency,
+        runId: row.run_id,
+        cursor: row.cursor ? (JSON.parse(row.cursor) as DealSyncCursor) : null,
+        updatedAt: row.updated_at,
+      };
     });
   }
 
@@ -603,21 +616,23 @@ class SqliteRepository implements Repository {
     workspaceId: string,
     connector: ConnectorId,
     run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },
-  ): Promise<void> {
-    return settle(() => {
+    options: { unlessLiveSince?: string } = {},
+  ): Promise<boolean> {
+    return settle(() =>
       this.db.transaction(() => {
         this.ensureWorkspace(workspaceId);
-        this.insertDealSync(workspaceId, connector, run);
-      })();
-    });
+        return this.insertDealSync(workspaceId, connector, run, options.unlessLiveSince ?? null);
+      })(),
+    );
   }
 
   private insertDealSync(
     workspaceId: string,
     connector: ConnectorId,
     run: { runId: string; loaded: number; total: number | null; startedAt: string; cursor: DealSyncCursor },
-  ): void {
-    this.statements.beginDealSync.run({
+    liveSince: string | null = null,
+  ): boolean {
+    return this.statements.beginDealSync.run({
       workspaceId,
       connector,
       loaded: run.loaded,
@@ -626,6 +641,13 @@ class SqliteRepository implements Repository {
       runId: run.runId,
       cursor: JSON.stringify(run.cursor),
       updatedAt: now(),
+      liveSince,
+    }).changes > 0;
+  }
+
+  releaseDealSync(workspaceId: string, connector: ConnectorId, runId: string): Promise<void> {
+    return settle(() => {
+      this.statements.releaseDealSync.run(workspaceId, connector, runId);
     });
   }
 

@@ -15,9 +15,10 @@ import {
   workspaceIdOf,
   type TestServer,
 } from '../testing/index';
+import { createLogger } from '../lib/logger';
 
 import type { DealSyncOptions } from './deal-sync';
-import { toSyncedDeal } from './deal-sync';
+import { createDealSync, toSyncedDeal } from './deal-sync';
 
 /**
  * The deal sync over the real API's storage (a temporary SQLite file), the real adapters and
@@ -401,5 +402,62 @@ describe('a run that stops', () => {
     expect(await k.server.repo.countDeals(k.workspaceId, 'amocrm')).toBe(0);
     expect((await k.server.dealSync.status(k.workspaceId, 'amocrm'))).toMatchObject({ state: 'loading', loaded: 0, syncedAt: null });
     expect(await k.server.dealSync.settled(k.workspaceId, 'amocrm')).toMatchObject({ state: 'done', loaded: 321 });
+  });
+});
+
+describe('two servers on one database', () => {
+  /** A second server's deal sync over the same database and CRM (its own runs, its own memory), configured like the first. */
+  function secondServer(k: Kit, leaseMs: number) {
+    const logger = createLogger('error', () => undefined);
+    return createDealSync({ repo: k.server.repo, crm: k.server.crm!.deps, logger, now: k.timing.now, startOnAuthorization: false, dealPageSize: 50, leaseMs });
+  }
+
+  /** Holds the first run inside its request for page 3 of the deals until `open()`. */
+  function holdPage3(k: Kit) {
+    let open = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let reached = () => undefined as void;
+    const arrived = new Promise<void>((resolve) => (reached = resolve));
+    k.onRequest(async (_, url) => {
+      if (url.pathname === '/api/v4/leads' && url.searchParams.get('page') === '3') {
+        reached();
+        await gate;
+      }
+    });
+    return { arrived, open };
+  }
+
+  it('a run one server holds is neither started again nor taken over by the other: it shows that run’s progress', async () => {
+    const k = await kit({ sync: { dealPageSize: 50, leaseMs: 60_000 } });
+    const other = secondServer(k, 60_000);
+    const held = holdPage3(k);
+    await k.server.dealSync.start(k.workspaceId, 'amocrm');
+    await held.arrived;
+    const before = k.sent('amocrm', '/api/v4/leads').length;
+    expect(await other.start(k.workspaceId, 'amocrm')).toMatchObject({ state: 'loading', loaded: 100 });
+    expect(await other.status(k.workspaceId, 'amocrm')).toMatchObject({ state: 'loading', loaded: 100 });
+    await other.idle();
+    expect(k.sent('amocrm', '/api/v4/leads')).toHaveLength(before);
+    held.open();
+    expect(await k.server.dealSync.settled(k.workspaceId, 'amocrm')).toMatchObject({ state: 'done', loaded: 321 });
+    // Every page was asked for once: one runner.
+    expect(k.sent('amocrm', '/api/v4/leads').map((url) => url.searchParams.get('page'))).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    await other.close();
+  });
+
+  it('a run its server let go at shutdown is resumed by the other at its next look, from the page it stopped at', async () => {
+    const k = await kit({ sync: { dealPageSize: 50, leaseMs: 60_000 } });
+    const other = secondServer(k, 60_000);
+    const held = holdPage3(k);
+    await k.server.dealSync.start(k.workspaceId, 'amocrm');
+    await held.arrived;
+    expect((await k.server.repo.getDealSyncRecord(k.workspaceId, 'amocrm'))!.state).toBe('loading');
+    await k.server.dealSync.close();
+    expect(await other.status(k.workspaceId, 'amocrm')).toMatchObject({ state: 'loading', loaded: 100 });
+    held.open();
+    k.onRequest(null);
+    expect(await other.settled(k.workspaceId, 'amocrm')).toMatchObject({ state: 'done', loaded: 321 });
+    expect(await k.stored()).toHaveLength(321);
+    await other.close();
   });
 });

@@ -42,8 +42,8 @@ export interface DealSyncService {
   idle(): Promise<void>;
   /** Starts a run for every sync a previous process left `loading`; how many were started. */
   resumeUnfinished(): Promise<number>;
-  /** Stops: running runs write nothing more (they stay `loading`, resumed at the next start). */
-  close(): void;
+  /** Stops: running runs write nothing more (they stay `loading`, resumed at the next start; their leases are let go). */
+  close(): Promise<void>;
 }
 
 export interface DealSyncOptions {
@@ -60,7 +60,16 @@ export interface DealSyncOptions {
   dealPageSize?: number;
   /** Status changes a page (amoCRM 100, Bitrix24 50). Default 100. */
   eventPageSize?: number;
+  /**
+   * With several servers on one database, a run belongs to the server that runs it as long as it
+   * writes its row at least this often (every page does): another server neither starts a second
+   * run nor takes it over, and shows its progress. A run silent for longer (its server stopped) is
+   * resumed by the next start, or by the next look at its progress. Wall-clock ms. Default 2 minutes.
+   */
+  leaseMs?: number;
 }
+
+export const DEFAULT_SYNC_LEASE_MS = 120_000;
 
 export const DEFAULT_OVERLAP_SEC = 300;
 
@@ -117,6 +126,9 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
   const dealPageSize = options.dealPageSize ?? 250;
   const eventPageSize = options.eventPageSize ?? 100;
   const startOnAuthorization = options.startOnAuthorization ?? true;
+  const leaseMs = options.leaseMs ?? DEFAULT_SYNC_LEASE_MS;
+  /** Before this (ISO, wall clock, like the rows' `updated_at`), a run that wrote nothing is abandoned. */
+  const liveSince = () => new Date(Date.now() - leaseMs).toISOString();
   const runs = new Map<string, Run>();
   /** Starts under way (the checks and `beginDealSync`), by key: a second start waits for the first. */
   const starting = new Map<string, Promise<DealSync>>();
@@ -181,7 +193,10 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
       progress = { loaded: 0, total: null, startedAt: isoNow() };
     }
     const runId = randomUUID();
-    await repo.beginDealSync(workspaceId, connector, { runId, ...progress, cursor });
+    if (!(await repo.beginDealSync(workspaceId, connector, { runId, ...progress, cursor }, { unlessLiveSince: liveSince() }))) {
+      logger.info('deal sync runs on another server', { workspace: workspaceId, connector });
+      return status(workspaceId, connector);
+    }
     logger.info('deal sync started', { workspace: workspaceId, connector, mode: cursor.mode, phase: cursor.phase, page: cursor.page, resumed: resumed !== null });
 
     const key = keyOf(workspaceId, connector);
@@ -294,7 +309,18 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
 
   return {
     start,
-    status,
+
+    async status(workspaceId, connector) {
+      const record = await repo.getDealSyncRecord(workspaceId, connector);
+      const key = keyOf(workspaceId, connector);
+      // A run its server left behind (stopped mid-run) goes on here when someone looks at it.
+      if (record?.state === 'loading' && !closed && !runs.has(key) && !starting.has(key) && record.updatedAt < liveSince()) {
+        start(workspaceId, connector).catch((error: unknown) => {
+          logger.warn('deal sync not resumed', { workspace: workspaceId, connector, reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown' });
+        });
+      }
+      return status(workspaceId, connector);
+    },
 
     async authorized(workspaceId, connector, grant = {}) {
       if (closed) return;
@@ -348,10 +374,22 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
       return count;
     },
 
-    close() {
+    async close() {
       closed = true;
-      for (const run of runs.values()) run.cancelled = true;
+      const stopped = [...runs.entries()];
+      for (const [, run] of stopped) run.cancelled = true;
       runs.clear();
+      // Let go of their leases, so that the next server to start (or this one, restarted) resumes them at once.
+      await Promise.all(
+        stopped.map(async ([key, run]) => {
+          const [workspaceId, connector] = key.split('\u0000') as [string, ConnectorId];
+          try {
+            await repo.releaseDealSync(workspaceId, connector, run.runId);
+          } catch (error) {
+            logger.warn('deal sync lease not released', { workspace: workspaceId, connector, reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown' });
+          }
+        }),
+      );
     },
   };
 }

@@ -80,7 +80,7 @@ export function createTestServer(options: TestServerOptions = {}, dataDir = make
   const build = () => {
     const repo = openTestRepository(dataDir);
     const logger = overrides.logger ?? createLogger('debug', (line) => logs.push(line));
-    const dealSync = overrides.dealSync ?? createDealSync({ startOnAuthorization: false, ...sync, repo, crm: crmDeps, logger });
+    const dealSync = overrides.dealSync ?? createDealSync({ startOnAuthorization: false, leaseMs: 0, ...sync, repo, crm: crmDeps, logger });
     const app = createApp({
       repo,
       logger,
@@ -109,13 +109,14 @@ export function createTestServer(options: TestServerOptions = {}, dataDir = make
     },
     restart() {
       const previous = current;
-      previous.dealSync.close();
+      // Like a crash: the runs stop where they are (their leases lapse at once: leaseMs 0 unless a test sets one).
+      void previous.dealSync.close();
       const closed = previous.repo.close();
       current = build();
       return closed;
     },
     async close() {
-      current.dealSync.close();
+      await current.dealSync.close();
       await current.repo.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
