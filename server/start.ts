@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 
 import { createApp } from './app';
+import type { SharedRateStore } from './crm/http/rate-limiter';
 import { crmFromEnv } from './crm/setup';
 import { openPostgresRepository } from './db/postgres';
 import type { Repository } from './db/repository';
@@ -24,8 +25,15 @@ export interface RunningServer {
 /** Opens the database, builds the CRM side from the configuration, listens, and resumes deal syncs a previous run left unfinished. */
 export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
   // The configuration is refused (no CRM) before a database or a secret is created.
-  const crm = crmFromEnv(env, logger);
+  // With several servers on PostgreSQL, each CRM account's rate limit is kept in the database
+  // (the repository is opened after the configuration was accepted, hence the indirection).
+  const opened: { repo?: Repository } = {};
+  const sharedRate: SharedRateStore | undefined = env.DATABASE_URL
+    ? { take: (key, policy) => opened.repo?.takeCrmRateSlot?.(key, policy) ?? Promise.resolve(0) }
+    : undefined;
+  const crm = crmFromEnv(env, logger, { sharedRate });
   const repo = openRepository(env);
+  opened.repo = repo;
   try {
     await repo.ping();
     const sessionSecret = env.SESSION_SECRET ?? loadOrCreateSecretFile(env.dataDir, 'session.secret', 32).toString('base64');

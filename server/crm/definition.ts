@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { AuthKind, ConnectorId, ConnectorLogo } from '../../app/contracts/connector';
 import type { Logger } from '../lib/logger';
 
-import type { RateLimitPolicy } from './http/rate-limiter';
+import type { RateLimitPolicy, SharedRateStore } from './http/rate-limiter';
 import type { CrmAdapter } from './types';
 
 /**
@@ -20,6 +20,8 @@ export interface CrmCommonOptions {
   /** Per CRM request, connect to last byte (`CRM_TIMEOUT_MS`). */
   timeoutMs: number;
   logger: Logger;
+  /** The rate limit every server on the database shares (PostgreSQL); absent: each server's own. */
+  sharedRate?: SharedRateStore;
 }
 
 export interface ConnectorDefinition<TEnv> {

@@ -2,6 +2,7 @@ import { EnvError, type Env } from '../env';
 import type { Logger } from '../lib/logger';
 import { loadOrCreateSecretFile, parseKey, TokenCipher } from '../lib/secrets';
 
+import type { SharedRateStore } from './http/rate-limiter';
 import { REGISTERED_CONNECTORS, type CrmDeps } from './registry';
 
 /**
@@ -11,9 +12,9 @@ import { REGISTERED_CONNECTORS, type CrmDeps } from './registry';
  * (`mocks/sandbox/serve.ts`) starts the sandboxes and configures the product for them. With no
  * CRM configured, the product does not start.
  */
-export function crmFromEnv(env: Env, logger: Logger): CrmDeps {
+export function crmFromEnv(env: Env, logger: Logger, options: { sharedRate?: SharedRateStore } = {}): CrmDeps {
   const adapters: CrmDeps['adapters'] = {};
-  const common = { publicUrl: env.publicUrl, timeoutMs: env.CRM_TIMEOUT_MS, logger };
+  const common = { publicUrl: env.publicUrl, timeoutMs: env.CRM_TIMEOUT_MS, logger, sharedRate: options.sharedRate };
   for (const connector of env.connectors) {
     const adapter = connector.create(common);
     if (adapter) adapters[connector.id] = adapter;

@@ -107,4 +107,18 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       CREATE INDEX deal_syncs_by_state ON deal_syncs(state);
     `,
   },
+  {
+    version: 2,
+    name: 'the CRM rate limit every server shares',
+    sql: `
+      -- One row per CRM account (its scope and host): the send times of its last second, or the
+      -- time its leaky bucket would be empty, in the database's clock (Unix ms).
+      CREATE TABLE crm_rate_limits (
+        key TEXT PRIMARY KEY,
+        state DOUBLE PRECISION[] NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX crm_rate_limits_by_update ON crm_rate_limits(updated_at);
+    `,
+  },
 ];

@@ -60,6 +60,23 @@ describe('PostgreSQL repository', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('the CRM rate limit is the account’s across servers: 20 concurrent asks on two servers get 7 slots, the rest how long to wait', async () => {
+    const [a, b] = twoServers();
+    const policy = { kind: 'window', perSecond: 7 } as const;
+    await a.ping(); // migrated before the race
+    const waits = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).takeCrmRateSlot!('amoCRM:demo.amocrm.ru', policy)));
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(7);
+    for (const wait of waits.filter((value) => value > 0)) expect(wait).toBeLessThanOrEqual(1000);
+    // Another account has its own limit.
+    expect(await b.takeCrmRateSlot!('amoCRM:other.amocrm.ru', policy)).toBe(0);
+    // Leaky (Bitrix24): a burst of 3 shared, then a wait of about one drain interval.
+    const leaky = { kind: 'leaky', drainPerSecond: 2, burst: 3 } as const;
+    const burst = await Promise.all([a, b, a, b].map((repo) => repo.takeCrmRateSlot!('Bitrix24:portal.bitrix24.ru', leaky)));
+    expect(burst.filter((wait) => wait === 0)).toHaveLength(3);
+    expect(Math.max(...burst)).toBeGreaterThan(400);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('streams deals from a snapshot while another server writes, and releases its connection when stopped early', async () => {
     const [a, b] = twoServers();
     const ws = (await a.createWorkspace()).id;

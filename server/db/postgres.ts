@@ -6,6 +6,7 @@ import type { ConnectorId } from '../../app/contracts/connector';
 import type { DealStatusChange, DealSync, FunnelDeal } from '../../app/contracts/deals';
 import { dealVisits } from '../../app/contracts/funnel';
 import { storedMappingConfigSchema, type MappingConfig } from '../../app/contracts/mapping-config';
+import { takeShared, type RateLimitPolicy } from '../crm/http/rate-limiter';
 
 import { POSTGRES_MIGRATIONS } from './postgres-migrations';
 import {
@@ -270,6 +271,21 @@ class PgRepository implements PostgresRepository {
     await this.query('SELECT 1');
   }
 
+  /** Under the account row's lock, in the database's clock: servers' clocks need not agree. */
+  takeCrmRateSlot(key: string, policy: RateLimitPolicy): Promise<number> {
+    return this.transaction(async (db) => {
+      await this.query("INSERT INTO crm_rate_limits (key, state, updated_at) VALUES ($1, '{}', 0) ON CONFLICT (key) DO NOTHING", [key], db);
+      const [row] = await this.rows<{ state: number[]; now: number }>(
+        'SELECT state, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now FROM crm_rate_limits WHERE key = $1 FOR UPDATE',
+        [key],
+        db,
+      );
+      const { wait, state } = takeShared(policy, row!.state, row!.now);
+      if (wait === 0) await this.query('UPDATE crm_rate_limits SET state = $1, updated_at = $2 WHERE key = $3', [state, Math.round(row!.now), key], db);
+      return wait;
+    });
+  }
+
   async createWorkspace(): Promise<Workspace> {
     const workspace = { id: randomUUID(), createdAt: now() };
     await this.query('INSERT INTO workspaces (id, created_at) VALUES ($1, $2)', [workspace.id, workspace.createdAt]);
@@ -286,6 +302,8 @@ class PgRepository implements PostgresRepository {
     const maxAge = options.emptyWorkspaceMaxAgeMs ?? EMPTY_WORKSPACE_MAX_AGE_MS;
     return this.transaction(async (db) => {
       const states = await this.changed('DELETE FROM oauth_states WHERE expires_at < $1', [options.now - retention], db);
+      // An account not called for an hour has an empty limit: its row can go.
+      await this.query('DELETE FROM crm_rate_limits WHERE updated_at < $1', [options.now - 3600_000], db);
       const createdBefore = new Date(options.now - maxAge).toISOString();
       const workspaces = await this.changed(
         `DELETE FROM workspaces WHERE id IN (

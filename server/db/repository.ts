@@ -1,5 +1,6 @@
 import type { ConnectorId, ConnectorState, CrmAccount } from '../../app/contracts/connector';
 import type { DealStatusChange, DealSync, FunnelDeal } from '../../app/contracts/deals';
+import type { RateLimitPolicy } from '../crm/http/rate-limiter';
 import type { MappingConfig } from '../../app/contracts/mapping-config';
 
 /**
@@ -245,6 +246,13 @@ export interface Repository {
   deleteSyncedDeals(workspaceId: string, connector: ConnectorId): Promise<void>;
   /** Every workspace and connector whose sync is `loading` (runs a stopped process left): for the server start. */
   listUnfinishedDealSyncs(): Promise<Array<{ workspaceId: string; connector: ConnectorId }>>;
+
+  /**
+   * The CRM rate limit every server on this database shares (see `SharedRateStore`): spends a
+   * request's slot for the account `key` if `policy` allows one now (0), else the ms to wait.
+   * PostgreSQL only; SQLite serves one server, whose own limiter is enough.
+   */
+  takeCrmRateSlot?(key: string, policy: RateLimitPolicy): Promise<number>;
 
   /** Resolves when the database answers (the readiness check); rejects when it does not. */
   ping(): Promise<void>;

@@ -40,6 +40,7 @@ export const amocrmConnector = defineConnector({
       rateLimit: AMOCRM_RATE_LIMIT,
       timeoutMs: common.timeoutMs,
       logger: common.logger,
+      sharedRate: common.sharedRate,
     });
   },
   describe(values) {

@@ -41,6 +41,7 @@ export const bitrix24Connector = defineConnector({
       rateLimit: BITRIX24_RATE_LIMIT,
       timeoutMs: common.timeoutMs,
       logger: common.logger,
+      sharedRate: common.sharedRate,
     });
   },
   describe(values) {

@@ -1,7 +1,7 @@
 import type { Logger } from '../../lib/logger';
 import { CrmError } from '../errors';
 
-import { QueueFullError, QueueTimeoutError, RateLimiters, type RateLimitPolicy, type Release } from './rate-limiter';
+import { QueueFullError, QueueTimeoutError, RateLimiters, type RateLimitPolicy, type Release, type SharedRateStore } from './rate-limiter';
 import { realTiming, type Timing } from './timing';
 
 /**
@@ -45,6 +45,8 @@ export interface CrmHttpOptions {
   maxQueuedPerParty?: number;
   /** Requests one party may have on the wire at once per account; the rest wait in its line. Default 4. */
   maxInFlightPerParty?: number;
+  /** The rate limit every server on the database shares (PostgreSQL); default: this server's own. */
+  sharedRate?: SharedRateStore;
   /** Where this CRM's requests may go; anything else is refused before it is sent (`CrmHostError`). Default: anywhere. */
   destinations?: CrmDestinations;
   timing?: Timing;
@@ -168,6 +170,8 @@ export function createCrmHttp(options: CrmHttpOptions): CrmHttp {
     maxKeys: options.maxLimiterKeys,
     maxQueuedPerParty: options.maxQueuedPerParty ?? DEFAULT_MAX_QUEUED_PER_PARTY,
     maxInFlightPerParty: options.maxInFlightPerParty ?? DEFAULT_MAX_IN_FLIGHT_PER_PARTY,
+    shared: options.sharedRate,
+    sharedScope: `${crmName}:`,
   });
   const destinations = options.destinations;
   const timeoutSignal = (ms: number) => (timing.timeout ? timing.timeout(ms) : AbortSignal.timeout(ms));

@@ -6,7 +6,7 @@ import type { CrmTokens } from '../types';
 
 import { createCrmHttp, type CrmDestinations } from './client';
 import { createOAuthRefresher } from './oauth';
-import type { RateLimitPolicy } from './rate-limiter';
+import type { RateLimitPolicy, SharedRateStore } from './rate-limiter';
 import { realTiming, type Timing } from './timing';
 
 /** The HTTP options every OAuth CRM adapter takes (tests inject `timing` and `fetch`). */
@@ -23,6 +23,8 @@ export interface CrmClientOptions {
   maxQueuedPerParty?: number;
   /** Requests one workspace may have on the wire at once per account. Default 4. */
   maxInFlightPerParty?: number;
+  /** The rate limit every server on the database shares (PostgreSQL). Default: this server's own. */
+  sharedRate?: SharedRateStore;
   timing?: Timing;
   fetch?: typeof fetch;
   logger?: Logger;
@@ -50,6 +52,7 @@ export function createOAuthCrmClient(
     maxRetryWaitMs: options.maxRetryWaitMs,
     maxQueuedPerParty: options.maxQueuedPerParty,
     maxInFlightPerParty: options.maxInFlightPerParty,
+    sharedRate: options.sharedRate,
     destinations,
     timing,
     fetch: options.fetch,

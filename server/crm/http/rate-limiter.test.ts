@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeTiming } from '../../testing/crm-test-kit';
 
 import { SettlingTiming } from './testing';
-import { AccountLimiter, LeakyBucket, QueueFullError, QueueTimeoutError, RateLimiters, TokenBucket } from './rate-limiter';
+import { AccountLimiter, LeakyBucket, QueueFullError, QueueTimeoutError, RateLimiters, takeShared, TokenBucket, type RateLimitPolicy } from './rate-limiter';
 
 describe('TokenBucket', () => {
   it('lets at most 7 requests through in any one-second window, without really waiting', async () => {
@@ -266,5 +266,67 @@ describe('AccountLimiter: a line per party, served in turn', () => {
     await next;
     expect(timing.now()).toBe(1000); // B had the turn the aborted one would have had
     await expect(limiter.acquire({ signal: AbortSignal.abort() })).rejects.toBeInstanceOf(QueueTimeoutError);
+  });
+});
+
+describe('a limit shared by several servers (SharedRateStore)', () => {
+  /** The store as PostgreSQL keeps it: one state per key, `takeShared` under the row lock; records when each slot went. */
+  function memoryStore(timing: { now(): number }) {
+    const states = new Map<string, number[]>();
+    const taken: number[] = [];
+    return {
+      taken,
+      store: {
+        take(key: string, policy: RateLimitPolicy) {
+          const { wait, state } = takeShared(policy, states.get(key) ?? [], timing.now());
+          if (wait === 0) {
+            states.set(key, state);
+            taken.push(timing.now());
+          }
+          return Promise.resolve(wait);
+        },
+      },
+    };
+  }
+
+  const mostInOneSecond = (times: number[]) => Math.max(...times.map((start) => times.filter((at) => at >= start && at < start + 1000).length));
+
+  it('window: two servers calling one account together stay within 7 requests in any second', async () => {
+    const timing = new FakeTiming(0);
+    const { store, taken } = memoryStore(timing);
+    const policy: RateLimitPolicy = { kind: 'window', perSecond: 7 };
+    const servers = [0, 1].map(() => new RateLimiters(policy, timing, { shared: store, sharedScope: 'amoCRM:' }));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => servers[i % 2]!.acquire('demo.amocrm.ru').then((release) => release())));
+    expect(taken).toHaveLength(40);
+    expect(mostInOneSecond(taken)).toBe(7);
+  });
+
+  it('leaky (Bitrix24): the burst and the drain are the account’s, not each server’s', () => {
+    const policy: RateLimitPolicy = { kind: 'leaky', drainPerSecond: 2, burst: 3 };
+    let state: number[] = [];
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const step = takeShared(policy, state, 10_000);
+      waits.push(step.wait);
+      state = step.state;
+    }
+    // Three at once from empty, the fourth after one drain interval (500 ms).
+    expect(waits).toEqual([0, 0, 0, 500]);
+    expect(takeShared(policy, state, 10_500).wait).toBe(0);
+  });
+
+  it('window: says how long until the oldest of the last 7 leaves the second, and spends nothing meanwhile', () => {
+    const policy: RateLimitPolicy = { kind: 'window', perSecond: 2 };
+    const full = [1000, 1300];
+    expect(takeShared(policy, full, 1500)).toEqual({ wait: 500, state: full });
+    expect(takeShared(policy, full, 2000)).toEqual({ wait: 0, state: [1300, 2000] });
+  });
+
+  it('a store that fails does not stop the calls: this server’s own limit still holds', async () => {
+    const timing = new FakeTiming(0);
+    const failing = { take: () => Promise.reject(new Error('database down')) };
+    const limiter = new RateLimiters({ kind: 'window', perSecond: 2 }, timing, { shared: failing });
+    for (let i = 0; i < 4; i += 1) (await limiter.acquire('a'))();
+    expect(timing.now()).toBe(1000);
   });
 });

@@ -89,6 +89,43 @@ export class LeakyBucket implements Bucket {
   drained(now: number): boolean {
     return this.emptyAt <= now;
   }
+
+  /** When it would be empty (its whole state, for a shared store to keep). */
+  get emptyTime(): number {
+    return this.emptyAt;
+  }
+
+  restore(emptyAt: number): void {
+    this.emptyAt = emptyAt;
+  }
+}
+
+/**
+ * One account's limit shared by every server on one database (PostgreSQL): `take` spends a
+ * request's slot for `key` if the limit allows one now (0), else answers how many ms until it
+ * may (nothing spent). Each server keeps its own lines and bucket in front of it (fairness
+ * between workspaces, and no database round trip while its own bucket already says wait).
+ */
+export interface SharedRateStore {
+  take(key: string, policy: RateLimitPolicy): Promise<number>;
+}
+
+/**
+ * The arithmetic of a shared bucket over its stored state, for a store to run under its row
+ * lock: `window` keeps the send times of the last second, `leaky` the time it would be empty.
+ */
+export function takeShared(policy: RateLimitPolicy, state: readonly number[], now: number): { wait: number; state: number[] } {
+  if (policy.kind === 'window') {
+    const spent = state.filter((at) => at > now - 1000).sort((a, b) => a - b);
+    if (spent.length < policy.perSecond) return { wait: 0, state: [...spent, now] };
+    return { wait: Math.max(1, Math.ceil(spent[spent.length - policy.perSecond]! + 1000 - now)), state: spent };
+  }
+  const bucket = new LeakyBucket(policy.drainPerSecond, policy.burst);
+  bucket.restore(state[0] ?? Number.NEGATIVE_INFINITY);
+  const wait = bucket.waitMs(now);
+  if (wait > 0) return { wait, state: [...state] };
+  bucket.take(now);
+  return { wait: 0, state: [bucket.emptyTime] };
 }
 
 export function bucketFor(policy: RateLimitPolicy): Bucket {
@@ -167,6 +204,8 @@ export class AccountLimiter {
     private readonly bucket: Bucket,
     private readonly timing: Timing,
     limits: QueueLimits = {},
+    /** The limit every server shares (see `SharedRateStore`), asked once this one's bucket allows a request. */
+    private readonly shared?: () => Promise<number>,
   ) {
     this.maxQueued = limits.maxQueuedPerParty ?? Number.POSITIVE_INFINITY;
     this.maxInFlight = limits.maxInFlightPerParty ?? Number.POSITIVE_INFINITY;
@@ -284,7 +323,19 @@ export class AccountLimiter {
         const earliest = this.expire(now);
         const party = this.nextParty();
         if (party === undefined) return; // nobody waits, or every waiting party is at its in-flight cap
-        const wait = this.bucket.waitMs(now);
+        let wait = this.bucket.waitMs(now);
+        if (wait === 0 && this.shared) {
+          // A store that fails does not stop the CRM calls: this server's own limit still holds.
+          wait = await this.shared().catch(() => 0);
+          if (wait === 0) {
+            // Waiting for the store, the party may have left (deadline, abort): the slot goes to whoever is next.
+            const next = this.nextParty();
+            if (next === undefined) return;
+            this.bucket.take(this.timing.now());
+            this.grant(next);
+            continue;
+          }
+        }
         if (wait === 0) {
           this.bucket.take(now);
           this.grant(party);
@@ -300,6 +351,9 @@ export class AccountLimiter {
 }
 
 export interface RateLimitersOptions extends QueueLimits {
+  /** Every server's limit together (PostgreSQL); keys are prefixed with `sharedScope`. Default: this server alone. */
+  shared?: SharedRateStore;
+  sharedScope?: string;
   /**
    * How many keys (accounts) to keep limiters for. When a new key would exceed it, idle
    * limiters among the least recently used are dropped; if none is idle, the least recently
@@ -328,7 +382,7 @@ export class RateLimiters {
 
   /** Resolves with the release when a request for `key` may be sent (see `AccountLimiter`). */
   acquire(key: string, ticket: Ticket = {}): Promise<Release> {
-    return this.limiters.use(key, () => this.create()).acquire(ticket);
+    return this.limiters.use(key, () => this.create(key)).acquire(ticket);
   }
 
   /** How many keys have a limiter now. */
@@ -336,7 +390,9 @@ export class RateLimiters {
     return this.limiters.size;
   }
 
-  private create(): AccountLimiter {
-    return new AccountLimiter(bucketFor(this.policy), this.timing, this.options);
+  private create(key?: string): AccountLimiter {
+    const { shared, sharedScope = '' } = this.options;
+    const take = shared && key !== undefined ? () => shared.take(`${sharedScope}${key}`, this.policy) : undefined;
+    return new AccountLimiter(bucketFor(this.policy), this.timing, this.options, take);
   }
 }

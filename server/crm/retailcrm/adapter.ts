@@ -121,6 +121,7 @@ export function createRetailCrmAdapter(options: RetailCrmOptions = {}): CrmAdapt
     maxRetryWaitMs: options.maxRetryWaitMs,
     maxQueuedPerParty: options.maxQueuedPerParty,
     maxInFlightPerParty: options.maxInFlightPerParty,
+    sharedRate: options.sharedRate,
     destinations: retailCrmDestinations(sandboxOrigin),
     timing: options.timing ?? realTiming,
     fetch: options.fetch,

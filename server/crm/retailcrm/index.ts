@@ -48,6 +48,7 @@ export const retailcrmConnector = defineConnector({
       rateLimit: RETAILCRM_RATE_LIMIT,
       timeoutMs: common.timeoutMs,
       logger: common.logger,
+      sharedRate: common.sharedRate,
     });
   },
   describe(values) {
