@@ -22,6 +22,8 @@ export const DRIFT_SCHEMA_MAX_AGE_MS = ACTIVATION_SCHEMA_MAX_AGE_MS;
 export const DRIFT_CHECK_INTERVAL_MS = 15 * 60 * 1000;
 /** At most this many connectors per periodic round (the next round goes on). */
 export const DRIFT_CHECKS_PER_ROUND = 200;
+/** Background checks (the listing's) running at once in this process, across workspaces; beyond it a listing starts none. */
+export const MAX_BACKGROUND_CHECKS = 16;
 /** A periodic check holds its connector this long (longer than a CRM read with its retries may take). */
 export const DRIFT_CLAIM_MS = 5 * 60 * 1000;
 
@@ -43,7 +45,7 @@ export interface DriftService {
   record(workspaceId: string, connector: ConnectorId, schema: CrmSchema): Promise<ConnectorChanges | null>;
   /** Reads the schema (cache within its age, else the CRM), compares and records. Throws `CrmError`; null when none is active. */
   check(workspaceId: string, connector: ConnectorId): Promise<ConnectorChanges | null>;
-  /** `check` in the background (the listing): at most one at a time per connector, failures logged. */
+  /** `check` in the background (the listing): at most one at a time per connector and `MAX_BACKGROUND_CHECKS` in all, failures logged. */
   checkInBackground(workspaceId: string, connector: ConnectorId): void;
   /** What was last recorded; null when there is no configuration. */
   stored(workspaceId: string, connector: ConnectorId): Promise<{ changes: ConnectorChanges; active: boolean } | null>;
@@ -201,7 +203,8 @@ export function createDriftService(options: DriftOptions): DriftService {
     check,
     checkInBackground(workspaceId, connector) {
       const key = `${workspaceId}/${connector}`;
-      if (closed || inFlight.has(key)) return;
+      // Beyond the cap the record is simply shown as it is: the next listing or round checks it.
+      if (closed || inFlight.has(key) || inFlight.size >= MAX_BACKGROUND_CHECKS) return;
       void track(key, () =>
         check(workspaceId, connector).catch((error: unknown) => {
           logger.warn('drift check failed', { workspace: workspaceId, connector, ...describeFailure(error) });
