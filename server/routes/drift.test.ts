@@ -226,6 +226,30 @@ describe('CRM drift', () => {
     expect(await card(other)).toMatchObject({ state: 'attention', drift: { changes: 4 } });
   });
 
+  it('a round that cannot read the CRM logs why (no secret), holds the connector until half an interval later, then records', async () => {
+    let clock = Date.parse('2026-03-01T09:00:00Z');
+    const { server, browser } = start({ driftCheck: { schemaMaxAgeMs: 0, intervalMs: 60_000, now: () => clock } });
+    await connected(browser, server);
+    server.sandbox!.replaceAccount(editedAccount());
+    server.sandbox!.setFaults({ unpaid: true });
+    clock += 60_000;
+    expect(await server.drift.round()).toBe(1);
+    const failures = server.logs.filter((line) => line.includes('drift check failed'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/"code":"crm_/);
+    for (const secret of server.sandbox!.issuedSecrets()) expect(server.logs.join('\n')).not.toContain(secret);
+    expect(await card(browser)).toMatchObject({ state: 'connected', drift: null });
+    // (The listing's own background check meets the same refusal.)
+    await server.drift.idle();
+    // Held: not retried by a round in the same interval.
+    expect(await server.drift.round()).toBe(0);
+
+    server.sandbox!.setFaults({ unpaid: false });
+    clock += 30_000;
+    expect(await server.drift.round()).toBe(1);
+    expect(await card(browser)).toMatchObject({ state: 'attention', drift: { changes: 4 } });
+  });
+
   it('started, the periodic check runs on its own timer', async () => {
     const { server, browser } = start({ driftCheck: { schemaMaxAgeMs: 0, intervalMs: 30 } });
     await connected(browser, server);
