@@ -8,7 +8,8 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 
 import type { CrmDeps } from './crm/registry';
-import { createSchemaProvider } from './crm/schema-cache';
+import { createDriftService, type DriftService } from './crm/drift';
+import { createSchemaProvider, type SchemaProvider } from './crm/schema-cache';
 import type { Repository } from './db/repository';
 import { compressApi } from './lib/compression';
 import { closeConnectionOfUnreadBody } from './lib/http-limits';
@@ -21,6 +22,7 @@ import { API_VERSION, buildOpenApiDocument } from './openapi';
 import { connectorRoutes } from './routes/connectors';
 import { crmRoutes } from './routes/crm';
 import { crmOpenApiPaths, crmOpenApiSchemas } from './routes/crm.openapi';
+import { driftOpenApiPaths, driftOpenApiSchemas } from './routes/drift.openapi';
 import { oauthRoutes } from './routes/oauth';
 import { funnelRoutes } from './routes/funnel';
 import { funnelOpenApiPaths, funnelOpenApiSchemas } from './routes/funnel.openapi';
@@ -48,6 +50,16 @@ export interface AppDeps {
    * its own, to resume unfinished runs and to stop it before the database closes.
    */
   dealSync?: DealSyncService;
+  /**
+   * How the CRM schema is obtained (one cache for every route); default: one over `repo` and `crm`.
+   * The server's start passes its own, shared with its drift check.
+   */
+  schemas?: SchemaProvider;
+  /**
+   * The CRM drift records (`server/crm/drift.ts`); default: one over `repo` and `schemas` without a
+   * periodic check. The server's start passes its own, which checks periodically and stops on shutdown.
+   */
+  drift?: DriftService;
   /** The per-client rate limit on /api/* (the server's start passes the configured one); none when omitted. */
   rateLimit?: RateLimitSettings;
 }
@@ -155,8 +167,8 @@ export function createApp(deps: AppDeps) {
     c.json(
       buildOpenApiDocument({
         serverUrl: deps.publicUrl,
-        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths, ...funnelOpenApiPaths },
-        extraSchemas: { ...crmOpenApiSchemas, ...syncOpenApiSchemas, ...funnelOpenApiSchemas },
+        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths, ...funnelOpenApiPaths, ...driftOpenApiPaths },
+        extraSchemas: { ...crmOpenApiSchemas, ...syncOpenApiSchemas, ...funnelOpenApiSchemas, ...driftOpenApiSchemas },
       }),
     ),
   );
@@ -165,10 +177,11 @@ export function createApp(deps: AppDeps) {
   // '/api/connectors/*' also matches '/api/connectors' itself.
   app.use('/api/connectors/*', session);
   // One schema provider for GET …/schema and activation: the same cache, the same CRM reads.
-  const schemas = createSchemaProvider(deps.repo, deps.crm);
-  app.route('/api/connectors', connectorRoutes(deps.repo, { schemas, logger: deps.logger, adapters: deps.crm.adapters }));
+  const schemas = deps.schemas ?? createSchemaProvider(deps.repo, deps.crm);
+  const drift = deps.drift ?? createDriftService({ repo: deps.repo, schemas, logger: deps.logger, now: deps.crm.now });
+  app.route('/api/connectors', connectorRoutes(deps.repo, { schemas, logger: deps.logger, adapters: deps.crm.adapters, drift }));
   const dealSync = deps.dealSync ?? createDealSync({ repo: deps.repo, crm: deps.crm, logger: deps.logger });
-  app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas, dealSync));
+  app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas, dealSync, drift));
   app.route('/api/connectors', syncRoutes(deps.repo, deps.crm, dealSync));
   app.route('/api/connectors', funnelRoutes(deps.repo, deps.crm, deps.logger, schemas));
   // The OAuth callback finds its workspace from the one-time state, not the session middleware.

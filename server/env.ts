@@ -39,6 +39,10 @@ const envSchema = z.object({
         })
         .optional(),
     ),
+    // CRM drift (server/crm/drift.ts): how often every connected connector is compared with its CRM
+    // (0 turns the periodic check off), and the oldest cached CRM schema a comparison accepts.
+    DRIFT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(7 * 24 * 3600_000).default(15 * 60_000),
+    DRIFT_SCHEMA_MAX_AGE_MS: z.coerce.number().int().min(0).max(24 * 3600_000).default(10 * 60_000),
     CRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     // Slow and greedy clients (server/lib/http-limits.ts): Node's timeouts and connection caps.

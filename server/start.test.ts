@@ -89,4 +89,10 @@ describe('the product configuration', () => {
       /Invalid configuration:\n {2}PORT: [^\n]+\n {2}AMOCRM_SANDBOX_ORIGIN: Invalid URL\n {2}AMOCRM_CLIENT_SECRET: AMOCRM_CLIENT_ID and AMOCRM_CLIENT_SECRET must be set together$/,
     );
   });
+
+  it('checks CRM drift every 15 minutes from a schema at most 10 minutes old by default; 0 turns the periodic check off', () => {
+    expect(parseEnv({})).toMatchObject({ DRIFT_CHECK_INTERVAL_MS: 900_000, DRIFT_SCHEMA_MAX_AGE_MS: 600_000 });
+    expect(parseEnv({ DRIFT_CHECK_INTERVAL_MS: '0', DRIFT_SCHEMA_MAX_AGE_MS: '0' })).toMatchObject({ DRIFT_CHECK_INTERVAL_MS: 0, DRIFT_SCHEMA_MAX_AGE_MS: 0 });
+    expect(() => parseEnv({ DRIFT_CHECK_INTERVAL_MS: '-1' })).toThrow(/DRIFT_CHECK_INTERVAL_MS/);
+  });
 });

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 
 import { createApp } from './app';
+import { createDriftService } from './crm/drift';
 import type { SharedRateStore } from './crm/http/rate-limiter';
+import { createSchemaProvider } from './crm/schema-cache';
 import { crmFromEnv } from './crm/setup';
 import { openPostgresRepository } from './db/postgres';
 import type { Repository } from './db/repository';
@@ -52,7 +54,16 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       maxClients: env.RATE_LIMIT_MAX_CLIENTS,
       trustProxy: env.TRUST_PROXY,
     };
-    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm, dealSync, rateLimit });
+    const schemas = createSchemaProvider(repo, crm);
+    const drift = createDriftService({
+      repo,
+      schemas,
+      logger,
+      now: crm.now,
+      intervalMs: env.DRIFT_CHECK_INTERVAL_MS,
+      schemaMaxAgeMs: env.DRIFT_SCHEMA_MAX_AGE_MS,
+    });
+    const app = createApp({ repo, logger, sessionSecret, publicUrl: env.publicUrl, staticDir: env.staticDir, crm, dealSync, schemas, drift, rateLimit });
     const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
       const listening = serve(
         { fetch: app.fetch, hostname: env.HOST, port: env.PORT, serverOptions: serverOptionsFor(limits) },
@@ -63,6 +74,9 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     });
     const resumed = await dealSync.resumeUnfinished();
     if (resumed > 0) logger.info('deal syncs resumed', { count: resumed });
+    // Every DRIFT_CHECK_INTERVAL_MS, each connected connector (one at a time; with several servers
+    // on one PostgreSQL, each connector claimed by one of them) is compared with its CRM.
+    drift.start();
     return {
       address: `http://${env.HOST}:${port}`,
       close: async () => {
@@ -80,6 +94,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
         });
         // Runs still going stay `loading`: the next start resumes them where they stopped.
         await dealSync.close();
+        await drift.close();
         await repo.close();
       },
     };

@@ -300,3 +300,92 @@ describe('the demo with credentials', () => {
     expect(await connected.json()).toMatchObject({ status: 'authorized', account: { domain: new URL(retail.origin).host } });
   });
 });
+
+describe('a sandbox whose fixture file changes while it runs', () => {
+  /** A copy of `fixture` in a temporary directory, and how to rewrite it. */
+  function fixtureCopy<T>(fixture: string) {
+    const temp = makeTempDir();
+    const file = path.join(temp.dir, path.basename(fixture));
+    fs.copyFileSync(fixture, file);
+    return {
+      file,
+      cleanup: temp.cleanup,
+      edit(change: (json: T) => void) {
+        const json = JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+        change(json);
+        fs.writeFileSync(file, JSON.stringify(json));
+      },
+    };
+  }
+
+  it('amoCRM re-reads its account: the product, with the tokens it has, sees a status added and a pipeline renamed', async () => {
+    type Fixture = { pipelines: Array<{ name: string; statuses: Array<{ id: number; name: string; sort: number; color: string }> }> };
+    const copy = fixtureCopy<Fixture>(path.resolve('mocks/fixtures/amocrm-small-account.json'));
+    try {
+      const { env, logs } = await start({ SANDBOX_AMOCRM_ACCOUNT: copy.file });
+      const { go } = await authorizeThroughSandbox(env.publicUrl);
+      const before = crmSchemaSchema.parse(await (await go(`${env.publicUrl}/api/connectors/amocrm/schema`)).json());
+      expect(before.pipelines.map((pipeline) => [pipeline.name, pipeline.statuses.length])).toEqual([['Воронка', 5]]);
+
+      copy.edit((json) => {
+        json.pipelines[0]!.name = 'Продажи';
+        json.pipelines[0]!.statuses.splice(3, 0, { id: 32392170, name: 'Доставка', sort: 40, color: '#ffff99' });
+      });
+      const after = crmSchemaSchema.parse(await (await go(`${env.publicUrl}/api/connectors/amocrm/schema?refresh=1`)).json());
+      expect(after.pipelines.map((pipeline) => [pipeline.name, pipeline.statuses.length])).toEqual([['Продажи', 6]]);
+      expect(after.pipelines[0]!.statuses.map((status) => status.name)).toContain('Доставка');
+      expect(logs.some((line) => line.includes('sandbox amoCRM account re-read'))).toBe(true);
+
+      // A file that no longer validates is reported; the sandbox goes on with what it had.
+      fs.writeFileSync(copy.file, '{"pipelines": "half written');
+      const kept = await go(`${env.publicUrl}/api/connectors/amocrm/schema?refresh=1`);
+      expect(kept.status).toBe(200);
+      expect(crmSchemaSchema.parse(await kept.json()).pipelines[0]!.name).toBe('Продажи');
+      expect(logs.some((line) => line.includes('sandbox amoCRM account not re-read'))).toBe(true);
+    } finally {
+      copy.cleanup();
+    }
+  });
+
+  it('Bitrix24 re-reads its portal: a token issued before keeps working and reads the renamed stage', async () => {
+    type Fixture = { dealPipelines: Array<{ stages: Array<{ statusId: string; name: string }> }> };
+    const copy = fixtureCopy<Fixture>(path.resolve('mocks/fixtures/bitrix24-small.json'));
+    try {
+      const { demo } = await start({ SANDBOX_BITRIX24_ACCOUNT: copy.file });
+      const { tokens } = await connectToBitrix24Sandbox(demo);
+      const stages = async () => {
+        const response = await fetch(`${tokens.client_endpoint}crm.status.list?filter[ENTITY_ID]=DEAL_STAGE&auth=${tokens.access_token}`);
+        expect(response.status).toBe(200);
+        return ((await response.json()) as { result: Array<{ STATUS_ID: string; NAME: string }> }).result.map((stage) => `${stage.STATUS_ID}:${stage.NAME}`);
+      };
+      expect(await stages()).toContain('EXECUTING:В работе');
+      copy.edit((json) => {
+        json.dealPipelines[0]!.stages[1]!.name = 'В производстве';
+      });
+      expect(await stages()).toContain('EXECUTING:В производстве');
+    } finally {
+      copy.cleanup();
+    }
+  });
+
+  it('RetailCRM re-reads its shop: the key keeps working and the new status is listed', async () => {
+    type Fixture = { statusGroups: Array<{ statuses: Array<{ code: string; name: string; ordering: number }> }> };
+    const copy = fixtureCopy<Fixture>(path.resolve('mocks/fixtures/retailcrm-demo.json'));
+    try {
+      const { demo } = await start({ SANDBOX_RETAILCRM_ACCOUNT: copy.file });
+      const retail = demo.sandboxes.retailcrm!;
+      const statuses = async () => {
+        const response = await fetch(`${retail.origin}/api/v5/reference/statuses`, { headers: { 'X-API-KEY': retail.apiKey } });
+        expect(response.status).toBe(200);
+        return Object.keys(((await response.json()) as { statuses: Record<string, unknown> }).statuses);
+      };
+      expect(await statuses()).not.toContain('gift-wrapped');
+      copy.edit((json) => {
+        json.statusGroups[1]!.statuses.push({ code: 'gift-wrapped', name: 'Упакован в подарок', ordering: 90 });
+      });
+      expect(await statuses()).toContain('gift-wrapped');
+    } finally {
+      copy.cleanup();
+    }
+  });
+});

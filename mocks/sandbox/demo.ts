@@ -10,6 +10,7 @@ import { parseSandboxEnv, sandboxConfigError } from './env';
 import { createSandboxRetailCrm, demoShop, type SandboxShop } from './retailcrm/index';
 import { loadSandboxShopFile } from './retailcrm/shop-file';
 import type { FetchHandler } from './shared/compose';
+import { reloadingOnChange } from './shared/fixture-file';
 import { listenSandbox, type RunningSandbox } from './shared/listen';
 import type { SandboxOAuthClient } from './shared/sandbox';
 
@@ -57,6 +58,21 @@ const productVariables = (crm: 'AMOCRM' | 'BITRIX24', sandbox: { integration: Sa
   [`${crm}_SANDBOX_ORIGIN`]: origin,
 });
 
+/**
+ * The sandbox as served: with a fixture file, one that re-reads the file when it changes (its
+ * new data served from the next request on; issued tokens stay valid), else the sandbox itself.
+ */
+function served<T>(sandbox: FetchHandler, file: string | undefined, what: string, load: (file: string) => T, apply: (fixture: T) => void, log: Logger): FetchHandler {
+  if (!file) return sandbox;
+  return reloadingOnChange(sandbox, {
+    file,
+    load,
+    apply,
+    onReload: () => log.info(`sandbox ${what} re-read`, { file }),
+    onError: (error) => log.warn(`sandbox ${what} not re-read: the sandbox goes on with what it had`, { file, reason: error instanceof Error ? error.message.slice(0, 500) : String(error) }),
+  });
+}
+
 async function listen(fetcher: FetchHandler, port: number, variable: string): Promise<RunningSandbox> {
   try {
     return await listenSandbox(fetcher, port, SANDBOX_HOST);
@@ -98,7 +114,7 @@ export async function startDemo(source: Record<string, string | undefined>, logg
         // The integration's Redirect URI: the product's callback, as the product computes it.
         const redirectUri = text(source.AMOCRM_REDIRECT_URI) ?? `${given.publicUrl}/api/oauth/amocrm/callback`;
         const sandbox = createSandboxAmo({ account, faults: amocrm.faults, integration: { redirectUri } });
-        const running = await listen(sandbox, sandboxEnv.port, 'SANDBOX_PORT');
+        const running = await listen(served(sandbox, amocrm.accountFile, 'amoCRM account', loadSandboxAccountFile, (next) => sandbox.replaceAccount(next), log), sandboxEnv.port, 'SANDBOX_PORT');
         sandboxes.amocrm = { ...running, account };
         Object.assign(configured, productVariables('AMOCRM', sandbox, running.origin));
         log.info('sandbox amoCRM started', { origin: running.origin, account: account.fixture.account.subdomain, deals: account.leads.length });
@@ -108,7 +124,7 @@ export async function startDemo(source: Record<string, string | undefined>, logg
         // Bitrix24 takes the redirect URI from the application's settings: the product's callback.
         const redirectUri = text(source.BITRIX24_REDIRECT_URI) ?? `${given.publicUrl}/api/oauth/bitrix24/callback`;
         const sandbox = createSandboxBitrix24({ portal, faults: bitrix24.faults, integration: { redirectUri, appUrl: `${given.publicUrl}/` } });
-        const running = await listen(sandbox, bitrix24.port, 'SANDBOX_BITRIX24_PORT');
+        const running = await listen(served(sandbox, bitrix24.portalFile, 'Bitrix24 portal', loadSandboxPortalFile, (next) => sandbox.replacePortal(next), log), bitrix24.port, 'SANDBOX_BITRIX24_PORT');
         sandboxes.bitrix24 = { ...running, portal };
         Object.assign(configured, productVariables('BITRIX24', sandbox, running.origin));
         log.info('sandbox Bitrix24 started', { origin: running.origin, portal: portal.fixture.portal.title, deals: portal.deals.length });
@@ -117,7 +133,7 @@ export async function startDemo(source: Record<string, string | undefined>, logg
       if (shop) {
         // No application to register: the product is pointed at the sandbox, whose demo key it shows on the form.
         const sandbox = createSandboxRetailCrm({ shop, faults: retailcrm.faults });
-        const running = await listen(sandbox, retailcrm.port, 'SANDBOX_RETAILCRM_PORT');
+        const running = await listen(served(sandbox, retailcrm.shopFile, 'RetailCRM shop', loadSandboxShopFile, (next) => sandbox.replaceShop(next), log), retailcrm.port, 'SANDBOX_RETAILCRM_PORT');
         sandboxes.retailcrm = { ...running, shop, apiKey: sandbox.apiKey };
         Object.assign(configured, { RETAILCRM_SANDBOX_ORIGIN: running.origin, RETAILCRM_SANDBOX_API_KEY: sandbox.apiKey });
         log.info('sandbox RetailCRM started', { origin: running.origin, shop: shop.fixture.account.subdomain, orders: shop.orders.length });

@@ -150,4 +150,24 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX workspaces_by_age ON workspaces(created_at);
     `,
   },
+  {
+    version: 5,
+    name: 'CRM drift: the schema a configuration was activated against and the changes since',
+    // Activation stores the CRM schema it validated against (baseline_schema, JSON; null for
+    // configurations activated before this migration) and when. A drift check compares the
+    // CRM's current schema with it and the active configuration and records the changes (JSON
+    // array), their counts (all, and those needing a decision), the pipelines' names and when.
+    // drift_claimed_until (Unix ms): a periodic check holds the connector until then.
+    sql: `
+      ALTER TABLE connections ADD COLUMN baseline_schema TEXT;
+      ALTER TABLE connections ADD COLUMN baseline_at TEXT;
+      ALTER TABLE connections ADD COLUMN drift_changes TEXT;
+      ALTER TABLE connections ADD COLUMN drift_pipeline_names TEXT;
+      ALTER TABLE connections ADD COLUMN drift_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE connections ADD COLUMN drift_pending INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE connections ADD COLUMN drift_checked_at TEXT;
+      ALTER TABLE connections ADD COLUMN drift_claimed_until INTEGER;
+      CREATE INDEX connections_by_drift_check ON connections(drift_checked_at) WHERE activated_version IS NOT NULL;
+    `,
+  },
 ];

@@ -109,6 +109,21 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
   },
   {
     version: 2,
+    name: 'CRM drift: the schema a configuration was activated against and the changes since (SQLite migration 5)',
+    sql: `
+      ALTER TABLE connections ADD COLUMN baseline_schema TEXT;
+      ALTER TABLE connections ADD COLUMN baseline_at TEXT;
+      ALTER TABLE connections ADD COLUMN drift_changes TEXT;
+      ALTER TABLE connections ADD COLUMN drift_pipeline_names TEXT;
+      ALTER TABLE connections ADD COLUMN drift_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE connections ADD COLUMN drift_pending INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE connections ADD COLUMN drift_checked_at TEXT;
+      ALTER TABLE connections ADD COLUMN drift_claimed_until BIGINT;
+      CREATE INDEX connections_by_drift_check ON connections(drift_checked_at) WHERE activated_version IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
     name: 'the CRM rate limit every server shares',
     sql: `
       -- One row per CRM account (its scope and host): the send times of its last second, or the

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import pg from 'pg';
 
 import { emptyMappingConfig } from '../../app/contracts/mapping-config';
 import { collect } from '../testing/collect';
@@ -6,6 +7,7 @@ import { openTestRepository, testDatabaseUrl } from '../testing/test-database';
 import { makeTempDir } from '../testing/test-server';
 
 import { openPostgresRepository } from './postgres';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations';
 import type { Repository } from './repository';
 
 /**
@@ -97,5 +99,51 @@ describe('PostgreSQL repository', () => {
     }
     expect(await collect(a.iterateDeals(ws, 'amocrm', { updatedSince: 5000 }))).toHaveLength(1);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('upgrades a database on migration 1: an activated configuration keeps working, without a baseline until its next activation', async () => {
+    const url = testDatabaseUrl()!;
+    const schema = `t_v1_${Math.random().toString(36).slice(2, 10)}`;
+    const ws = '7681bbd0-0efd-421f-a080-6030d8bfd4f2';
+    const config = JSON.stringify(emptyMappingConfig('amocrm'));
+    // The database as the product left it before CRM drift: migration 1 only, one activated connection.
+    const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${schema}`);
+      await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      await client.query(POSTGRES_MIGRATIONS[0]!.sql);
+      await client.query("INSERT INTO schema_migrations VALUES (1, 'initial', '2026-01-01T00:00:00.000Z')");
+      await client.query("INSERT INTO workspaces VALUES ($1, '2026-01-01T00:00:00.000Z')", [ws]);
+      await client.query(
+        `INSERT INTO connections (workspace_id, connector, config, version, active_config, activated_version, created_at, updated_at, connected_at)
+         VALUES ($1, 'amocrm', $2, 3, $2, 3, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z')`,
+        [ws, config],
+      );
+    } finally {
+      await client.end();
+    }
+
+    const repo = openPostgresRepository(url, { schema, maxConnections: 2 });
+    try {
+      expect(await repo.getConnection(ws, 'amocrm')).toMatchObject({ activatedVersion: 3, drift: null, attentionReason: null });
+      expect(await repo.getDrift(ws, 'amocrm')).toMatchObject({ baseline: null, baselineAt: null, changes: null, checkedAt: null, connectedAt: '2026-01-02T00:00:00.000Z' });
+      const record = { changes: '[]', pipelineNames: '{}', count: 0, pending: 0, checkedAt: '2026-01-03T00:00:00.000Z' };
+      expect(await repo.recordDrift(ws, 'amocrm', '2026-01-02T00:00:00.000Z', record)).toBe(true);
+      // Activated again: the baseline is stored with the activation's time.
+      const activated = await repo.activate(ws, 'amocrm', 3, '{"pipelines":[]}');
+      const drift = await repo.getDrift(ws, 'amocrm');
+      expect(drift).toMatchObject({ baseline: '{"pipelines":[]}', baselineAt: activated!.connectedAt, checkedAt: null });
+    } finally {
+      await repo.close();
+    }
+    const check = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+    await check.connect();
+    try {
+      const versions = (await check.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((row) => row.version);
+      expect(versions).toEqual(POSTGRES_MIGRATIONS.map((migration) => migration.version));
+    } finally {
+      await check.end();
+    }
   });
 });

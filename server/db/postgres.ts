@@ -18,10 +18,12 @@ import {
   type DealSyncCursor,
   type DealSyncProgress,
   type DealSyncRecord,
+  type DriftRecord,
   type OAuthState,
   type Repository,
   type SaveResult,
   type StoredCredentials,
+  type StoredDrift,
   type SweepOptions,
   type SyncedDeal,
   type SyncedStatusChange,
@@ -66,9 +68,22 @@ interface ConnectionRow {
   version: number;
   activated_version: number | null;
   attention_reason: string | null;
+  drift_count: number;
+  drift_pending: number;
+  drift_checked_at: string | null;
   created_at: string;
   updated_at: string;
   connected_at: string | null;
+}
+
+interface DriftRow {
+  active_config: string | null;
+  connected_at: string | null;
+  baseline_schema: string | null;
+  baseline_at: string | null;
+  drift_changes: string | null;
+  drift_pipeline_names: string | null;
+  drift_checked_at: string | null;
 }
 
 interface CredentialsRow {
@@ -128,6 +143,7 @@ function toConnection(row: ConnectionRow, known?: MappingConfig): Connection {
     version: row.version,
     activatedVersion: row.activated_version,
     attentionReason: row.attention_reason,
+    drift: row.drift_count > 0 && row.drift_checked_at ? { changes: row.drift_count, pending: row.drift_pending, checkedAt: row.drift_checked_at } : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     connectedAt: row.connected_at,
@@ -181,7 +197,11 @@ function toDealSync(row: DealSyncRow): DealSync {
 
 type Db = pg.Pool | pg.PoolClient;
 
-const CONNECTION_COLUMNS = 'workspace_id, connector, config, version, activated_version, attention_reason, created_at, updated_at, connected_at';
+const CONNECTION_COLUMNS =
+  'workspace_id, connector, config, version, activated_version, attention_reason, drift_count, drift_pending, drift_checked_at, created_at, updated_at, connected_at';
+
+/** What `activate`, `reset` and `deactivate` set the drift columns to: no drift recorded, no claim. */
+const NO_DRIFT = 'drift_changes = NULL, drift_pipeline_names = NULL, drift_count = 0, drift_pending = 0, drift_checked_at = NULL, drift_claimed_until = NULL';
 
 /** Migrates under a transaction-scoped advisory lock: servers starting together apply each migration once. */
 async function migrate(pool: pg.Pool, schema: string | undefined): Promise<number> {
@@ -365,14 +385,15 @@ class PgRepository implements PostgresRepository {
     });
   }
 
-  async activate(workspaceId: string, connector: ConnectorId, version: number): Promise<Connection | null> {
+  async activate(workspaceId: string, connector: ConnectorId, version: number, baseline: string | null = null): Promise<Connection | null> {
     const at = now();
     const [row] = await this.rows<ConnectionRow>(
       `UPDATE connections SET active_config = config, activated_version = version, attention_reason = NULL,
-         connected_at = $1, updated_at = $1
+         connected_at = $1, updated_at = $1, baseline_schema = $5::text, baseline_at = CASE WHEN $5::text IS NULL THEN NULL ELSE $1 END,
+         ${NO_DRIFT}
        WHERE workspace_id = $2 AND connector = $3 AND version = $4
        RETURNING ${CONNECTION_COLUMNS}`,
-      [at, workspaceId, connector, version],
+      [at, workspaceId, connector, version, baseline],
     );
     return row ? toConnection(row) : null;
   }
@@ -380,7 +401,7 @@ class PgRepository implements PostgresRepository {
   async reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Promise<Connection | null> {
     const [row] = await this.rows<ConnectionRow>(
       `UPDATE connections SET config = $1, version = version + 1, active_config = NULL, activated_version = NULL,
-         attention_reason = NULL, connected_at = NULL, updated_at = $2
+         attention_reason = NULL, connected_at = NULL, updated_at = $2, baseline_schema = NULL, baseline_at = NULL, ${NO_DRIFT}
        WHERE workspace_id = $3 AND connector = $4
        RETURNING ${CONNECTION_COLUMNS}`,
       [JSON.stringify(emptyConfig), now(), workspaceId, connector],
@@ -394,7 +415,8 @@ class PgRepository implements PostgresRepository {
 
   async deactivate(workspaceId: string, connector: ConnectorId): Promise<void> {
     await this.query(
-      `UPDATE connections SET active_config = NULL, activated_version = NULL, attention_reason = NULL, connected_at = NULL, updated_at = $1
+      `UPDATE connections SET active_config = NULL, activated_version = NULL, attention_reason = NULL, connected_at = NULL, updated_at = $1,
+         baseline_schema = NULL, baseline_at = NULL, ${NO_DRIFT}
        WHERE workspace_id = $2 AND connector = $3`,
       [now(), workspaceId, connector],
     );
@@ -403,6 +425,56 @@ class PgRepository implements PostgresRepository {
   async getActiveConfig(workspaceId: string, connector: ConnectorId): Promise<MappingConfig | null> {
     const [row] = await this.rows<{ active_config: string | null }>('SELECT active_config FROM connections WHERE workspace_id = $1 AND connector = $2', [workspaceId, connector]);
     return row?.active_config ? readConfig(row.active_config) : null;
+  }
+
+  async getDrift(workspaceId: string, connector: ConnectorId): Promise<StoredDrift | null> {
+    const [row] = await this.rows<DriftRow>(
+      `SELECT active_config, connected_at, baseline_schema, baseline_at, drift_changes, drift_pipeline_names, drift_checked_at
+       FROM connections WHERE workspace_id = $1 AND connector = $2`,
+      [workspaceId, connector],
+    );
+    if (!row) return null;
+    return {
+      activeConfig: row.active_config ? readConfig(row.active_config) : null,
+      connectedAt: row.connected_at,
+      baseline: row.baseline_schema,
+      baselineAt: row.baseline_at,
+      changes: row.drift_changes,
+      pipelineNames: row.drift_pipeline_names,
+      checkedAt: row.drift_checked_at,
+    };
+  }
+
+  async recordDrift(workspaceId: string, connector: ConnectorId, connectedAt: string, record: DriftRecord): Promise<boolean> {
+    const changed = await this.changed(
+      `UPDATE connections SET drift_changes = $1, drift_pipeline_names = $2, drift_count = $3, drift_pending = $4,
+         drift_checked_at = $5, drift_claimed_until = NULL
+       WHERE workspace_id = $6 AND connector = $7 AND activated_version IS NOT NULL AND connected_at = $8`,
+      [record.changes, record.pipelineNames, record.count, record.pending, record.checkedAt, workspaceId, connector, connectedAt],
+    );
+    return changed > 0;
+  }
+
+  async claimDriftCheck(options: { now: number; staleBefore: string; claimUntil: number }): Promise<{ workspaceId: string; connector: ConnectorId } | null> {
+    // One statement: the row locked (SKIP LOCKED: another server claiming at the same moment takes the next one).
+    const [row] = await this.rows<{ workspaceId: string; connector: ConnectorId }>(
+      `UPDATE connections SET drift_claimed_until = $1
+       WHERE (workspace_id, connector) = (
+         SELECT c.workspace_id, c.connector FROM connections c
+         WHERE c.activated_version IS NOT NULL
+           AND (c.drift_checked_at IS NULL OR c.drift_checked_at < $2)
+           AND (c.drift_claimed_until IS NULL OR c.drift_claimed_until <= $3)
+           AND EXISTS (SELECT 1 FROM credentials k WHERE k.workspace_id = c.workspace_id AND k.connector = c.connector)
+         ORDER BY c.drift_checked_at NULLS FIRST LIMIT 1
+         FOR UPDATE OF c SKIP LOCKED)
+       RETURNING workspace_id AS "workspaceId", connector`,
+      [options.claimUntil, options.staleBefore, options.now],
+    );
+    return row ?? null;
+  }
+
+  async releaseDriftClaim(workspaceId: string, connector: ConnectorId, until: number | null): Promise<void> {
+    await this.query('UPDATE connections SET drift_claimed_until = $1 WHERE workspace_id = $2 AND connector = $3', [until, workspaceId, connector]);
   }
 
   disconnect(workspaceId: string, connector: ConnectorId): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { ConnectorId, ConnectorState, CrmAccount } from '../../app/contracts/connector';
+import { CRM_CHANGED_REASON } from '../../app/contracts/drift';
 import type { DealStatusChange, DealSync, FunnelDeal } from '../../app/contracts/deals';
 import type { RateLimitPolicy } from '../crm/http/rate-limiter';
 import type { MappingConfig } from '../../app/contracts/mapping-config';
@@ -31,9 +32,40 @@ export interface Connection {
   /** The version the analytics reads (a copy of the draft taken at activation); null until activation and after reset. */
   activatedVersion: number | null;
   attentionReason: string | null;
+  /**
+   * The CRM drift last recorded for the active configuration (see `server/crm/drift.ts`): how
+   * many changes, how many need a decision, when checked; null when none (or never checked).
+   */
+  drift: { changes: number; pending: number; checkedAt: string } | null;
   createdAt: string;
   updatedAt: string;
   connectedAt: string | null;
+}
+
+/** What a drift check compares and what it last recorded, for one connector. */
+export interface StoredDrift {
+  /** The configuration the analytics reads; null when none is active. */
+  activeConfig: MappingConfig | null;
+  /** The activation the record belongs to (`recordDrift` writes only while it is still the current one). */
+  connectedAt: string | null;
+  /** The CRM schema (JSON) the configuration was activated against; null when none was kept. */
+  baseline: string | null;
+  baselineAt: string | null;
+  /** The changes recorded (JSON array of `SchemaChange`) and the pipelines' names (JSON object); null before the first check. */
+  changes: string | null;
+  pipelineNames: string | null;
+  checkedAt: string | null;
+}
+
+/** A drift check's result, written only while the activation it compared is still the current one. */
+export interface DriftRecord {
+  /** JSON array of `SchemaChange`. */
+  changes: string;
+  /** JSON object: pipeline id → name. */
+  pipelineNames: string;
+  count: number;
+  pending: number;
+  checkedAt: string;
 }
 
 export interface StoredCredentials {
@@ -140,15 +172,35 @@ export interface Repository {
   getConnection(workspaceId: string, connector: ConnectorId): Promise<Connection | null>;
   /** Optimistic concurrency: succeeds only when the stored version equals `expectedVersion` (0 = none yet). */
   saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig): Promise<SaveResult>;
-  /** Records the current draft as the active configuration. */
-  activate(workspaceId: string, connector: ConnectorId, version: number): Promise<Connection | null>;
-  /** Replaces the draft with `emptyConfig` and drops the active configuration; access stays. */
+  /**
+   * Records the current draft as the active configuration, with `baseline` (the CRM schema as
+   * JSON the activation validated against, stored with the activation's time; null: none) and
+   * no drift recorded.
+   */
+  activate(workspaceId: string, connector: ConnectorId, version: number, baseline?: string | null): Promise<Connection | null>;
+  /** Replaces the draft with `emptyConfig` and drops the active configuration (its baseline and drift too); access stays. */
   reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Promise<Connection | null>;
   setAttention(workspaceId: string, connector: ConnectorId, reason: string | null): Promise<void>;
-  /** Drops the active configuration (the draft stays): the connector is a draft again, without attention. */
+  /** Drops the active configuration, its baseline and drift (the draft stays): the connector is a draft again, without attention. */
   deactivate(workspaceId: string, connector: ConnectorId): Promise<void>;
   /** The configuration the analytics reads (a copy of the draft taken at activation); null when none is active. */
   getActiveConfig(workspaceId: string, connector: ConnectorId): Promise<MappingConfig | null>;
+  /** The active configuration, its baseline and the drift last recorded; null when there is no configuration. */
+  getDrift(workspaceId: string, connector: ConnectorId): Promise<StoredDrift | null>;
+  /**
+   * Stores a drift check's result and releases the check's claim, only while the configuration
+   * activated at `connectedAt` is still the active one. Returns whether it was stored.
+   */
+  recordDrift(workspaceId: string, connector: ConnectorId, connectedAt: string, record: DriftRecord): Promise<boolean>;
+  /**
+   * Claims the connected connector (active configuration and stored access, in any workspace)
+   * checked longest ago, if it was last checked before `staleBefore` (ISO) or never, and no other
+   * check holds it (`drift_claimed_until` passed): held until `claimUntil` (Unix ms). Atomic
+   * across servers. Null when there is none to check.
+   */
+  claimDriftCheck(options: { now: number; staleBefore: string; claimUntil: number }): Promise<{ workspaceId: string; connector: ConnectorId } | null>;
+  /** Holds a claimed connector until `until` (Unix ms; e.g. after a failed check, so it is not retried at once), or releases it (null). */
+  releaseDriftClaim(workspaceId: string, connector: ConnectorId, until: number | null): Promise<void>;
   /** Deletes everything the workspace holds for the connector: configuration, access, caches, synced deals and the sync. */
   disconnect(workspaceId: string, connector: ConnectorId): Promise<boolean>;
 
@@ -260,8 +312,18 @@ export interface Repository {
   close(): Promise<void>;
 }
 
+/**
+ * Why a connector needs attention: its stored reason (access revoked), else `crm_changed` when
+ * the CRM changed under its active configuration; null when nothing does.
+ */
+export function attentionReasonOf(connection: Connection | null): string | null {
+  if (connection?.attentionReason) return connection.attentionReason;
+  if (connection?.activatedVersion != null && connection.drift) return CRM_CHANGED_REASON;
+  return null;
+}
+
 export function connectionState(connection: Connection | null, hasAccess: boolean): ConnectorState {
-  if (connection?.attentionReason) return 'attention';
+  if (attentionReasonOf(connection)) return 'attention';
   if (connection?.activatedVersion != null) return 'connected';
   if (connection || hasAccess) return 'draft';
   return 'available';

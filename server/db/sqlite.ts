@@ -19,10 +19,12 @@ import {
   type DealSyncCursor,
   type DealSyncProgress,
   type DealSyncRecord,
+  type DriftRecord,
   type OAuthState,
   type Repository,
   type SaveResult,
   type StoredCredentials,
+  type StoredDrift,
   type SyncedDeal,
   type SweepOptions,
   type SyncedStatusChange,
@@ -36,9 +38,22 @@ interface ConnectionRow {
   version: number;
   activated_version: number | null;
   attention_reason: string | null;
+  drift_count: number;
+  drift_pending: number;
+  drift_checked_at: string | null;
   created_at: string;
   updated_at: string;
   connected_at: string | null;
+}
+
+interface DriftRow {
+  active_config: string | null;
+  connected_at: string | null;
+  baseline_schema: string | null;
+  baseline_at: string | null;
+  drift_changes: string | null;
+  drift_pipeline_names: string | null;
+  drift_checked_at: string | null;
 }
 
 interface CredentialsRow {
@@ -145,6 +160,7 @@ function toConnection(row: ConnectionRow, known?: MappingConfig): Connection {
     version: row.version,
     activatedVersion: row.activated_version,
     attentionReason: row.attention_reason,
+    drift: row.drift_count > 0 && row.drift_checked_at ? { changes: row.drift_count, pending: row.drift_pending, checkedAt: row.drift_checked_at } : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     connectedAt: row.connected_at,
@@ -220,6 +236,12 @@ const SWEEP_WORKSPACES_SQL = `DELETE FROM workspaces WHERE id IN (
 /** Rows `iterateDeals` reads before it lets other work run. */
 const ITERATE_BATCH = 500;
 
+const CONNECTION_COLUMNS =
+  'workspace_id, connector, config, version, activated_version, attention_reason, drift_count, drift_pending, drift_checked_at, created_at, updated_at, connected_at';
+
+/** What `activate`, `reset` and `deactivate` set the drift columns to: no drift recorded, no claim. */
+const NO_DRIFT = 'drift_changes = NULL, drift_pipeline_names = NULL, drift_count = 0, drift_pending = 0, drift_checked_at = NULL, drift_claimed_until = NULL';
+
 const ITERATE_DEALS_SQL = `SELECT id, pipeline_id, status_id, amount, created_at, updated_at, visited, fields FROM synced_deals
   WHERE workspace_id = ? AND connector = ? AND updated_at >= ? ORDER BY updated_at, id`;
 
@@ -235,9 +257,9 @@ class SqliteRepository implements Repository {
       ensureWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING'),
       sweepWorkspaces: db.prepare(SWEEP_WORKSPACES_SQL),
       getWorkspace: db.prepare('SELECT id, created_at AS createdAt FROM workspaces WHERE id = ?'),
-      listConnections: db.prepare('SELECT workspace_id, connector, config, version, activated_version, attention_reason, created_at, updated_at, connected_at FROM connections WHERE workspace_id = ? ORDER BY connector'),
+      listConnections: db.prepare(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE workspace_id = ? ORDER BY connector`),
       getConnection: db.prepare(
-        'SELECT workspace_id, connector, config, version, activated_version, attention_reason, created_at, updated_at, connected_at FROM connections WHERE workspace_id = ? AND connector = ?',
+        `SELECT ${CONNECTION_COLUMNS} FROM connections WHERE workspace_id = ? AND connector = ?`,
       ),
       getVersion: db.prepare('SELECT version FROM connections WHERE workspace_id = ? AND connector = ?'),
       insertConnection: db.prepare(
@@ -250,22 +272,41 @@ class SqliteRepository implements Repository {
       ),
       activate: db.prepare(
         `UPDATE connections SET active_config = config, activated_version = version, attention_reason = NULL,
-           connected_at = ?, updated_at = ?
-         WHERE workspace_id = ? AND connector = ? AND version = ?`,
+           connected_at = @at, updated_at = @at, baseline_schema = @baseline, baseline_at = CASE WHEN @baseline IS NULL THEN NULL ELSE @at END,
+           ${NO_DRIFT}
+         WHERE workspace_id = @workspaceId AND connector = @connector AND version = @version`,
       ),
       reset: db.prepare(
         `UPDATE connections SET config = ?, version = version + 1, active_config = NULL, activated_version = NULL,
-           attention_reason = NULL, connected_at = NULL, updated_at = ?
+           attention_reason = NULL, connected_at = NULL, updated_at = ?, baseline_schema = NULL, baseline_at = NULL, ${NO_DRIFT}
          WHERE workspace_id = ? AND connector = ?`,
       ),
       deactivate: db.prepare(
         `UPDATE connections SET active_config = NULL, activated_version = NULL, attention_reason = NULL,
-           connected_at = NULL, updated_at = ?
+           connected_at = NULL, updated_at = ?, baseline_schema = NULL, baseline_at = NULL, ${NO_DRIFT}
          WHERE workspace_id = ? AND connector = ?`,
       ),
       setAttention: db.prepare(
         'UPDATE connections SET attention_reason = ?, updated_at = ? WHERE workspace_id = ? AND connector = ?',
       ),
+      getDrift: db.prepare(
+        `SELECT active_config, connected_at, baseline_schema, baseline_at, drift_changes, drift_pipeline_names, drift_checked_at
+         FROM connections WHERE workspace_id = ? AND connector = ?`,
+      ),
+      recordDrift: db.prepare(
+        `UPDATE connections SET drift_changes = @changes, drift_pipeline_names = @pipelineNames, drift_count = @count,
+           drift_pending = @pending, drift_checked_at = @checkedAt, drift_claimed_until = NULL
+         WHERE workspace_id = @workspaceId AND connector = @connector AND activated_version IS NOT NULL AND connected_at = @connectedAt`,
+      ),
+      nextDriftCheck: db.prepare(
+        `SELECT c.workspace_id AS workspaceId, c.connector FROM connections c
+         WHERE c.activated_version IS NOT NULL
+           AND (c.drift_checked_at IS NULL OR c.drift_checked_at < @staleBefore)
+           AND (c.drift_claimed_until IS NULL OR c.drift_claimed_until <= @now)
+           AND EXISTS (SELECT 1 FROM credentials k WHERE k.workspace_id = c.workspace_id AND k.connector = c.connector)
+         ORDER BY c.drift_checked_at IS NOT NULL, c.drift_checked_at LIMIT 1`,
+      ),
+      claimDrift: db.prepare('UPDATE connections SET drift_claimed_until = ? WHERE workspace_id = ? AND connector = ?'),
       deleteConnection: db.prepare('DELETE FROM connections WHERE workspace_id = ? AND connector = ?'),
       getCredentials: db.prepare('SELECT * FROM credentials WHERE workspace_id = ? AND connector = ?'),
       listCredentials: db.prepare('SELECT * FROM credentials WHERE workspace_id = ? ORDER BY connector'),
@@ -431,10 +472,9 @@ class SqliteRepository implements Repository {
     });
   }
 
-  activate(workspaceId: string, connector: ConnectorId, version: number): Promise<Connection | null> {
+  activate(workspaceId: string, connector: ConnectorId, version: number, baseline: string | null = null): Promise<Connection | null> {
     return settle(() => {
-      const at = now();
-      const changed = this.statements.activate.run(at, at, workspaceId, connector, version).changes;
+      const changed = this.statements.activate.run({ at: now(), baseline, workspaceId, connector, version }).changes;
       return changed === 0 ? null : this.connectionRow(workspaceId, connector);
     });
   }
@@ -462,6 +502,45 @@ class SqliteRepository implements Repository {
     return settle(() => {
       const json = this.statements.getActiveConfig.get(workspaceId, connector) as string | null | undefined;
       return json ? readConfig(json) : null;
+    });
+  }
+
+  getDrift(workspaceId: string, connector: ConnectorId): Promise<StoredDrift | null> {
+    return settle(() => {
+      const row = this.statements.getDrift.get(workspaceId, connector) as DriftRow | undefined;
+      if (!row) return null;
+      return {
+        activeConfig: row.active_config ? readConfig(row.active_config) : null,
+        connectedAt: row.connected_at,
+        baseline: row.baseline_schema,
+        baselineAt: row.baseline_at,
+        changes: row.drift_changes,
+        pipelineNames: row.drift_pipeline_names,
+        checkedAt: row.drift_checked_at,
+      };
+    });
+  }
+
+  recordDrift(workspaceId: string, connector: ConnectorId, connectedAt: string, record: DriftRecord): Promise<boolean> {
+    return settle(() => this.statements.recordDrift.run({ ...record, workspaceId, connector, connectedAt }).changes > 0);
+  }
+
+  claimDriftCheck(options: { now: number; staleBefore: string; claimUntil: number }): Promise<{ workspaceId: string; connector: ConnectorId } | null> {
+    return settle(() => {
+      return this.db.transaction(() => {
+        const next = this.statements.nextDriftCheck.get({ now: options.now, staleBefore: options.staleBefore }) as
+          | { workspaceId: string; connector: ConnectorId }
+          | undefined;
+        if (!next) return null;
+        this.statements.claimDrift.run(options.claimUntil, next.workspaceId, next.connector);
+        return next;
+      }).immediate();
+    });
+  }
+
+  releaseDriftClaim(workspaceId: string, connector: ConnectorId, until: number | null): Promise<void> {
+    return settle(() => {
+      this.statements.claimDrift.run(until, workspaceId, connector);
     });
   }
 

@@ -83,6 +83,16 @@ describe('a database written before schema version 2', () => {
     const access = await storedConnection(repo, new TokenCipher(V1_KEY), WORKSPACE, 'amocrm').read();
     expect(access?.tokens).toMatchObject({ accessToken: 'v1-access', refreshToken: 'v1-refresh' });
 
+    // Activated before baselines were kept (migration 5): no baseline, no drift recorded yet.
+    expect(connection!.drift).toBeNull();
+    expect(await repo.getDrift(WORKSPACE, 'amocrm')).toMatchObject({
+      activeConfig: { pipelines: [{ pipelineId: '3177727' }] },
+      baseline: null,
+      baselineAt: null,
+      changes: null,
+      checkedAt: null,
+    });
+
     // A cached schema holds version-1 ids: dropped, to be read again from the CRM.
     expect(await repo.getCachedSchema(WORKSPACE, 'amocrm')).toBeNull();
     // The sweep of empty workspaces (migration 4) leaves one that holds a configuration and access.

@@ -113,12 +113,14 @@ describe('health and OpenAPI', () => {
         '/api/connectors/{connector}/config',
         '/api/connectors/{connector}/activate',
         '/api/connectors/{connector}/reset',
+        '/api/connectors/{connector}/changes',
         '/api/connectors/{connector}',
       ]),
     );
     expect(Object.keys(doc.components.schemas.MappingConfig!.properties!)).toEqual(
       expect.arrayContaining(['schemaVersion', 'connector', 'account', 'filter', 'pipelines', 'customFields', 'calculatedFields']),
     );
+    expect(Object.keys(doc.components.schemas.ConnectorChanges!.properties!)).toEqual(['changes', 'pipelineNames', 'baselineAt', 'checkedAt']);
   });
 
   it('names the connectors from the catalogue and one API version everywhere', async () => {

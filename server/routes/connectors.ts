@@ -8,8 +8,9 @@ import {
   type ConfigEnvelope,
   type MappingConfig,
 } from '../../app/contracts/mapping-config';
-import { connectionState, type Connection, type Repository } from '../db/repository';
-import { crmCall } from '../crm/errors';
+import { attentionReasonOf, connectionState, type Connection, type Repository } from '../db/repository';
+import type { DriftService } from '../crm/drift';
+import { crmCall, CrmError } from '../crm/errors';
 import { CATALOGUE, catalogueEntry, connectorNotSupported, parseConnector, type CrmDeps } from '../crm/registry';
 import { ACTIVATION_SCHEMA_MAX_AGE_MS, type SchemaProvider } from '../crm/schema-cache';
 import type { ApiKeyAuthorization } from '../crm/types';
@@ -71,9 +72,11 @@ export interface ConnectorRouteDeps {
   logger: Logger;
   /** The adapter of each connector this server can talk to (registered and configured). */
   adapters: CrmDeps['adapters'];
+  /** Records what changed in the CRM under each active configuration. */
+  drift: DriftService;
 }
 
-export function connectorRoutes(repo: Repository, { schemas, logger, adapters }: ConnectorRouteDeps) {
+export function connectorRoutes(repo: Repository, { schemas, logger, adapters, drift }: ConnectorRouteDeps) {
   const supported = (connector: ConnectorId) => adapters[connector] !== undefined;
   const app = new Hono<{ Variables: SessionVariables }>();
 
@@ -90,6 +93,11 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
     const connectors: ConnectorSummary[] = CATALOGUE.map(({ id, name, authKind, logo }) => {
       const connection = connections.get(id) ?? null;
       const access = credentials.get(id) ?? null;
+      // The listing never waits for a CRM: it shows what was recorded, and a check older than
+      // the schema cache's lifetime is made again in the background for the next listing.
+      if (connection?.activatedVersion != null && access && supported(id) && drift.isStale(connection.drift?.checkedAt ?? null)) {
+        drift.checkInBackground(workspaceId, id);
+      }
       return {
         id,
         name,
@@ -101,8 +109,8 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
         state: connectionState(connection, access !== null),
         hasAccess: access !== null,
         account: access?.account ?? connection?.config.account ?? null,
-        attentionReason: connection?.attentionReason ?? null,
-        drift: null,
+        attentionReason: attentionReasonOf(connection),
+        drift: connection?.activatedVersion != null ? connection.drift : null,
         createdAt: connection?.createdAt ?? null,
         updatedAt: connection?.updatedAt ?? access?.updatedAt ?? null,
         connectedAt: connection?.connectedAt ?? null,
@@ -164,14 +172,10 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
     // structural problems). With it, the CRM's structure is always known: a cache younger than
     // 10 minutes of this very account, or the CRM read now; a CRM that cannot be read refuses
     // the activation with its problem instead of letting unchecked ids through.
-    const problems = access
-      ? findActivationProblems(
-          connection.config,
-          await crmCall(logger, workspaceId, () =>
-            schemas.schemaFor(workspaceId, connector, { maxAgeMs: ACTIVATION_SCHEMA_MAX_AGE_MS }),
-          ),
-        )
-      : findActivationProblems({ ...connection.config, account: null }, null);
+    const schema = access
+      ? await crmCall(logger, workspaceId, () => schemas.schemaFor(workspaceId, connector, { maxAgeMs: ACTIVATION_SCHEMA_MAX_AGE_MS }))
+      : null;
+    const problems = schema ? findActivationProblems(connection.config, schema) : findActivationProblems({ ...connection.config, account: null }, null);
     if (problems.length > 0) {
       throw new ProblemError(422, {
         code: 'config_incomplete',
@@ -179,7 +183,12 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
         errors: problems,
       });
     }
-    const activated = await repo.activate(workspaceId, connector, connection.version);
+    // The schema the activation validated against is the baseline later drift is measured from.
+    let activated = await repo.activate(workspaceId, connector, connection.version, schema ? JSON.stringify(schema) : null);
+    if (activated && schema) {
+      await drift.record(workspaceId, connector, schema);
+      activated = (await repo.getConnection(workspaceId, connector)) ?? activated;
+    }
     if (!activated) {
       const current = await repo.getConnection(workspaceId, connector);
       throw new ProblemError(409, {
@@ -190,6 +199,35 @@ export function connectorRoutes(repo: Repository, { schemas, logger, adapters }:
     }
     c.header('ETag', `"${activated.version}"`);
     return c.json(envelope(activated, (await repo.getCredentials(workspaceId, connector)) !== null));
+  });
+
+  /**
+   * What changed in the CRM since the configuration was activated: checked first (the cached
+   * schema within its lifetime, else the CRM); when the CRM cannot be read, what was recorded last.
+   */
+  app.get('/:connector/changes', async (c) => {
+    const connector = supportedConnectorParam(c);
+    const workspaceId = c.get('workspace').id;
+    const stored = await drift.stored(workspaceId, connector);
+    if (!stored) {
+      throw new ProblemError(404, { code: 'config_not_found', detail: `No configuration is saved for ${nameOf(connector)} yet.` });
+    }
+    if (!stored.active) {
+      throw new ProblemError(409, {
+        code: 'not_activated',
+        detail: `${nameOf(connector)} has no active configuration: changes are measured from an activation.`,
+      });
+    }
+    if (await repo.getCredentials(workspaceId, connector)) {
+      try {
+        const checked = await drift.check(workspaceId, connector);
+        if (checked) return c.json(checked);
+      } catch (error) {
+        if (!(error instanceof CrmError)) throw error;
+        logger.warn('drift check failed', { workspace: workspaceId, connector, code: error.code, reason: error.message });
+      }
+    }
+    return c.json((await drift.stored(workspaceId, connector))?.changes ?? stored.changes);
   });
 
   app.post('/:connector/reset', async (c) => {

@@ -8,6 +8,7 @@ import { EXPIRED_OAUTH_STATE_RETENTION_MS, type Repository } from '../db/reposit
 import { allCrmCalls, ApiKeyError, CrmAddressError, CrmError, crmCall, crmProblem } from '../crm/errors';
 import { adapterFor, type CrmDeps } from '../crm/registry';
 import { toSampleDeal } from '../crm/schema';
+import type { DriftService } from '../crm/drift';
 import type { SchemaProvider } from '../crm/schema-cache';
 import { storedConnection, storeGrant } from '../crm/token-store';
 import type { CrmAdapter, CrmConnection } from '../crm/types';
@@ -60,7 +61,7 @@ function apiKeyProblem(error: ApiKeyError): ProblemError {
 }
 
 /** `/api/connectors/{connector}/authorize|api-key|schema|sample-deals`, behind the session middleware. */
-export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schemas: SchemaProvider, dealSync?: DealSyncService) {
+export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schemas: SchemaProvider, dealSync?: DealSyncService, drift?: DriftService) {
   const app = new Hono<{ Variables: SessionVariables }>();
   const now = deps.now ?? (() => Date.now());
   const connectionOf = (c: Ctx, connector: ConnectorId) =>
@@ -137,6 +138,12 @@ export function crmRoutes(repo: Repository, deps: CrmDeps, logger: Logger, schem
     const workspaceId = c.get('workspace').id;
     const refresh = ['1', 'true'].includes(c.req.query('refresh') ?? '');
     const schema = await crmCall(logger, workspaceId, () => schemas.schemaFor(workspaceId, connector, { refresh }));
+    // The wizard reads the schema: what changed under the active configuration is recorded from it.
+    if (drift) {
+      await drift.record(workspaceId, connector, schema).catch((error: unknown) => {
+        logger.warn('drift not recorded', { workspace: workspaceId, connector, reason: error instanceof Error ? error.name : 'unknown' });
+      });
+    }
     return c.json(schema);
   });
 

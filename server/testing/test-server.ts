@@ -5,6 +5,8 @@ import path from 'node:path';
 
 import type { SandboxAmo } from '../../mocks/sandbox/amocrm/index';
 import { createApp, type AppDeps } from '../app';
+import { createDriftService, type DriftOptions, type DriftService } from '../crm/drift';
+import { createSchemaProvider } from '../crm/schema-cache';
 import type { Repository } from '../db/repository';
 import { createLogger } from '../lib/logger';
 import { createDealSync, type DealSyncOptions, type DealSyncService } from '../sync/deal-sync';
@@ -46,6 +48,11 @@ export interface TestServerOptions extends Partial<AppDeps> {
    * and `syncThroughApi` start one. Not together with `dealSync` (a sync of the test's own).
    */
   sync?: Omit<DealSyncOptions, 'repo' | 'crm' | 'logger'>;
+  /**
+   * The CRM drift check's options (the oldest cached schema it accepts, its interval, its clock).
+   * The periodic check does not run unless the test calls `server.drift.start()` (or `round()`).
+   */
+  driftCheck?: Omit<DriftOptions, 'repo' | 'schemas' | 'logger'>;
 }
 
 export interface TestServer {
@@ -57,6 +64,8 @@ export interface TestServer {
   sandbox: SandboxAmo | null;
   /** The whole CRM side the server was built with: both sandboxes (null when `overrides.crm` replaced it). */
   crm: TestCrm | null;
+  /** The app's CRM drift check (a new one after `restart`): `round`, `start`, `idle` for tests. */
+  drift: DriftService;
   /** The app's deal sync (a new one after `restart`): `settled`, `idle`, `status` for tests to wait on. */
   dealSync: DealSyncService;
   /**
@@ -70,7 +79,7 @@ export interface TestServer {
 }
 
 export function createTestServer(options: TestServerOptions = {}, dataDir = makeTempDir().dir): TestServer {
-  const { testCrm, sync, ...overrides } = options;
+  const { testCrm, sync, driftCheck, ...overrides } = options;
   if (testCrm && overrides.crm) throw new Error('createTestServer: either `crm` or `testCrm`, not both');
   const logs: string[] = [];
   // Unless a test brings its own, the CRM routes talk to in-memory sandboxes (amoCRM; Bitrix24 when asked).
@@ -81,6 +90,8 @@ export function createTestServer(options: TestServerOptions = {}, dataDir = make
     const repo = openTestRepository(dataDir);
     const logger = overrides.logger ?? createLogger('debug', (line) => logs.push(line));
     const dealSync = overrides.dealSync ?? createDealSync({ startOnAuthorization: false, leaseMs: 0, ...sync, repo, crm: crmDeps, logger });
+    const schemas = overrides.schemas ?? createSchemaProvider(repo, crmDeps);
+    const drift = overrides.drift ?? createDriftService({ now: crmDeps.now, ...driftCheck, repo, schemas, logger });
     const app = createApp({
       repo,
       logger,
@@ -89,8 +100,10 @@ export function createTestServer(options: TestServerOptions = {}, dataDir = make
       ...overrides,
       crm: crmDeps,
       dealSync,
+      schemas,
+      drift,
     });
-    return { repo, app, dealSync };
+    return { repo, app, dealSync, drift };
   };
   let current = build();
   return {
@@ -107,16 +120,21 @@ export function createTestServer(options: TestServerOptions = {}, dataDir = make
     get dealSync() {
       return current.dealSync;
     },
+    get drift() {
+      return current.drift;
+    },
     restart() {
       const previous = current;
       // Like a crash: the runs stop where they are (their leases lapse at once: leaseMs 0 unless a test sets one).
       void previous.dealSync.close();
+      void previous.drift.close();
       const closed = previous.repo.close();
       current = build();
       return closed;
     },
     async close() {
       await current.dealSync.close();
+      await current.drift.close();
       await current.repo.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

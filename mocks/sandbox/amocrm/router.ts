@@ -1,4 +1,4 @@
-import { composeSandbox } from '../shared/compose';
+import { composeSandbox, type RecordedRequest } from '../shared/compose';
 import { httpProblem } from '../shared/http';
 import { oauthSandbox, type OAuthSandbox, type SandboxBaseOptions } from '../shared/sandbox';
 
@@ -37,6 +37,12 @@ export interface SandboxOptions extends SandboxBaseOptions<SandboxFaults, Sandbo
 /** `revokeAccess()`: an admin disabled the integration (API 401, refresh 400). */
 export interface SandboxAmo extends OAuthSandbox<SandboxFaults, SandboxIntegration> {
   readonly account: SandboxAccount;
+  /**
+   * The account changes while the sandbox runs (its pipelines, statuses, fields, deals), as
+   * when its users edit it: the API serves `account` from the next request on. Issued codes and
+   * tokens stay valid; the consent page and the tokens keep the account they started with.
+   */
+  replaceAccount(account: SandboxAccount): void;
 }
 
 const API_RESOURCES = /^\/api\/v4\/(account|events|leads(\/pipelines|\/custom_fields)?)(\/|$)/;
@@ -57,16 +63,33 @@ export function createSandboxAmo(options: SandboxOptions = {}): SandboxAmo {
   const faults = createFaultInjector(options.faults, now);
   const oauth = oauthPart(ctx, faults);
 
-  const composed = composeSandbox({
-    parts: [oauth.part, faults.apiGate(oauth.tokens.isAuthorized), accountPart(ctx), customFieldsPart(ctx), leadsPart(ctx)],
-    onError: () => httpProblem(500, 'ErrInternalServer', 'Our team are probably already working on the elimination of the problem'),
-    notFound: (c) => {
-      if (API_RESOURCES.test(c.req.path) && c.req.method !== 'GET') {
-        return httpProblem(405, 'Method Not Allowed', `Method ${c.req.method} is not allowed`);
-      }
-      return httpProblem(404, 'Not Found', `Cannot ${c.req.method} ${c.req.url}`);
-    },
-  });
+  const requests: RecordedRequest[] = [];
+  // The parts read the account when composed: a new account composes them again (OAuth and its tokens stay).
+  const compose = () =>
+    composeSandbox({
+      parts: [oauth.part, faults.apiGate(oauth.tokens.isAuthorized), accountPart(ctx), customFieldsPart(ctx), leadsPart(ctx)],
+      onError: () => httpProblem(500, 'ErrInternalServer', 'Our team are probably already working on the elimination of the problem'),
+      notFound: (c) => {
+        if (API_RESOURCES.test(c.req.path) && c.req.method !== 'GET') {
+          return httpProblem(405, 'Method Not Allowed', `Method ${c.req.method} is not allowed`);
+        }
+        return httpProblem(404, 'Not Found', `Cannot ${c.req.method} ${c.req.url}`);
+      },
+      requests,
+    });
+  let current = compose();
+  const composed = { fetch: (request: Request) => current.fetch(request), requests };
 
-  return oauthSandbox({ composed, integration: ctx.integration, faults, grants: oauth.tokens }, { account: ctx.account });
+  return oauthSandbox(
+    { composed, integration: ctx.integration, faults, grants: oauth.tokens },
+    {
+      get account() {
+        return ctx.account;
+      },
+      replaceAccount(account: SandboxAccount) {
+        ctx.account = account;
+        current = compose();
+      },
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import { composeSandbox } from '../shared/compose';
+import { composeSandbox, type RecordedRequest } from '../shared/compose';
 import { delay } from '../shared/faults';
 import { oauthSandbox, type OAuthSandbox, type SandboxBaseOptions } from '../shared/sandbox';
 
@@ -53,6 +53,12 @@ export interface Bitrix24SandboxOptions extends SandboxBaseOptions<Bitrix24Sandb
  */
 export interface SandboxBitrix24 extends OAuthSandbox<Bitrix24SandboxFaults, Bitrix24Integration> {
   readonly portal: SandboxPortal;
+  /**
+   * The portal changes while the sandbox runs (its funnels, stages, fields, deals), as when its
+   * users edit it: the REST API serves `portal` from the next request on. Issued codes and tokens
+   * stay valid; OAuth keeps the portal identity it started with.
+   */
+  replacePortal(portal: SandboxPortal): void;
   /** Empties the leaky bucket (a test that starts afresh). */
   resetRateLimit(): void;
 }
@@ -76,25 +82,40 @@ export function createSandboxBitrix24(options: Bitrix24SandboxOptions = {}): San
   };
   const faults = createBitrix24FaultInjector(options.faults, now);
   const oauth = oauthPart(ctx, faults, sleep);
-  const methods = {
-    ...portalMethods(ctx),
-    ...pipelineMethods(ctx),
-    ...fieldMethods(ctx),
-    ...itemMethods(ctx),
-    ...stageHistoryMethods(ctx),
+  const requests: RecordedRequest[] = [];
+  // The methods read the portal when built: a new portal builds them again (OAuth and its tokens stay).
+  const compose = () => {
+    const methods = {
+      ...portalMethods(ctx),
+      ...pipelineMethods(ctx),
+      ...fieldMethods(ctx),
+      ...itemMethods(ctx),
+      ...stageHistoryMethods(ctx),
+    };
+    return composeSandbox({
+      parts: [oauth.part, restPart(ctx, faults, oauth.tokens, methods, sleep)],
+      onError: () => b24ErrorResponse(new B24Error(500, 'INTERNAL_SERVER_ERROR', 'Internal server error')),
+      notFound: (c) =>
+        c.req.path.startsWith('/rest/')
+          ? b24ErrorResponse(new B24Error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!'))
+          : c.text('Not Found', 404),
+      requests,
+    });
   };
-
-  const composed = composeSandbox({
-    parts: [oauth.part, restPart(ctx, faults, oauth.tokens, methods, sleep)],
-    onError: () => b24ErrorResponse(new B24Error(500, 'INTERNAL_SERVER_ERROR', 'Internal server error')),
-    notFound: (c) =>
-      c.req.path.startsWith('/rest/')
-        ? b24ErrorResponse(new B24Error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!'))
-        : c.text('Not Found', 404),
-  });
+  let current = compose();
+  const composed = { fetch: (request: Request) => current.fetch(request), requests };
 
   return oauthSandbox(
     { composed, integration: ctx.integration, faults, grants: oauth.tokens },
-    { portal: ctx.portal, resetRateLimit: () => faults.bucket.reset() },
+    {
+      get portal() {
+        return ctx.portal;
+      },
+      replacePortal(portal: SandboxPortal) {
+        ctx.portal = portal;
+        current = compose();
+      },
+      resetRateLimit: () => faults.bucket.reset(),
+    },
   );
 }

@@ -69,6 +69,12 @@ export interface RetailCrmSandboxOptions {
 
 export interface SandboxRetailCrm extends ComposedSandbox {
   readonly shop: SandboxShop;
+  /**
+   * The shop changes while the sandbox runs (its statuses, groups, fields, orders), as when its
+   * users edit it: the API serves `shop` from the next request on. Keys that work keep working
+   * (the new shop's own key is added).
+   */
+  replaceShop(shop: SandboxShop): void;
   /** The key that reads everything. */
   readonly apiKey: string;
   /** Another valid key with these scopes (e.g. one lacking `order_read`). */
@@ -137,7 +143,7 @@ function orderJson(order: SandboxOrder) {
 }
 
 export function createSandboxRetailCrm(options: RetailCrmSandboxOptions = {}): SandboxRetailCrm {
-  const shop = options.shop ?? demoShop();
+  let shop = options.shop ?? demoShop();
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? delay;
   const faults = createFaultState(options.faults, SPEC, RETAILCRM_DEFAULT_FAULTS);
@@ -145,8 +151,8 @@ export function createSandboxRetailCrm(options: RetailCrmSandboxOptions = {}): S
   const keys = new Map<string, readonly string[]>([[shop.fixture.account.apiKey, shop.fixture.account.scopes ?? DEFAULT_SCOPES]]);
   /** Every key ever valid (revoked ones too): what must never be logged. */
   const issued = new Set(keys.keys());
-  const ordersById = new Map(shop.orders.map((order) => [order.id, order]));
-  const sites = shop.fixture.sites.map((site) => site.code);
+  let ordersById = new Map(shop.orders.map((order) => [order.id, order]));
+  let sites = shop.fixture.sites.map((site) => site.code);
 
   const keyOf = (request: Request) => request.headers.get('X-API-KEY') ?? new URL(request.url).searchParams.get('apiKey');
 
@@ -319,10 +325,21 @@ export function createSandboxRetailCrm(options: RetailCrmSandboxOptions = {}): S
     notFound: () => failure(404, 'API method not found'),
   });
 
+  const apiKey = shop.fixture.account.apiKey;
   return {
     ...sandbox,
-    shop,
-    apiKey: shop.fixture.account.apiKey,
+    get shop() {
+      return shop;
+    },
+    replaceShop(next) {
+      shop = next;
+      ordersById = new Map(shop.orders.map((order) => [order.id, order]));
+      sites = shop.fixture.sites.map((site) => site.code);
+      const key = shop.fixture.account.apiKey;
+      if (!keys.has(key)) keys.set(key, shop.fixture.account.scopes ?? DEFAULT_SCOPES);
+      issued.add(key);
+    },
+    apiKey,
     addKey(key, scopes) {
       keys.set(key, [...scopes]);
       issued.add(key);

@@ -25,6 +25,8 @@ export interface ComposeOptions {
   onError: () => Response;
   /** What an unknown route answers. */
   notFound: (c: Context) => Response;
+  /** Where requests are recorded (a sandbox rebuilt with new data keeps its list); default a new one. */
+  requests?: RecordedRequest[];
 }
 
 export interface ComposedSandbox extends FetchHandler {
@@ -33,7 +35,7 @@ export interface ComposedSandbox extends FetchHandler {
 }
 
 export function composeSandbox(options: ComposeOptions): ComposedSandbox {
-  const requests: RecordedRequest[] = [];
+  const requests: RecordedRequest[] = options.requests ?? [];
   const app = new Hono();
   app.onError(() => options.onError());
   app.use('*', async (c, next) => {

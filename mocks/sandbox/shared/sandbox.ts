@@ -59,8 +59,7 @@ export function oauthSandbox<Faults, Client extends SandboxOAuthClient, Extra ex
   extra: Extra,
 ): OAuthSandbox<Faults, Client> & Extra {
   const { composed, faults, grants } = parts;
-  return {
-    ...extra,
+  const base: OAuthSandbox<Faults, Client> = {
     fetch: composed.fetch,
     requests: composed.requests,
     integration: parts.integration,
@@ -72,4 +71,6 @@ export function oauthSandbox<Faults, Client extends SandboxOAuthClient, Extra ex
     expireAccessTokens: () => grants.expireAccessTokens(),
     issuedSecrets: () => grants.issuedSecrets(),
   };
+  // `extra`'s getters stay getters (a sandbox's data can be replaced while it runs).
+  return Object.defineProperties(base, Object.getOwnPropertyDescriptors(extra)) as OAuthSandbox<Faults, Client> & Extra;
 }
