@@ -315,11 +315,12 @@ describe('a limit shared by several servers (SharedRateStore)', () => {
     expect(takeShared(policy, state, 10_500).wait).toBe(0);
   });
 
-  it('window: says how long until the oldest of the last 7 leaves the second, and spends nothing meanwhile', () => {
+  it('window: says how long until the oldest of the last 7 leaves the second (with its margin for the way to the CRM), and spends nothing meanwhile', () => {
     const policy: RateLimitPolicy = { kind: 'window', perSecond: 2 };
     const full = [1000, 1300];
-    expect(takeShared(policy, full, 1500)).toEqual({ wait: 500, state: full });
-    expect(takeShared(policy, full, 2000)).toEqual({ wait: 0, state: [1300, 2000] });
+    expect(takeShared(policy, full, 1500)).toEqual({ wait: 550, state: full });
+    expect(takeShared(policy, full, 2000)).toEqual({ wait: 50, state: full });
+    expect(takeShared(policy, full, 2050)).toEqual({ wait: 0, state: [1300, 2050] });
   });
 
   it('a store that fails does not stop the calls: this server’s own limit still holds', async () => {
