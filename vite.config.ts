@@ -107,8 +107,6 @@ export default defineConfig({
           name: 'postgres',
           environment: 'node',
           include: ['server/routes/**/*.test.ts', 'server/sync/**/*.test.ts', 'server/crm/schema-cache.test.ts', 'server/db/postgres.test.ts', 'server/db/two-servers.test.ts'],
-          // These also open the SQLite file itself (no token at rest, rows per table): SQLite only for now.
-          exclude: ['server/routes/oauth.test.ts', 'server/routes/sync.test.ts', 'server/routes/two-crms.test.ts'],
           globalSetup: ['server/testing/postgres-global-setup.ts'],
         },
       },

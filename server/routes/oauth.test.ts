@@ -1,7 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-
-import Database from 'better-sqlite3';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,6 +11,7 @@ import { sandboxHandlers } from '../../mocks/sandbox/amocrm/msw';
 import type { AmoCrmOptions } from '../crm/amocrm/adapter';
 import { EXPIRED_OAUTH_STATE_RETENTION_MS, OAUTH_STATES_PER_WORKSPACE } from '../db/repository';
 import { createTestCrm, FakeTiming, type TestCrm } from '../testing/crm-test-kit';
+import { rawContents, rawRows } from '../testing/raw-database';
 import { followCallback, pressOnConsentPage, startAuthorization } from '../testing/sandbox-oauth';
 import { createTestServer, TEST_ORIGIN, TestClient, type TestServer } from '../testing/test-server';
 
@@ -316,22 +313,16 @@ describe('callback state checks', () => {
 });
 
 describe('outstanding states per workspace', () => {
-  /** The workspace's rows in the file, read with a connection of the test's own. */
-  const statesOf = (s: Setup, workspace: string) => {
-    const db = new Database(path.join(s.server.dataDir, 'hub-connect.sqlite'), { readonly: true });
-    try {
-      return db.prepare('SELECT count(*) FROM oauth_states WHERE workspace_id = ?').pluck().get(workspace) as number;
-    } finally {
-      db.close();
-    }
-  };
+  /** The workspace's rows in the database, read with a connection of the test's own. */
+  const statesOf = async (s: Setup, workspace: string) =>
+    Number((await rawRows<{ count: number | string }>(s.server, 'SELECT count(*) AS count FROM oauth_states WHERE workspace_id = ?', [workspace]))[0]!.count);
 
   it(`1,000 authorize calls leave the newest ${OAUTH_STATES_PER_WORKSPACE}: those complete, an older one is state_invalid`, async () => {
     const s = setup();
     const consentPages: string[] = [];
     for (let i = 0; i < 1000; i += 1) consentPages.push(await startAuthorization(s.browser));
     const id = await workspaceId(s);
-    expect(statesOf(s, id)).toBe(OAUTH_STATES_PER_WORKSPACE);
+    expect(await statesOf(s, id)).toBe(OAUTH_STATES_PER_WORKSPACE);
 
     // The oldest and the one just beyond the cap were replaced: refused, nothing exchanged.
     for (const evicted of [consentPages[0]!, consentPages[1000 - OAUTH_STATES_PER_WORKSPACE - 1]!]) {
@@ -345,7 +336,7 @@ describe('outstanding states per workspace', () => {
     // Another workspace's states are its own.
     const other = new Browser(s.server);
     await startAuthorization(other);
-    expect(statesOf(s, id)).toBe(OAUTH_STATES_PER_WORKSPACE);
+    expect(await statesOf(s, id)).toBe(OAUTH_STATES_PER_WORKSPACE);
   });
 
   it('an expired state says state_expired for an hour, then it is gone (state_invalid)', async () => {
@@ -524,11 +515,7 @@ describe('secrets', () => {
 
     const secrets = s.crm.sandbox.issuedSecrets();
     expect(secrets.length).toBeGreaterThanOrEqual(5); // a code, two access tokens, two refresh tokens
-    const database = fs
-      .readdirSync(s.server.dataDir)
-      .filter((file) => file.startsWith('hub-connect.sqlite'))
-      .map((file) => fs.readFileSync(path.join(s.server.dataDir, file)).toString('latin1'))
-      .join('\n');
+    const database = await rawContents(s.server);
     const places = { responses: s.browser.seen.join('\n'), logs: s.server.logs.join('\n'), database };
     expect(places.responses).toContain('Демо: Агентство');
     expect(places.logs).toContain('crm authorized');

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { dealSyncSchema, IDLE_SYNC } from '../../app/contracts/deals';
 import { problemSchema } from '../../app/contracts/problem';
+import { rawRows } from '../testing/raw-database';
 import {
   collect,
   connectThroughSandbox,
@@ -134,14 +135,8 @@ describe('the sync and the rest of the API', () => {
     expect(await server.repo.getDealSync(workspaceId, 'amocrm')).toBeNull();
     expect(await getSync(browser)).toEqual(IDLE_SYNC);
     // Nothing of the changes is left either.
-    const file = `${server.dataDir}/hub-connect.sqlite`;
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(file, { readonly: true });
-    try {
-      expect(db.prepare('SELECT count(*) FROM synced_status_changes WHERE workspace_id = ?').pluck().get(workspaceId)).toBe(0);
-    } finally {
-      db.close();
-    }
+    const left = await rawRows<{ count: number | string }>(server, 'SELECT count(*) AS count FROM synced_status_changes WHERE workspace_id = ?', [workspaceId]);
+    expect(Number(left[0]!.count)).toBe(0);
   });
 
   it('keeps workspaces apart: B never sees A’s deals or sync, and A’s disconnect leaves B’s', async () => {

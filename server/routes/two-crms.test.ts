@@ -1,6 +1,3 @@
-import path from 'node:path';
-
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { connectorListSchema, type ConnectorId, type ConnectorSummary, type CrmAccount } from '../../app/contracts/connector';
@@ -9,6 +6,7 @@ import { configEnvelopeSchema, type Container, type MappingConfig, type Pipeline
 import { authorizeResponseSchema } from '../../app/contracts/oauth';
 import { problemSchema, type Problem } from '../../app/contracts/problem';
 import type { TestBitrix24 } from '../testing/crm-test-kit';
+import { rawRows } from '../testing/raw-database';
 import { connectThroughSandbox, followCallback, pressOnConsentPage, startAuthorization } from '../testing/sandbox-oauth';
 import { createTestServer, TEST_ORIGIN, TestClient, type TestServer } from '../testing/test-server';
 
@@ -155,17 +153,14 @@ async function configureAndActivate(client: TestClient, connector: 'amocrm' | 'b
   expect(configEnvelopeSchema.parse(await activated.json())).toMatchObject({ version: 1, status: 'connected', activatedVersion: 1 });
 }
 
-/** The OAuth states stored for a workspace, by connector, read from the SQLite file itself. */
-function storedStates(workspaceId: string): Record<string, number> {
-  const db = new Database(path.join(server.dataDir, 'hub-connect.sqlite'), { readonly: true });
-  try {
-    const rows = db
-      .prepare('SELECT connector, COUNT(*) AS count FROM oauth_states WHERE workspace_id = ? GROUP BY connector')
-      .all(workspaceId) as Array<{ connector: string; count: number }>;
-    return Object.fromEntries(rows.map((row) => [row.connector, row.count]));
-  } finally {
-    db.close();
-  }
+/** The OAuth states stored for a workspace, by connector, read from the database itself. */
+async function storedStates(workspaceId: string): Promise<Record<string, number>> {
+  const rows = await rawRows<{ connector: string; count: number | string }>(
+    server,
+    'SELECT connector, COUNT(*) AS count FROM oauth_states WHERE workspace_id = ? GROUP BY connector',
+    [workspaceId],
+  );
+  return Object.fromEntries(rows.map((row) => [row.connector, Number(row.count)]));
 }
 
 const allIds = (schema: CrmSchema): string[] => [
@@ -185,7 +180,7 @@ describe('one workspace, amoCRM and Bitrix24', () => {
     expect(`${b24Url.origin}${b24Url.pathname}`).toBe(`${B24_ORIGIN}/oauth/authorize/`);
     expect(b24Url.searchParams.get('client_id')).toBe('local.6650c0ffee0b24.00000001');
     expect(b24Url.searchParams.get('state')).not.toBe(amoUrl.searchParams.get('state'));
-    expect(storedStates(workspaceId)).toEqual({ amocrm: 1, bitrix24: 1 });
+    expect(await storedStates(workspaceId)).toEqual({ amocrm: 1, bitrix24: 1 });
 
     const amoCallback = await consent(amoUrl.toString(), 'amocrm');
     expect(`${amoCallback.origin}${amoCallback.pathname}`).toBe(`${TEST_ORIGIN}/api/oauth/amocrm/callback`);
@@ -444,13 +439,13 @@ describe('one workspace, amoCRM and Bitrix24', () => {
     expect(problem.errors).toEqual([
       { pointer: '/address', code: 'address_not_allowed', message: `This server is set up for the sandbox Bitrix24 only: enter ${B24_HOST}.` },
     ]);
-    expect(storedStates(workspaceId)).toEqual({});
+    expect(await storedStates(workspaceId)).toEqual({});
     expect(b24.sandbox.requests).toEqual([]);
 
     // The sandbox's own address (as the catalogue prompts it) is accepted: one state, for Bitrix24.
     const authorizeUrl = await startAuthorization(browser, { address: B24_HOST }, 'bitrix24');
     expect(new URL(authorizeUrl).origin).toBe(B24_ORIGIN);
-    expect(storedStates(workspaceId)).toEqual({ bitrix24: 1 });
+    expect(await storedStates(workspaceId)).toEqual({ bitrix24: 1 });
   });
 
   it.each([

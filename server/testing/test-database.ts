@@ -18,6 +18,9 @@ export function testDatabaseUrl(): string | null {
 /** Schemas by data directory: a restarted test server opens the same one again. */
 const schemas = new Map<string, string>();
 
+/** The PostgreSQL schema of the test server whose data directory this is (null before it opened one, or with SQLite). */
+export const testSchemaOf = (dataDir: string): string | null => schemas.get(dataDir) ?? null;
+
 /**
  * The repository a test server stores in: SQLite in `dataDir` by default; in the `postgres`
  * project, a schema of its own (per data directory) in the run's PostgreSQL cluster.
