@@ -63,6 +63,7 @@ export const connectors = {
     reasonLabel: 'What happened',
     reauthorize: 'Authorize again',
     review: 'Review settings',
+    reviewChanges: 'Review changes',
   },
   finished: {
     title: 'Congratulations — {{name}} is connected.',

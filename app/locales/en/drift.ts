@@ -22,8 +22,23 @@ export const drift = {
     /** The parts above, joined with "; ", as one sentence. */
     sentence: 'Changed in {{crm}}: {{parts}}.',
   },
+  card: {
+    /** While the changes are read: the counts the connector summary carries. */
+    pending_one: '{{crm}} changed since the settings were activated: {{count}} change needs a decision.',
+    pending_other: '{{crm}} changed since the settings were activated: {{count}} changes need a decision.',
+    news: '{{crm}} changed since the settings were activated.',
+  },
   tray: {
     title: 'What changed in {{crm}}',
+    count: '{{decided}} of {{total}} decided',
+    hide: 'Hide the changes',
+    show: 'Show the changes',
+    blocked_one: 'Decide the remaining change first: {{count}} still needs a decision.',
+    blocked_other: 'Decide the remaining changes first: {{count}} still need a decision.',
+    placeHint: 'Drag it into a container on the board or use its “Move to…” menu.',
+    seen: 'Seen',
+    announce: '{{action}}. {{count}}',
+    loadError: 'The list of changes could not be loaded.',
     intro: 'Decide what to do with each change; the rest of the mapping stays as it is. Activate the settings again when every change has a decision.',
     progress_one: '{{count}} change still needs a decision',
     progress_other: '{{count}} changes still need a decision',
@@ -59,6 +74,15 @@ export const drift = {
       openFilter: 'Edit the filter',
       openCalculation: 'Edit calculated fields',
       acknowledge: 'OK',
+      showOnBoard: 'Show «{{pipeline}}» on the board',
+      /** Full names for screen readers: the action and the change it settles. */
+      placeFull: 'Put «{{name}}» in «{{container}}»',
+      takeOutFull: 'Take «{{name}}» out of «{{container}}»',
+      keepNameFull: 'Keep the container name «{{name}}»',
+      openPipelineFull: 'Map the pipeline «{{pipeline}}»',
+      removePipelineFull: 'Remove the mapping of «{{pipeline}}»',
+      dropFieldFull: 'Remove «{{name}}» from Other fields',
+      acknowledgeFull: 'OK: {{change}}',
     },
   },
 };

@@ -63,6 +63,7 @@ export const connectors = {
     reasonLabel: 'Что произошло',
     reauthorize: 'Авторизоваться заново',
     review: 'Проверить настройки',
+    reviewChanges: 'Разобрать изменения',
   },
   finished: {
     title: 'Поздравляем — {{name}} подключён.',
