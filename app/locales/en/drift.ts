@@ -44,6 +44,7 @@ export const drift = {
     progress_other: '{{count}} changes still need a decision',
     allDecided: 'Every change has a decision. Activate the settings on the Done step.',
     decided: 'Decided',
+    decidedIn: 'Decided: in «{{container}}»',
     news: 'For your information',
     unknownStatus: 'status {{id}}',
     unknownField: 'field {{id}}',

@@ -59,6 +59,7 @@ export const drift = {
     progress_other: 'Решение нужно ещё по {{count}} изменения',
     allDecided: 'По всем изменениям принято решение. Активируйте настройки на шаге «Готово».',
     decided: 'Решено',
+    decidedIn: 'Решено: в контейнере «{{container}}»',
     news: 'К сведению',
     unknownStatus: 'статус {{id}}',
     unknownField: 'поле {{id}}',

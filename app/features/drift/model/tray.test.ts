@@ -7,7 +7,7 @@ import { mappingConfigSchema, type MappingConfig } from '@/contracts/mapping-con
 import { resources } from '@/locales';
 
 import { changeKey } from './review';
-import { changeNames, changeText, decisionLabel, reviewProgress, trayDecisions } from './tray';
+import { changeNames, changeText, decidedText, decisionLabel, reviewProgress, trayDecisions } from './tray';
 
 const schema: CrmSchema = {
   account: { id: 'acc', domain: 'demo.amocrm.ru', name: 'Demo' },
@@ -33,7 +33,7 @@ const before = config([{ id: 'work', name: 'В работе', statusIds: ['2', '
 describe('reviewProgress', () => {
   it('counts the changes that need a decision, news apart, against the draft', () => {
     const start = reviewProgress([added, removed, recoloured], before, new Set(), schema);
-    expect(start).toMatchObject({ total: 2, decided: 0, pending: 2 });
+    expect(start).toMatchObject({ total: 2, decided: 0, pending: 2, pendingHere: 2 });
     expect(start.items.map((item) => [item.key, item.news, item.decided])).toEqual([
       ['status_added:10:4', false, false],
       ['status_removed:10:3', false, false],
@@ -45,6 +45,19 @@ describe('reviewProgress', () => {
     const seen = reviewProgress([added, removed, recoloured], placed, new Set([changeKey(recoloured)]), schema);
     expect(seen).toMatchObject({ total: 2, decided: 1, pending: 1 });
     expect(seen.items[2]?.decided).toBe(true);
+  });
+
+  it('a field only the filter or a formula still uses is pending, but not in the Mapping step', () => {
+    const gone: SchemaChange = { kind: 'field_removed', fieldId: '300', name: 'Город', usedIn: ['otherFields', 'filter'] };
+    const both = mappingConfigSchema.parse({
+      schemaVersion: 2,
+      connector: 'amocrm',
+      customFields: { otherFields: ['300'] },
+      filter: { match: 'all', conditions: [{ field: 'cf:300', action: 'include', operator: 'equals', value: 'Москва' }] },
+    });
+    expect(reviewProgress([gone], both, new Set(), schema)).toMatchObject({ pending: 1, pendingHere: 1 });
+    const filterOnly = { ...both, customFields: { otherFields: [] } };
+    expect(reviewProgress([gone], filterOnly, new Set(), schema)).toMatchObject({ pending: 1, pendingHere: 0 });
   });
 });
 
@@ -75,6 +88,8 @@ describe('what the tray says', () => {
     expect(show && decisionLabel(show, added, names, t.en.t)).toBe('Show «Sales» on the board');
     expect(trayDecisions({ ...added, suggestedContainerId: null })).toEqual([{ type: 'open_pipeline', pipelineId: '10' }]);
     const [takeOut] = trayDecisions(removed);
+    expect(decidedText(added, config([{ id: 'work', name: 'В работе', statusIds: ['4'] }]), t.ru.t)).toBe('Решено: в контейнере «В работе»');
+    expect(decidedText(removed, before, t.en.t)).toBe('Decided');
     expect(takeOut && decisionLabel(takeOut, removed, names, t.ru.t)).toBe('Убрать «статус 3» из контейнера «В работе»');
   });
 });

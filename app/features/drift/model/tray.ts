@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 
 import type { CrmSchema } from '@/contracts/crm-schema';
-import { needsDecision, type ConnectorChanges, type SchemaChange } from '@/contracts/drift';
+import { fieldUses, needsDecision, type ConnectorChanges, type SchemaChange } from '@/contracts/drift';
 import type { MappingConfig } from '@/contracts/mapping-config';
 
 import { changeKey, decisionsFor, isDecided, type Decision } from './review';
@@ -22,6 +22,11 @@ export interface ReviewProgress {
   total: number;
   decided: number;
   pending: number;
+  /**
+   * Of the pending ones, those settled in the Mapping step itself (a field only the filter or a
+   * calculated field still uses is settled on its own step: it does not hold up Next here).
+   */
+  pendingHere: number;
 }
 
 /** Where the review stands against the current draft: each change settled or not, and the count. */
@@ -33,7 +38,11 @@ export function reviewProgress(changes: readonly SchemaChange[], config: Mapping
   });
   const decisive = items.filter((item) => !item.news);
   const decided = decisive.filter((item) => item.decided).length;
-  return { items, total: decisive.length, decided, pending: decisive.length - decided };
+  const uses = fieldUses(config, schema.customFields);
+  const here = ({ change }: ReviewItem) =>
+    change.kind === 'field_removed' || change.kind === 'field_retyped' ? (uses.get(change.fieldId)?.has('otherFields') ?? false) : true;
+  const pendingHere = decisive.filter((item) => !item.decided && here(item)).length;
+  return { items, total: decisive.length, decided, pending: decisive.length - decided, pendingHere };
 }
 
 /** Names the tray needs that the change alone does not carry. */
@@ -82,6 +91,16 @@ export function changeText(change: SchemaChange, names: ChangeNames, t: TFunctio
     case 'field_retyped':
       return t('drift.tray.field_retyped', { name: change.name, from: change.from, to: change.to, uses: uses(change.usedIn) });
   }
+}
+
+/** What a settled change shows: "Decided", and for a new status where it went. */
+export function decidedText(change: SchemaChange, config: MappingConfig, t: TFunction): string {
+  if (change.kind === 'status_added') {
+    const pipeline = config.pipelines.find((mapping) => mapping.pipelineId === change.pipelineId);
+    const holder = pipeline?.containers.find((container) => container.statusIds.includes(change.statusId));
+    if (holder) return t('drift.tray.decidedIn', { container: holder.name });
+  }
+  return t('drift.tray.decided');
 }
 
 /** A decision's button label, naming what it acts on ("Put «Договор» in «В работе»"). */
