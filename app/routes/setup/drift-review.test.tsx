@@ -255,12 +255,19 @@ describe('the review tray in the Mapping step', () => {
     await user.click(within(renamed).getByRole('button', { name: 'Keep the container name «Проработка заявки»' }));
     await within(tray).findByText('1 of 3 decided');
     expect((await savedSales())?.containers[0]?.name).toBe('Проработка заявки');
+    // The answer leaves nothing in the draft, yet holds across the wizard's steps.
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    await screen.findByRole('heading', { level: 2, name: 'Data filtering' });
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    const again = await findTray();
+    expect(within(again).getByText('1 of 3 decided')).toBeInTheDocument();
+    expect(changeItem(again, /Квалификация/)).toHaveTextContent('Decided');
 
-    const toggle = within(tray).getByRole('button', { name: 'Hide the changes' });
+    const toggle = within(again).getByRole('button', { name: 'Hide the changes' });
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
     await user.click(toggle);
-    expect(within(tray).getByRole('button', { name: 'Show the changes' })).toHaveAttribute('aria-expanded', 'false');
-    expect(within(tray).queryByRole('listitem')).not.toBeInTheDocument();
+    expect(within(again).getByRole('button', { name: 'Show the changes' })).toHaveAttribute('aria-expanded', 'false');
+    expect(within(again).queryByRole('listitem')).not.toBeInTheDocument();
   });
 
   it('speaks Russian', async () => {

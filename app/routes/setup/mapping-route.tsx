@@ -31,6 +31,7 @@ import { pipelineProgress } from '@/features/status-mapping/model/progress';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
 import { focusNextFrame } from '@/lib/focus';
+import { acknowledgedFor, NO_ACKNOWLEDGED, useDriftReviewStore } from '@/stores/drift-review-store';
 
 import styles from './mapping-route.module.css';
 import { useWizard } from './setup-layout';
@@ -161,14 +162,17 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
     for (const board of boardDrafts.values()) config = withPipeline(config, board);
     return fieldsDraft ? { ...config, customFields: { otherFields: [...fieldsDraft] } } : config;
   }, [saved, boardDrafts, fieldsDraft]);
-  const [acknowledged, setAcknowledged] = useState<ReadonlySet<string>>(() => new Set());
+  const checkedAt = changes.data?.checkedAt ?? null;
+  const acknowledgedKeys = useDriftReviewStore((state) => acknowledgedFor(state, connector, checkedAt));
+  const acknowledged = useMemo(() => (acknowledgedKeys ? new Set(acknowledgedKeys) : NO_ACKNOWLEDGED), [acknowledgedKeys]);
+  const acknowledge = useDriftReviewStore((state) => state.acknowledge);
   const review = useMemo(
     () => (changes.data ? reviewProgress(changes.data.changes, draft, acknowledged, schema) : null),
     [changes.data, draft, acknowledged, schema],
   );
   const [reviewBlocked, setReviewBlocked] = useState(false);
   const trayHeadingRef = useRef<HTMLHeadingElement>(null);
-  const onAcknowledge = useCallback((change: SchemaChange) => setAcknowledged((keys) => new Set(keys).add(changeKey(change))), []);
+  const onAcknowledge = useCallback((change: SchemaChange) => acknowledge(connector, checkedAt, changeKey(change)), [acknowledge, connector, checkedAt]);
 
   // The section and the pipeline live in the URL (deep links, reloads, a new tab).
   const requested = params.get('pipeline');
