@@ -190,6 +190,8 @@ describe('the review tray in the Mapping step', () => {
 
     const added = changeItem(tray, /Договор подписан/);
     expect(added).toHaveTextContent('New status «Договор подписан» in «Продажи» is in no container.');
+    // «Продажи» is on the board already: no way there is offered; the suggested container is.
+    expect(within(added).queryByRole('button', { name: 'Show «Продажи» on the board' })).not.toBeInTheDocument();
     await user.click(within(added).getByRole('button', { name: 'Put «Договор подписан» in «В работе»' }));
 
     await waitFor(() => expect(puts.some((config) => config.pipelines.find((p) => p.pipelineId === SALES)?.containers.find((c) => c.id === 'work')?.statusIds.includes('32392170'))).toBe(true));

@@ -297,6 +297,7 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
           onDecide={onDecide}
           onAcknowledge={onAcknowledge}
           blocked={reviewBlocked}
+          shownPipelineId={section === 'statuses' ? selectedPipeline?.id : undefined}
           headingRef={trayHeadingRef}
         />
       ) : null}

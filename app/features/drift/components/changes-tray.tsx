@@ -30,6 +30,8 @@ export interface ChangesTrayProps {
   onAcknowledge: (change: SchemaChange) => void;
   /** Next was pressed with changes still undecided: say so. */
   blocked: boolean;
+  /** The pipeline the board shows: "Show it on the board" is not offered for it. */
+  shownPipelineId?: string | undefined;
   headingRef?: Ref<HTMLHeadingElement>;
 }
 
@@ -38,7 +40,7 @@ export interface ChangesTrayProps {
  * decisions, settled ones marked done, "2 of 3 decided". Decisions are carried out by the
  * route with the board's own edits; the tray only reads the draft to see what is settled.
  */
-export function ChangesTray({ crm, data, config, schema, acknowledged, onDecide, onAcknowledge, blocked, headingRef }: ChangesTrayProps) {
+export function ChangesTray({ crm, data, config, schema, acknowledged, onDecide, onAcknowledge, blocked, shownPipelineId, headingRef }: ChangesTrayProps) {
   const { t } = useTranslation();
   const id = useId();
   const headingId = `${id}-heading`;
@@ -75,7 +77,9 @@ export function ChangesTray({ crm, data, config, schema, acknowledged, onDecide,
 
   const renderItem = ({ change, key, decided, news: isNews }: (typeof progress.items)[number]) => {
     const text = changeText(change, names, t);
-    const decisions = trayDecisions(change);
+    const decisions = trayDecisions(change).filter(
+      (decision) => !(change.kind === 'status_added' && decision.type === 'open_pipeline' && decision.pipelineId === shownPipelineId),
+    );
     return (
       <li key={key} className={s.item} data-change={key} data-decided={decided} data-pending={!decided} data-news={isNews}>
         <span className={s.mark} aria-hidden="true">
