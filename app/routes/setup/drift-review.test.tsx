@@ -76,9 +76,11 @@ function changedSchema(base: CrmSchema): CrmSchema {
 }
 
 /** Activates the configuration against the base schema, then the CRM changes under it. */
-async function connectThenChange(): Promise<ConnectorChanges> {
+async function connectThenChange(
+  change: (base: CrmSchema) => CrmSchema = changedSchema,
+  config: MappingConfig = activatedConfig(),
+): Promise<ConnectorChanges> {
   const base = await api.current.seedConnectedAccount();
-  const config = activatedConfig();
   const put = await fetch(CONFIG_URL, {
     method: 'PUT',
     headers: { 'Content-Type': 'application/json', 'If-Match': '"0"' },
@@ -87,7 +89,7 @@ async function connectThenChange(): Promise<ConnectorChanges> {
   expect(put.status).toBe(200);
   expect((await fetch(`${ORIGIN}/api/connectors/amocrm/activate`, { method: 'POST' })).status).toBe(200);
 
-  const current = changedSchema(base);
+  const current = change(base);
   const workspace = await api.current.workspaceId();
   await api.current.server.repo.setCachedSchema(workspace, 'amocrm', JSON.stringify(current));
   await api.current.server.repo.setAttention(workspace, 'amocrm', CRM_CHANGED_REASON);
@@ -270,6 +272,36 @@ describe('the review tray in the Mapping step', () => {
     await user.click(toggle);
     expect(within(again).getByRole('button', { name: 'Show the changes' })).toHaveAttribute('aria-expanded', 'false');
     expect(within(again).queryByRole('listitem')).not.toBeInTheDocument();
+  });
+
+  it('drops a removed field from Other fields and removes the mapping of a removed pipeline', async () => {
+    const config = { ...activatedConfig(), customFields: { otherFields: ['1016236', '1016244'] } };
+    const body = await connectThenChange(
+      (base) => ({
+        ...base,
+        pipelines: base.pipelines.filter((pipeline) => pipeline.id !== '3177730'),
+        customFields: base.customFields.filter((field) => field.id !== '1016236'),
+      }),
+      config,
+    );
+    expect(body.changes.map((change) => change.kind)).toEqual(['pipeline_removed', 'field_removed']);
+    const puts = watchPuts();
+    const { user } = render('/setup/amocrm/mapping');
+    const tray = await findTray();
+    expect(within(tray).getByText('0 of 2 decided')).toBeInTheDocument();
+    const field = changeItem(tray, /LANDING/);
+    expect(field).toHaveTextContent('Field «LANDING» no longer exists in amoCRM; it is used in Other fields.');
+    await user.click(within(field).getByRole('button', { name: 'Remove «LANDING» from Other fields' }));
+    await within(tray).findByText('1 of 2 decided');
+    const pipeline = changeItem(tray, /Повторные продажи/);
+    expect(pipeline).toHaveTextContent('Pipeline «Повторные продажи» no longer exists in amoCRM.');
+    await user.click(within(pipeline).getByRole('button', { name: 'Remove the mapping of «Повторные продажи»' }));
+    await within(tray).findByText('2 of 2 decided');
+    await waitFor(() => {
+      const last = puts.at(-1);
+      expect(last?.customFields.otherFields).toEqual(['1016244']);
+      expect(last?.pipelines.map((mapping) => mapping.pipelineId)).toEqual([SALES]);
+    });
   });
 
   it('speaks Russian', async () => {
