@@ -316,6 +316,22 @@ describe('the review tray in the Mapping step', () => {
     expect(changeItem(tray, /Расчет КП/)).toHaveTextContent('Решено');
   });
 
+  it('says so when the changes cannot be read, and reads them again on Try again', async () => {
+    const body = await connectThenChange();
+    let fail = true;
+    mswServer.use(
+      http.get(`${ORIGIN}/api/connectors/amocrm/changes`, () =>
+        fail ? HttpResponse.json({ type: 'about:blank', title: 'CRM unavailable', status: 502, code: 'crm_unavailable' }, { status: 502 }) : HttpResponse.json(body),
+      ),
+    );
+    const { user } = render('/setup/amocrm/mapping');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The list of changes could not be loaded.');
+    fail = false;
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await findTray()).toHaveTextContent('0 of 3 decided');
+  });
+
   it('a connector without drift has no tray and asks for no changes', async () => {
     await api.current.seedConnectedAccount();
     render('/setup/amocrm/mapping');

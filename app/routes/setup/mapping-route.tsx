@@ -287,6 +287,16 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
           {describeApiError(refresh.error, t, crmName)}
         </p>
       ) : null}
+      {changes.isError ? (
+        <div role="alert" className={WARNING}>
+          <p>
+            {t('drift.tray.loadError')} {describeApiError(changes.error, t, crmName)}
+          </p>
+          <button type="button" className={buttonClass({ size: 'small' })} onClick={() => void changes.refetch()}>
+            {t('wizard.retry')}
+          </button>
+        </div>
+      ) : null}
       {trayShown && changes.data ? (
         <ChangesTray
           crm={crmName}
