@@ -102,13 +102,23 @@ async function connectThenChange(
     checkedAt: CHECKED_AT,
   };
   const drift = { changes: changes.length, pending: changes.filter(needsDecision).length, checkedAt: CHECKED_AT };
+  // Until the configuration is activated again, as the API reports a drifted connector: attention
+  // crm_changed with the counts (saving a draft does not clear it; activating does).
+  let activatedAgain = false;
   mswServer.use(
+    http.post(`${ORIGIN}/api/connectors/amocrm/activate`, () => {
+      activatedAgain = true;
+      return undefined;
+    }),
     http.get(`${ORIGIN}/api/connectors/amocrm/changes`, () => HttpResponse.json(body)),
-    // The real list, with the drift the API is to report (a request marked `x-real` goes through).
+    // The real list, with the drift (a request marked `x-real` goes through to the real API).
     http.get(`${ORIGIN}/api/connectors`, async ({ request }) => {
       if (request.headers.get('x-real')) return undefined;
       const real = (await (await fetch(request.url, { headers: { 'x-real': '1' } })).json()) as { connectors: Array<{ id: string }> };
-      return HttpResponse.json({ connectors: real.connectors.map((item) => (item.id === 'amocrm' && 'drift' in item && item.drift === null ? { ...item, drift } : item)) });
+      const drifted = (item: { id: string }) => item.id === 'amocrm' && !activatedAgain;
+      return HttpResponse.json({
+        connectors: real.connectors.map((item) => (drifted(item) ? { ...item, state: 'attention', attentionReason: CRM_CHANGED_REASON, drift } : item)),
+      });
     }),
   );
   return body;
@@ -248,6 +258,29 @@ describe('the review tray in the Mapping step', () => {
     expect(puts.length).toBeGreaterThan(0);
     await user.click(screen.getByRole('button', { name: 'Next' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/setup/amocrm/calculation'));
+
+    // Calculation's Skip activates the decided settings again (which clears the attention on the server).
+    await user.click(await screen.findByRole('button', { name: 'Skip' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/setup/amocrm/done'));
+    expect(await screen.findByRole('heading', { name: 'Congratulations — amoCRM is connected.' })).toBeInTheDocument();
+    // The setup's activation, then this one.
+    expect(api.current.requests.filter((request) => request.method === 'POST' && request.path === '/api/connectors/amocrm/activate')).toHaveLength(2);
+  });
+
+  it('the Done step, opened with the changes decided, activates again', async () => {
+    await connectThenChange();
+    const { user } = render('/setup/amocrm/mapping');
+    const tray = await findTray();
+    await user.click(within(changeItem(tray, /Расчет КП/)).getByRole('button', { name: 'Take «Расчет КП» out of «В работе»' }));
+    await user.click(within(changeItem(tray, /Квалификация/)).getByRole('button', { name: 'Keep the container name «Проработка заявки»' }));
+    await user.click(within(changeItem(tray, /Договор подписан/)).getByRole('button', { name: 'Put «Договор подписан» in «В работе»' }));
+    await within(tray).findByText('3 of 3 decided');
+    await user.click(screen.getByRole('link', { name: /Done/ }));
+    expect(await screen.findByRole('heading', { name: 'Activate the updated settings of amoCRM' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Activate again' }));
+    expect(await screen.findByRole('heading', { name: 'Congratulations — amoCRM is connected.' })).toBeInTheDocument();
+    // The setup's activation, then this one.
+    expect(api.current.requests.filter((request) => request.method === 'POST' && request.path === '/api/connectors/amocrm/activate')).toHaveLength(2);
   });
 
   it('keeps the container name when asked, and collapses', async () => {
