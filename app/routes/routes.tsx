@@ -16,7 +16,7 @@ import type { StepId } from './setup/steps';
  * the next one has arrived (the fallbacks show only on a first render that outran them).
  */
 
-const ConnectorsPage = lazyScreen(() => import('@/features/connectors/components/connectors-page'), 'ConnectorsPage');
+const ConnectorsPage = lazyScreen(() => import('./connectors-route'), 'ConnectorsRoute');
 const SetupLayout = lazyScreen(() => import('./setup/setup-layout'), 'SetupLayout');
 
 const stepScreens: Record<StepId, LazyScreen> = {

@@ -42,6 +42,7 @@ export const common = {
     // CRM failures (schema, sample deals, authorize)
     crm_unavailable: '{{crm}} did not answer in time or returned an error. Wait a minute and try again.',
     crm_not_connected: 'Hub Connect has no access to {{crm}} yet. Go through the authorization step first.',
+    crm_changed: '{{crm}} changed since the settings were activated. Review the changes in the mapping.',
     crm_access_revoked: 'Access to {{crm}} was revoked or has expired. Authorize again (Change access) — your mapping is kept.',
     crm_payment_required: '{{crm}} refuses requests because the account’s subscription has ended. Renew it in {{crm}}, then try again.',
     crm_forbidden:

@@ -63,6 +63,7 @@ export const connectors = {
     reasonLabel: 'What happened',
     reauthorize: 'Authorize again',
     review: 'Review settings',
+    reviewChanges: 'Review changes',
   },
   finished: {
     title: 'Congratulations — {{name}} is connected.',
@@ -83,6 +84,10 @@ export const connectors = {
     notYetTitle: '{{name}} is not connected yet',
     notYetIntro: 'The setup is not finished. Fix what is listed below, then finish on the calculation step.',
     notYetReady: 'Everything is set up. Finish to connect {{name}}.',
+    /** A connector the CRM changed under (attention crm_changed), its changes decided: activate again. */
+    reactivateTitle: 'Activate the updated settings of {{name}}',
+    reactivateReady: 'The settings follow the changes in {{name}} now. Activate them again, so the analytics service reads them and the card is Connected again.',
+    reactivate: 'Activate again',
     finish: 'Finish and connect',
     finishing: 'Connecting…',
   },

@@ -9,6 +9,7 @@ import { formClass } from '@/components/ui/form';
 import { describeApiError } from '@/lib/api-errors';
 import { WizardStep } from '@/components/wizard/wizard-step';
 import { findActivationProblems } from '@/contracts/activation';
+import { CRM_CHANGED_REASON } from '@/contracts/drift';
 import { ApiError } from '@/lib/api-client';
 import { ActivationProblemsList } from '@/components/wizard/activation-problems-list';
 import { FunnelSummary } from '@/features/funnel/components/funnel-summary';
@@ -69,12 +70,20 @@ export function DoneRoute() {
 
   const serverProblems = activate.error instanceof ApiError && activate.error.code === 'config_incomplete' ? (activate.error.problem?.errors ?? []) : null;
   const problems = serverProblems ?? findActivationProblems(config, schema ?? null);
+  // Connected once, then the CRM changed under it: the review's result is activated again.
+  const reactivating = summary?.state === 'attention' && summary.attentionReason === CRM_CHANGED_REASON;
   return (
     <WizardStep
       className={s.step}
       titleId="done-title"
-      title={t('connectors.finished.notYetTitle', { name })}
-      intro={problems.length > 0 ? t('connectors.finished.notYetIntro') : t('connectors.finished.notYetReady', { name })}
+      title={reactivating ? t('connectors.finished.reactivateTitle', { name }) : t('connectors.finished.notYetTitle', { name })}
+      intro={
+        problems.length > 0
+          ? t('connectors.finished.notYetIntro')
+          : reactivating
+            ? t('connectors.finished.reactivateReady', { name })
+            : t('connectors.finished.notYetReady', { name })
+      }
     >
       {problems.length > 0 ? (
         <ActivationProblemsList
@@ -94,7 +103,7 @@ export function DoneRoute() {
       <div className={s.actions}>
         {problems.length === 0 ? (
           <button type="button" className={buttonClass({ variant: 'primary' })} onClick={() => activate.mutate()} disabled={activate.isPending}>
-            {activate.isPending ? t('connectors.finished.finishing') : t('connectors.finished.finish')}
+            {activate.isPending ? t('connectors.finished.finishing') : reactivating ? t('connectors.finished.reactivate') : t('connectors.finished.finish')}
           </button>
         ) : null}
         <Link className={buttonClass()} to="/connectors">

@@ -12,12 +12,17 @@ import { cx, moduleClasses } from '@/components/ui/class-names';
 import { feedbackClass } from '@/components/ui/feedback';
 import { LeaveDialog } from '@/components/wizard/leave-dialog';
 import { useConnectorName } from '@/api/connectors';
+import { useConnectorChanges } from '@/api/drift';
 import { SaveStatus } from '@/components/wizard/save-status';
 import { describeApiError } from '@/lib/api-errors';
 import { StepFooter } from '@/components/wizard/step-footer';
 import type { CrmPipeline, CrmSchema } from '@/contracts/crm-schema';
+import type { SchemaChange } from '@/contracts/drift';
 import type { MappingConfig, PipelineMapping } from '@/contracts/mapping-config';
 import { CustomFields } from '@/features/custom-fields/components/custom-fields';
+import { ChangesTray } from '@/features/drift/components/changes-tray';
+import { changeKey, type Decision } from '@/features/drift/model/review';
+import { reviewProgress } from '@/features/drift/model/tray';
 import { PipelineFunnelPreview } from '@/features/funnel/components/pipeline-funnel-preview';
 import { useSyncedDeals } from '@/features/funnel/model/use-deals';
 import { emptyBoard, StatusMapping } from '@/features/status-mapping/components/status-mapping';
@@ -26,6 +31,7 @@ import { pipelineProgress } from '@/features/status-mapping/model/progress';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
 import { focusNextFrame } from '@/lib/focus';
+import { acknowledgedFor, NO_ACKNOWLEDGED, useDriftReviewStore } from '@/stores/drift-review-store';
 
 import styles from './mapping-route.module.css';
 import { useWizard } from './setup-layout';
@@ -63,6 +69,17 @@ function withPipeline(config: MappingConfig, board: PipelineMapping): MappingCon
   return { ...config, pipelines };
 }
 
+/** The board with `statusId` in `containerId` (at the end) and in no other container. */
+function withStatusIn(board: PipelineMapping, statusId: string, containerId: string | null): PipelineMapping {
+  return {
+    ...board,
+    containers: board.containers.map((container) => {
+      const statusIds = container.statusIds.filter((id) => id !== statusId);
+      return { ...container, statusIds: container.id === containerId ? [...statusIds, statusId] : statusIds };
+    }),
+  };
+}
+
 /** The pipelines the analytics needs mapped: every active one, in CRM order. */
 function pipelinesToMap(schema: CrmSchema): CrmPipeline[] {
   return schema.pipelines.filter((pipeline) => !pipeline.isArchive);
@@ -98,7 +115,7 @@ export function MappingRoute() {
 
 function MappingStep({ schema }: { schema: CrmSchema }) {
   const { t } = useTranslation();
-  const { connector, envelope, goTo } = useWizard();
+  const { connector, envelope, goTo, summary } = useWizard();
   const crmName = useConnectorName(connector);
   const [params, setParams] = useSearchParams();
   const refresh = useRefreshCrmSchema(connector);
@@ -138,6 +155,25 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
     [schedule],
   );
 
+  // The review of what changed in the CRM (a connector whose summary reports drift).
+  const changes = useConnectorChanges(summary);
+  const draft = useMemo(() => {
+    let config = saved;
+    for (const board of boardDrafts.values()) config = withPipeline(config, board);
+    return fieldsDraft ? { ...config, customFields: { otherFields: [...fieldsDraft] } } : config;
+  }, [saved, boardDrafts, fieldsDraft]);
+  const checkedAt = changes.data?.checkedAt ?? null;
+  const acknowledgedKeys = useDriftReviewStore((state) => acknowledgedFor(state, connector, checkedAt));
+  const acknowledged = useMemo(() => (acknowledgedKeys ? new Set(acknowledgedKeys) : NO_ACKNOWLEDGED), [acknowledgedKeys]);
+  const acknowledge = useDriftReviewStore((state) => state.acknowledge);
+  const review = useMemo(
+    () => (changes.data ? reviewProgress(changes.data.changes, draft, acknowledged, schema) : null),
+    [changes.data, draft, acknowledged, schema],
+  );
+  const [reviewBlocked, setReviewBlocked] = useState(false);
+  const trayHeadingRef = useRef<HTMLHeadingElement>(null);
+  const onAcknowledge = useCallback((change: SchemaChange) => acknowledge(connector, checkedAt, changeKey(change)), [acknowledge, connector, checkedAt]);
+
   // The section and the pipeline live in the URL (deep links, reloads, a new tab).
   const requested = params.get('pipeline');
   const firstUnfinished = pipelines.find((pipeline) => !pipelineProgress(boards.get(pipeline.id) ?? emptyBoard(pipeline.id), pipeline.statuses).done);
@@ -161,6 +197,45 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
     if (shownPipelineId !== undefined && requested !== shownPipelineId) setSearch({ pipeline: shownPipelineId });
   }, [requested, shownPipelineId, setSearch]);
 
+  const onDecide = (decision: Decision) => {
+    const boardOf = (pipelineId: string) => boards.get(pipelineId) ?? emptyBoard(pipelineId);
+    switch (decision.type) {
+      case 'place':
+        onBoardChange(withStatusIn(boardOf(decision.pipelineId), decision.statusId, decision.containerId));
+        break;
+      case 'take_out':
+        onBoardChange(withStatusIn(boardOf(decision.pipelineId), decision.statusId, null));
+        break;
+      case 'rename_container': {
+        const board = boardOf(decision.pipelineId);
+        onBoardChange({
+          ...board,
+          containers: board.containers.map((container) => (container.id === decision.containerId ? { ...container, name: decision.name } : container)),
+        });
+        break;
+      }
+      case 'open_pipeline':
+        setSearch({ section: 'statuses', pipeline: decision.pipelineId });
+        break;
+      case 'remove_pipeline':
+        onBoardChange({ pipelineId: decision.pipelineId, containers: [] });
+        break;
+      case 'drop_field':
+        onFieldsChange(otherFields.filter((id) => id !== decision.fieldId));
+        break;
+      case 'open_step':
+        goTo(decision.step);
+        break;
+    }
+  };
+
+  // Opened from the card's "Review changes": the tray's heading takes focus once it is there.
+  const reviewRequested = params.get('review') === '1';
+  const trayShown = review !== null && review.items.length > 0;
+  useEffect(() => {
+    if (reviewRequested && trayShown) trayHeadingRef.current?.focus();
+  }, [reviewRequested, trayShown]);
+
   // Next: everything mapped, else say what is missing and where.
   const [attempted, setAttempted] = useState(false);
   const problemsRef = useRef<HTMLDivElement>(null);
@@ -176,6 +251,11 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
   const [leaving, setLeaving] = useState(false);
 
   const onNext = async () => {
+    if (review && review.pendingHere > 0) {
+      setReviewBlocked(true);
+      focusNextFrame(() => trayHeadingRef.current);
+      return;
+    }
     if (problems.length > 0) {
       setAttempted(true);
       focusNextFrame(() => problemsRef.current);
@@ -206,6 +286,30 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
         <p role="alert" className={WARNING}>
           {describeApiError(refresh.error, t, crmName)}
         </p>
+      ) : null}
+      {changes.isError ? (
+        <div role="alert" className={WARNING}>
+          <p>
+            {t('drift.tray.loadError')} {describeApiError(changes.error, t, crmName)}
+          </p>
+          <button type="button" className={buttonClass({ size: 'small' })} onClick={() => void changes.refetch()}>
+            {t('wizard.retry')}
+          </button>
+        </div>
+      ) : null}
+      {trayShown && changes.data ? (
+        <ChangesTray
+          crm={crmName}
+          data={changes.data}
+          config={draft}
+          schema={schema}
+          acknowledged={acknowledged}
+          onDecide={onDecide}
+          onAcknowledge={onAcknowledge}
+          blocked={reviewBlocked}
+          shownPipelineId={section === 'statuses' ? selectedPipeline?.id : undefined}
+          headingRef={trayHeadingRef}
+        />
       ) : null}
       <Tabs.Root
         className={s.sections}

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 
@@ -11,6 +11,7 @@ import { feedbackClass } from '@/components/ui/feedback';
 import { visuallyHidden } from '@/components/ui/visually-hidden';
 import { describeApiError, describeErrorCode } from '@/lib/api-errors';
 import type { ConnectorSummary } from '@/contracts/connector';
+import { CRM_CHANGED_REASON } from '@/contracts/drift';
 import { useWizardStore } from '@/stores/wizard-store';
 import { browserLocation } from '@/lib/browser-location';
 
@@ -50,9 +51,14 @@ export interface ConnectorCardProps {
   connector: ConnectorSummary;
   /** A short result message for the page's live region ("Settings were reset"). */
   onNotice: (message: string) => void;
+  /**
+   * What the CRM changed, for a connector in attention because of it (the review feature's
+   * sentence, composed in by the route); without it the reason's generic text.
+   */
+  driftSummary?: ReactNode;
 }
 
-export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
+export function ConnectorCard({ connector, onNotice, driftSummary }: ConnectorCardProps) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [dialog, setDialog] = useState<OpenDialog>(null);
@@ -153,6 +159,7 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
     });
 
   const reason = connector.attentionReason;
+  const crmChanged = connector.state === 'attention' && reason === CRM_CHANGED_REASON;
   const stateText = connector.supported ? t(`connectors.state.${connector.state}`) : t('connectors.comingSoon');
   const hasMenu = connector.supported && connector.state !== 'available';
   // The CRM's account name may be 255 characters: one line with an ellipsis, in full in the title.
@@ -200,7 +207,7 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
         <div className={ATTENTION}>
           <p>
             <span className={visuallyHidden}>{t('connectors.attention.reasonLabel')}: </span>
-            {describeErrorCode(reason, t, name) ?? reason}
+            {(crmChanged && connector.drift ? driftSummary : null) ?? describeErrorCode(reason, t, name) ?? reason}
           </p>
         </div>
       ) : null}
@@ -240,6 +247,10 @@ export function ConnectorCard({ connector, onNotice }: ConnectorCardProps) {
             <button type="button" className={PRIMARY} data-primary-action onClick={changeAccess} disabled={redirecting}>
               {t('connectors.attention.reauthorize')}
             </button>
+          ) : crmChanged ? (
+            <Link className={PRIMARY} data-primary-action to={`${setupPath}/mapping?review=1`}>
+              {t('connectors.attention.reviewChanges')}
+            </Link>
           ) : (
             <Link className={PRIMARY} data-primary-action to={`${setupPath}/mapping`}>
               {t('connectors.attention.review')}

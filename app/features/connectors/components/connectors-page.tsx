@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { connectorsQueryOptions } from '@/api/connectors';
+import type { ConnectorSummary } from '@/contracts/connector';
 import { pageClass } from '@/components/layouts/page';
 import { buttonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
@@ -14,7 +15,12 @@ import styles from './connectors.module.css';
 const s = moduleClasses(styles, ['grid', 'gridItem', 'notice', 'loading', 'card', 'skeleton']);
 const SKELETON = cx(s.card, s.skeleton);
 
-export function ConnectorsPage() {
+export interface ConnectorsPageProps {
+  /** What the CRM changed under a connector (composed in by the route from the review feature). */
+  driftSummary?: (connector: ConnectorSummary) => ReactNode;
+}
+
+export function ConnectorsPage({ driftSummary }: ConnectorsPageProps = {}) {
   const { t } = useTranslation();
   const connectors = useQuery(connectorsQueryOptions());
   const [notice, setNotice] = useState('');
@@ -49,7 +55,7 @@ export function ConnectorsPage() {
         <ul className={s.grid} aria-label={t('connectors.catalogue')}>
           {connectors.data.connectors.map((connector) => (
             <li key={connector.id} className={s.gridItem}>
-              <ConnectorCard connector={connector} onNotice={setNotice} />
+              <ConnectorCard connector={connector} onNotice={setNotice} driftSummary={connector.drift ? driftSummary?.(connector) : undefined} />
             </li>
           ))}
         </ul>

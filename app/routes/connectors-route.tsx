@@ -1,0 +1,10 @@
+import type { ConnectorSummary } from '@/contracts/connector';
+import { ConnectorsPage } from '@/features/connectors/components/connectors-page';
+import { DriftSummary } from '@/features/drift/components/drift-summary';
+
+const driftSummary = (connector: ConnectorSummary) => <DriftSummary connector={connector} />;
+
+/** The Connectors page, with the review feature's sentence on a card whose CRM changed. */
+export function ConnectorsRoute() {
+  return <ConnectorsPage driftSummary={driftSummary} />;
+}
