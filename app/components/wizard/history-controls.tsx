@@ -45,7 +45,9 @@ export function HistoryControls({ connector, scope, schema }: HistoryControlsPro
     // What had focus may be gone (an undone container): focus stays in the chrome, not on the page's body.
     requestAnimationFrame(() => {
       const active = document.activeElement;
-      if (active === null || active === document.body || !active.isConnected) {
+      // A disabled button keeps focus in some browsers but takes no keys: focus lost all the same.
+      const lost = active === null || active === document.body || !active.isConnected || (active instanceof HTMLButtonElement && active.disabled);
+      if (lost) {
         const button = direction === 'undo' ? undoRef.current : redoRef.current;
         (button && !button.disabled ? button : (undoRef.current?.disabled ? redoRef.current : undoRef.current))?.focus();
       }
@@ -67,34 +69,35 @@ export function HistoryControls({ connector, scope, schema }: HistoryControlsPro
 
   return (
     <>
-    <div className={styles.controls} role="toolbar" aria-label={t('history.toolbar')}>
-      <button
-        ref={undoRef}
-        type="button"
-        className={BUTTON}
-        disabled={!lastPast}
-        aria-keyshortcuts="Control+Z Meta+Z"
-        title={lastPast ? t('history.undoTitle', { change: changeSentence(lastPast.label, names, t) }) : t('history.nothingToUndo')}
-        onClick={() => run('undo')}
-        data-history="undo"
-      >
-        <UndoIcon />
-        {t('history.undo')}
-      </button>
-      <button
-        ref={redoRef}
-        type="button"
-        className={BUTTON}
-        disabled={!lastFuture}
-        aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
-        title={lastFuture ? t('history.redoTitle', { change: changeSentence(lastFuture.label, names, t) }) : t('history.nothingToRedo')}
-        onClick={() => run('redo')}
-        data-history="redo"
-      >
-        <RedoIcon />
-        {t('history.redo')}
-      </button>
-    </div>
+      {/* A group, not a toolbar: two buttons in the tab order, no arrow-key roving to learn. */}
+      <div className={styles.controls} role="group" aria-label={t('history.toolbar')}>
+        <button
+          ref={undoRef}
+          type="button"
+          className={BUTTON}
+          disabled={!lastPast}
+          aria-keyshortcuts="Control+Z Meta+Z"
+          title={lastPast ? t('history.undoTitle', { change: changeSentence(lastPast.label, names, t) }) : t('history.nothingToUndo')}
+          onClick={() => run('undo')}
+          data-history="undo"
+        >
+          <UndoIcon />
+          {t('history.undo')}
+        </button>
+        <button
+          ref={redoRef}
+          type="button"
+          className={BUTTON}
+          disabled={!lastFuture}
+          aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
+          title={lastFuture ? t('history.redoTitle', { change: changeSentence(lastFuture.label, names, t) }) : t('history.nothingToRedo')}
+          onClick={() => run('redo')}
+          data-history="redo"
+        >
+          <RedoIcon />
+          {t('history.redo')}
+        </button>
+      </div>
       <p className={visuallyHidden} role="status" aria-live="polite">
         {message.text}
         {message.count % 2 === 1 ? '\u00a0' : ''}
