@@ -136,7 +136,8 @@ function describeCalculatedChange(before: readonly CalculatedField[], after: rea
   const nowIds = new Set(after.map((field) => field.id));
   const added = after.filter((field) => !wasIds.has(field.id));
   const removed = before.filter((field) => !nowIds.has(field.id));
-  if (added.length === 1 && removed.length === 0) return { label: { kind: 'addCalculated', name: added[0]!.name }, coalesce: null };
+  // A field reaches the draft with the first letter of its name: typing the rest is the same step.
+  if (added.length === 1 && removed.length === 0) return { label: { kind: 'addCalculated', name: added[0]!.name }, coalesce: `calc:${added[0]!.id}:name` };
   if (removed.length === 1 && added.length === 0) return { label: { kind: 'removeCalculated', name: removed[0]!.name }, coalesce: null };
   if (added.length === 0 && removed.length === 0) {
     const byId = new Map(before.map((field) => [field.id, field]));

@@ -115,6 +115,19 @@ describe('describeChange', () => {
     expect(renamed).toMatchObject({ label: { kind: 'editCalculated', name: 'Marg' }, coalesce: 'calc:k1:name' });
     expect(entryFor(before, { ...before, calculatedFields: [], customFields: { otherFields: [] } }).label).toEqual({ kind: 'several' });
   });
+
+  it('a calculated field added with the first letter of its name and then named is one change, an addition', () => {
+    const before = config();
+    const field = (name: string) => ({ id: 'k2', name, expression: '{price}' });
+    const named = (name: string) => ({ ...before, calculatedFields: [...before.calculatedFields, field(name)] });
+    let history: History = emptyHistory;
+    history = recordChange(history, entryFor(before, named('C')));
+    history = recordChange(history, entryFor(named('C'), named('Co')));
+    history = recordChange(history, entryFor(named('Co'), named('Cost')));
+    expect(history.past).toHaveLength(1);
+    expect(history.past[0]).toMatchObject({ label: { kind: 'addCalculated', name: 'Cost' }, before: { calculatedFields: before.calculatedFields } });
+    expect(history.past[0]!.after.calculatedFields).toEqual(named('Cost').calculatedFields);
+  });
 });
 
 describe('the history', () => {

@@ -122,6 +122,12 @@ function sameSections(a: DraftSections, b: DraftSections): boolean {
   return same(a, b);
 }
 
+/** What two coalesced changes were together: an added field that was then named is still an addition (with its name now). */
+function mergedLabel(first: ChangeLabel, second: ChangeLabel): ChangeLabel {
+  if (first.kind === 'addCalculated' && second.kind === 'editCalculated') return { kind: 'addCalculated', name: second.name };
+  return second;
+}
+
 /**
  * Adds a change: it clears what could be redone, merges into the last entry when both share
  * a coalescing key, and keeps at most `limit` entries. A merged entry that ends where it began
@@ -134,7 +140,7 @@ export function recordChange(history: History, entry: HistoryEntry, limit = HIST
     const after = mergeSections(entry.after, last.after);
     const rest = history.past.slice(0, -1);
     if (sameSections(before, after)) return { past: rest, future: [] };
-    return { past: [...rest, { label: entry.label, before, after, coalesce: entry.coalesce }], future: [] };
+    return { past: [...rest, { label: mergedLabel(last.label, entry.label), before, after, coalesce: entry.coalesce }], future: [] };
   }
   const past = [...history.past, entry];
   return { past: past.length > limit ? past.slice(past.length - limit) : past, future: [] };

@@ -269,4 +269,80 @@ describe('undo and redo in the wizard', () => {
     await user.click(undoButton());
     expect(inContainer('In work')).toBeNull();
   });
+
+  it('on the Filter step, an added condition is undone and redone, and what is typed in its value is one step', async () => {
+    await api.current.seedConnectedAccount();
+    const { user } = render('/setup/amocrm/filter');
+    await screen.findByRole('region', { name: 'Parameters' }, { timeout: 5000 });
+    const puts = watchPuts();
+
+    await user.click(screen.getByRole('button', { name: 'Add utm_source as a condition' }));
+    await screen.findByRole('group', { name: 'Condition 1: utm_source' });
+    expect(undoButton()).toHaveAccessibleDescription('Undo: add the condition on “utm_source” (Ctrl+Z)');
+    await user.type(screen.getByRole('textbox', { name: /value/i }), 'ads');
+    expect(undoButton()).toHaveAccessibleDescription('Undo: change the condition on “utm_source” (Ctrl+Z)');
+    await saved();
+
+    // The typing is one step: Undo empties the value, the condition stays.
+    await user.click(undoButton());
+    expect(screen.getByRole('textbox', { name: /value/i })).toHaveValue('');
+    expect(undoButton()).toHaveAccessibleDescription('Undo: add the condition on “utm_source” (Ctrl+Z)');
+    // The form showing the undone filter is not a new change: Redo is still there.
+    expect(redoButton()).toBeEnabled();
+    await user.click(undoButton());
+    await waitFor(() => expect(screen.queryByRole('group', { name: 'Condition 1: utm_source' })).toBeNull());
+    await waitFor(() => expect(puts.at(-1)?.filter.conditions).toEqual([]), { timeout: 3000 });
+    expect(redoButton()).toBeEnabled();
+
+    await user.click(redoButton());
+    await user.click(redoButton());
+    expect(await screen.findByRole('textbox', { name: /value/i })).toHaveValue('ads');
+    await waitFor(() => expect(puts.at(-1)?.filter.conditions).toMatchObject([{ field: 'UTM_SOURCE', value: 'ads' }]), { timeout: 3000 });
+  });
+
+  it('on the Calculation step, an added calculated field is undone and redone', async () => {
+    await seedDraft();
+    const complete = {
+      pipelineId: SALES,
+      containers: [
+        { id: 'a', name: 'В работе', statusIds: ['32392156', '32392159', '32392162', '32392165', '32392168'], marker: null },
+        { id: 'b', name: 'Успех', statusIds: ['142'], marker: 'completed' },
+        { id: 'c', name: 'Отказ', statusIds: ['143'], marker: 'refusal' },
+      ],
+    };
+    const repeat = {
+      pipelineId: '3177730',
+      containers: [
+        { id: 'd', name: 'В работе', statusIds: ['32392200', '32392203'], marker: null },
+        { id: 'e', name: 'Успех', statusIds: ['142'], marker: 'completed' },
+        { id: 'f', name: 'Отказ', statusIds: ['143'], marker: 'refusal' },
+      ],
+    };
+    const response = await fetch(CONFIG_URL(), {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', 'If-Match': '"1"' },
+      body: JSON.stringify({ schemaVersion: 2, connector: 'amocrm', account: TEST_ACCOUNT, pipelines: [complete, repeat] }),
+    });
+    expect(response.status).toBe(200);
+    const { user } = render('/setup/amocrm/calculation');
+    await screen.findByRole('region', { name: 'Numeric fields' }, { timeout: 5000 });
+    const puts = watchPuts();
+
+    await user.click(screen.getByRole('button', { name: 'Add Себестоимость as a new calculated field' }));
+    const card = await screen.findByRole('group', { name: 'Calculated field 1' });
+    // Unnamed, the field is not in the draft yet: nothing to undo.
+    expect(undoButton()).toBeDisabled();
+    await user.type(within(card).getByRole('textbox', { name: 'Name' }), 'Cost');
+    await waitFor(() => expect(puts.at(-1)?.calculatedFields).toMatchObject([{ name: 'Cost' }]), { timeout: 3000 });
+    // Adding it and typing its name is one step.
+    expect(undoButton()).toHaveAccessibleDescription('Undo: add the calculated field “Cost” (Ctrl+Z)');
+
+    await user.click(undoButton());
+    expect(screen.queryByRole('group', { name: /^Calculated field 1/ })).toBeNull();
+    await waitFor(() => expect(puts.at(-1)?.calculatedFields).toEqual([]), { timeout: 3000 });
+    expect(undoButton()).toBeDisabled();
+    await user.click(redoButton());
+    expect(await screen.findByRole('group', { name: 'Calculated field 1: Cost' })).toBeInTheDocument();
+    await waitFor(() => expect(puts.at(-1)?.calculatedFields).toMatchObject([{ name: 'Cost' }]), { timeout: 3000 });
+  });
 });
