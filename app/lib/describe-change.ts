@@ -15,10 +15,29 @@ export function describeChange(before: DraftSections, after: DraftSections): { l
   if (kinds !== 1) return { label: { kind: 'several' }, coalesce: null };
   if (boards.length > 1) return { label: { kind: 'several' }, coalesce: null };
   const [pipelineId] = boards;
-  if (pipelineId !== undefined) return { label: describeBoardChange(pipelineId, before.pipelines?.[pipelineId] ?? null, after.pipelines?.[pipelineId] ?? null), coalesce: null };
+  if (pipelineId !== undefined) {
+    const was = before.pipelines?.[pipelineId] ?? null;
+    const now = after.pipelines?.[pipelineId] ?? null;
+    const label = describeBoardChange(pipelineId, was, now);
+    return { label, coalesce: containerKey(pipelineId, label, was, now) };
+  }
   if (after.customFields) return { label: describeFieldsChange(before.customFields?.otherFields ?? [], after.customFields.otherFields), coalesce: null };
   if (after.filter) return describeFilterChange(before.filter ?? { match: 'all', conditions: [] }, after.filter);
   return describeCalculatedChange(before.calculatedFields ?? [], after.calculatedFields ?? []);
+}
+
+/**
+ * "Add container" puts a "New container" on the board at once and the user names it next: the
+ * addition and that first naming share a key (`recordChange` merges them into one addition),
+ * so one Undo takes the container away.
+ */
+function containerKey(pipelineId: string, label: ChangeLabel, before: PipelineMapping | null, after: PipelineMapping | null): string | null {
+  const was = before?.containers ?? [];
+  const now = after?.containers ?? [];
+  let id: string | undefined;
+  if (label.kind === 'addContainer') id = now.find((container) => !was.some((old) => old.id === container.id))?.id;
+  if (label.kind === 'renameContainer') id = now.find((container) => was.some((old) => old.id === container.id && old.name !== container.name))?.id;
+  return id === undefined ? null : `container:${pipelineId}:${id}`;
 }
 
 /** The one item whose removal from both lists leaves them equal (the item moved), if any. */

@@ -116,6 +116,21 @@ describe('describeChange', () => {
     expect(entryFor(before, { ...before, calculatedFields: [], customFields: { otherFields: [] } }).label).toEqual({ kind: 'several' });
   });
 
+  it('a container added and then named is one change, an addition; a later rename is its own', () => {
+    const before = config();
+    const board = before.pipelines[0]!;
+    const added = (name: string) => withBoard(before, { ...board, containers: [...board.containers, { id: 'n1', name, statusIds: [], marker: null }] });
+    let history: History = emptyHistory;
+    history = recordChange(history, entryFor(before, added('New container')));
+    history = recordChange(history, entryFor(added('New container'), added('Offer')));
+    expect(history.past).toHaveLength(1);
+    expect(history.past[0]).toMatchObject({ label: { kind: 'addContainer', name: 'Offer' }, coalesce: null });
+    expect(history.past[0]!.before.pipelines?.[board.pipelineId]).toEqual(board);
+    history = recordChange(history, entryFor(added('Offer'), added('Proposal')));
+    history = recordChange(history, entryFor(added('Proposal'), added('Quote')));
+    expect(history.past.map((entry) => entry.label.kind)).toEqual(['addContainer', 'renameContainer', 'renameContainer']);
+  });
+
   it('a calculated field added with the first letter of its name and then named is one change, an addition', () => {
     const before = config();
     const field = (name: string) => ({ id: 'k2', name, expression: '{price}' });

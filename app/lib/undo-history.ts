@@ -122,10 +122,17 @@ function sameSections(a: DraftSections, b: DraftSections): boolean {
   return same(a, b);
 }
 
-/** What two coalesced changes were together: an added field that was then named is still an addition (with its name now). */
-function mergedLabel(first: ChangeLabel, second: ChangeLabel): ChangeLabel {
-  if (first.kind === 'addCalculated' && second.kind === 'editCalculated') return { kind: 'addCalculated', name: second.name };
-  return second;
+/**
+ * What two changes with the same coalescing key are together, or null when they stay two: an
+ * added field or container that was then named is still an addition (with its name now); a
+ * container is merged with its first naming only, a later rename is its own step.
+ */
+function merged(first: HistoryEntry, second: HistoryEntry): { label: ChangeLabel; coalesce: string | null } | null {
+  const [a, b] = [first.label, second.label];
+  if (a.kind === 'addCalculated' && b.kind === 'editCalculated') return { label: { kind: 'addCalculated', name: b.name }, coalesce: second.coalesce };
+  if (a.kind === 'addContainer' && b.kind === 'renameContainer') return { label: { ...a, name: b.to }, coalesce: null };
+  if (a.kind === 'renameContainer' || b.kind === 'renameContainer' || b.kind === 'addContainer') return null;
+  return { label: b, coalesce: second.coalesce };
 }
 
 /**
@@ -135,12 +142,13 @@ function mergedLabel(first: ChangeLabel, second: ChangeLabel): ChangeLabel {
  */
 export function recordChange(history: History, entry: HistoryEntry, limit = HISTORY_LIMIT): History {
   const last = history.past.at(-1);
-  if (last && entry.coalesce !== null && last.coalesce === entry.coalesce && history.future.length === 0) {
+  const together = last && entry.coalesce !== null && last.coalesce === entry.coalesce && history.future.length === 0 ? merged(last, entry) : null;
+  if (last && together) {
     const before = mergeSections(last.before, entry.before);
     const after = mergeSections(entry.after, last.after);
     const rest = history.past.slice(0, -1);
     if (sameSections(before, after)) return { past: rest, future: [] };
-    return { past: [...rest, { label: mergedLabel(last.label, entry.label), before, after, coalesce: entry.coalesce }], future: [] };
+    return { past: [...rest, { ...together, before, after }], future: [] };
   }
   const past = [...history.past, entry];
   return { past: past.length > limit ? past.slice(past.length - limit) : past, future: [] };
