@@ -345,4 +345,24 @@ describe('undo and redo in the wizard', () => {
     expect(await screen.findByRole('group', { name: 'Calculated field 1: Cost' })).toBeInTheDocument();
     await waitFor(() => expect(puts.at(-1)?.calculatedFields).toMatchObject([{ name: 'Cost' }]), { timeout: 3000 });
   });
+
+  it('Reset settings clears the history: nothing of the old mapping can be undone back in', async () => {
+    await seedDraft();
+    const { user, router } = await openMapping();
+    await moveVia(user, 'Проработка заявки', 'In work');
+    expect(undoButton()).toBeEnabled();
+
+    await router.navigate('/connectors');
+    const amo = await screen.findByRole('article', { name: 'amoCRM' }, { timeout: 3000 });
+    await user.click(await within(amo).findByRole('button', { name: 'Connector actions' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Reset settings' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Reset the amoCRM settings?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Reset settings' }));
+    await within(amo).findByRole('link', { name: 'Continue setup' });
+
+    await router.navigate(`/setup/amocrm/mapping?pipeline=${SALES}`);
+    await screen.findByRole('tabpanel', { name: 'Statuses' }, { timeout: 3000 });
+    expect(undoButton()).toBeDisabled();
+    expect(redoButton()).toBeDisabled();
+  });
 });
