@@ -1,4 +1,4 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -364,5 +364,23 @@ describe('undo and redo in the wizard', () => {
     await screen.findByRole('tabpanel', { name: 'Statuses' }, { timeout: 3000 });
     expect(undoButton()).toBeDisabled();
     expect(redoButton()).toBeDisabled();
+  });
+
+  it('Ctrl+Z during a drag does nothing: the board does not change under the status being moved', async () => {
+    await seedDraft();
+    const { user } = await openMapping();
+    await moveVia(user, 'Проработка заявки', 'In work');
+    const chip = screen.getByRole('button', { name: 'Расчет КП' });
+    chip.focus();
+    fireEvent.keyDown(chip, { key: ' ', code: 'Space' });
+    await waitFor(() => expect(chip).toHaveAttribute('aria-pressed', 'true'));
+    fireEvent.keyDown(chip, { key: 'z', code: 'KeyZ', ctrlKey: true });
+    expect(inContainer('In work')).not.toBeNull();
+    expect(screen.queryByText(/^Undone:/)).toBeNull();
+    fireEvent.keyDown(chip, { key: 'Escape', code: 'Escape' });
+    await waitFor(() => expect(chip).not.toHaveAttribute('aria-pressed', 'true'));
+    // After the drag, the same keys undo again.
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: 'z', code: 'KeyZ', ctrlKey: true });
+    expect(inContainer('In work')).toBeNull();
   });
 });
