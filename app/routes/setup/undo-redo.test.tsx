@@ -383,4 +383,21 @@ describe('undo and redo in the wizard', () => {
     fireEvent.keyDown(document.activeElement ?? document.body, { key: 'z', code: 'KeyZ', ctrlKey: true });
     expect(inContainer('In work')).toBeNull();
   });
+
+  it('a field added to Other fields is undone from the Statuses tab: the Custom fields tab opens with it gone, and the save has it gone', async () => {
+    await seedDraft();
+    const { user, router } = render(`/setup/amocrm/mapping?pipeline=${SALES}&section=fields`);
+    const other = await screen.findByRole('group', { name: 'Other fields' }, { timeout: 3000 });
+    const puts = watchPuts();
+    await user.click(screen.getByRole('button', { name: 'Add LANDING to Other fields' }));
+    await waitFor(() => expect(within(other).getByText('LANDING')).toBeInTheDocument());
+    expect(undoButton()).toHaveAccessibleDescription('Undo: add “LANDING” to Other fields (Ctrl+Z)');
+    await waitFor(() => expect(puts.at(-1)?.customFields.otherFields).toHaveLength(1), { timeout: 3000 });
+
+    await user.click(screen.getByRole('tab', { name: 'Statuses' }));
+    await user.click(undoButton());
+    await waitFor(() => expect(new URLSearchParams(router.state.location.search).get('section')).toBe('fields'));
+    expect(within(screen.getByRole('group', { name: 'Other fields' })).queryByText('LANDING')).toBeNull();
+    await waitFor(() => expect(puts.at(-1)?.customFields.otherFields).toEqual([]), { timeout: 3000 });
+  });
 });
