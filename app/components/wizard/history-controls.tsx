@@ -14,6 +14,12 @@ import styles from './history-controls.module.css';
 
 const BUTTON = buttonClass({ variant: 'ghost', size: 'small' });
 
+/** The shortcuts as the tooltips name them: ⌘ on Apple keyboards, Ctrl elsewhere. */
+function shortcutNames(): { undo: string; redo: string } {
+  const apple = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+  return apple ? { undo: '⌘Z', redo: '⇧⌘Z' } : { undo: 'Ctrl+Z', redo: 'Ctrl+Shift+Z' };
+}
+
 export interface HistoryControlsProps {
   connector: ConnectorId;
   scope: HistoryScope;
@@ -30,6 +36,7 @@ export function HistoryControls({ connector, scope, schema }: HistoryControlsPro
   const { t } = useTranslation();
   const history = useHistoryOf(connector, scope);
   const names = useMemo(() => changeNames(schema), [schema]);
+  const [keys] = useState(shortcutNames);
   const [message, setMessage] = useState({ text: '', count: 0 });
   const undoRef = useRef<HTMLButtonElement>(null);
   const redoRef = useRef<HTMLButtonElement>(null);
@@ -77,7 +84,7 @@ export function HistoryControls({ connector, scope, schema }: HistoryControlsPro
           className={BUTTON}
           disabled={!lastPast}
           aria-keyshortcuts="Control+Z Meta+Z"
-          title={lastPast ? t('history.undoTitle', { change: changeSentence(lastPast.label, names, t) }) : t('history.nothingToUndo')}
+          title={lastPast ? t('history.undoTitle', { change: changeSentence(lastPast.label, names, t), keys: keys.undo }) : t('history.nothingToUndo')}
           onClick={() => run('undo')}
           data-history="undo"
         >
@@ -90,7 +97,7 @@ export function HistoryControls({ connector, scope, schema }: HistoryControlsPro
           className={BUTTON}
           disabled={!lastFuture}
           aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
-          title={lastFuture ? t('history.redoTitle', { change: changeSentence(lastFuture.label, names, t) }) : t('history.nothingToRedo')}
+          title={lastFuture ? t('history.redoTitle', { change: changeSentence(lastFuture.label, names, t), keys: keys.redo }) : t('history.nothingToRedo')}
           onClick={() => run('redo')}
           data-history="redo"
         >

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { MappingConfig } from '@/contracts/mapping-config';
 import { useHistoryStore } from '@/stores/history-store';
@@ -399,5 +399,19 @@ describe('undo and redo in the wizard', () => {
     await waitFor(() => expect(new URLSearchParams(router.state.location.search).get('section')).toBe('fields'));
     expect(within(screen.getByRole('group', { name: 'Other fields' })).queryByText('LANDING')).toBeNull();
     await waitFor(() => expect(puts.at(-1)?.customFields.otherFields).toEqual([]), { timeout: 3000 });
+  });
+
+  it('on a Mac the tooltips name ⌘Z and ⇧⌘Z', async () => {
+    const platform = vi.spyOn(navigator, 'platform', 'get').mockReturnValue('MacIntel');
+    try {
+      await seedDraft();
+      const { user } = await openMapping();
+      await moveVia(user, 'Проработка заявки', 'In work');
+      expect(undoButton()).toHaveAccessibleDescription('Undo: move “Проработка заявки” to “In work” (⌘Z)');
+      await user.click(undoButton());
+      expect(redoButton()).toHaveAccessibleDescription('Redo: move “Проработка заявки” to “In work” (⇧⌘Z)');
+    } finally {
+      platform.mockRestore();
+    }
   });
 });
