@@ -8,6 +8,7 @@ import {
   type MappingConfig,
 } from '@/contracts/mapping-config';
 import { ApiError, apiRequest } from '@/lib/api-client';
+import { useHistoryStore } from '@/stores/history-store';
 
 import { connectorKeys } from './connectors';
 
@@ -203,7 +204,11 @@ function useConnectorAction(connector: ConnectorId, action: 'activate' | 'reset'
   return useMutation({
     scope: { id: configScope(connector) },
     mutationFn: () => apiRequest(`/api/connectors/${connector}/${action}`, configEnvelopeSchema, { method: 'POST' }),
-    onSuccess: (envelope) => acceptServerEnvelope(queryClient, connector, envelope),
+    onSuccess: (envelope) => {
+      acceptServerEnvelope(queryClient, connector, envelope);
+      // The mapping is gone: what undo would write back belongs to the old one.
+      if (action === 'reset') useHistoryStore.getState().clear(connector);
+    },
     onError: () => rollBackAfterFailure(queryClient, connector),
     onSettled: () => queryClient.invalidateQueries({ queryKey: connectorKeys.list() }),
   });
@@ -222,7 +227,10 @@ export function useDisconnectConnector(connector: ConnectorId) {
     scope: { id: configScope(connector) },
     mutationFn: () => apiRequest(`/api/connectors/${connector}`, null, { method: 'DELETE' }),
     // The connector's queries, the server copy among them.
-    onSuccess: () => queryClient.removeQueries({ queryKey: [...connectorKeys.all, connector] }),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: [...connectorKeys.all, connector] });
+      useHistoryStore.getState().clear(connector);
+    },
     onSettled: () => queryClient.invalidateQueries({ queryKey: connectorKeys.list() }),
   });
 }

@@ -22,6 +22,9 @@ import {
 } from '@/api/kept-draft';
 import type { SaveState } from '@/components/wizard/save-status';
 import type { ConnectorId } from '@/contracts/connector';
+import { describeChange } from '@/lib/describe-change';
+import { diffSections, type ChangeLabel } from '@/lib/undo-history';
+import { isRecording, useHistoryStore, type HistoryScope } from '@/stores/history-store';
 
 /**
  * Edits kept from an earlier visit that the server did not get, while it has moved on since
@@ -38,9 +41,10 @@ export interface DraftAutosave {
   /**
    * Queues a change to the draft under `key` (a later change with the same key replaces it:
    * each update writes a whole section, e.g. one pipeline's mapping) and saves ~`delay` ms
-   * after the last change.
+   * after the last change. With a history scope, the change is recorded for undo (what it was
+   * is read from the sections it changed, or given as `label`).
    */
-  schedule: (key: string, update: ConfigUpdate) => void;
+  schedule: (key: string, update: ConfigUpdate, options?: { label?: ChangeLabel }) => void;
   /** Sends what is queued now; resolves true once everything sent so far is saved. */
   flush: () => Promise<boolean>;
   /** For `<SaveStatus>`: Saving… / All changes saved / the error with Try again. */
@@ -77,7 +81,7 @@ const KEPT_KEY = 'kept-draft';
  * the server is still at that version, and asks when someone else saved meanwhile. So a
  * reload right after a drag loses nothing, and the browser's "Leave site?" is not needed.
  */
-export function useDraftAutosave(connector: ConnectorId, delay = 600): DraftAutosave {
+export function useDraftAutosave(connector: ConnectorId, delay = 600, historyScope: HistoryScope | null = null): DraftAutosave {
   const queryClient = useQueryClient();
   const save = useSaveConfig(connector);
   const mutateAsync = save.mutateAsync;
@@ -179,8 +183,33 @@ export function useDraftAutosave(connector: ConnectorId, delay = 600): DraftAuto
     hideRef.current = hide;
   }, [flush, hide]);
 
+  /**
+   * Records a change for undo: the document as this page knows it (the server's copy, the saves
+   * on their way, what is queued) before and after `update`, reduced to the sections it touched.
+   */
+  const record = useCallback(
+    (update: ConfigUpdate, label: ChangeLabel | undefined) => {
+      if (historyScope === null || !isRecording()) return;
+      const known = confirmedConfig(queryClient, connector);
+      if (known === undefined) return;
+      let before = workingConfig(connector, known);
+      for (const entries of flights.current) before = combine(entries)(before);
+      before = combine([...queue.current.entries()])(before);
+      const diff = diffSections(before, update(before));
+      if (!diff) return;
+      const described = describeChange(diff.before, diff.after);
+      useHistoryStore.getState().record(connector, historyScope, {
+        ...diff,
+        label: label ?? described.label,
+        coalesce: label ? null : described.coalesce,
+      });
+    },
+    [historyScope, queryClient, connector],
+  );
+
   const schedule = useCallback(
-    (key: string, update: ConfigUpdate) => {
+    (key: string, update: ConfigUpdate, options?: { label?: ChangeLabel }) => {
+      record(update, options?.label);
       queue.current.set(key, update);
       setQueued(true);
       if (timer.current !== null) clearTimeout(timer.current);
@@ -189,7 +218,7 @@ export function useDraftAutosave(connector: ConnectorId, delay = 600): DraftAuto
         void flushRef.current();
       }, delay);
     },
-    [delay],
+    [delay, record],
   );
 
   useEffect(() => {

@@ -111,3 +111,21 @@ export function MenuIcon(props: IconProps) {
     </Icon>
   );
 }
+
+export function UndoIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M5.5 3.5 2.5 6.5l3 3" />
+      <path d="M2.5 6.5h7a4 4 0 0 1 0 8H7" />
+    </Icon>
+  );
+}
+
+export function RedoIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="m10.5 3.5 3 3-3 3" />
+      <path d="M13.5 6.5h-7a4 4 0 0 0 0 8H9" />
+    </Icon>
+  );
+}

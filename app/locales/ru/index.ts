@@ -5,5 +5,6 @@ export { connectors } from './connectors';
 export { drift } from './drift';
 export { filters } from './filters';
 export { funnel } from './funnel';
+export { history } from './history';
 export { mapping } from './mapping';
 export { wizard } from './wizard';

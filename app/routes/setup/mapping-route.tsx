@@ -30,6 +30,7 @@ import { unmappedStatuses } from '@/features/status-mapping/model/board';
 import { pipelineProgress } from '@/features/status-mapping/model/progress';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
+import { useUndoTarget } from '@/hooks/use-undo-target';
 import { focusNextFrame } from '@/lib/focus';
 import { acknowledgedFor, NO_ACKNOWLEDGED, useDriftReviewStore } from '@/stores/drift-review-store';
 
@@ -129,7 +130,7 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
   // server's copy fills in the rest. Every change is autosaved.
   const [boardDrafts, setBoardDrafts] = useState<ReadonlyMap<string, PipelineMapping>>(() => new Map());
   const [fieldsDraft, setFieldsDraft] = useState<readonly string[] | null>(null);
-  const autosave = useDraftAutosave(connector);
+  const autosave = useDraftAutosave(connector, undefined, 'mapping');
   const { schedule } = autosave;
 
   const savedPipelines = saved.pipelines;
@@ -191,6 +192,23 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
     [setParams],
   );
   const onSelectPipeline = useCallback((pipelineId: string) => setSearch({ pipeline: pipelineId }), [setSearch]);
+
+  // Undo and redo write sections back (saved already): the boards and fields show them, and the
+  // screen goes to where the change is when it was in one pipeline or in the fields.
+  useUndoTarget(connector, 'mapping', schedule, (sections) => {
+    const written = Object.entries(sections.pipelines ?? {});
+    if (written.length > 0) {
+      setBoardDrafts((drafts) => {
+        const next = new Map(drafts);
+        for (const [id, board] of written) next.set(id, board ?? emptyBoard(id));
+        return next;
+      });
+    }
+    if (sections.customFields) setFieldsDraft(sections.customFields.otherFields);
+    const [only] = written;
+    if (written.length === 1 && only) setSearch({ section: 'statuses', pipeline: only[0] });
+    else if (written.length === 0 && sections.customFields) setSearch({ section: 'fields' });
+  });
   // Pin the pipeline shown first (the first unfinished one) in the URL, so finishing it does not switch away.
   const shownPipelineId = selectedPipeline?.id;
   useEffect(() => {

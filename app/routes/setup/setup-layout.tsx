@@ -9,6 +9,7 @@ import { crmSchemaQueryOptions } from '@/api/crm';
 import { pageClass } from '@/components/layouts/page';
 import { buttonClass } from '@/components/ui/button';
 import { feedbackClass } from '@/components/ui/feedback';
+import { HistoryControls } from '@/components/wizard/history-controls';
 import { describeApiError } from '@/lib/api-errors';
 import { connectorIdSchema, type ConnectorId } from '@/contracts/connector';
 import { useWizardStore } from '@/stores/wizard-store';
@@ -27,6 +28,11 @@ export interface WizardContext extends WizardData {
 /** For the step routes: the connector, the loaded data and navigation. */
 export function useWizard(): WizardContext {
   return useOutletContext<WizardContext>();
+}
+
+/** The steps that edit the draft (each with its own undo history). */
+function isEditingStep(step: StepId): step is 'filter' | 'mapping' | 'calculation' {
+  return step === 'filter' || step === 'mapping' || step === 'calculation';
 }
 
 function useWizardData(connector: ConnectorId) {
@@ -111,6 +117,11 @@ function SetupShell({ connector, step, t }: { connector: ConnectorId; step: stri
         {summary?.account ? <p className={pageClass.intro}>{t('wizard.account', { name: summary.account.name, domain: summary.account.domain })}</p> : null}
       </header>
       <Stepper connector={connector} current={currentStep} statuses={statuses} />
+      {isEditingStep(currentStep) ? (
+        <div className={styles.tools}>
+          <HistoryControls connector={connector} scope={currentStep} schema={schema.data} />
+        </div>
+      ) : null}
       <div className={styles.body}>
         <Outlet context={context} />
       </div>

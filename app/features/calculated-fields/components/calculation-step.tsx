@@ -20,6 +20,7 @@ import type { CrmSchema } from '@/contracts/crm-schema';
 import { LIMITS, type CalculatedField, type ConfigEnvelope } from '@/contracts/mapping-config';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
+import { useUndoTarget } from '@/hooks/use-undo-target';
 import { useFormDraftAutosave, type FormDraft } from '@/hooks/use-form-draft-autosave';
 import type { FixStep } from '@/lib/activation-problems';
 import { ActivationProblemsList } from '@/components/wizard/activation-problems-list';
@@ -105,7 +106,11 @@ function CalculationForm({ connector, connectorName, envelope, onDone, onBack, s
 
   // Every change is saved as a draft (debounced): named fields with their expressions as typed.
   // Next validates the expressions, saves and activates.
-  const autosave = useDraftAutosave(connector);
+  const autosave = useDraftAutosave(connector, undefined, 'calculation');
+  // Undo and redo write the calculated fields back (saved already): the form shows them.
+  useUndoTarget(connector, 'calculation', autosave.schedule, (sections) => {
+    if (sections.calculatedFields) form.reset({ calculatedFields: sections.calculatedFields });
+  });
   const draft = useFormDraftAutosave<CalculatedFormInput, CalculatedField[]>({
     autosave,
     key: 'calculatedFields',

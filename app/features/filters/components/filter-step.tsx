@@ -26,6 +26,7 @@ import type { CrmSchema, FilterParameter } from '@/contracts/crm-schema';
 import type { ConfigEnvelope, Filter } from '@/contracts/mapping-config';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
 import { useDraftAutosave } from '@/hooks/use-draft-autosave';
+import { useUndoTarget } from '@/hooks/use-undo-target';
 import { useFormDraftAutosave, type FormDraft } from '@/hooks/use-form-draft-autosave';
 import { PAGE_ONLY_AUTO_SCROLL, useDropTargetSensors } from '@/lib/drop-target-dnd';
 
@@ -105,7 +106,11 @@ function FilterForm({
   const typedFilter = useMemo(() => (consequence ? toDraftFilter(typed).filter : null), [consequence, typed]);
 
   // Every change is saved as a draft (debounced); Next validates and saves the cleaned-up filter.
-  const autosave = useDraftAutosave(connector);
+  const autosave = useDraftAutosave(connector, undefined, 'filter');
+  // Undo and redo write the filter back (saved already): the form shows it.
+  useUndoTarget(connector, 'filter', autosave.schedule, (sections) => {
+    if (sections.filter) form.reset(sections.filter);
+  });
   const draft = useFormDraftAutosave<FilterFormInput, Filter>({
     autosave,
     key: 'filter',
