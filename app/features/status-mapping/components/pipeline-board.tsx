@@ -1,7 +1,7 @@
-import { DndContext, DragOverlay, type DragEndEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
+import { DndContext, DragOverlay, useDroppable, type DragEndEvent, type DragMoveEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { DropdownMenu } from 'radix-ui';
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 
@@ -19,7 +19,7 @@ import { menuClass } from '@/components/ui/menu';
 import { boardInstructions, createBoardAnnouncements } from '../dnd/announcements';
 import { createBoardCollision } from '../dnd/collision';
 import { containerDropTarget, indicatorFor, isCurrentPosition, sameTarget, statusDropTarget, type DropTarget } from '../dnd/drop-target';
-import { containerDndId, readDragData, readDropData, type DragData } from '../dnd/ids';
+import { BOARD_ID, containerDndId, readDragData, readDropData, type DragData } from '../dnd/ids';
 import { createKeyboardCoordinates } from '../dnd/keyboard-coordinates';
 import { useBoardSensors } from '../dnd/sensors';
 import { DragSessionStore } from '../dnd/session';
@@ -91,6 +91,13 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   const [confirmReplace, setConfirmReplace] = useState(false);
   const [activeDrag, setActiveDrag] = useState<DragData | null>(null);
   const [dropTarget, setDropTarget] = useState<DropTarget | null>(null);
+  // The target last set, read on each pointer move so that a move which changes nothing sets no state.
+  const shownTarget = useRef<DropTarget | null>(null);
+  const showTarget = useCallback((target: DropTarget | null) => {
+    if (sameTarget(shownTarget.current, target)) return;
+    shownTarget.current = target;
+    setDropTarget(target);
+  }, []);
   const [sessions] = useState(() => new DragSessionStore());
 
   const commit = useCallback((next: PipelineMapping) => {
@@ -175,22 +182,23 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
     sessions.start(latest.current.board, activatorEvent instanceof KeyboardEvent ? 'keyboard' : 'pointer');
     setEditingId(null);
     setActiveDrag(readDragData(active.data.current));
-    setDropTarget(null);
+    showTarget(null);
   };
 
-  const onDragOver = ({ active, over }: DragOverEvent) => {
+  // By keyboard the target changes with `over`; by pointer `over` is the board throughout and the
+  // target (the collision detection's, in the session) can change on any move.
+  const onDragOverOrMove = ({ active, over }: DragOverEvent | DragMoveEvent) => {
     const drag = readDragData(active.data.current);
     const now = sessions.get();
     if (drag?.type !== 'status' || !now) return;
-    const target = statusDropTarget(now, drag.statusId, over ? readDropData(over.data.current) : null);
-    setDropTarget((previous) => (sameTarget(previous, target) ? previous : target));
+    showTarget(statusDropTarget(now, drag.statusId, over ? readDropData(over.data.current) : null));
   };
 
   const onDragEnd = ({ active, over, activatorEvent }: DragEndEvent) => {
     const drag = readDragData(active.data.current);
     const now = sessions.get();
     setActiveDrag(null);
-    setDropTarget(null);
+    showTarget(null);
     if (drag && activatorEvent instanceof KeyboardEvent) {
       focusAfterCommit(() =>
         drag.type === 'status' ? document.querySelector<HTMLElement>(statusChipSelector(drag.statusId)) : containerHandle(drag.containerId),
@@ -212,7 +220,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
 
   const onDragCancel = () => {
     setActiveDrag(null);
-    setDropTarget(null);
+    showTarget(null);
   };
 
   // What to render.
@@ -239,11 +247,12 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           accessibility={accessibility}
           autoScroll={PAGE_ONLY_AUTO_SCROLL}
           onDragStart={onDragStart}
-          onDragOver={onDragOver}
+          onDragOver={onDragOverOrMove}
+          onDragMove={onDragOverOrMove}
           onDragEnd={onDragEnd}
           onDragCancel={onDragCancel}
         >
-          <div className={s.board} data-dragging={activeDrag ? activeDrag.type : undefined}>
+          <BoardDropArea dragging={activeDrag ? activeDrag.type : undefined}>
             <UnmappedList statuses={unmapped} total={statuses.length} dropActive={listDrop} />
             <section className={s.stages} aria-label={t('mapping.containers.title')}>
               <div className={s.columnHeader}>
@@ -293,7 +302,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
                 </SortableContext>
               )}
             </section>
-          </div>
+          </BoardDropArea>
           {createPortal(
             <DragOverlay dropAnimation={null}>
               {activeDrag ? <OverlayContent drag={activeDrag} board={board} statusesById={statusesById} /> : null}
@@ -344,6 +353,16 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
         />
       </BoardStateContext.Provider>
     </BoardActionsContext.Provider>
+  );
+}
+
+/** The board, and the droppable every pointer drag of a status is over (BOARD_ID; the position is in the drag session). */
+function BoardDropArea({ dragging, children }: { dragging: DragData['type'] | undefined; children: ReactNode }) {
+  const { setNodeRef } = useDroppable({ id: BOARD_ID, data: { type: 'board' } });
+  return (
+    <div ref={setNodeRef} className={s.board} data-dragging={dragging}>
+      {children}
+    </div>
   );
 }
 
