@@ -1,7 +1,7 @@
 import { DndContext, DragOverlay, useDroppable, type DragEndEvent, type DragMoveEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { DropdownMenu } from 'radix-ui';
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 
@@ -150,11 +150,33 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
     };
   }, [commit]);
 
-  const applyOnePerStatus = () => {
+  const applyOnePerStatus = useCallback(() => {
     // Markers for the won and lost statuses are proposed for the user to accept, never set silently.
-    const fresh = oneContainerPerStatus(statuses, newContainerId);
-    commit({ ...board, containers: fresh.containers.map((container) => ({ ...container, marker: null })) });
-  };
+    const fresh = oneContainerPerStatus(latest.current.statuses, newContainerId);
+    commit({ ...latest.current.board, containers: fresh.containers.map((container) => ({ ...container, marker: null })) });
+  }, [commit]);
+  // The dialogs' callbacks are stable, so that a drag (its target changes as the pointer moves) does not re-render them.
+  const closeMarkerMove = useCallback((open: boolean) => {
+    if (!open) setMarkerMove(null);
+  }, []);
+  const pendingMarkerMove = useRef(markerMove);
+  useLayoutEffect(() => {
+    pendingMarkerMove.current = markerMove;
+  });
+  const confirmMarkerMove = useCallback(() => {
+    const pending = pendingMarkerMove.current;
+    if (pending) {
+      const result = setMarker(latest.current.board, pending.containerId, pending.marker, { move: true });
+      if (result.ok) commit(result.board);
+    }
+    setMarkerMove(null);
+  }, [commit]);
+  const markerReturnFocus = useCallback(() => document.querySelector<HTMLElement>(`[data-marker-trigger="${markerReturn.current}"]`), []);
+  const confirmOnePerStatus = useCallback(() => {
+    applyOnePerStatus();
+    setConfirmReplace(false);
+  }, [applyOnePerStatus]);
+  const onePerStatusReturnFocus = useCallback(() => document.querySelector<HTMLElement>(ONE_PER_STATUS_SELECTOR), []);
 
   // Drag and drop.
   const collisionDetection = useMemo(() => createBoardCollision(sessions.get), [sessions]);
@@ -310,11 +332,9 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
             document.body,
           )}
         </DndContext>
-        <ConfirmDialog
+        <StableConfirmDialog
           open={markerMove !== null}
-          onOpenChange={(open) => {
-            if (!open) setMarkerMove(null);
-          }}
+          onOpenChange={closeMarkerMove}
           title={t('mapping.marker.moveTitle', { marker: markerMove ? t(`mapping.markers.${markerMove.marker}`) : '' })}
           description={
             markerMove
@@ -327,17 +347,11 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           }
           confirmLabel={t('mapping.marker.moveConfirm')}
           cancelLabel={t('mapping.cancel')}
-          onConfirm={() => {
-            if (markerMove) {
-              const result = setMarker(latest.current.board, markerMove.containerId, markerMove.marker, { move: true });
-              if (result.ok) commit(result.board);
-            }
-            setMarkerMove(null);
-          }}
+          onConfirm={confirmMarkerMove}
           // Opened from the marker menu: focus goes back to the marker button it came from.
-          returnFocus={() => document.querySelector<HTMLElement>(`[data-marker-trigger="${markerReturn.current}"]`)}
+          returnFocus={markerReturnFocus}
         />
-        <ConfirmDialog
+        <StableConfirmDialog
           open={confirmReplace}
           onOpenChange={setConfirmReplace}
           title={t('mapping.quick.replaceTitle')}
@@ -345,11 +359,8 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           confirmLabel={t('mapping.quick.replaceConfirm')}
           cancelLabel={t('mapping.cancel')}
           tone="danger"
-          onConfirm={() => {
-            applyOnePerStatus();
-            setConfirmReplace(false);
-          }}
-          returnFocus={() => document.querySelector<HTMLElement>(ONE_PER_STATUS_SELECTOR)}
+          onConfirm={confirmOnePerStatus}
+          returnFocus={onePerStatusReturnFocus}
         />
       </BoardStateContext.Provider>
     </BoardActionsContext.Provider>
@@ -366,7 +377,9 @@ function BoardDropArea({ dragging, children }: { dragging: DragData['type'] | un
   );
 }
 
-function BoardFlags({ emptyContainers, missingMarkers }: { emptyContainers: number; missingMarkers: Marker[] }) {
+const StableConfirmDialog = memo(ConfirmDialog);
+
+const BoardFlags = memo(function BoardFlags({ emptyContainers, missingMarkers }: { emptyContainers: number; missingMarkers: Marker[] }) {
   const { t } = useTranslation();
   if (emptyContainers === 0 && missingMarkers.length === 0) return null;
   return (
@@ -377,10 +390,10 @@ function BoardFlags({ emptyContainers, missingMarkers }: { emptyContainers: numb
       {emptyContainers > 0 ? <li>{t('mapping.flags.emptyContainers', { count: emptyContainers })}</li> : null}
     </ul>
   );
-}
+});
 
 /** "Put the remaining statuses into…": every unmapped status, in CRM order, into the chosen container. */
-function PutRemainingMenu({ disabled }: { disabled: boolean }) {
+const PutRemainingMenu = memo(function PutRemainingMenu({ disabled }: { disabled: boolean }) {
   const { t } = useTranslation();
   return (
     <DropdownMenu.Root>
@@ -395,7 +408,7 @@ function PutRemainingMenu({ disabled }: { disabled: boolean }) {
       </DropdownMenu.Portal>
     </DropdownMenu.Root>
   );
-}
+});
 
 function PutRemainingItems() {
   const { t } = useTranslation();
