@@ -18,12 +18,12 @@ import { menuClass } from '@/components/ui/menu';
 
 import { boardInstructions, createBoardAnnouncements } from '../dnd/announcements';
 import { createBoardCollision } from '../dnd/collision';
-import { containerDropTarget, indicatorFor, isCurrentPosition, sameTarget, statusDropTarget, type DropTarget } from '../dnd/drop-target';
+import { containerDropTarget, isCurrentPosition, statusDropTarget } from '../dnd/drop-target';
 import { BOARD_ID, containerDndId, readDragData, readDropData, type DragData } from '../dnd/ids';
 import { createKeyboardCoordinates } from '../dnd/keyboard-coordinates';
 import { useBoardSensors } from '../dnd/sensors';
 import { DragSessionStore } from '../dnd/session';
-import { positionOf, unmappedStatuses } from '../model/board';
+import { unmappedStatuses } from '../model/board';
 import { addContainer, canAddContainer, moveContainer, removeContainer, renameContainer } from '../model/containers';
 import { proposeSystemMarkers, setMarker } from '../model/markers';
 import { moveStatus } from '../model/move-status';
@@ -34,6 +34,7 @@ import { oneContainerPerStatus, putRemainingInto } from '../model/quick-actions'
 import { BoardActionsContext, BoardStateContext, useBoardActions, useBoardState, type BoardActions, type BoardState } from './board-context';
 import { boardMenuClass } from './board-menu';
 import { newContainerId } from './container-id';
+import { DropTargetContext, DropTargetStore } from './drop-target-store';
 import { containerHandle, ONE_PER_STATUS_SELECTOR, statusChipSelector } from './focus';
 import styles from './pipeline-board.module.css';
 import { ContainerDragPreview, StatusContainer } from './status-container';
@@ -90,14 +91,8 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   const markerReturn = useRef<string | null>(null);
   const [confirmReplace, setConfirmReplace] = useState(false);
   const [activeDrag, setActiveDrag] = useState<DragData | null>(null);
-  const [dropTarget, setDropTarget] = useState<DropTarget | null>(null);
-  // The target last set, read on each pointer move so that a move which changes nothing sets no state.
-  const shownTarget = useRef<DropTarget | null>(null);
-  const showTarget = useCallback((target: DropTarget | null) => {
-    if (sameTarget(shownTarget.current, target)) return;
-    shownTarget.current = target;
-    setDropTarget(target);
-  }, []);
+  // The drop target is no state of the board: only the containers it leaves and enters re-render.
+  const [dropTargets] = useState(() => new DropTargetStore());
   const [sessions] = useState(() => new DragSessionStore());
 
   const commit = useCallback((next: PipelineMapping) => {
@@ -203,8 +198,9 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   const onDragStart = ({ active, activatorEvent }: DragStartEvent) => {
     sessions.start(latest.current.board, activatorEvent instanceof KeyboardEvent ? 'keyboard' : 'pointer');
     setEditingId(null);
-    setActiveDrag(readDragData(active.data.current));
-    showTarget(null);
+    const drag = readDragData(active.data.current);
+    setActiveDrag(drag);
+    dropTargets.start(latest.current.board, drag?.type === 'status' ? drag.statusId : null);
   };
 
   // By keyboard the target changes with `over`; by pointer `over` is the board throughout and the
@@ -213,14 +209,14 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
     const drag = readDragData(active.data.current);
     const now = sessions.get();
     if (drag?.type !== 'status' || !now) return;
-    showTarget(statusDropTarget(now, drag.statusId, over ? readDropData(over.data.current) : null));
+    dropTargets.set(statusDropTarget(now, drag.statusId, over ? readDropData(over.data.current) : null));
   };
 
   const onDragEnd = ({ active, over, activatorEvent }: DragEndEvent) => {
     const drag = readDragData(active.data.current);
     const now = sessions.get();
     setActiveDrag(null);
-    showTarget(null);
+    dropTargets.clear();
     if (drag && activatorEvent instanceof KeyboardEvent) {
       focusAfterCommit(() =>
         drag.type === 'status' ? document.querySelector<HTMLElement>(statusChipSelector(drag.statusId)) : containerHandle(drag.containerId),
@@ -242,7 +238,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
 
   const onDragCancel = () => {
     setActiveDrag(null);
-    showTarget(null);
+    dropTargets.clear();
   };
 
   // What to render.
@@ -254,15 +250,12 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   const containerKey = board.containers.map((container) => container.id).join('\n');
   const sortableIds = useMemo(() => (containerKey === '' ? [] : containerKey.split('\n').map(containerDndId)), [containerKey]);
 
-  const draggedStatusId = activeDrag?.type === 'status' ? activeDrag.statusId : null;
-  const indicator = draggedStatusId !== null && dropTarget ? indicatorFor(board, draggedStatusId, dropTarget) : null;
-  const listDrop =
-    draggedStatusId !== null && dropTarget?.containerId === null && positionOf(board, draggedStatusId).containerId !== null;
   const count = board.containers.length;
 
   return (
     <BoardActionsContext.Provider value={actions}>
       <BoardStateContext.Provider value={state}>
+        <DropTargetContext.Provider value={dropTargets}>
         <DndContext
           sensors={sensors}
           collisionDetection={collisionDetection}
@@ -275,7 +268,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           onDragCancel={onDragCancel}
         >
           <BoardDropArea dragging={activeDrag ? activeDrag.type : undefined}>
-            <UnmappedList statuses={unmapped} total={statuses.length} dropActive={listDrop} />
+            <UnmappedList statuses={unmapped} total={statuses.length} />
             <section className={s.stages} aria-label={t('mapping.containers.title')}>
               <div className={s.columnHeader}>
                 <h3 className={s.columnTitle}>{t('mapping.containers.title')}</h3>
@@ -303,23 +296,18 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
               ) : (
                 <SortableContext items={sortableIds} strategy={verticalListSortingStrategy}>
                   <ol className={s.stageList}>
-                    {board.containers.map((container, index) => {
-                      const here = indicator && dropTarget?.containerId === container.id ? indicator : null;
-                      return (
-                        <StatusContainer
-                          key={container.id}
-                          container={container}
-                          index={index}
-                          count={count}
-                          statusesById={statusesById}
-                          dropKind={here?.kind ?? null}
-                          dropBefore={here?.kind === 'before' ? here.statusId : null}
-                          proposal={proposals.get(container.id) ?? null}
-                          editing={editingId === container.id}
-                          hasUnmapped={unmapped.length > 0}
-                        />
-                      );
-                    })}
+                    {board.containers.map((container, index) => (
+                      <StatusContainer
+                        key={container.id}
+                        container={container}
+                        index={index}
+                        count={count}
+                        statusesById={statusesById}
+                        proposal={proposals.get(container.id) ?? null}
+                        editing={editingId === container.id}
+                        hasUnmapped={unmapped.length > 0}
+                      />
+                    ))}
                   </ol>
                 </SortableContext>
               )}
@@ -362,6 +350,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           onConfirm={confirmOnePerStatus}
           returnFocus={onePerStatusReturnFocus}
         />
+        </DropTargetContext.Provider>
       </BoardStateContext.Provider>
     </BoardActionsContext.Provider>
   );
