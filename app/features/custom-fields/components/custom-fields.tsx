@@ -1,5 +1,5 @@
 import { DndContext, DragOverlay, useDroppable, type DragEndEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
-import { memo, useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 
@@ -11,6 +11,7 @@ import { stepLayout } from '@/components/wizard/step-layout';
 import type { CrmCustomField } from '@/contracts/crm-schema';
 import { PAGE_ONLY_AUTO_SCROLL } from '@/lib/drop-target-dnd';
 import { useFocusAfterCommit } from '@/lib/focus';
+import { useLongList } from '@/lib/long-list';
 
 import {
   createFieldAnnouncements,
@@ -91,6 +92,7 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
     () => selectable.filter((field) => !chosen.has(field.id) && matchesQuery(field, search)),
     [selectable, chosen, search],
   );
+  const availableIds = useMemo(() => available.map((field) => field.id), [available]);
   const chosenShown = useMemo(
     () =>
       selected.filter((id) => {
@@ -118,8 +120,10 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
     }),
     [t, fieldName],
   );
-  // A dropped field is a new element in the other zone: focus follows it in the same commit.
+  // A dropped field is a new element in the other zone: focus follows it in the same commit
+  // (or, in a long list where it is not rendered yet, once the list has scrolled to it).
   const focusAfterCommit = useFocusAfterCommit();
+  const listFocus = useRef<Record<Zone, FocusField | null>>({ [LIST_ZONE]: null, [OTHER_ZONE]: null });
 
   const onDragStart = ({ active: dragged, activatorEvent }: DragStartEvent) => {
     const data = readFieldData(dragged.data.current);
@@ -134,7 +138,11 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
     setOverZone(null);
     if (data && activatorEvent instanceof KeyboardEvent) {
       // The chip is the one element marked with its field's id (a CSS Modules class name is no selector).
-      focusAfterCommit(() => document.querySelector<HTMLElement>(`[data-field-id="${data.fieldId}"]`));
+      focusAfterCommit(() => {
+        const chip = document.querySelector<HTMLElement>(`[data-field-id="${CSS.escape(data.fieldId)}"]`);
+        if (!chip) for (const focusField of Object.values(listFocus.current)) focusField?.(data.fieldId);
+        return chip;
+      });
     }
     if (!data || !isZone(over?.id) || over.id === data.zone) return;
     if (over.id === OTHER_ZONE) onAdd(data.fieldId);
@@ -188,7 +196,16 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
             }
           >
             {available.length > 0 ? (
-              <FieldList ids={available.map((field) => field.id)} byId={byId} zone={LIST_ZONE} onAdd={onAdd} onRemove={onRemove} />
+              <FieldList
+                ids={availableIds}
+                byId={byId}
+                zone={LIST_ZONE}
+                label={t('mapping.fields.listTitle')}
+                dragging={active !== null}
+                focusRef={listFocus}
+                onAdd={onAdd}
+                onRemove={onRemove}
+              />
             ) : (
               <p className={s.empty}>{search.trim() ? t('mapping.fields.noMatch', { query: search.trim() }) : t('mapping.fields.allChosen')}</p>
             )}
@@ -212,7 +229,16 @@ export function CustomFields({ fields, selected, onChange }: CustomFieldsProps) 
                 {t('mapping.fields.otherEmpty', { count: selectable.length })}
               </p>
             ) : chosenShown.length > 0 ? (
-              <FieldList ids={chosenShown} byId={byId} zone={OTHER_ZONE} onAdd={onAdd} onRemove={onRemove} />
+              <FieldList
+                ids={chosenShown}
+                byId={byId}
+                zone={OTHER_ZONE}
+                label={t('mapping.fields.otherTitle')}
+                dragging={active !== null}
+                focusRef={listFocus}
+                onAdd={onAdd}
+                onRemove={onRemove}
+              />
             ) : (
               <p className={s.empty}>{t('mapping.fields.noMatch', { query: search.trim() })}</p>
             )}
@@ -264,24 +290,70 @@ function FieldZone({
   );
 }
 
+/** Puts the keyboard on a field of a list (scrolling a long list to it first); false when the list has no such field. */
+type FocusField = (fieldId: string) => boolean;
+
+/** Row height before measuring (a chip of one line) and the list's CSS gap. */
+const FIELD_ROW_ESTIMATE = 38;
+const FIELD_ROW_GAP = 6;
+const FIELD_PARTS = ['chip', 'action'] as const;
+
+/**
+ * A zone's fields: one tab stop (Up/Down between fields, Left/Right between a field and its Add /
+ * Remove button, Home/End, PageUp/PageDown), and only the rows near the list's view rendered
+ * when it is long (app/lib/long-list.ts). The drop target is the zone as a whole, so rows that
+ * are not rendered lose nothing.
+ */
 const FieldList = memo(function FieldList({
   ids,
   byId,
   zone,
+  label,
+  dragging,
+  focusRef,
   onAdd,
   onRemove,
 }: {
   ids: string[];
   byId: ReadonlyMap<string, CrmCustomField>;
   zone: Zone;
+  label: string;
+  dragging: boolean;
+  focusRef: RefObject<Record<Zone, FocusField | null>>;
   onAdd: (fieldId: string) => void;
   onRemove: (fieldId: string) => void;
 }) {
+  const list = useLongList({ keys: ids, estimateSize: FIELD_ROW_ESTIMATE, gap: FIELD_ROW_GAP, parts: FIELD_PARTS, paused: dragging });
+  const { focusRow, scrollRef } = list;
+  useLayoutEffect(() => {
+    const registry = focusRef.current;
+    registry[zone] = (fieldId) => {
+      if (!ids.includes(fieldId)) return false;
+      focusRow(fieldId, 'chip');
+      return true;
+    };
+    return () => {
+      registry[zone] = null;
+    };
+  }, [focusRef, zone, ids, focusRow]);
   return (
-    <ul className={s.list}>
-      {ids.map((id) => (
-        <FieldItem key={id} fieldId={id} field={byId.get(id)} zone={zone} onAdd={onAdd} onRemove={onRemove} />
+    <ul ref={(element) => void (scrollRef.current = element)} className={s.list} aria-label={label} {...list.listProps}>
+      {list.spacers.before > 0 ? <li aria-hidden="true" role="presentation" style={{ height: list.spacers.before }} /> : null}
+      {list.rows.map(({ index, key }) => (
+        <FieldItem
+          key={key}
+          fieldId={key}
+          field={byId.get(key)}
+          zone={zone}
+          index={index}
+          setSize={list.total}
+          chipTabIndex={list.tabIndexFor(key, 'chip')}
+          actionTabIndex={list.tabIndexFor(key, 'action')}
+          onAdd={onAdd}
+          onRemove={onRemove}
+        />
       ))}
+      {list.spacers.after > 0 ? <li aria-hidden="true" role="presentation" style={{ height: list.spacers.after }} /> : null}
     </ul>
   );
 });

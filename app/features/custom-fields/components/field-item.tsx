@@ -18,6 +18,12 @@ export interface FieldItemProps {
   fieldId: string;
   field: CrmCustomField | undefined;
   zone: Zone;
+  /** Its place in the whole list (not only the rendered rows), for screen readers. */
+  index: number;
+  setSize: number;
+  /** The list's one tab stop is on one part of one row (app/lib/long-list.ts). */
+  chipTabIndex: number;
+  actionTabIndex: number;
   onAdd: (fieldId: string) => void;
   onRemove: (fieldId: string) => void;
 }
@@ -26,15 +32,31 @@ export interface FieldItemProps {
  * A field: its draggable label (named after the field; mouse past 6px, touch after a long
  * press, keyboard) and an Add / Remove button beside it, the way to move it without dragging.
  */
-export const FieldItem = memo(function FieldItem({ fieldId, field, zone, onAdd, onRemove }: FieldItemProps) {
+export const FieldItem = memo(function FieldItem({ fieldId, field, zone, index, setSize, chipTabIndex, actionTabIndex, onAdd, onRemove }: FieldItemProps) {
   const { t } = useTranslation();
   const name = field?.name ?? t('mapping.fields.stale', { id: fieldId });
   const data: FieldDragData = { type: 'field', fieldId, zone };
   const { setNodeRef, attributes, listeners, isDragging } = useDraggable({ id: fieldDndId(fieldId), data, attributes: { roleDescription: t('mapping.dnd.roleDescription') } });
   const inOther = zone === OTHER_ZONE;
   return (
-    <li className={s.item} data-dragging={isDragging || undefined} data-stale={field ? undefined : true}>
-      <div ref={setNodeRef} className={CHIP} data-field-id={fieldId} aria-label={name} {...attributes} {...listeners}>
+    <li
+      className={s.item}
+      data-dragging={isDragging || undefined}
+      data-stale={field ? undefined : true}
+      data-row-key={fieldId}
+      aria-posinset={index + 1}
+      aria-setsize={setSize}
+    >
+      <div
+        ref={setNodeRef}
+        className={CHIP}
+        data-field-id={fieldId}
+        data-roving="chip"
+        aria-label={name}
+        {...attributes}
+        tabIndex={chipTabIndex}
+        {...listeners}
+      >
         <FieldLabel field={field} name={name} />
       </div>
       <button
@@ -43,6 +65,8 @@ export const FieldItem = memo(function FieldItem({ fieldId, field, zone, onAdd, 
         data-no-dnd=""
         aria-label={t(inOther ? 'mapping.fields.remove' : 'mapping.fields.add', { name })}
         data-field-action={fieldId}
+        data-roving="action"
+        tabIndex={actionTabIndex}
         onClick={(event) => {
           // The field leaves this list: keep the keyboard where the user is, on the neighbour's button.
           const row = event.currentTarget.closest('li');

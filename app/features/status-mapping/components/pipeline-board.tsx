@@ -1,7 +1,7 @@
-import { DndContext, DragOverlay, type DragEndEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
+import { DndContext, DragOverlay, useDroppable, type DragEndEvent, type DragMoveEvent, type DragOverEvent, type DragStartEvent } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { DropdownMenu } from 'radix-ui';
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 
@@ -18,12 +18,12 @@ import { menuClass } from '@/components/ui/menu';
 
 import { boardInstructions, createBoardAnnouncements } from '../dnd/announcements';
 import { createBoardCollision } from '../dnd/collision';
-import { containerDropTarget, indicatorFor, isCurrentPosition, sameTarget, statusDropTarget, type DropTarget } from '../dnd/drop-target';
-import { containerDndId, readDragData, readDropData, type DragData } from '../dnd/ids';
+import { containerDropTarget, isCurrentPosition, statusDropTarget } from '../dnd/drop-target';
+import { BOARD_ID, containerDndId, readDragData, readDropData, type DragData } from '../dnd/ids';
 import { createKeyboardCoordinates } from '../dnd/keyboard-coordinates';
 import { useBoardSensors } from '../dnd/sensors';
 import { DragSessionStore } from '../dnd/session';
-import { positionOf, unmappedStatuses } from '../model/board';
+import { unmappedStatuses } from '../model/board';
 import { addContainer, canAddContainer, moveContainer, removeContainer, renameContainer } from '../model/containers';
 import { proposeSystemMarkers, setMarker } from '../model/markers';
 import { moveStatus } from '../model/move-status';
@@ -34,6 +34,7 @@ import { oneContainerPerStatus, putRemainingInto } from '../model/quick-actions'
 import { BoardActionsContext, BoardStateContext, useBoardActions, useBoardState, type BoardActions, type BoardState } from './board-context';
 import { boardMenuClass } from './board-menu';
 import { newContainerId } from './container-id';
+import { DropTargetContext, DropTargetStore } from './drop-target-store';
 import { containerHandle, ONE_PER_STATUS_SELECTOR, statusChipSelector } from './focus';
 import styles from './pipeline-board.module.css';
 import { ContainerDragPreview, StatusContainer } from './status-container';
@@ -90,7 +91,8 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   const markerReturn = useRef<string | null>(null);
   const [confirmReplace, setConfirmReplace] = useState(false);
   const [activeDrag, setActiveDrag] = useState<DragData | null>(null);
-  const [dropTarget, setDropTarget] = useState<DropTarget | null>(null);
+  // The drop target is no state of the board: only the containers it leaves and enters re-render.
+  const [dropTargets] = useState(() => new DropTargetStore());
   const [sessions] = useState(() => new DragSessionStore());
 
   const commit = useCallback((next: PipelineMapping) => {
@@ -143,11 +145,33 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
     };
   }, [commit]);
 
-  const applyOnePerStatus = () => {
+  const applyOnePerStatus = useCallback(() => {
     // Markers for the won and lost statuses are proposed for the user to accept, never set silently.
-    const fresh = oneContainerPerStatus(statuses, newContainerId);
-    commit({ ...board, containers: fresh.containers.map((container) => ({ ...container, marker: null })) });
-  };
+    const fresh = oneContainerPerStatus(latest.current.statuses, newContainerId);
+    commit({ ...latest.current.board, containers: fresh.containers.map((container) => ({ ...container, marker: null })) });
+  }, [commit]);
+  // The dialogs' callbacks are stable, so that a drag (its target changes as the pointer moves) does not re-render them.
+  const closeMarkerMove = useCallback((open: boolean) => {
+    if (!open) setMarkerMove(null);
+  }, []);
+  const pendingMarkerMove = useRef(markerMove);
+  useLayoutEffect(() => {
+    pendingMarkerMove.current = markerMove;
+  });
+  const confirmMarkerMove = useCallback(() => {
+    const pending = pendingMarkerMove.current;
+    if (pending) {
+      const result = setMarker(latest.current.board, pending.containerId, pending.marker, { move: true });
+      if (result.ok) commit(result.board);
+    }
+    setMarkerMove(null);
+  }, [commit]);
+  const markerReturnFocus = useCallback(() => document.querySelector<HTMLElement>(`[data-marker-trigger="${markerReturn.current}"]`), []);
+  const confirmOnePerStatus = useCallback(() => {
+    applyOnePerStatus();
+    setConfirmReplace(false);
+  }, [applyOnePerStatus]);
+  const onePerStatusReturnFocus = useCallback(() => document.querySelector<HTMLElement>(ONE_PER_STATUS_SELECTOR), []);
 
   // Drag and drop.
   const collisionDetection = useMemo(() => createBoardCollision(sessions.get), [sessions]);
@@ -174,23 +198,25 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   const onDragStart = ({ active, activatorEvent }: DragStartEvent) => {
     sessions.start(latest.current.board, activatorEvent instanceof KeyboardEvent ? 'keyboard' : 'pointer');
     setEditingId(null);
-    setActiveDrag(readDragData(active.data.current));
-    setDropTarget(null);
+    const drag = readDragData(active.data.current);
+    setActiveDrag(drag);
+    dropTargets.start(latest.current.board, drag?.type === 'status' ? drag.statusId : null);
   };
 
-  const onDragOver = ({ active, over }: DragOverEvent) => {
+  // By keyboard the target changes with `over`; by pointer `over` is the board throughout and the
+  // target (the collision detection's, in the session) can change on any move.
+  const onDragOverOrMove = ({ active, over }: DragOverEvent | DragMoveEvent) => {
     const drag = readDragData(active.data.current);
     const now = sessions.get();
     if (drag?.type !== 'status' || !now) return;
-    const target = statusDropTarget(now, drag.statusId, over ? readDropData(over.data.current) : null);
-    setDropTarget((previous) => (sameTarget(previous, target) ? previous : target));
+    dropTargets.set(statusDropTarget(now, drag.statusId, over ? readDropData(over.data.current) : null));
   };
 
   const onDragEnd = ({ active, over, activatorEvent }: DragEndEvent) => {
     const drag = readDragData(active.data.current);
     const now = sessions.get();
     setActiveDrag(null);
-    setDropTarget(null);
+    dropTargets.clear();
     if (drag && activatorEvent instanceof KeyboardEvent) {
       focusAfterCommit(() =>
         drag.type === 'status' ? document.querySelector<HTMLElement>(statusChipSelector(drag.statusId)) : containerHandle(drag.containerId),
@@ -212,7 +238,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
 
   const onDragCancel = () => {
     setActiveDrag(null);
-    setDropTarget(null);
+    dropTargets.clear();
   };
 
   // What to render.
@@ -224,27 +250,25 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
   const containerKey = board.containers.map((container) => container.id).join('\n');
   const sortableIds = useMemo(() => (containerKey === '' ? [] : containerKey.split('\n').map(containerDndId)), [containerKey]);
 
-  const draggedStatusId = activeDrag?.type === 'status' ? activeDrag.statusId : null;
-  const indicator = draggedStatusId !== null && dropTarget ? indicatorFor(board, draggedStatusId, dropTarget) : null;
-  const listDrop =
-    draggedStatusId !== null && dropTarget?.containerId === null && positionOf(board, draggedStatusId).containerId !== null;
   const count = board.containers.length;
 
   return (
     <BoardActionsContext.Provider value={actions}>
       <BoardStateContext.Provider value={state}>
+        <DropTargetContext.Provider value={dropTargets}>
         <DndContext
           sensors={sensors}
           collisionDetection={collisionDetection}
           accessibility={accessibility}
           autoScroll={PAGE_ONLY_AUTO_SCROLL}
           onDragStart={onDragStart}
-          onDragOver={onDragOver}
+          onDragOver={onDragOverOrMove}
+          onDragMove={onDragOverOrMove}
           onDragEnd={onDragEnd}
           onDragCancel={onDragCancel}
         >
-          <div className={s.board} data-dragging={activeDrag ? activeDrag.type : undefined}>
-            <UnmappedList statuses={unmapped} total={statuses.length} dropActive={listDrop} />
+          <BoardDropArea dragging={activeDrag ? activeDrag.type : undefined}>
+            <UnmappedList statuses={unmapped} total={statuses.length} />
             <section className={s.stages} aria-label={t('mapping.containers.title')}>
               <div className={s.columnHeader}>
                 <h3 className={s.columnTitle}>{t('mapping.containers.title')}</h3>
@@ -272,28 +296,23 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
               ) : (
                 <SortableContext items={sortableIds} strategy={verticalListSortingStrategy}>
                   <ol className={s.stageList}>
-                    {board.containers.map((container, index) => {
-                      const here = indicator && dropTarget?.containerId === container.id ? indicator : null;
-                      return (
-                        <StatusContainer
-                          key={container.id}
-                          container={container}
-                          index={index}
-                          count={count}
-                          statusesById={statusesById}
-                          dropKind={here?.kind ?? null}
-                          dropBefore={here?.kind === 'before' ? here.statusId : null}
-                          proposal={proposals.get(container.id) ?? null}
-                          editing={editingId === container.id}
-                          hasUnmapped={unmapped.length > 0}
-                        />
-                      );
-                    })}
+                    {board.containers.map((container, index) => (
+                      <StatusContainer
+                        key={container.id}
+                        container={container}
+                        index={index}
+                        count={count}
+                        statusesById={statusesById}
+                        proposal={proposals.get(container.id) ?? null}
+                        editing={editingId === container.id}
+                        hasUnmapped={unmapped.length > 0}
+                      />
+                    ))}
                   </ol>
                 </SortableContext>
               )}
             </section>
-          </div>
+          </BoardDropArea>
           {createPortal(
             <DragOverlay dropAnimation={null}>
               {activeDrag ? <OverlayContent drag={activeDrag} board={board} statusesById={statusesById} /> : null}
@@ -301,11 +320,9 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
             document.body,
           )}
         </DndContext>
-        <ConfirmDialog
+        <StableConfirmDialog
           open={markerMove !== null}
-          onOpenChange={(open) => {
-            if (!open) setMarkerMove(null);
-          }}
+          onOpenChange={closeMarkerMove}
           title={t('mapping.marker.moveTitle', { marker: markerMove ? t(`mapping.markers.${markerMove.marker}`) : '' })}
           description={
             markerMove
@@ -318,17 +335,11 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           }
           confirmLabel={t('mapping.marker.moveConfirm')}
           cancelLabel={t('mapping.cancel')}
-          onConfirm={() => {
-            if (markerMove) {
-              const result = setMarker(latest.current.board, markerMove.containerId, markerMove.marker, { move: true });
-              if (result.ok) commit(result.board);
-            }
-            setMarkerMove(null);
-          }}
+          onConfirm={confirmMarkerMove}
           // Opened from the marker menu: focus goes back to the marker button it came from.
-          returnFocus={() => document.querySelector<HTMLElement>(`[data-marker-trigger="${markerReturn.current}"]`)}
+          returnFocus={markerReturnFocus}
         />
-        <ConfirmDialog
+        <StableConfirmDialog
           open={confirmReplace}
           onOpenChange={setConfirmReplace}
           title={t('mapping.quick.replaceTitle')}
@@ -336,18 +347,28 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
           confirmLabel={t('mapping.quick.replaceConfirm')}
           cancelLabel={t('mapping.cancel')}
           tone="danger"
-          onConfirm={() => {
-            applyOnePerStatus();
-            setConfirmReplace(false);
-          }}
-          returnFocus={() => document.querySelector<HTMLElement>(ONE_PER_STATUS_SELECTOR)}
+          onConfirm={confirmOnePerStatus}
+          returnFocus={onePerStatusReturnFocus}
         />
+        </DropTargetContext.Provider>
       </BoardStateContext.Provider>
     </BoardActionsContext.Provider>
   );
 }
 
-function BoardFlags({ emptyContainers, missingMarkers }: { emptyContainers: number; missingMarkers: Marker[] }) {
+/** The board, and the droppable every pointer drag of a status is over (BOARD_ID; the position is in the drag session). */
+function BoardDropArea({ dragging, children }: { dragging: DragData['type'] | undefined; children: ReactNode }) {
+  const { setNodeRef } = useDroppable({ id: BOARD_ID, data: { type: 'board' } });
+  return (
+    <div ref={setNodeRef} className={s.board} data-dragging={dragging}>
+      {children}
+    </div>
+  );
+}
+
+const StableConfirmDialog = memo(ConfirmDialog);
+
+const BoardFlags = memo(function BoardFlags({ emptyContainers, missingMarkers }: { emptyContainers: number; missingMarkers: Marker[] }) {
   const { t } = useTranslation();
   if (emptyContainers === 0 && missingMarkers.length === 0) return null;
   return (
@@ -358,10 +379,10 @@ function BoardFlags({ emptyContainers, missingMarkers }: { emptyContainers: numb
       {emptyContainers > 0 ? <li>{t('mapping.flags.emptyContainers', { count: emptyContainers })}</li> : null}
     </ul>
   );
-}
+});
 
 /** "Put the remaining statuses into…": every unmapped status, in CRM order, into the chosen container. */
-function PutRemainingMenu({ disabled }: { disabled: boolean }) {
+const PutRemainingMenu = memo(function PutRemainingMenu({ disabled }: { disabled: boolean }) {
   const { t } = useTranslation();
   return (
     <DropdownMenu.Root>
@@ -376,7 +397,7 @@ function PutRemainingMenu({ disabled }: { disabled: boolean }) {
       </DropdownMenu.Portal>
     </DropdownMenu.Root>
   );
-}
+});
 
 function PutRemainingItems() {
   const { t } = useTranslation();

@@ -18,6 +18,7 @@ import { containerDndId, type DragData } from '../dnd/ids';
 import { useBoardActions } from './board-context';
 import { boardMenuClass } from './board-menu';
 import { ContainerName } from './container-name';
+import { useDropIndicator } from './drop-target-store';
 import { ADD_CONTAINER_SELECTOR, focusSoon } from './focus';
 import { MarkerPicker } from './marker-picker';
 import styles from './status-container.module.css';
@@ -35,9 +36,6 @@ export interface StatusContainerProps {
   index: number;
   count: number;
   statusesById: ReadonlyMap<string, CrmStatus>;
-  /** How this container shows the current drop target (only the container under the drag gets one). */
-  dropKind: DropIndicator['kind'] | null;
-  dropBefore: string | null;
   /** A suggested marker (won → Completed deal, lost → Refusal) the user can accept. */
   proposal: Marker | null;
   editing: boolean;
@@ -59,6 +57,10 @@ export const StatusContainer = memo(function StatusContainer(props: StatusContai
     attributes: { roleDescription: t('mapping.dnd.stageRoleDescription') },
   });
   const style = { transform: CSS.Translate.toString(transform), transition };
+  // How this container shows the drop target (only the container under the drag has one).
+  const drop = useDropIndicator(container.id);
+  const dropKind = drop?.kind ?? null;
+  const dropBefore = drop?.kind === 'before' ? drop.statusId : null;
   // This shell re-renders whenever dnd-kit's context changes (every change of the drag's target);
   // the card below only when its own props do.
   return (
@@ -67,15 +69,17 @@ export const StatusContainer = memo(function StatusContainer(props: StatusContai
       style={style}
       className={s.stage}
       data-dragging={isDragging || undefined}
-      data-drop={props.dropKind ?? undefined}
+      data-drop={dropKind ?? undefined}
       data-container-id={container.id}
     >
-      <ContainerCard {...props} handleRef={setActivatorNodeRef} handleAttributes={attributes} handleListeners={listeners} />
+      <ContainerCard {...props} dropKind={dropKind} dropBefore={dropBefore} handleRef={setActivatorNodeRef} handleAttributes={attributes} handleListeners={listeners} />
     </li>
   );
 });
 
 interface ContainerCardProps extends StatusContainerProps {
+  dropKind: DropIndicator['kind'] | null;
+  dropBefore: string | null;
   handleRef: (element: HTMLElement | null) => void;
   handleAttributes: DraggableAttributes;
   handleListeners: DraggableSyntheticListeners;

@@ -8,6 +8,7 @@ import { CheckIcon, WarningIcon } from '@/components/ui/icons';
 
 import { LIST_ID, type DropData } from '../dnd/ids';
 
+import { useListDrop } from './drop-target-store';
 import styles from './pipeline-board.module.css';
 import { StatusItem } from './status-item';
 
@@ -19,9 +20,10 @@ const LIST_DATA: DropData = { type: 'list' };
  * The pipeline's statuses that no container holds yet, in CRM order: where statuses are
  * dragged from, and back to. The whole column is one droppable.
  */
-export const UnmappedList = memo(function UnmappedList({ statuses, total, dropActive }: { statuses: CrmStatus[]; total: number; dropActive: boolean }) {
+export const UnmappedList = memo(function UnmappedList({ statuses, total }: { statuses: CrmStatus[]; total: number }) {
   const { t } = useTranslation();
   const { setNodeRef } = useDroppable({ id: LIST_ID, data: LIST_DATA });
+  const dropActive = useListDrop();
   const remaining = statuses.length;
   return (
     <div

@@ -46,6 +46,12 @@ export function createBoardAnnouncements(
     }
     const name = statusName(drag.statusId);
     const target = statusDropTarget(session, drag.statusId, over ? readDropData(over.data.current) : null);
+    if (kind === 'over' && session.mode === 'pointer') {
+      // A pointer drag is announced from its moves (its `over` is the board throughout): once per position.
+      const key = target ? `${target.containerId ?? ''}\n${target.index}` : '';
+      if (key === session.announcedTarget) return undefined;
+      session.announcedTarget = key;
+    }
     if (!target) return t(kind === 'end' ? 'mapping.dnd.droppedNowhere' : 'mapping.dnd.notOver', { name });
     if (kind === 'over' && !session.announcedFirstOver) {
       session.announcedFirstOver = true;
@@ -73,6 +79,10 @@ export function createBoardAnnouncements(
     },
     onDragOver({ active, over }) {
       return describe('over', active, over);
+    },
+    onDragMove({ active, over }) {
+      const pointerStatusDrag = getSession()?.mode === 'pointer' && readDragData(active.data.current)?.type === 'status';
+      return pointerStatusDrag ? describe('over', active, over) : undefined;
     },
     onDragEnd({ active, over }) {
       return describe('end', active, over);

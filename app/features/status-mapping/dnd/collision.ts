@@ -1,7 +1,7 @@
 import { closestCenter, pointerWithin, rectIntersection, type CollisionDetection } from '@dnd-kit/core';
 
-import { containerDndId, readDragData, readDropData, statusDndId } from './ids';
-import { insertionIndex, othersIn, overIdForTarget } from './drop-target';
+import { BOARD_ID, containerDndId, readDragData, readDropData, statusDndId } from './ids';
+import { insertionIndex, othersIn, overIdForTarget, type DropTarget } from './drop-target';
 import type { DragSession } from './session';
 
 /**
@@ -15,9 +15,11 @@ import type { DragSession } from './session';
  *   pointer (`pointerWithin`), else the one the dragged overlay overlaps most
  *   (`rectIntersection`, so crossing the gap between two containers keeps a target); then,
  *   in a container, the insertion index from the pointer's height among the other statuses'
- *   middles. The result is mapped back to the one droppable that stands for that position,
- *   so an empty container (its own droppable) always takes the drop, and `over` changes only
- *   when the position really changes: no flicker, since nothing moves during the drag.
+ *   middles. That position is kept in the session (`pointerTarget`) and the collision is the
+ *   board's own droppable (`BOARD_ID`) throughout the drag: dnd-kit's `over` then never changes
+ *   under the pointer, so no draggable or droppable re-renders on a move (each change of `over`
+ *   re-renders all of them, 200 on a pipeline of 100 statuses); the board reads the position on
+ *   each move (onDragMove) and only the containers it leaves and enters re-render.
  */
 export function createBoardCollision(getSession: () => DragSession | null): CollisionDetection {
   return (args) => {
@@ -38,24 +40,30 @@ export function createBoardCollision(getSession: () => DragSession | null): Coll
       return id ? [{ id }] : [];
     }
 
-    const zones = args.droppableContainers.filter((droppable) => {
-      const type = readDropData(droppable.data.current)?.type;
-      return type === 'list' || type === 'container';
-    });
-    const [zone] = args.pointerCoordinates ? pointerWithin({ ...args, droppableContainers: zones }) : [];
-    const [fallback] = zone ? [] : rectIntersection({ ...args, droppableContainers: zones });
-    const hit = zone ?? fallback;
-    if (!hit) return [];
-    const drop = readDropData(zones.find((droppable) => droppable.id === hit.id)?.data.current);
-    if (drop?.type !== 'container') return [{ id: hit.id }];
-
-    const others = othersIn(session.board, drop.containerId, active.statusId);
-    const y = args.pointerCoordinates?.y ?? args.collisionRect.top + args.collisionRect.height / 2;
-    const index = insertionIndex(
-      others.map((statusId) => args.droppableRects.get(statusDndId(statusId))),
-      y,
-    );
-    const id = overIdForTarget(session.board, active.statusId, { containerId: drop.containerId, index });
-    return id ? [{ id }] : [];
+    session.pointerTarget = pointerTarget(args, session, active.statusId);
+    return [{ id: BOARD_ID }];
   };
+}
+
+/** The position under the pointer for a status dragged by pointer, or null when it is over no zone. */
+function pointerTarget(args: Parameters<CollisionDetection>[0], session: DragSession, activeStatusId: string): DropTarget | null {
+  const zones = args.droppableContainers.filter((droppable) => {
+    const type = readDropData(droppable.data.current)?.type;
+    return type === 'list' || type === 'container';
+  });
+  const [zone] = args.pointerCoordinates ? pointerWithin({ ...args, droppableContainers: zones }) : [];
+  const [fallback] = zone ? [] : rectIntersection({ ...args, droppableContainers: zones });
+  const hit = zone ?? fallback;
+  if (!hit) return null;
+  const drop = readDropData(zones.find((droppable) => droppable.id === hit.id)?.data.current);
+  if (drop?.type === 'list') return { containerId: null, index: 0 };
+  if (drop?.type !== 'container') return null;
+
+  const others = othersIn(session.board, drop.containerId, activeStatusId);
+  const y = args.pointerCoordinates?.y ?? args.collisionRect.top + args.collisionRect.height / 2;
+  const index = insertionIndex(
+    others.map((statusId) => args.droppableRects.get(statusDndId(statusId))),
+    y,
+  );
+  return { containerId: drop.containerId, index };
 }

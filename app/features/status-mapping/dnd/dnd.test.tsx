@@ -17,7 +17,7 @@ import {
   statusDropTarget,
   targetForOver,
 } from './drop-target';
-import { containerDndId, LIST_ID, statusDndId, type DragData, type DropData } from './ids';
+import { BOARD_ID, containerDndId, LIST_ID, statusDndId, type DragData, type DropData } from './ids';
 import { createKeyboardCoordinates } from './keyboard-coordinates';
 import { DragSessionStore } from './session';
 
@@ -123,18 +123,29 @@ describe('collision detection', () => {
     pointerCoordinates: pointer,
   });
 
-  it('by pointer: the position under the pointer, the empty container itself, the list', () => {
+  it('by pointer: the position under the pointer (in the session), the empty container itself, the list; `over` is the board throughout', () => {
     const store = new DragSessionStore();
-    store.start(board(container('a', ['10', '11']), container('c')), 'pointer');
+    const session = store.start(board(container('a', ['10', '11']), container('c')), 'pointer');
     const detect = createBoardCollision(store.get);
     const drag: DragData = { type: 'status', statusId: '12', containerId: null };
-    expect(detect(args({ x: 400, y: 20 }, drag))).toEqual([{ id: statusDndId('10') }]); // header: before the first
-    expect(detect(args({ x: 400, y: 86 }, drag))).toEqual([{ id: statusDndId('11') }]); // in the gap: before 11
-    expect(detect(args({ x: 400, y: 130 }, drag))).toEqual([{ id: containerDndId('a') }]); // below all: the end
-    expect(detect(args({ x: 400, y: 200 }, drag))).toEqual([{ id: containerDndId('c') }]); // an empty container
-    expect(detect(args({ x: 100, y: 300 }, drag))).toEqual([{ id: LIST_ID }]);
+    const at = (x: number, y: number) => {
+      // dnd-kit's `over` never changes under the pointer: no draggable re-renders on a move.
+      expect(detect(args({ x, y }, drag))).toEqual([{ id: BOARD_ID }]);
+      return session.pointerTarget;
+    };
+    expect(at(400, 20)).toEqual({ containerId: 'a', index: 0 }); // header: before the first
+    expect(at(400, 86)).toEqual({ containerId: 'a', index: 1 }); // in the gap: before 11
+    expect(at(400, 130)).toEqual({ containerId: 'a', index: 2 }); // below all: the end
+    expect(at(400, 200)).toEqual({ containerId: 'c', index: 0 }); // an empty container
+    expect(at(100, 300)).toEqual({ containerId: null, index: 0 }); // the list
     // Between two containers the overlay's overlap keeps a target.
-    expect(detect(args({ x: 400, y: 150 }, drag))[0]?.id).toBe(containerDndId('c'));
+    expect(at(400, 150)).toEqual({ containerId: 'c', index: 0 });
+    // Over nothing at all (the overlay far away): no target.
+    expect(at(5000, 5000)).toBeNull();
+    // The drop lands on the session's target: `over` (the board) says nothing of the position.
+    session.pointerTarget = { containerId: 'a', index: 1 };
+    expect(statusDropTarget(session, '12', { type: 'board' })).toEqual({ containerId: 'a', index: 1 });
+    expect(targetForOver(session.board, '12', { type: 'board' })).toBeNull();
   });
 
   it('by keyboard: exactly the chosen position; containers among containers only', () => {
@@ -231,5 +242,29 @@ describe('announcements', () => {
     expect(inRussian.onDragEnd({ active: stage, over: over({ type: 'container', containerId: 'a' }, containerDndId('a')) })).toBe(
       'Контейнер Won поставлен на позицию 1 из 2.',
     );
+  });
+
+  it('a pointer drag (always over the board) is announced from its moves, once per position', () => {
+    const store = new DragSessionStore();
+    const session = store.start(board(container('a', ['10', '11'], { name: 'In work' }), container('c', [], { name: 'Won' })), 'pointer');
+    const texts = createBoardAnnouncements(en, store.get, (id) => names.get(id) ?? '');
+    const dragged = active({ type: 'status', statusId: '12', containerId: null });
+    const onBoard = over({ type: 'board' }, BOARD_ID);
+    const move = () => texts.onDragMove?.({ active: dragged, over: onBoard });
+    session.pointerTarget = { containerId: null, index: 0 };
+    // The first over (the starting place) is skipped, and so are moves that keep the position.
+    expect(texts.onDragOver({ active: dragged, over: onBoard })).toBeUndefined();
+    expect(move()).toBeUndefined();
+    session.pointerTarget = { containerId: 'a', index: 1 };
+    expect(move()).toBe('Negotiation moved to In work, position 2 of 3.');
+    expect(move()).toBeUndefined();
+    session.pointerTarget = null;
+    expect(move()).toBe('Negotiation is not over a container.');
+    session.pointerTarget = { containerId: 'c', index: 0 };
+    expect(move()).toBe('Negotiation moved to Won, position 1 of 1.');
+    expect(texts.onDragEnd({ active: dragged, over: onBoard })).toBe('Negotiation dropped into Won, position 1 of 1.');
+    // A keyboard drag's moves say nothing: its `over` changes with each position.
+    store.start(session.board, 'keyboard');
+    expect(move()).toBeUndefined();
   });
 });

@@ -10,9 +10,11 @@ import type { DragSession } from './session';
  *
  * Statuses move only on drop. While dragging, the board does not change: the target is shown
  * as an insertion line. Each target is represented by exactly one droppable — the status that
- * will follow the dropped one, the container itself for its end, or the list — so dnd-kit's
- * `over` changes exactly when the target changes, and its screen-reader announcements follow
- * every position change.
+ * will follow the dropped one, the container itself for its end, or the list. A keyboard drag's
+ * `over` is that droppable, so it changes exactly when the target changes; a pointer drag's
+ * `over` is the board (`BOARD_ID`) throughout and the target is kept in the session, since every
+ * change of `over` re-renders every draggable and droppable of the board (dnd-kit's context), a
+ * cost that would grow with the account on each crossing.
  */
 export type DropTarget = StatusPosition;
 
@@ -33,6 +35,8 @@ export function overIdForTarget(board: Board, activeStatusId: string, target: Dr
 /** The target a droppable stands for (the inverse of `overIdForTarget`). */
 export function targetForOver(board: Board, activeStatusId: string, over: DropData): DropTarget | null {
   switch (over.type) {
+    case 'board':
+      return null;
     case 'list':
       return { containerId: null, index: 0 };
     case 'container': {
@@ -56,6 +60,8 @@ export function targetForOver(board: Board, activeStatusId: string, over: DropDa
  */
 export function statusDropTarget(session: DragSession, activeStatusId: string, over: DropData | null): DropTarget | null {
   if (session.mode === 'keyboard' && session.keyboardTarget) return session.keyboardTarget;
+  // By pointer, `over` is the whole board and the position is the collision detection's.
+  if (over?.type === 'board') return session.mode === 'pointer' ? session.pointerTarget : null;
   return over ? targetForOver(session.board, activeStatusId, over) : null;
 }
 

@@ -7,6 +7,12 @@ import type { UniqueIdentifier } from '@dnd-kit/core';
  * the ids are only keys.
  */
 export const LIST_ID = 'list';
+/**
+ * The whole board as one droppable: a status dragged by pointer is always "over" it, and the
+ * real position lives in the drag session (see collision.ts), so dnd-kit's `over` does not
+ * change while the pointer crosses statuses and containers.
+ */
+export const BOARD_ID = 'board';
 
 export const statusDndId = (statusId: string) => `status:${statusId}`;
 export const containerDndId = (containerId: string) => `container:${containerId}`;
@@ -18,6 +24,7 @@ export type DragData =
 
 /** What is under the dragged thing. A status droppable exists only inside containers. */
 export type DropData =
+  | { type: 'board' }
   | { type: 'list' }
   | { type: 'container'; containerId: string }
   | { type: 'status'; statusId: string; containerId: string };
@@ -40,6 +47,7 @@ export function readDragData(data: unknown): DragData | null {
 
 export function readDropData(data: unknown): DropData | null {
   if (!isRecord(data)) return null;
+  if (data.type === 'board') return { type: 'board' };
   if (data.type === 'list') return { type: 'list' };
   if (data.type === 'container' && typeof data.containerId === 'string') return { type: 'container', containerId: data.containerId };
   if (data.type === 'status' && typeof data.statusId === 'string' && typeof data.containerId === 'string') {

@@ -15,12 +15,16 @@ export interface DragSession {
   keyboardTarget: DropTarget | null;
   /** Keyboard drags of a container: the container whose place it would take. */
   keyboardContainerId: string | null;
+  /** Pointer drags of a status: the position under the pointer (the collision detection's result; dnd-kit's `over` is the board). */
+  pointerTarget: DropTarget | null;
+  /** Pointer drags: the position last announced (announcements follow the moves, once per position). */
+  announcedTarget: string | null;
   /** The first `over` of a drag is the starting place: not worth announcing. */
   announcedFirstOver: boolean;
 }
 
 export function startSession(board: Board, mode: DragSession['mode']): DragSession {
-  return { board, mode, keyboardTarget: null, keyboardContainerId: null, announcedFirstOver: false };
+  return { board, mode, keyboardTarget: null, keyboardContainerId: null, pointerTarget: null, announcedTarget: null, announcedFirstOver: false };
 }
 
 /**
