@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -47,6 +48,52 @@ describe('the product server with amoCRM credentials', () => {
     const url = await consentUrl(env.publicUrl);
     expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:18788/oauth');
     expect(url.searchParams.get('client_id')).toBe('sandbox-id');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('lets a request in flight finish, refuses new connections, and then closes the database', async () => {
+    const temp = makeTempDir();
+    const env = parseEnv({
+      PORT: String(await freePort()),
+      DATA_DIR: temp.dir,
+      STATIC_DIR: path.join(temp.dir, 'no-web-build'),
+      AMOCRM_CLIENT_ID: 'real-integration-id',
+      AMOCRM_CLIENT_SECRET: 'real-secret',
+      SHUTDOWN_GRACE_MS: '5000',
+    });
+    const server = await startServer(env, createLogger('silent'));
+    try {
+      // A request whose body is still arriving when the shutdown begins.
+      const body = JSON.stringify({ force: false });
+      const request = http.request(`${env.publicUrl}/api/connectors/amocrm/authorize`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Origin: env.publicUrl },
+      });
+      const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        request.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        });
+        request.on('error', reject);
+      });
+      await new Promise<void>((resolve) => request.write(body.slice(0, 5), () => resolve()));
+      // A request answered on another connection after that one's headers were sent: by then the
+      // server has read them (it handles sockets in the order their data arrived).
+      expect((await fetch(`${env.publicUrl}/api/health`, { headers: { Connection: 'close' } })).status).toBe(200);
+      const shutdown = server.close();
+      // No new connection is taken any more…
+      await expect(fetch(`${env.publicUrl}/api/health`)).rejects.toThrow();
+      // …but the rest of that request's body, sent after the shutdown began, is still read and answered.
+      request.end(body.slice(5));
+      const finished = await answer;
+      expect(finished.status).toBe(200);
+      expect(authorizeResponseSchema.parse(JSON.parse(finished.text)).status).toBe('redirect');
+      await shutdown;
+    } finally {
+      temp.cleanup();
+    }
   });
 });
 
