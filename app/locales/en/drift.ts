@@ -79,6 +79,7 @@ export const drift = {
       /** Full names for screen readers: the action and the change it settles. */
       placeFull: 'Put «{{name}}» in «{{container}}»',
       takeOutFull: 'Take «{{name}}» out of «{{container}}»',
+      takeOutLastFull: 'Take «{{name}}» out and remove the container «{{container}}», empty then',
       keepNameFull: 'Keep the container name «{{name}}»',
       openPipelineFull: 'Map the pipeline «{{pipeline}}»',
       removePipelineFull: 'Remove the mapping of «{{pipeline}}»',

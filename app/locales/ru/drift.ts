@@ -93,6 +93,7 @@ export const drift = {
       showOnBoard: 'Показать «{{pipeline}}» на доске',
       placeFull: 'Поместить «{{name}}» в контейнер «{{container}}»',
       takeOutFull: 'Убрать «{{name}}» из контейнера «{{container}}»',
+      takeOutLastFull: 'Убрать «{{name}}» и удалить опустевший контейнер «{{container}}»',
       keepNameFull: 'Оставить название контейнера «{{name}}»',
       openPipelineFull: 'Сопоставить воронку «{{pipeline}}»',
       removePipelineFull: 'Удалить настройки воронки «{{pipeline}}»',

@@ -225,6 +225,32 @@ describe('the review tray in the Mapping step', () => {
     await waitFor(async () => expect((await savedSales())?.containers.find((c) => c.id === 'work')?.statusIds).toContain('32392170'));
   });
 
+  it('a removed status alone in its container takes the emptied container with it (an empty one could not be activated)', async () => {
+    const base = activatedConfig();
+    const [sales, ...others] = base.pipelines;
+    const alone = mappingConfigSchema.parse({
+      ...base,
+      pipelines: [
+        {
+          ...sales!,
+          containers: [
+            container('first', 'Проработка заявки', ['32392156', '32392159']),
+            container('quote', 'Расчет КП', ['32392162']),
+            container('work', 'В работе', ['32392165', '32392168']),
+            ...sales!.containers.slice(2),
+          ],
+        },
+        ...others,
+      ],
+    });
+    await connectThenChange(changedSchema, alone);
+    const { user } = render('/setup/amocrm/mapping?review=1');
+    const tray = await findTray();
+    await user.click(within(changeItem(tray, /Расчет КП/)).getByRole('button', { name: 'Take «Расчет КП» out and remove the container «Расчет КП», empty then' }));
+    await within(tray).findByText('1 of 3 decided');
+    await waitFor(async () => expect((await savedSales())?.containers.map((c) => c.name)).toEqual(['Проработка заявки', 'В работе', 'Успешно реализовано', 'Закрыто и не реализовано']));
+  });
+
   it('takes a removed status out, renames the container, and with every change decided lets the user go on', async () => {
     await connectThenChange();
     const puts = watchPuts();

@@ -221,9 +221,13 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
       case 'place':
         onBoardChange(withStatusIn(boardOf(decision.pipelineId), decision.statusId, decision.containerId));
         break;
-      case 'take_out':
-        onBoardChange(withStatusIn(boardOf(decision.pipelineId), decision.statusId, null));
+      case 'take_out': {
+        // A container the removed status was alone in goes with it: an empty one cannot be activated.
+        const board = withStatusIn(boardOf(decision.pipelineId), decision.statusId, null);
+        const emptied = boardOf(decision.pipelineId).containers.filter((container) => container.statusIds.length === 1 && container.statusIds[0] === decision.statusId);
+        onBoardChange({ ...board, containers: board.containers.filter((container) => !emptied.some((gone) => gone.id === container.id)) });
         break;
+      }
       case 'rename_container': {
         const board = boardOf(decision.pipelineId);
         onBoardChange({

@@ -50,6 +50,8 @@ export interface ChangeNames {
   crm: string;
   pipeline: (pipelineId: string) => string;
   container: (pipelineId: string, containerId: string) => string | null;
+  /** How many statuses the draft's container holds (0 when there is no such container). */
+  containerSize: (pipelineId: string, containerId: string) => number;
 }
 
 /** Names from the changes' own `pipelineNames`, the CRM schema and the draft's containers. */
@@ -59,6 +61,8 @@ export function changeNames(crm: string, data: Pick<ConnectorChanges, 'pipelineN
     pipeline: (id) => data.pipelineNames[id] ?? schema.pipelines.find((pipeline) => pipeline.id === id)?.name ?? t('drift.tray.unknownPipeline', { id }),
     container: (pipelineId, containerId) =>
       config.pipelines.find((pipeline) => pipeline.pipelineId === pipelineId)?.containers.find((container) => container.id === containerId)?.name ?? null,
+    containerSize: (pipelineId, containerId) =>
+      config.pipelines.find((pipeline) => pipeline.pipelineId === pipelineId)?.containers.find((container) => container.id === containerId)?.statusIds.length ?? 0,
   };
 }
 
@@ -111,7 +115,9 @@ export function decisionLabel(decision: Decision, change: SchemaChange, names: C
       return t('drift.tray.actions.placeFull', { name: statusName, container: names.container(decision.pipelineId, decision.containerId) ?? decision.containerId });
     case 'take_out': {
       const container = change.kind === 'status_removed' ? names.container(change.pipelineId, change.containerId) : null;
-      return t('drift.tray.actions.takeOutFull', { name: statusName, container: container ?? '' });
+      // The container held only this status: it goes with it (an empty container cannot be activated).
+      const last = change.kind === 'status_removed' && names.containerSize(change.pipelineId, change.containerId) === 1;
+      return t(last ? 'drift.tray.actions.takeOutLastFull' : 'drift.tray.actions.takeOutFull', { name: statusName, container: container ?? '' });
     }
     case 'rename_container':
       return t('drift.tray.actions.renameContainer', { name: decision.name });
