@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +8,8 @@ import { crmSchemaSchema } from '../../app/contracts/crm-schema';
 import { authorizeResponseSchema } from '../../app/contracts/oauth';
 import { createSandboxAmo, type SandboxAmo } from '../../mocks/sandbox/amocrm/index';
 import { listenSandbox, type RunningSandbox } from '../../mocks/sandbox/shared/listen';
-import { SESSION_COOKIE } from '../lib/session';
 import { pressOnConsentPage } from '../testing/sandbox-oauth';
+import { ProcessBrowser as Browser, startServerProcess, type ServerProcess } from '../testing/server-process';
 import { testDatabaseUrl } from '../testing/test-database';
 import { freePort, makeTempDir } from '../testing/test-server';
 
@@ -23,67 +21,14 @@ import { freePort, makeTempDir } from '../testing/test-server';
  * 7 requests per second.
  */
 
-const root = path.resolve(import.meta.dirname, '../..');
-
-interface Server {
-  origin: string;
-  process: ChildProcess;
-  output: string[];
-}
-
 let sandbox: SandboxAmo;
 let listening: RunningSandbox;
-/** When each API v4 request reached the sandbox (ms). */
+/** When each API v4 request reached the sandbox (ms), and its status. */
 const apiCalls: number[] = [];
 const statuses: number[] = [];
-let servers: [Server, Server];
+let servers: [ServerProcess, ServerProcess];
 let database: { admin: string; name: string };
 const temps: Array<() => void> = [];
-
-function startServer(port: number, env: Record<string, string>): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: root,
-    // eslint-disable-next-line no-restricted-properties -- the child's environment (PATH and the like), not this server's configuration
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  return { origin: `http://127.0.0.1:${port}`, process: child, output };
-}
-
-/** Polls readiness (the database answers) until the deadline; the server's output when it never comes. */
-async function ready(server: Server, deadline = Date.now() + 30_000): Promise<void> {
-  while (Date.now() < deadline) {
-    if (server.process.exitCode !== null) break;
-    const answer = await fetch(`${server.origin}/api/ready`).catch(() => null);
-    if (answer?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${server.origin} did not become ready:\n${server.output.join('')}`);
-}
-
-/** One browser: its session cookie goes to whichever server the balancer picks. */
-class Browser {
-  private cookie = '';
-  constructor(private readonly publicUrl: string) {}
-
-  async request(server: Server, pathAndQuery: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { Origin: this.publicUrl, ...init.headers };
-    if (this.cookie) headers.Cookie = this.cookie;
-    if (init.json !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await fetch(`${server.origin}${pathAndQuery}`, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.json === undefined ? undefined : JSON.stringify(init.json),
-      redirect: 'manual',
-    });
-    const set = response.headers.getSetCookie().find((line) => line.startsWith(`${SESSION_COOKIE}=`));
-    if (set) this.cookie = set.split(';')[0]!;
-    return response;
-  }
-}
 
 beforeAll(async () => {
   const url = testDatabaseUrl();
@@ -128,21 +73,12 @@ beforeAll(async () => {
   };
   const dirs = [makeTempDir(), makeTempDir()];
   temps.push(...dirs.map((dir) => dir.cleanup));
-  servers = [startServer(portA, { ...shared, DATA_DIR: dirs[0]!.dir }), startServer(portB, { ...shared, DATA_DIR: dirs[1]!.dir })];
-  await Promise.all(servers.map((server) => ready(server)));
+  servers = [startServerProcess(portA, { ...shared, DATA_DIR: dirs[0]!.dir }), startServerProcess(portB, { ...shared, DATA_DIR: dirs[1]!.dir })];
+  await Promise.all(servers.map((server) => server.ready()));
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(
-    (servers ?? []).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          if (server.process.exitCode !== null) return resolve();
-          server.process.once('exit', () => resolve());
-          server.process.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all((servers ?? []).map((server) => server.stop()));
   await listening?.close();
   if (database) {
     const admin = new pg.Client({ connectionString: database.admin });
