@@ -72,10 +72,12 @@ test.describe('when the CRM changes', () => {
   test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
   let original: string | undefined;
+
   test.beforeAll(() => {
     if (!ACCOUNT_FILE) throw new Error('E2E_AMOCRM_ACCOUNT_FILE is not set (see playwright.config.ts)');
     original = fs.readFileSync(ACCOUNT_FILE, 'utf8');
   });
+
   test.afterAll(() => {
     if (ACCOUNT_FILE && original !== undefined) writeAtomically(ACCOUNT_FILE, original);
   });
