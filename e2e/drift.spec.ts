@@ -82,7 +82,7 @@ test.describe('when the CRM changes', () => {
     if (ACCOUNT_FILE && original !== undefined) writeAtomically(ACCOUNT_FILE, original);
   });
 
-  test('the card asks for attention, the tray decides each change, activated again: Connected', async ({ page }) => {
+  test('the card asks for attention, the tray decides each change, Activate again: Connected', async ({ page }) => {
     // Connect and finish the wizard: no filter, a container per status, the markers accepted.
     await page.goto('/connectors');
     await amoCard(page).getByRole('button', { name: 'Connect' }).click();
@@ -157,11 +157,11 @@ test.describe('when the CRM changes', () => {
     await expect(page.getByRole('group', { name: REMOVED.name, exact: true })).toHaveCount(0);
     await expect(page.getByText('All changes saved')).toBeVisible();
 
-    // On to the end: the calculation step's Skip activates the updated settings (as the first
-    // time; the Done step's "Activate again" is for a Done step opened before that).
-    await page.getByRole('button', { name: 'Next' }).click();
-    await expect(page).toHaveURL(/\/setup\/amocrm\/calculation$/);
-    await page.getByRole('button', { name: 'Skip' }).click();
+    // As the tray says, on to the Done step, which offers to activate again.
+    await page.getByRole('navigation', { name: 'Setup steps' }).getByRole('link', { name: /^Done\b/ }).click();
+    await expect(page).toHaveURL(/\/setup\/amocrm\/done$/);
+    await expect(page.getByRole('heading', { name: 'Activate the updated settings of amoCRM' })).toBeVisible();
+    await page.getByRole('button', { name: 'Activate again' }).click();
     await expect(page.getByRole('heading', { name: 'Congratulations — amoCRM is connected.' })).toBeVisible();
     await page.getByRole('link', { name: 'Go to Connectors' }).click();
     await expect(amoCard(page).getByText('Connected', exact)).toBeVisible();
