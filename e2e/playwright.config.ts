@@ -16,6 +16,12 @@ const baseURL = `http://127.0.0.1:${port}`;
 // worker, which inherit the variable; global-teardown.ts removes it.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'hub-connect-e2e-'));
 const dataDir = process.env.E2E_DATA_DIR;
+// The sandbox amoCRM serves a copy of the demo account from a file in that directory, which it
+// re-reads when the file changes: drift.spec.ts changes the CRM under the running product
+// through it (and restores it). The workers find the file in the same variable.
+process.env.E2E_AMOCRM_ACCOUNT_FILE ??= path.join(dataDir, 'amocrm-account.json');
+const amocrmAccountFile = process.env.E2E_AMOCRM_ACCOUNT_FILE;
+if (!fs.existsSync(amocrmAccountFile)) fs.copyFileSync(path.join(import.meta.dirname, '../mocks/fixtures/amocrm-account.json'), amocrmAccountFile);
 // A second product on its own ports, serving the long-names sandbox account (255-character
 // pipeline, status and field names) for the layout check; its data under the same throwaway dir.
 const longNamesPort = Number(process.env.E2E_LONG_NAMES_PORT ?? 8799);
@@ -47,6 +53,10 @@ const product = {
     SANDBOX_PORT: String(sandboxPort),
     SANDBOX_BITRIX24_PORT: String(bitrix24SandboxPort),
     SANDBOX_RETAILCRM_PORT: String(retailcrmSandboxPort),
+    SANDBOX_AMOCRM_ACCOUNT: amocrmAccountFile,
+    // A drift check (a Connectors listing's, `GET …/changes`) always reads the CRM, so a change
+    // of the sandbox's account file shows on the next look instead of in 10 minutes.
+    DRIFT_SCHEMA_MAX_AGE_MS: '0',
     LOG_LEVEL: 'warn',
   },
 };
@@ -61,7 +71,7 @@ const longNamesProduct = {
     SANDBOX_PORT: String(longNamesSandboxPort),
     SANDBOX_BITRIX24_PORT: String(longNamesBitrix24SandboxPort),
     SANDBOX_RETAILCRM_PORT: String(longNamesRetailcrmSandboxPort),
-    SANDBOX_ACCOUNT: 'mocks/fixtures/amocrm-long-names.json',
+    SANDBOX_AMOCRM_ACCOUNT: 'mocks/fixtures/amocrm-long-names.json',
   },
 };
 
