@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ConnectorId } from '../../app/contracts/connector';
+import { configEnvelopeSchema } from '../../app/contracts/mapping-config';
 import { problemSchema } from '../../app/contracts/problem';
 import { MAX_BODY_BYTES } from '../app';
 import { FakeTiming } from '../testing/crm-test-kit';
@@ -142,6 +143,20 @@ function decode(bytes: Uint8Array, encoding: string | null): string {
   return buffer.toString('utf8');
 }
 
+/** Every (container, key) of a JSON value, the value itself under a wrapper first. */
+function nodesOf(value: unknown): Array<[object, string]> {
+  const wrapper = { root: value };
+  const nodes: Array<[object, string]> = [];
+  const walk = (parent: object, key: string, node: unknown) => {
+    nodes.push([parent, key]);
+    if (node !== null && typeof node === 'object') {
+      for (const [childKey, child] of Object.entries(node)) walk(node, childKey, child);
+    }
+  };
+  walk(wrapper, 'root', value);
+  return nodes.slice(1).length > 0 ? nodes.slice(1) : nodes;
+}
+
 let server: TestServer;
 let browser: TestClient;
 let endpoints: Endpoint[];
@@ -224,9 +239,10 @@ async function check(request: FuzzRequest, cookieGarbage: string): Promise<numbe
   return response.status;
 }
 
-const NUM_RUNS = 150;
-/** A property's budget on a loaded 2-core machine (it takes a few seconds alone). */
-const PROPERTY_TIMEOUT_MS = 30_000;
+/** Runs per property: 150 in `npm test`; `FUZZ_RUNS=2000 npx vitest run server/routes/fuzz.test.ts` for a longer hunt. */
+const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+/** A property's budget on a loaded 2-core machine (150 runs take a few seconds alone). */
+const PROPERTY_TIMEOUT_MS = Math.max(30_000, NUM_RUNS * 200);
 
 beforeAll(async () => {
   // The adapters' pauses (rate limit, retries) on a clock of their own, so a sync the fuzz starts
@@ -289,6 +305,67 @@ describe('fuzzing every endpoint (fast-check)', () => {
     // The fuzz reached past the front door: some requests refused, some answered.
     expect([...statuses.keys()].some((status) => status >= 400)).toBe(true);
     expect([...statuses.keys()].some((status) => status < 300)).toBe(true);
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('near-valid configurations: a stored one with one part replaced or removed, under any If-Match', async () => {
+    const configEndpoint = endpoints.find((endpoint) => endpoint.template === '/api/connectors/{connector}/config')!;
+    const edit = fc.record({
+      connector: fc.constantFrom<ConnectorId>('amocrm', 'retailcrm'),
+      /** Which node of the stored configuration (an index into its nodes, modulo their count). */
+      node: fc.nat(),
+      change: fc.oneof(fc.constant({ kind: 'remove' as const }), fc.jsonValue({ maxDepth: 2 }).map((value) => ({ kind: 'replace' as const, value }))),
+      ifMatch: fc.oneof(
+        fc.constantFrom('current', 'weak', 'stale', 'next', 'none', 'star').map((kind) => ({ kind })),
+        ifMatch.map((value) => ({ kind: 'raw' as const, value })),
+      ),
+    });
+    const outcomes = new Set<'saved' | 'refused'>();
+    await fc.assert(
+      fc.asyncProperty(edit, async ({ connector, node, change, ifMatch: tag }) => {
+        let stored = await browser.request(`/api/connectors/${connector}/config`);
+        // None saved yet (or a disconnect removed it): a reset saves the connector's empty one.
+        if (stored.status === 404) stored = await browser.request(`/api/connectors/${connector}/reset`, { method: 'POST' });
+        const envelope = configEnvelopeSchema.parse(await stored.json());
+        const config = structuredClone(envelope.config) as unknown;
+        const nodes = nodesOf(config);
+        const [parent, key] = nodes[node % nodes.length]!;
+        if (change.kind === 'remove') {
+          if (Array.isArray(parent)) parent.splice(Number(key), 1);
+          else delete (parent as Record<string, unknown>)[key];
+        } else {
+          (parent as Record<string, unknown>)[key] = change.value;
+        }
+        const version = envelope.version;
+        const header =
+          tag.kind === 'raw' ? tag.value
+          : tag.kind === 'current' ? `"${version}"`
+          : tag.kind === 'weak' ? `W/"${version}"`
+          : tag.kind === 'stale' ? `"${Math.max(0, version - 1)}"`
+          : tag.kind === 'next' ? `"${version + 1}"`
+          : tag.kind === 'star' ? '*'
+          : undefined;
+        const status = await check(
+          {
+            endpoint: configEndpoint,
+            method: 'PUT',
+            connector,
+            query: '',
+            headers: header === undefined ? [] : [['If-Match', header]],
+            cookie: 'own',
+            origin: TEST_ORIGIN,
+            body: { contentType: 'application/json', data: JSON.stringify(config) },
+          },
+          '',
+        );
+        // RFC 9110: If-Match compares strongly, so a weak tag never matches.
+        if (tag.kind === 'weak') expect(status).toBeGreaterThanOrEqual(400);
+        if (tag.kind === 'stale' || tag.kind === 'next') expect(status).toBeGreaterThanOrEqual(400);
+        outcomes.add(status < 300 ? 'saved' : 'refused');
+      }),
+      { numRuns: NUM_RUNS },
+    );
+    // Near enough to be saved sometimes, far enough to be refused at other times.
+    expect([...outcomes].sort()).toEqual(['refused', 'saved']);
   }, PROPERTY_TIMEOUT_MS);
 
   it('bodies for the state-changing endpoints of a connected connector, from the own origin and session', async () => {
