@@ -3,6 +3,10 @@ import { expect, test } from '@playwright/test';
 import { expectNoSeriousViolations, readConnector } from './helpers/wizard';
 
 test('Connect → confirm → Deny on the consent page → explained error → Try again → Allow → filter step', async ({ page }) => {
+  const apiBodies: string[] = [];
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname.startsWith('/api/')) void response.text().then((text) => apiBodies.push(text), () => undefined);
+  });
   await page.goto('/connectors');
   const card = page.getByRole('article', { name: 'amoCRM' });
   await card.getByRole('button', { name: 'Connect' }).click();
@@ -35,6 +39,15 @@ test('Connect → confirm → Deny on the consent page → explained error → T
   // The card now shows the unfinished setup.
   await page.goto('/connectors');
   await expect(page.getByRole('article', { name: 'amoCRM' })).toContainText('Setup not finished');
+
+  // The CRM's tokens stay on the server: nothing the browser keeps or was sent holds one (the
+  // sandbox's access tokens are JWTs, its refresh tokens `def50200` and hex, like amoCRM's).
+  const kept = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie, url: location.href }));
+  const cookies = JSON.stringify(await page.context().cookies());
+  for (const [where, text] of Object.entries({ kept, cookies, responses: apiBodies.join('\n') })) {
+    expect(text, `${where} holds a CRM token`).not.toMatch(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}|def50200[0-9a-f]{32}/);
+  }
+  expect(apiBodies.length).toBeGreaterThan(3);
 });
 
 test('with valid access the authorization step is skipped', async ({ page }) => {
