@@ -5,10 +5,11 @@ import pg from 'pg';
 import type { ConnectorId } from '../../app/contracts/connector';
 import type { DealStatusChange, DealSync, FunnelDeal } from '../../app/contracts/deals';
 import { dealVisits } from '../../app/contracts/funnel';
-import { storedMappingConfigSchema, type MappingConfig } from '../../app/contracts/mapping-config';
+import type { MappingConfig } from '../../app/contracts/mapping-config';
 import { takeShared, type RateLimitPolicy } from '../crm/http/rate-limiter';
 
 import { POSTGRES_MIGRATIONS } from './postgres-migrations';
+import { readConfig, toStoredDrift, type DriftRow } from './rows';
 import {
   DEFAULT_CURRENCY,
   EMPTY_WORKSPACE_MAX_AGE_MS,
@@ -76,16 +77,6 @@ interface ConnectionRow {
   connected_at: string | null;
 }
 
-interface DriftRow {
-  active_config: string | null;
-  connected_at: string | null;
-  baseline_schema: string | null;
-  baseline_at: string | null;
-  drift_changes: string | null;
-  drift_pipeline_names: string | null;
-  drift_checked_at: string | null;
-}
-
 interface CredentialsRow {
   workspace_id: string;
   connector: ConnectorId;
@@ -132,8 +123,6 @@ interface DealSyncRow {
   cursor: string | null;
   updated_at: string;
 }
-
-const readConfig = (json: string): MappingConfig => storedMappingConfigSchema.parse(JSON.parse(json));
 
 function toConnection(row: ConnectionRow, known?: MappingConfig): Connection {
   return {
@@ -434,15 +423,7 @@ class PgRepository implements PostgresRepository {
       [workspaceId, connector],
     );
     if (!row) return null;
-    return {
-      activeConfig: row.active_config ? readConfig(row.active_config) : null,
-      connectedAt: row.connected_at,
-      baseline: row.baseline_schema,
-      baselineAt: row.baseline_at,
-      changes: row.drift_changes,
-      pipelineNames: row.drift_pipeline_names,
-      checkedAt: row.drift_checked_at,
-    };
+    return toStoredDrift(row);
   }
 
   async recordDrift(workspaceId: string, connector: ConnectorId, connectedAt: string, record: DriftRecord): Promise<boolean> {

@@ -6,10 +6,11 @@ import Database from 'better-sqlite3';
 import type { ConnectorId } from '../../app/contracts/connector';
 import type { DealStatusChange, DealSync, FunnelDeal } from '../../app/contracts/deals';
 import { dealVisits } from '../../app/contracts/funnel';
-import { storedMappingConfigSchema, type MappingConfig } from '../../app/contracts/mapping-config';
+import type { MappingConfig } from '../../app/contracts/mapping-config';
 import { ensureDataDir, ensurePrivateFile, restrictIfExists } from '../lib/data-dir';
 
 import { MIGRATIONS } from './migrations';
+import { readConfig, toStoredDrift, type DriftRow } from './rows';
 import {
   DEFAULT_CURRENCY,
   EMPTY_WORKSPACE_MAX_AGE_MS,
@@ -44,16 +45,6 @@ interface ConnectionRow {
   created_at: string;
   updated_at: string;
   connected_at: string | null;
-}
-
-interface DriftRow {
-  active_config: string | null;
-  connected_at: string | null;
-  baseline_schema: string | null;
-  baseline_at: string | null;
-  drift_changes: string | null;
-  drift_pipeline_names: string | null;
-  drift_checked_at: string | null;
 }
 
 interface CredentialsRow {
@@ -144,12 +135,6 @@ function toDealSync(row: DealSyncRow): DealSync {
     error: row.error_code !== null ? { code: row.error_code, message: row.error_message ?? '' } : null,
   };
 }
-
-/**
- * Stored documents were validated on the way in; parsing again guards against hand-edited
- * files, and upgrades documents of an older schema version (version 1: amoCRM's numeric ids).
- */
-const readConfig = (json: string): MappingConfig => storedMappingConfigSchema.parse(JSON.parse(json));
 
 /** `known` skips re-validating a document this process has just validated and written. */
 function toConnection(row: ConnectionRow, known?: MappingConfig): Connection {
@@ -509,15 +494,7 @@ class SqliteRepository implements Repository {
     return settle(() => {
       const row = this.statements.getDrift.get(workspaceId, connector) as DriftRow | undefined;
       if (!row) return null;
-      return {
-        activeConfig: row.active_config ? readConfig(row.active_config) : null,
-        connectedAt: row.connected_at,
-        baseline: row.baseline_schema,
-        baselineAt: row.baseline_at,
-        changes: row.drift_changes,
-        pipelineNames: row.drift_pipeline_names,
-        checkedAt: row.drift_checked_at,
-      };
+      return toStoredDrift(row);
     });
   }
 
