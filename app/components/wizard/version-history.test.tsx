@@ -77,7 +77,7 @@ describe('History panel', () => {
 
     await user.click(rows[2]!);
     expect(rows[2]).toHaveAttribute('aria-pressed', 'true');
-    expect(await within(dialog).findByText('stage “Working” renamed “In work”')).toBeInTheDocument();
+    expect(await within(dialog).findByText('container “Working” renamed “In work”')).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Restore' }));
 
     await waitFor(async () => expect((await savedDraft()).pipelines[0]!.containers[0]!.name).toBe('In work'));

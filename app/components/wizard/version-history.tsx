@@ -36,7 +36,7 @@ export function describeConfigChange(change: ConfigChange, t: Translate, pipelin
       return t(`versions.change.${change.kind}`, { pipeline: pipelineName(change.pipelineId) });
     case 'marker_added':
     case 'marker_removed':
-      return t(`versions.change.${change.kind}`, { marker: t(`versions.marker.${change.marker}`), container: change.container });
+      return t(`versions.change.${change.kind}`, { marker: t(`mapping.markers.${change.marker}`), container: change.container });
     case 'filter_changed':
       return t('versions.change.filter_changed');
     default:
