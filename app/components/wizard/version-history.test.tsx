@@ -108,4 +108,24 @@ describe('History panel', () => {
     expect(await within(dialog).findByText('Совпадает с текущим черновиком.')).toBeInTheDocument();
     expect(within(dialog).getByRole('button', { name: 'Восстановить' })).toBeDisabled();
   });
+
+  it('200 versions: every one listed, newest first', async () => {
+    await seedHistory();
+    const workspaceId = await api.current.workspaceId();
+    const repo = api.current.server.repo;
+    // Restores are never coalesced: 197 more versions at once, 200 in all.
+    for (let i = 0; i < 197; i += 1) {
+      const connection = (await repo.getConnection(workspaceId, 'amocrm'))!;
+      const older = (await repo.getVersion(workspaceId, 'amocrm', 1 + (i % 3)))!;
+      expect((await repo.saveConfig(workspaceId, 'amocrm', connection.version, older.config, { kind: 'restore', from: older.number })).ok).toBe(true);
+    }
+    const view = renderApp(`/setup/amocrm/mapping?pipeline=${SALES}`);
+    views.push(view);
+    await view.user.click(await screen.findByRole('button', { name: 'History' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Version history' });
+    await waitFor(() => expect(within(dialog).getAllByRole('button', { name: /^Version \d/ })).toHaveLength(200));
+    const rows = within(dialog).getAllByRole('button', { name: /^Version \d/ });
+    expect(rows[0]).toHaveAttribute('data-version', '200');
+    expect(rows[199]).toHaveAttribute('data-version', '1');
+  });
 });
