@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 
 import { dragByKeyboard } from './fixtures/dnd';
-import { connectFully, readConfig } from './helpers/wizard';
+import { connectFully, expectNoSeriousViolations, readConfig } from './helpers/wizard';
 
 /**
  * Version history in a real browser: a connected mapping (version 1, activated), edited on the
@@ -46,6 +46,7 @@ test('restore an older version: the board is back as it was and the connector st
   await rows.nth(1).click();
   await expect(rows.nth(1)).toHaveAttribute('aria-pressed', 'true');
   await expect(dialog.getByText('container “Later” deleted')).toBeVisible();
+  await expectNoSeriousViolations(page);
   await dialog.getByRole('button', { name: 'Restore' }).click();
   await expect(dialog.getByText('Version 1 restored as the current draft.')).toBeVisible();
   await expect(rows).toHaveCount(3);
