@@ -106,7 +106,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           environment: 'node',
-          include: ['server/routes/**/*.test.ts', 'server/sync/**/*.test.ts', 'server/crm/schema-cache.test.ts', 'server/db/postgres.test.ts', 'server/db/two-servers.test.ts'],
+          include: ['server/routes/**/*.test.ts', 'server/sync/**/*.test.ts', 'server/crm/schema-cache.test.ts', 'server/db/postgres.test.ts', 'server/db/two-servers.test.ts', 'server/db/versions.test.ts'],
           globalSetup: ['server/testing/postgres-global-setup.ts'],
         },
       },

@@ -28,6 +28,8 @@ import { funnelRoutes } from './routes/funnel';
 import { funnelOpenApiPaths, funnelOpenApiSchemas } from './routes/funnel.openapi';
 import { syncRoutes } from './routes/sync';
 import { syncOpenApiPaths, syncOpenApiSchemas } from './routes/sync.openapi';
+import { versionRoutes } from './routes/versions';
+import { versionsOpenApiPaths, versionsOpenApiSchemas } from './routes/versions.openapi';
 import { createDealSync, type DealSyncService } from './sync/deal-sync';
 
 /** How long `GET /api/ready` waits for the database. */
@@ -167,8 +169,8 @@ export function createApp(deps: AppDeps) {
     c.json(
       buildOpenApiDocument({
         serverUrl: deps.publicUrl,
-        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths, ...funnelOpenApiPaths, ...driftOpenApiPaths },
-        extraSchemas: { ...crmOpenApiSchemas, ...syncOpenApiSchemas, ...funnelOpenApiSchemas, ...driftOpenApiSchemas },
+        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths, ...funnelOpenApiPaths, ...driftOpenApiPaths, ...versionsOpenApiPaths },
+        extraSchemas: { ...crmOpenApiSchemas, ...syncOpenApiSchemas, ...funnelOpenApiSchemas, ...driftOpenApiSchemas, ...versionsOpenApiSchemas },
       }),
     ),
   );
@@ -183,6 +185,7 @@ export function createApp(deps: AppDeps) {
   const dealSync = deps.dealSync ?? createDealSync({ repo: deps.repo, crm: deps.crm, logger: deps.logger });
   app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas, dealSync, drift));
   app.route('/api/connectors', syncRoutes(deps.repo, deps.crm, dealSync));
+  app.route('/api/connectors', versionRoutes(deps.repo, deps.crm.adapters));
   app.route('/api/connectors', funnelRoutes(deps.repo, deps.crm, deps.logger, schemas));
   // The OAuth callback finds its workspace from the one-time state, not the session middleware.
   app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret, dealSync));

@@ -25,7 +25,7 @@ export const configKeys = {
 };
 
 /** Every write to one connector's configuration runs in this mutation scope, one at a time. */
-const configScope = (connector: ConnectorId) => `config-${connector}`;
+export const configScope = (connector: ConnectorId) => `config-${connector}`;
 
 function serverCopy(client: QueryClient, connector: ConnectorId): ConfigEnvelope | null | undefined {
   return client.getQueryData<ConfigEnvelope | null>(configKeys.serverCopy(connector));
@@ -117,7 +117,7 @@ export function sendConfigNow(connector: ConnectorId, version: number, config: M
 }
 
 /** Records a server answer and shows it. */
-function acceptServerEnvelope(queryClient: QueryClient, connector: ConnectorId, envelope: ConfigEnvelope) {
+export function acceptServerEnvelope(queryClient: QueryClient, connector: ConnectorId, envelope: ConfigEnvelope) {
   rememberServerCopy(queryClient, connector, envelope);
   queryClient.setQueryData(configKeys.detail(connector), envelope);
 }

@@ -98,3 +98,14 @@ export function stepHistory(connector: ConnectorId, scope: HistoryScope, directi
   }
   return entry;
 }
+
+/**
+ * Shows sections the server wrote (a restored version) in the step on screen, without saving
+ * or recording them: its own state (boards, form) takes them. False when no step is registered.
+ */
+export function showWritten(connector: ConnectorId, scope: HistoryScope, sections: DraftSections): boolean {
+  const target = targets.get(stackKey(connector, scope));
+  if (!target) return false;
+  target.show(sections);
+  return true;
+}

@@ -170,4 +170,30 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX connections_by_drift_check ON connections(drift_checked_at) WHERE activated_version IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'the version history of each configuration',
+    // Every save of a draft (saves within a minute of the newest kept draft replace it), every
+    // activation (marks the version activated; never replaced) and every reset or restore is a
+    // row: the configuration (JSON), the draft version it copies, when, and what changed from the
+    // version kept before it (JSON array of ConfigChange). Numbers count up per connection and are
+    // never reused; at most VERSION_HISTORY_LIMIT rows per connection (oldest drafts pruned first).
+    // A disconnect deletes them; a reset keeps them.
+    sql: `
+      CREATE TABLE config_versions (
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        connector TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        config_version INTEGER NOT NULL,
+        config TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        restored_from INTEGER,
+        activated_at TEXT,
+        started_at TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, connector, number)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -136,4 +136,24 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ version: number; name: string;
       CREATE INDEX crm_rate_limits_by_update ON crm_rate_limits(updated_at);
     `,
   },
+  {
+    version: 4,
+    name: 'the version history of each configuration (SQLite migration 6)',
+    sql: `
+      CREATE TABLE config_versions (
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        connector TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        config_version INTEGER NOT NULL,
+        config TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        restored_from INTEGER,
+        activated_at TEXT,
+        started_at TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, connector, number)
+      );
+    `,
+  },
 ];

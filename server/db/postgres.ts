@@ -9,12 +9,25 @@ import type { MappingConfig } from '../../app/contracts/mapping-config';
 import { takeShared, type RateLimitPolicy } from '../crm/http/rate-limiter';
 
 import { POSTGRES_MIGRATIONS } from './postgres-migrations';
-import { readConfig, toStoredDrift, type DriftRow } from './rows';
+import {
+  coalesces,
+  readConfig,
+  toStoredDrift,
+  toStoredVersion,
+  toVersionSummary,
+  versionChanges,
+  VERSION_SUMMARY_COLUMNS,
+  type DriftRow,
+  type NewestVersionRow,
+  type VersionRow,
+  type VersionSummaryRow,
+} from './rows';
 import {
   DEFAULT_CURRENCY,
   EMPTY_WORKSPACE_MAX_AGE_MS,
   EXPIRED_OAUTH_STATE_RETENTION_MS,
   OAUTH_STATES_PER_WORKSPACE,
+  VERSION_HISTORY_LIMIT,
   type Connection,
   type DealSyncCursor,
   type DealSyncProgress,
@@ -22,12 +35,17 @@ import {
   type DriftRecord,
   type OAuthState,
   type Repository,
+  type RepositoryOptions,
+  type SaveOrigin,
   type SaveResult,
   type StoredCredentials,
   type StoredDrift,
+  type StoredVersion,
+  type StoredVersionSummary,
   type SweepOptions,
   type SyncedDeal,
   type SyncedStatusChange,
+  type VersionKind,
   type Workspace,
 } from './repository';
 
@@ -40,7 +58,7 @@ import {
  * connections until the stream ends. The schema is migrated before the first query
  * (`ready`); `schema` puts the tables in a schema of their own (tests: one per test server).
  */
-export interface PostgresOptions {
+export interface PostgresOptions extends RepositoryOptions {
   /** Pool size; default 10. */
   maxConnections?: number;
   /** A schema of its own (created when missing); default the connection's `search_path`. */
@@ -233,14 +251,21 @@ export function openPostgresRepository(url: string, options: PostgresOptions = {
   const ready = migrate(pool, options.schema).then(() => undefined);
   // Nobody may be waiting yet: the rejection is seen by the first query (and by `ready`).
   ready.catch(() => undefined);
-  return new PgRepository(pool, ready);
+  return new PgRepository(pool, ready, options);
 }
 
 class PgRepository implements PostgresRepository {
+  private readonly clock: () => number;
+  private readonly versionLimit: number;
+
   constructor(
     private readonly pool: pg.Pool,
     readonly ready: Promise<void>,
-  ) {}
+    options: RepositoryOptions,
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.versionLimit = Math.max(1, options.versionLimit ?? VERSION_HISTORY_LIMIT);
+  }
 
   private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = [], db: Db = this.pool): Promise<pg.QueryResult<R>> {
     await this.ready;
@@ -339,10 +364,11 @@ class PgRepository implements PostgresRepository {
     return row ? toConnection(row) : null;
   }
 
-  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig): Promise<SaveResult> {
+  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig, origin?: SaveOrigin): Promise<SaveResult> {
     const json = JSON.stringify(config);
     return this.transaction(async (db): Promise<SaveResult> => {
-      const at = now();
+      const atMs = this.clock();
+      const at = new Date(atMs).toISOString();
       if (expectedVersion === 0) {
         await this.ensureWorkspace(workspaceId, db);
         const inserted = await this.changed(
@@ -370,32 +396,126 @@ class PgRepository implements PostgresRepository {
       }
       const [row] = await this.rows<ConnectionRow>(`SELECT ${CONNECTION_COLUMNS} FROM connections WHERE workspace_id = $1 AND connector = $2`, [workspaceId, connector], db);
       if (!row) throw new Error('saveConfig: the saved row is gone');
+      await this.keepVersion(workspaceId, connector, { configVersion: row.version, json, config, atMs, kind: origin?.kind ?? 'save', restoredFrom: origin?.from ?? null }, db);
       return { ok: true, connection: toConnection(row, config) };
     });
   }
 
-  async activate(workspaceId: string, connector: ConnectorId, version: number, baseline: string | null = null): Promise<Connection | null> {
-    const at = now();
-    const [row] = await this.rows<ConnectionRow>(
-      `UPDATE connections SET active_config = config, activated_version = version, attention_reason = NULL,
-         connected_at = $1, updated_at = $1, baseline_schema = $5::text, baseline_at = CASE WHEN $5::text IS NULL THEN NULL ELSE $1 END,
-         ${NO_DRIFT}
-       WHERE workspace_id = $2 AND connector = $3 AND version = $4
-       RETURNING ${CONNECTION_COLUMNS}`,
-      [at, workspaceId, connector, version, baseline],
+  /**
+   * Records the draft just written in the version history, in the write's transaction (the
+   * connection's row is locked by that write: saves of one connector keep their history in turn).
+   */
+  private async keepVersion(
+    workspaceId: string,
+    connector: ConnectorId,
+    version: { configVersion: number; json: string; config: MappingConfig; atMs: number; kind: VersionKind; restoredFrom: number | null; activatedAt?: string },
+    db: Db,
+  ): Promise<void> {
+    const at = new Date(version.atMs).toISOString();
+    const [newest] = await this.rows<NewestVersionRow>(
+      'SELECT number, kind, activated_at, started_at FROM config_versions WHERE workspace_id = $1 AND connector = $2 ORDER BY number DESC LIMIT 1',
+      [workspaceId, connector],
+      db,
     );
-    return row ? toConnection(row) : null;
+    const configBefore = async (number: number) =>
+      (
+        await this.rows<{ config: string }>(
+          'SELECT config FROM config_versions WHERE workspace_id = $1 AND connector = $2 AND number < $3 ORDER BY number DESC LIMIT 1',
+          [workspaceId, connector, number],
+          db,
+        )
+      )[0]?.config ?? null;
+    if (!version.activatedAt && coalesces(newest, version.kind, version.atMs)) {
+      const changes = versionChanges(await configBefore(newest.number), version.config, connector);
+      await this.query(
+        `UPDATE config_versions SET config_version = $1, config = $2, saved_at = $3, changes = $4
+         WHERE workspace_id = $5 AND connector = $6 AND number = $7`,
+        [version.configVersion, version.json, at, changes, workspaceId, connector, newest.number],
+        db,
+      );
+      return;
+    }
+    const previous = newest ? await configBefore(newest.number + 1) : null;
+    const number = (newest?.number ?? 0) + 1;
+    await this.query(
+      `INSERT INTO config_versions (workspace_id, connector, number, config_version, config, kind, restored_from, activated_at, started_at, saved_at, changes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)`,
+      [workspaceId, connector, number, version.configVersion, version.json, version.kind, version.restoredFrom, version.activatedAt ?? null, at, versionChanges(previous, version.config, connector)],
+      db,
+    );
+    await this.query(
+      `DELETE FROM config_versions WHERE workspace_id = $1 AND connector = $2 AND number IN (
+         SELECT number FROM config_versions WHERE workspace_id = $1 AND connector = $2 AND number < $3
+         ORDER BY activated_at IS NOT NULL, number
+         LIMIT GREATEST(0, (SELECT count(*) FROM config_versions WHERE workspace_id = $1 AND connector = $2) - $4))`,
+      [workspaceId, connector, number, this.versionLimit],
+      db,
+    );
   }
 
-  async reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Promise<Connection | null> {
-    const [row] = await this.rows<ConnectionRow>(
-      `UPDATE connections SET config = $1, version = version + 1, active_config = NULL, activated_version = NULL,
-         attention_reason = NULL, connected_at = NULL, updated_at = $2, baseline_schema = NULL, baseline_at = NULL, ${NO_DRIFT}
-       WHERE workspace_id = $3 AND connector = $4
-       RETURNING ${CONNECTION_COLUMNS}`,
-      [JSON.stringify(emptyConfig), now(), workspaceId, connector],
+  async listVersions(workspaceId: string, connector: ConnectorId): Promise<StoredVersionSummary[] | null> {
+    const [exists] = await this.rows('SELECT 1 FROM connections WHERE workspace_id = $1 AND connector = $2', [workspaceId, connector]);
+    if (!exists) return null;
+    const rows = await this.rows<VersionSummaryRow>(
+      `SELECT ${VERSION_SUMMARY_COLUMNS} FROM config_versions WHERE workspace_id = $1 AND connector = $2 ORDER BY number DESC`,
+      [workspaceId, connector],
     );
-    return row ? toConnection(row) : null;
+    return rows.map(toVersionSummary);
+  }
+
+  async getVersion(workspaceId: string, connector: ConnectorId, number: number): Promise<StoredVersion | null> {
+    const [row] = await this.rows<VersionRow>(
+      `SELECT ${VERSION_SUMMARY_COLUMNS}, config FROM config_versions WHERE workspace_id = $1 AND connector = $2 AND number = $3`,
+      [workspaceId, connector, number],
+    );
+    return row ? toStoredVersion(row) : null;
+  }
+
+  activate(workspaceId: string, connector: ConnectorId, version: number, baseline: string | null = null): Promise<Connection | null> {
+    return this.transaction(async (db) => {
+      const atMs = this.clock();
+      const at = new Date(atMs).toISOString();
+      const [row] = await this.rows<ConnectionRow>(
+        `UPDATE connections SET active_config = config, activated_version = version, attention_reason = NULL,
+           connected_at = $1, updated_at = $1, baseline_schema = $5::text, baseline_at = CASE WHEN $5::text IS NULL THEN NULL ELSE $1 END,
+           ${NO_DRIFT}
+         WHERE workspace_id = $2 AND connector = $3 AND version = $4
+         RETURNING ${CONNECTION_COLUMNS}`,
+        [at, workspaceId, connector, version, baseline],
+        db,
+      );
+      if (!row) return null;
+      const connection = toConnection(row);
+      // The version activated is the newest kept one (its draft), marked; a draft saved before the history existed is kept now.
+      const marked = await this.changed(
+        `UPDATE config_versions SET activated_at = $1 WHERE workspace_id = $2 AND connector = $3 AND config_version = $4
+           AND number = (SELECT max(number) FROM config_versions WHERE workspace_id = $2 AND connector = $3)`,
+        [at, workspaceId, connector, version],
+        db,
+      );
+      if (marked === 0) {
+        await this.keepVersion(workspaceId, connector, { configVersion: version, json: row.config, config: connection.config, atMs, kind: 'save', restoredFrom: null, activatedAt: at }, db);
+      }
+      return connection;
+    });
+  }
+
+  reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Promise<Connection | null> {
+    return this.transaction(async (db) => {
+      const atMs = this.clock();
+      const json = JSON.stringify(emptyConfig);
+      const [row] = await this.rows<ConnectionRow>(
+        `UPDATE connections SET config = $1, version = version + 1, active_config = NULL, activated_version = NULL,
+           attention_reason = NULL, connected_at = NULL, updated_at = $2, baseline_schema = NULL, baseline_at = NULL, ${NO_DRIFT}
+         WHERE workspace_id = $3 AND connector = $4
+         RETURNING ${CONNECTION_COLUMNS}`,
+        [json, new Date(atMs).toISOString(), workspaceId, connector],
+        db,
+      );
+      if (!row) return null;
+      await this.keepVersion(workspaceId, connector, { configVersion: row.version, json, config: emptyConfig, atMs, kind: 'reset', restoredFrom: null }, db);
+      return toConnection(row);
+    });
   }
 
   async setAttention(workspaceId: string, connector: ConnectorId, reason: string | null): Promise<void> {
@@ -464,6 +584,7 @@ class PgRepository implements PostgresRepository {
         (await this.changed('DELETE FROM connections WHERE workspace_id = $1 AND connector = $2', [workspaceId, connector], db)) +
         (await this.changed('DELETE FROM credentials WHERE workspace_id = $1 AND connector = $2', [workspaceId, connector], db));
       await this.query('DELETE FROM crm_schema_cache WHERE workspace_id = $1 AND connector = $2', [workspaceId, connector], db);
+      await this.query('DELETE FROM config_versions WHERE workspace_id = $1 AND connector = $2', [workspaceId, connector], db);
       await this.removeSyncedDeals(workspaceId, connector, db);
       return removed > 0;
     });

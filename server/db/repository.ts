@@ -112,6 +112,57 @@ export interface SweepOptions {
 
 export type SaveResult = { ok: true; connection: Connection } | { ok: false; currentVersion: number };
 
+// ---- the version history of a configuration ----------------------------------------------------
+
+/**
+ * How many versions of one connector's configuration are kept; beyond it the oldest drafts go
+ * first, then (when only activations are left) the oldest activations. The newest is never pruned.
+ */
+export const VERSION_HISTORY_LIMIT = 200;
+/** A save within this long of the start of the newest kept draft replaces it (one version per minute of editing). */
+export const VERSION_COALESCE_MS = 60_000;
+
+/** How a kept version came about: a save of the draft, a reset (the empty configuration) or a restore of an older version. */
+export type VersionKind = 'save' | 'reset' | 'restore';
+
+/** One kept version of a connector's configuration (`config_versions`). */
+export interface StoredVersion {
+  /** 1, 2, 3…: the order kept, never reused (a coalesced draft keeps its number). */
+  number: number;
+  /** The draft's version (`Connection.version`) this is a copy of. */
+  configVersion: number;
+  config: MappingConfig;
+  kind: VersionKind;
+  /** The version a restore copied; null otherwise. */
+  restoredFrom: number | null;
+  /** When this version was activated (the last time); null: never. */
+  activatedAt: string | null;
+  /** When the first save of this version was kept (a coalesced draft keeps it). */
+  startedAt: string;
+  /** When it was last written. */
+  savedAt: string;
+  /** JSON array of `ConfigChange`: what changed from the version kept before it, when it was written. */
+  changes: string;
+}
+
+/** A listed version: its config is not read (up to 200 of them). */
+export type StoredVersionSummary = Omit<StoredVersion, 'config'>;
+
+/** What a save records in the history besides the configuration. */
+export interface SaveOrigin {
+  kind: 'restore';
+  /** The version restored. */
+  from: number;
+}
+
+/** Options both repositories take (tests inject the clock and a smaller bound). */
+export interface RepositoryOptions {
+  /** Unix ms now: the times of saves, activations and resets. Default `Date.now`. */
+  clock?: () => number;
+  /** Default `VERSION_HISTORY_LIMIT`. */
+  versionLimit?: number;
+}
+
 // ---- the deal sync's storage (server/sync/) ----------------------------------------------------
 
 /** A deal as the sync writes it; the repository derives `visited` from the deal's stored status changes. */
@@ -171,14 +222,25 @@ export interface Repository {
   listConnections(workspaceId: string): Promise<Connection[]>;
   getConnection(workspaceId: string, connector: ConnectorId): Promise<Connection | null>;
   /** Optimistic concurrency: succeeds only when the stored version equals `expectedVersion` (0 = none yet). */
-  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig): Promise<SaveResult>;
+  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig, origin?: SaveOrigin): Promise<SaveResult>;
+  /**
+   * The kept versions of the connector's configuration, newest first (see `VERSION_HISTORY_LIMIT`
+   * and `VERSION_COALESCE_MS`); every save, activation and reset writes them in its own
+   * transaction. Null when the workspace has no configuration for the connector.
+   */
+  listVersions(workspaceId: string, connector: ConnectorId): Promise<StoredVersionSummary[] | null>;
+  /** One kept version with its configuration; null when the workspace has no such version. */
+  getVersion(workspaceId: string, connector: ConnectorId, number: number): Promise<StoredVersion | null>;
   /**
    * Records the current draft as the active configuration, with `baseline` (the CRM schema as
    * JSON the activation validated against, stored with the activation's time; null: none) and
    * no drift recorded.
    */
   activate(workspaceId: string, connector: ConnectorId, version: number, baseline?: string | null): Promise<Connection | null>;
-  /** Replaces the draft with `emptyConfig` and drops the active configuration (its baseline and drift too); access stays. */
+  /**
+   * Replaces the draft with `emptyConfig` and drops the active configuration (its baseline and
+   * drift too); access stays. The version history stays, with the reset as its newest version.
+   */
   reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Promise<Connection | null>;
   setAttention(workspaceId: string, connector: ConnectorId, reason: string | null): Promise<void>;
   /** Drops the active configuration, its baseline and drift (the draft stays): the connector is a draft again, without attention. */
@@ -201,7 +263,7 @@ export interface Repository {
   claimDriftCheck(options: { now: number; staleBefore: string; claimUntil: number }): Promise<{ workspaceId: string; connector: ConnectorId } | null>;
   /** Holds a claimed connector until `until` (Unix ms; e.g. after a failed check, so it is not retried at once), or releases it (null). */
   releaseDriftClaim(workspaceId: string, connector: ConnectorId, until: number | null): Promise<void>;
-  /** Deletes everything the workspace holds for the connector: configuration, access, caches, synced deals and the sync. */
+  /** Deletes everything the workspace holds for the connector: configuration, its version history, access, caches, synced deals and the sync. */
   disconnect(workspaceId: string, connector: ConnectorId): Promise<boolean>;
 
   getCredentials(workspaceId: string, connector: ConnectorId): Promise<StoredCredentials | null>;

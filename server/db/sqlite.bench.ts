@@ -16,11 +16,11 @@ function config(pipelines: number, statuses: number): MappingConfig {
     schemaVersion: 2,
     connector: 'amocrm',
     pipelines: Array.from({ length: pipelines }, (_, p) => ({
-      pipelineId: 1000 + p,
+      pipelineId: String(1000 + p),
       containers: Array.from({ length: 10 }, (_, c) => ({
         id: `c${c}`,
         name: `Stage ${c}`,
-        statusIds: Array.from({ length: statuses / 10 }, (_, s) => 100_000 + p * 1000 + c * 10 + s),
+        statusIds: Array.from({ length: statuses / 10 }, (_, s) => String(100_000 + p * 1000 + c * 10 + s)),
         marker: null,
       })),
     })),

@@ -10,12 +10,25 @@ import type { MappingConfig } from '../../app/contracts/mapping-config';
 import { ensureDataDir, ensurePrivateFile, restrictIfExists } from '../lib/data-dir';
 
 import { MIGRATIONS } from './migrations';
-import { readConfig, toStoredDrift, type DriftRow } from './rows';
+import {
+  coalesces,
+  readConfig,
+  toStoredDrift,
+  toStoredVersion,
+  toVersionSummary,
+  versionChanges,
+  VERSION_SUMMARY_COLUMNS,
+  type DriftRow,
+  type NewestVersionRow,
+  type VersionRow,
+  type VersionSummaryRow,
+} from './rows';
 import {
   DEFAULT_CURRENCY,
   EMPTY_WORKSPACE_MAX_AGE_MS,
   EXPIRED_OAUTH_STATE_RETENTION_MS,
   OAUTH_STATES_PER_WORKSPACE,
+  VERSION_HISTORY_LIMIT,
   type Connection,
   type DealSyncCursor,
   type DealSyncProgress,
@@ -23,12 +36,17 @@ import {
   type DriftRecord,
   type OAuthState,
   type Repository,
+  type RepositoryOptions,
+  type SaveOrigin,
   type SaveResult,
   type StoredCredentials,
   type StoredDrift,
+  type StoredVersion,
+  type StoredVersionSummary,
   type SyncedDeal,
   type SweepOptions,
   type SyncedStatusChange,
+  type VersionKind,
   type Workspace,
 } from './repository';
 
@@ -186,7 +204,7 @@ export function migrate(db: Database.Database): number {
 }
 
 /** Opens (creating when missing) `<dataDir>/hub-connect.sqlite` in WAL mode and migrates it. */
-export function openSqliteRepository(dataDir: string): Repository {
+export function openSqliteRepository(dataDir: string, options: RepositoryOptions = {}): Repository {
   ensureDataDir(dataDir);
   const file = path.join(dataDir, 'hub-connect.sqlite');
   // Owner-only before SQLite opens it: SQLite gives the -wal and -shm files it creates the
@@ -203,7 +221,7 @@ export function openSqliteRepository(dataDir: string): Repository {
   // stream ends; here a stream reads its own WAL snapshot while the sync keeps writing.
   const reader = new Database(file, { readonly: true, fileMustExist: true });
   reader.pragma('busy_timeout = 5000');
-  return new SqliteRepository(db, reader);
+  return new SqliteRepository(db, reader, options);
 }
 
 /**
@@ -232,12 +250,45 @@ const ITERATE_DEALS_SQL = `SELECT id, pipeline_id, status_id, amount, created_at
 
 class SqliteRepository implements Repository {
   private readonly statements;
+  private readonly clock: () => number;
+  private readonly versionLimit: number;
 
   constructor(
     private readonly db: Database.Database,
     private readonly reader: Database.Database,
+    options: RepositoryOptions,
   ) {
+    this.clock = options.clock ?? Date.now;
+    this.versionLimit = Math.max(1, options.versionLimit ?? VERSION_HISTORY_LIMIT);
     this.statements = {
+      newestVersion: db.prepare(
+        'SELECT number, kind, activated_at, started_at, config_version FROM config_versions WHERE workspace_id = ? AND connector = ? ORDER BY number DESC LIMIT 1',
+      ),
+      versionConfigBefore: db.prepare(
+        'SELECT config FROM config_versions WHERE workspace_id = ? AND connector = ? AND number < ? ORDER BY number DESC LIMIT 1',
+      ).pluck(),
+      insertVersion: db.prepare(
+        `INSERT INTO config_versions (workspace_id, connector, number, config_version, config, kind, restored_from, activated_at, started_at, saved_at, changes)
+         VALUES (@workspaceId, @connector, @number, @configVersion, @config, @kind, @restoredFrom, @activatedAt, @at, @at, @changes)`,
+      ),
+      replaceVersion: db.prepare(
+        `UPDATE config_versions SET config_version = @configVersion, config = @config, saved_at = @at, changes = @changes
+         WHERE workspace_id = @workspaceId AND connector = @connector AND number = @number`,
+      ),
+      markVersionActivated: db.prepare('UPDATE config_versions SET activated_at = ? WHERE workspace_id = ? AND connector = ? AND number = ?'),
+      pruneVersions: db.prepare(
+        `DELETE FROM config_versions WHERE workspace_id = @workspaceId AND connector = @connector AND number IN (
+           SELECT number FROM config_versions WHERE workspace_id = @workspaceId AND connector = @connector AND number < @newest
+           ORDER BY activated_at IS NOT NULL, number
+           LIMIT max(0, (SELECT count(*) FROM config_versions WHERE workspace_id = @workspaceId AND connector = @connector) - @limit))`,
+      ),
+      listVersions: db.prepare(
+        `SELECT ${VERSION_SUMMARY_COLUMNS} FROM config_versions WHERE workspace_id = ? AND connector = ? ORDER BY number DESC`,
+      ),
+      getVersionRow: db.prepare(
+        `SELECT ${VERSION_SUMMARY_COLUMNS}, config FROM config_versions WHERE workspace_id = ? AND connector = ? AND number = ?`,
+      ),
+      deleteVersions: db.prepare('DELETE FROM config_versions WHERE workspace_id = ? AND connector = ?'),
       insertWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?)'),
       ensureWorkspace: db.prepare('INSERT INTO workspaces (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING'),
       sweepWorkspaces: db.prepare(SWEEP_WORKSPACES_SQL),
@@ -437,11 +488,12 @@ class SqliteRepository implements Repository {
     return row ? toConnection(row) : null;
   }
 
-  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig): Promise<SaveResult> {
+  saveConfig(workspaceId: string, connector: ConnectorId, expectedVersion: number, config: MappingConfig, origin?: SaveOrigin): Promise<SaveResult> {
     return settle(() => {
       return this.db.transaction((): SaveResult => {
         const json = JSON.stringify(config);
-        const at = now();
+        const atMs = this.clock();
+        const at = new Date(atMs).toISOString();
         const current = this.statements.getVersion.get(workspaceId, connector) as { version: number } | undefined;
         if (!current) {
           if (expectedVersion !== 0) return { ok: false, currentVersion: 0 };
@@ -452,22 +504,86 @@ class SqliteRepository implements Repository {
           if (changed === 0) return { ok: false, currentVersion: current.version };
         }
         const row = this.statements.getConnection.get(workspaceId, connector) as ConnectionRow;
+        this.keepVersion(workspaceId, connector, { configVersion: row.version, json, config, atMs, kind: origin?.kind ?? 'save', restoredFrom: origin?.from ?? null });
         return { ok: true, connection: toConnection(row, config) };
       })();
     });
   }
 
+  /** Records the draft just written in the version history (in the write's transaction). */
+  private keepVersion(
+    workspaceId: string,
+    connector: ConnectorId,
+    version: { configVersion: number; json: string; config: MappingConfig; atMs: number; kind: VersionKind; restoredFrom: number | null; activatedAt?: string },
+  ): void {
+    const at = new Date(version.atMs).toISOString();
+    const newest = this.statements.newestVersion.get(workspaceId, connector) as NewestVersionRow | undefined;
+    const fields = { workspaceId, connector, configVersion: version.configVersion, config: version.json, at };
+    if (!version.activatedAt && coalesces(newest, version.kind, version.atMs)) {
+      const before = (this.statements.versionConfigBefore.get(workspaceId, connector, newest.number) as string | undefined) ?? null;
+      this.statements.replaceVersion.run({ ...fields, number: newest.number, changes: versionChanges(before, version.config, connector) });
+      return;
+    }
+    const previous = newest ? ((this.statements.versionConfigBefore.get(workspaceId, connector, newest.number + 1) as string | undefined) ?? null) : null;
+    const number = (newest?.number ?? 0) + 1;
+    this.statements.insertVersion.run({
+      ...fields,
+      number,
+      kind: version.kind,
+      restoredFrom: version.restoredFrom,
+      activatedAt: version.activatedAt ?? null,
+      changes: versionChanges(previous, version.config, connector),
+    });
+    this.statements.pruneVersions.run({ workspaceId, connector, newest: number, limit: this.versionLimit });
+  }
+
+  listVersions(workspaceId: string, connector: ConnectorId): Promise<StoredVersionSummary[] | null> {
+    return settle(() => {
+      if (!this.statements.getVersion.get(workspaceId, connector)) return null;
+      return (this.statements.listVersions.all(workspaceId, connector) as VersionSummaryRow[]).map(toVersionSummary);
+    });
+  }
+
+  getVersion(workspaceId: string, connector: ConnectorId, number: number): Promise<StoredVersion | null> {
+    return settle(() => {
+      const row = this.statements.getVersionRow.get(workspaceId, connector, number) as VersionRow | undefined;
+      return row ? toStoredVersion(row) : null;
+    });
+  }
+
   activate(workspaceId: string, connector: ConnectorId, version: number, baseline: string | null = null): Promise<Connection | null> {
     return settle(() => {
-      const changed = this.statements.activate.run({ at: now(), baseline, workspaceId, connector, version }).changes;
-      return changed === 0 ? null : this.connectionRow(workspaceId, connector);
+      return this.db.transaction(() => {
+        const atMs = this.clock();
+        const at = new Date(atMs).toISOString();
+        const changed = this.statements.activate.run({ at, baseline, workspaceId, connector, version }).changes;
+        if (changed === 0) return null;
+        const connection = this.connectionRow(workspaceId, connector);
+        if (!connection) return null;
+        // The version activated is the newest kept one (its draft), marked; a draft saved before
+        // the history existed is kept now.
+        const newest = this.statements.newestVersion.get(workspaceId, connector) as (NewestVersionRow & { config_version: number }) | undefined;
+        if (newest && newest.config_version === version) this.statements.markVersionActivated.run(at, workspaceId, connector, newest.number);
+        else {
+          const json = JSON.stringify(connection.config);
+          this.keepVersion(workspaceId, connector, { configVersion: version, json, config: connection.config, atMs, kind: 'save', restoredFrom: null, activatedAt: at });
+        }
+        return connection;
+      })();
     });
   }
 
   reset(workspaceId: string, connector: ConnectorId, emptyConfig: MappingConfig): Promise<Connection | null> {
     return settle(() => {
-      const changed = this.statements.reset.run(JSON.stringify(emptyConfig), now(), workspaceId, connector).changes;
-      return changed === 0 ? null : this.connectionRow(workspaceId, connector);
+      return this.db.transaction(() => {
+        const atMs = this.clock();
+        const json = JSON.stringify(emptyConfig);
+        const changed = this.statements.reset.run(json, new Date(atMs).toISOString(), workspaceId, connector).changes;
+        if (changed === 0) return null;
+        const connection = this.connectionRow(workspaceId, connector);
+        if (connection) this.keepVersion(workspaceId, connector, { configVersion: connection.version, json, config: emptyConfig, atMs, kind: 'reset', restoredFrom: null });
+        return connection;
+      })();
     });
   }
 
@@ -528,6 +644,7 @@ class SqliteRepository implements Repository {
           this.statements.deleteConnection.run(workspaceId, connector).changes +
           this.statements.deleteCredentials.run(workspaceId, connector).changes;
         this.statements.deleteSchema.run(workspaceId, connector);
+        this.statements.deleteVersions.run(workspaceId, connector);
         this.removeSyncedDeals(workspaceId, connector);
         return removed > 0;
       })();

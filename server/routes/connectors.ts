@@ -29,7 +29,7 @@ const nameOf = (connector: ConnectorId): string => catalogueEntry(connector)?.na
  * matches: RFC 9110 §13.1.1 requires the strong comparison for If-Match, so it is a 412,
  * whatever the version.
  */
-function expectedVersion(c: Ctx): number {
+export function expectedVersion(c: Ctx): number {
   const header = c.req.header('If-Match');
   if (header === undefined) {
     throw new ProblemError(428, {
@@ -50,7 +50,7 @@ function expectedVersion(c: Ctx): number {
   return Number(match[1]);
 }
 
-function envelope(connection: Connection, hasAccess: boolean): ConfigEnvelope {
+export function envelope(connection: Connection, hasAccess: boolean): ConfigEnvelope {
   return {
     version: connection.version,
     status: connectionState(connection, hasAccess),

@@ -8,3 +8,4 @@ export { funnel } from './funnel';
 export { history } from './history';
 export { mapping } from './mapping';
 export { wizard } from './wizard';
+export { versions } from './versions';

@@ -10,6 +10,7 @@ import { pageClass } from '@/components/layouts/page';
 import { buttonClass } from '@/components/ui/button';
 import { feedbackClass } from '@/components/ui/feedback';
 import { HistoryControls } from '@/components/wizard/history-controls';
+import { VersionHistory } from '@/components/wizard/version-history';
 import { describeApiError } from '@/lib/api-errors';
 import { connectorIdSchema, type ConnectorId } from '@/contracts/connector';
 import { useWizardStore } from '@/stores/wizard-store';
@@ -120,6 +121,7 @@ function SetupShell({ connector, step, t }: { connector: ConnectorId; step: stri
       {isEditingStep(currentStep) ? (
         <div className={styles.tools}>
           <HistoryControls connector={connector} scope={currentStep} schema={schema.data} />
+          {config.data ? <VersionHistory connector={connector} scope={currentStep} schema={schema.data} /> : null}
         </div>
       ) : null}
       <div className={styles.body}>
