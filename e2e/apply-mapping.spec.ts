@@ -1,6 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 
-import { authorizeViaSandbox, readConfig, readSchema } from './helpers/wizard';
+import { expectLayoutFits } from './helpers/layout';
+import { PHONE } from './helpers/viewports';
+import { authorizeViaSandbox, expectNoSeriousViolations, readConfig, readSchema } from './helpers/wizard';
 
 /**
  * "Apply this mapping to…" in a real browser, on the sandbox's demo account: «Продажи лицензий»
@@ -97,3 +99,30 @@ test('a mapping applied to another pipeline after its preview, then undone with 
   await expect.poll(() => savedBoard(page, REPEAT)).toBeNull();
   expect(await savedBoard(page, SALES)).toHaveLength(4);
 });
+
+for (const [locale, lang] of [
+  ['ru-RU', 'ru'],
+  ['en-US', 'en'],
+] as const) {
+  test.describe(`on a phone, ${lang}`, () => {
+    test.use({ ...PHONE.use, locale });
+
+    test('the dialog with every pipeline chosen and a preview open fits the width; axe finds nothing serious', async ({ page }) => {
+      await authorizeViaSandbox(page);
+      await mapSales(page);
+      await page.goto(`/setup/amocrm/mapping?pipeline=${SALES}`);
+      await page.locator('[data-apply-mapping-trigger]').click();
+      const dialog = page.locator('[data-apply-mapping]');
+      await expect(dialog.getByRole('checkbox')).toHaveCount(2);
+      for (const box of await dialog.getByRole('checkbox').all()) await box.check();
+      await expect(dialog.locator('[data-target]')).toHaveCount(2);
+      await dialog.locator(`[data-target="${REPEAT}"] summary`).click();
+      await expect(dialog.locator(`[data-target="${REPEAT}"] ol li`)).toHaveCount(3);
+      await expectLayoutFits(page, 'the “Apply this mapping to…” dialog with a preview open');
+      await expectNoSeriousViolations(page);
+      // The buttons are reached by scrolling the dialog itself.
+      await dialog.locator('button[type="submit"]').scrollIntoViewIfNeeded();
+      await expect(dialog.locator('button[type="submit"]')).toBeInViewport();
+    });
+  });
+}
