@@ -117,7 +117,10 @@ export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectP
                 data-apply-mapping-trigger=""
                 title={t('mapping.applyTo.openHint', { pipeline: selected.name })}
                 disabled={(selectedBoard?.containers.length ?? 0) === 0}
-                onClick={() => setApplyOpen(true)}
+                onClick={() => {
+                  setAnnouncement('');
+                  setApplyOpen(true);
+                }}
               >
                 {t('mapping.applyTo.open')}
               </button>
