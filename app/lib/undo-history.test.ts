@@ -190,6 +190,25 @@ describe('the history', () => {
     expect(history.past).toHaveLength(0);
   });
 
+  it('an apply of a mapping to several pipelines is one step (entries of one batch merge), two applies are two', () => {
+    const apply = (pipelineId: string, batch: string): HistoryEntry => ({
+      label: { kind: 'applyMapping', pipelineId: PIPELINE, count: 2, batch },
+      before: { pipelines: { [pipelineId]: null } },
+      after: { pipelines: { [pipelineId]: { pipelineId, containers: [{ id: `c-${batch}`, name: 'Won', statusIds: ['142'], marker: 'completed' }] } } },
+      coalesce: null,
+    });
+    let history = recordChange(emptyHistory, apply('2', 'one'));
+    history = recordChange(history, apply('3', 'one'));
+    expect(history.past).toHaveLength(1);
+    expect(Object.keys(history.past[0]!.after.pipelines!).sort()).toEqual(['2', '3']);
+    expect(history.past[0]!.before.pipelines).toEqual({ '2': null, '3': null });
+    history = recordChange(history, apply('2', 'two'));
+    expect(history.past).toHaveLength(2);
+    // The same as without a batch: never merged.
+    const unbatched = { ...apply('4', 'x'), label: { kind: 'applyMapping', pipelineId: PIPELINE, count: 1 } } satisfies HistoryEntry;
+    expect(recordChange(recordChange(emptyHistory, unbatched), unbatched).past).toHaveLength(2);
+  });
+
   it('keeps at most the limit, dropping the oldest', () => {
     let history: History = emptyHistory;
     for (let i = 0; i < 5; i += 1) history = recordChange(history, rename(`N${i}`), 3);

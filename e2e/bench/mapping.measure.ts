@@ -40,6 +40,12 @@ interface AccountFigures {
   openFieldsMs: number;
   searchMs: number;
   searchFrames: number;
+  /** "Apply this mapping to…" from the largest pipeline (its containers made above). */
+  applyOpenMs: number;
+  /** "Select all shown": every other pipeline chosen → every target's preview shown. */
+  applyPreviewMs: number;
+  /** Apply to every other pipeline → the dialog closed (one undo step). */
+  applyMs: number;
 }
 
 const results: Partial<Record<BenchAccount, AccountFigures>> = {};
@@ -244,6 +250,27 @@ async function measureAccount(page: Page): Promise<AccountFigures> {
     );
   });
 
+  // Apply the largest pipeline's mapping to every other pipeline: open, preview all, apply.
+  await page.goto(`/setup/amocrm/mapping?pipeline=${largest.id}&section=statuses`);
+  await expect(page.locator('[data-apply-mapping-trigger]')).toBeEnabled();
+  const targets = pipelines.length - 1;
+  const applyOpen = await medianOf(async () => {
+    if (await page.locator('[data-apply-mapping]').isVisible()) {
+      await page.keyboard.press('Escape');
+      await expect(page.locator('[data-apply-mapping]')).toBeHidden();
+    }
+    await idle(page);
+    return timeInPage(page, pointerClick(`document.querySelector('[data-apply-mapping-trigger]')`), `document.querySelectorAll('[data-apply-mapping] input[type="checkbox"]').length === ${targets}`);
+  });
+  await idle(page);
+  const applyPreview = await timeInPage(
+    page,
+    pointerClick(`[...document.querySelectorAll('[data-apply-mapping] button')].find((button) => button.textContent === 'Select all shown')`),
+    `document.querySelectorAll('[data-apply-mapping] [data-target]').length === ${targets} && !document.querySelector('[data-apply-mapping] button[type="submit"]').disabled`,
+  );
+  await idle(page);
+  const apply = await timeInPage(page, pointerClick(`document.querySelector('[data-apply-mapping] button[type="submit"]')`), `document.querySelector('[data-apply-mapping]') === null`);
+
   return {
     pipelines: pipelines.length,
     statuses: largest.statuses.length,
@@ -255,6 +282,9 @@ async function measureAccount(page: Page): Promise<AccountFigures> {
     openFieldsMs: openFields.ms,
     searchMs: search.ms,
     searchFrames: search.frames,
+    applyOpenMs: applyOpen.ms,
+    applyPreviewMs: applyPreview.ms,
+    applyMs: apply.ms,
   };
 }
 
@@ -283,6 +313,9 @@ function printTable(): void {
   row('open Custom fields', demo.openFieldsMs, limits.openFieldsMs, ms, '< 300 ms');
   row('search the fields: typing → list shown', demo.searchMs, limits.searchMs, ms, '');
   row('search the fields: frames until shown', demo.searchFrames, limits.searchFrames, num, '≤ 1 (the next frame)');
+  row('"Apply this mapping to…": open the dialog', demo.applyOpenMs, limits.applyOpenMs, ms, '< 300 ms');
+  row('  select every other pipeline → every preview shown', demo.applyPreviewMs, limits.applyPreviewMs, ms, '< 300 ms');
+  row('  apply to every other pipeline → dialog closed', demo.applyMs, limits.applyMs, ms, '');
   const header: [string, string, string, string, string] = ['figure', 'demo', 'limits', 'limits/demo', 'target'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((line) => line[column]!.length)));
   const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;

@@ -26,6 +26,7 @@ import { reviewProgress } from '@/features/drift/model/tray';
 import { PipelineFunnelPreview } from '@/features/funnel/components/pipeline-funnel-preview';
 import { useSyncedDeals } from '@/features/funnel/model/use-deals';
 import { emptyBoard, StatusMapping } from '@/features/status-mapping/components/status-mapping';
+import { newContainerId } from '@/features/status-mapping/components/container-id';
 import { unmappedStatuses } from '@/features/status-mapping/model/board';
 import { pipelineProgress } from '@/features/status-mapping/model/progress';
 import { useAutosaveLeaveGuard } from '@/hooks/use-autosave-leave-guard';
@@ -145,6 +146,20 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
     (board: PipelineMapping) => {
       setBoardDrafts((drafts) => new Map(drafts).set(board.pipelineId, board));
       schedule(`pipeline:${board.pipelineId}`, (config) => withPipeline(config, board));
+    },
+    [schedule],
+  );
+  // "Apply this mapping to…": each target's board saved under its own key (as an edit of it would
+  // be), recorded as one change: the entries share a batch, so one undo takes them all back.
+  const onApplyMapping = useCallback(
+    (sourcePipelineId: string, applied: PipelineMapping[]) => {
+      setBoardDrafts((drafts) => {
+        const next = new Map(drafts);
+        for (const board of applied) next.set(board.pipelineId, board);
+        return next;
+      });
+      const label = { kind: 'applyMapping', pipelineId: sourcePipelineId, count: applied.length, batch: newContainerId() } as const;
+      for (const board of applied) schedule(`pipeline:${board.pipelineId}`, (config) => withPipeline(config, board), { label });
     },
     [schedule],
   );
@@ -354,6 +369,7 @@ function MappingStep({ schema }: { schema: CrmSchema }) {
               selectedPipelineId={selectedPipeline.id}
               onSelectPipeline={onSelectPipeline}
               onBoardChange={onBoardChange}
+              onApplyMapping={onApplyMapping}
               aside={
                 <PipelineFunnelPreview
                   connector={connector}

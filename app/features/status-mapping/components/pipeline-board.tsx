@@ -50,6 +50,8 @@ export interface PipelineBoardProps {
   /** This pipeline's mapping: the user's draft. */
   board: PipelineMapping;
   onChange: (next: PipelineMapping) => void;
+  /** More actions at the end of the board's toolbar ("Apply this mapping to…"). */
+  toolbarEnd?: ReactNode;
 }
 
 interface MarkerMove {
@@ -67,7 +69,7 @@ interface MarkerMove {
  * as a line), so nothing reflows under the pointer and there is nothing to flicker; cancel
  * (Escape) simply drops the target. Every change goes through the pure model and `onChange`.
  */
-export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps) {
+export function PipelineBoard({ pipeline, board, onChange, toolbarEnd }: PipelineBoardProps) {
   const { t, i18n } = useTranslation();
   const statuses = pipeline.statuses;
   const statusesById = useMemo(() => new Map(statuses.map((status) => [status.id, status])), [statuses]);
@@ -288,6 +290,7 @@ export function PipelineBoard({ pipeline, board, onChange }: PipelineBoardProps)
                   {t('mapping.quick.onePerStatus')}
                 </button>
                 <PutRemainingMenu disabled={unmapped.length === 0 || count === 0} />
+                {toolbarEnd}
               </div>
               {count === 0 ? (
                 <div className={STAGES_EMPTY}>

@@ -1,16 +1,19 @@
 import { Tabs } from 'radix-ui';
-import { memo, useId } from 'react';
+import { memo, useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { CrmPipeline } from '@/contracts/crm-schema';
 import type { PipelineMapping } from '@/contracts/mapping-config';
+import { buttonClass } from '@/components/ui/button';
 import { moduleClasses } from '@/components/ui/class-names';
 import { feedbackClass } from '@/components/ui/feedback';
 import { CheckIcon } from '@/components/ui/icons';
 import { visuallyHidden } from '@/components/ui/visually-hidden';
 
+import type { AppliedMapping } from '../model/apply-to';
 import { pipelineProgress } from '../model/progress';
 
+import { ApplyMappingDialog } from './apply-mapping-dialog';
 import { PipelineBoard } from './pipeline-board';
 import styles from './status-mapping.module.css';
 
@@ -24,6 +27,11 @@ export interface StatusMappingProps {
   selectedPipelineId: string;
   onSelectPipeline: (pipelineId: string) => void;
   onBoardChange: (board: PipelineMapping) => void;
+  /**
+   * "Apply this mapping to…" applied: the targets' new boards, one change (one undo step).
+   * Without it the action is not offered.
+   */
+  onApplyMapping?: (sourcePipelineId: string, boards: PipelineMapping[]) => void;
   /** Shown beside the board under the pipelines on a desktop, after the board on smaller screens (the live funnel). */
   aside?: React.ReactNode;
 }
@@ -43,10 +51,30 @@ export function emptyBoard(pipelineId: string): PipelineMapping {
  * The Statuses section: the pipelines on the left (each with its progress), the chosen
  * pipeline's board on the right.
  */
-export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectPipeline, onBoardChange, aside }: StatusMappingProps) {
+export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectPipeline, onBoardChange, onApplyMapping, aside }: StatusMappingProps) {
   const { t } = useTranslation();
   const titleId = useId();
+  const [applyOpen, setApplyOpen] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
   const selected = pipelines.find((pipeline) => pipeline.id === selectedPipelineId) ?? pipelines[0];
+  const selectedBoard = selected ? (boards.get(selected.id) ?? emptyBoard(selected.id)) : null;
+  const onApply = useCallback(
+    (applied: AppliedMapping[]) => {
+      if (!selected || !onApplyMapping) return;
+      onApplyMapping(
+        selected.id,
+        applied.map((item) => item.board),
+      );
+      setApplyOpen(false);
+      const unmapped = applied.reduce((sum, item) => sum + item.unmappedTarget.length, 0);
+      setAnnouncement(
+        `${t('mapping.applyTo.applied', { pipeline: selected.name, count: applied.length })} ${
+          unmapped > 0 ? t('mapping.applyTo.appliedUnmapped', { count: unmapped }) : t('mapping.applyTo.appliedAllMapped')
+        }`,
+      );
+    },
+    [selected, onApplyMapping, t],
+  );
   if (!selected) {
     return (
       <div className={feedbackClass.emptyState}>
@@ -79,10 +107,42 @@ export function StatusMapping({ pipelines, boards, selectedPipelineId, onSelectP
         <PipelineBoard
           key={selected.id}
           pipeline={selected}
-          board={boards.get(selected.id) ?? emptyBoard(selected.id)}
+          board={selectedBoard ?? emptyBoard(selected.id)}
           onChange={onBoardChange}
+          toolbarEnd={
+            onApplyMapping && pipelines.length > 1 ? (
+              <button
+                type="button"
+                className={buttonClass({ size: 'small' })}
+                data-apply-mapping-trigger=""
+                title={t('mapping.applyTo.openHint', { pipeline: selected.name })}
+                disabled={(selectedBoard?.containers.length ?? 0) === 0}
+                onClick={() => {
+                  setAnnouncement('');
+                  setApplyOpen(true);
+                }}
+              >
+                {t('mapping.applyTo.open')}
+              </button>
+            ) : null
+          }
         />
       </Tabs.Content>
+      {onApplyMapping && selectedBoard ? (
+        <ApplyMappingDialog
+          open={applyOpen}
+          onOpenChange={setApplyOpen}
+          source={selected}
+          board={selectedBoard}
+          pipelines={pipelines}
+          boards={boards}
+          onApply={onApply}
+        />
+      ) : null}
+      {/* What applying did, for a screen reader (the dialog closes, focus returns to its button). */}
+      <p className={visuallyHidden} role="status" aria-live="polite">
+        {announcement}
+      </p>
     </Tabs.Root>
   );
 }
