@@ -101,6 +101,18 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [mocksImport, globalCssImport, httpClientCall] }] },
   },
   {
+    // The typed client reads the type of the server's route definitions (hc<ApiType>); a type import
+    // is erased, so nothing of the server reaches the bundle. Anything but a type import stays refused.
+    files: ['app/api/client.ts'],
+    rules: {
+      'import-x/no-restricted-paths': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/server/**'], allowTypeImports: true, message: 'The SPA imports only the type of the server (ApiType).' }] },
+      ],
+    },
+  },
+  {
     files: ['app/api/**', 'app/lib/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [mocksImport, globalCssImport] }] },
   },

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { serveStatic } from '@hono/node-server/serve-static';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -27,10 +28,21 @@ import { oauthRoutes } from './routes/oauth';
 import { funnelRoutes } from './routes/funnel';
 import { funnelOpenApiPaths, funnelOpenApiSchemas } from './routes/funnel.openapi';
 import { syncRoutes } from './routes/sync';
-import { syncOpenApiPaths, syncOpenApiSchemas } from './routes/sync.openapi';
 import { versionRoutes } from './routes/versions';
 import { versionsOpenApiPaths, versionsOpenApiSchemas } from './routes/versions.openapi';
 import { createDealSync, type DealSyncService } from './sync/deal-sync';
+
+/**
+ * The route groups defined as data (server/lib/api-route.ts), composed under their prefixes. Its
+ * type is the SPA's client type (`ApiType`, app/api/client.ts); its definitions write the OpenAPI
+ * document's paths for them.
+ */
+function typedApi(groups: { sync: ReturnType<typeof syncRoutes> }) {
+  return new OpenAPIHono().route('/api/connectors', groups.sync);
+}
+
+/** The typed API: what `hc<ApiType>` in the SPA calls. A type only: the SPA never imports the server. */
+export type ApiType = ReturnType<typeof typedApi>;
 
 /** How long `GET /api/ready` waits for the database. */
 const READY_TIMEOUT_MS = 2000;
@@ -165,15 +177,16 @@ export function createApp(deps: AppDeps) {
       clearTimeout(timer);
     }
   });
-  app.get('/api/openapi.json', (c) =>
-    c.json(
-      buildOpenApiDocument({
-        serverUrl: deps.publicUrl,
-        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths, ...funnelOpenApiPaths, ...driftOpenApiPaths, ...versionsOpenApiPaths },
-        extraSchemas: { ...crmOpenApiSchemas, ...syncOpenApiSchemas, ...funnelOpenApiSchemas, ...driftOpenApiSchemas, ...versionsOpenApiSchemas },
-      }),
-    ),
-  );
+  let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
+  app.get('/api/openapi.json', (c) => {
+    openApiDocument ??= buildOpenApiDocument({
+      serverUrl: deps.publicUrl,
+      extraPaths: { ...crmOpenApiPaths, ...funnelOpenApiPaths, ...driftOpenApiPaths, ...versionsOpenApiPaths },
+      extraSchemas: { ...crmOpenApiSchemas, ...funnelOpenApiSchemas, ...driftOpenApiSchemas, ...versionsOpenApiSchemas },
+      generated: api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Hub Connect API', version: API_VERSION } }),
+    });
+    return c.json(openApiDocument);
+  });
 
   const session = sessionMiddleware(deps.repo, deps.sessionSecret, deps.publicUrl.startsWith('https:'), { logger: deps.logger, now: deps.crm.now });
   // '/api/connectors/*' also matches '/api/connectors' itself.
@@ -184,7 +197,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/connectors', connectorRoutes(deps.repo, { schemas, logger: deps.logger, adapters: deps.crm.adapters, drift }));
   const dealSync = deps.dealSync ?? createDealSync({ repo: deps.repo, crm: deps.crm, logger: deps.logger });
   app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas, dealSync, drift));
-  app.route('/api/connectors', syncRoutes(deps.repo, deps.crm, dealSync));
+  const api = typedApi({ sync: syncRoutes(deps.repo, deps.crm, dealSync) });
+  app.route('/', api);
   app.route('/api/connectors', versionRoutes(deps.repo, deps.crm.adapters));
   app.route('/api/connectors', funnelRoutes(deps.repo, deps.crm, deps.logger, schemas));
   // The OAuth callback finds its workspace from the one-time state, not the session middleware.

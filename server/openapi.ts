@@ -40,7 +40,13 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): Json {
   return json;
 }
 
-export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: Json; extraSchemas?: Record<string, z.ZodType> }) {
+export function buildOpenApiDocument(options: {
+  serverUrl: string;
+  extraPaths?: Json;
+  extraSchemas?: Record<string, z.ZodType>;
+  /** The document the routes defined as data write (server/lib/api-route.ts): its paths and schemas are merged in. */
+  generated?: { paths?: Json; components?: { schemas?: Json } };
+}) {
   const extraSchemas = Object.fromEntries(
     Object.entries(options.extraSchemas ?? {}).map(([name, schema]) => [name, toSchema(schema)]),
   );
@@ -64,6 +70,7 @@ export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: 
         ConfigEnvelope: toSchema(configEnvelopeSchema),
         Problem: toSchema(problemSchema),
         ...extraSchemas,
+        ...options.generated?.components?.schemas,
       },
     },
     security: [{ session: [] }],
@@ -146,6 +153,7 @@ export function buildOpenApiDocument(options: { serverUrl: string; extraPaths?: 
         },
       },
       ...options.extraPaths,
+      ...options.generated?.paths,
     },
   };
   withRateLimitResponses(document.paths, document.components);

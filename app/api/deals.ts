@@ -2,8 +2,9 @@ import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query
 
 import type { ConnectorId } from '@/contracts/connector';
 import { dealSyncSchema } from '@/contracts/deals';
-import { apiRequest } from '@/lib/api-client';
+import { readJson } from '@/lib/api-client';
 
+import { api } from './client';
 import { connectorKeys } from './connectors';
 
 export const dealKeys = {
@@ -19,7 +20,7 @@ export const SYNC_POLL_MS = 1000;
 export const dealSyncQueryOptions = (connector: ConnectorId) =>
   queryOptions({
     queryKey: dealKeys.sync(connector),
-    queryFn: ({ signal }) => apiRequest(`/api/connectors/${connector}/sync`, dealSyncSchema, { signal }),
+    queryFn: ({ signal }) => readJson(api.api.connectors[':connector'].sync.$get({ param: { connector } }, { init: { signal } }), dealSyncSchema),
     refetchInterval: (query) => (query.state.data?.state === 'loading' ? SYNC_POLL_MS : false),
   });
 
@@ -27,7 +28,7 @@ export const dealSyncQueryOptions = (connector: ConnectorId) =>
 export function useRefreshDeals(connector: ConnectorId) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiRequest(`/api/connectors/${connector}/sync`, dealSyncSchema, { method: 'POST' }),
+    mutationFn: () => readJson(api.api.connectors[':connector'].sync.$post({ param: { connector } }), dealSyncSchema),
     onSuccess: (sync) => queryClient.setQueryData(dealKeys.sync(connector), sync),
   });
 }

@@ -1,3 +1,5 @@
+import type { ClientResponse } from 'hono/client';
+import type { SuccessStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
 import { problemSchema, type Problem } from '@/contracts/problem';
@@ -25,6 +27,43 @@ export interface RequestOptions {
   /** Lets the request outlive the page (sent while it is hidden or unloaded); browsers cap such bodies at 64 KiB in all. */
   keepalive?: boolean;
 }
+
+/**
+ * The `fetch` of the typed client (app/api/client.ts): same-origin with the session cookie,
+ * JSON accepted; a network failure or an error status becomes an `ApiError` with the server's
+ * problem document, so a caller only ever reads a successful answer.
+ */
+export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+  let response: Response;
+  try {
+    response = await fetch(input, { ...init, headers, credentials: 'same-origin' });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => null);
+    const parsed = problemSchema.safeParse(body);
+    throw new ApiError(response.status, parsed.success ? parsed.data : null);
+  }
+  return response;
+}
+
+/**
+ * A typed client's answer validated with the shared contract. `schema` must accept what the
+ * route's definition says it answers: when the two disagree, this does not compile.
+ */
+export async function readJson<R extends ClientResponse<unknown, number, string>, S extends z.ZodType>(
+  request: Promise<R>,
+  schema: S & (SuccessBody<R> extends z.input<S> ? unknown : { routeAnswerDoesNotFitTheContract: SuccessBody<R> }),
+): Promise<z.output<S>> {
+  return schema.parse(await (await request).json());
+}
+
+/** What a typed client's call answers when it succeeds (error statuses throw in `apiFetch`). */
+type SuccessBody<R> = R extends ClientResponse<infer Body, infer Status, 'json'> ? (Status extends SuccessStatusCode ? Body : never) : never;
 
 /**
  * Calls the product's API and validates the response with the shared contract, so the UI
