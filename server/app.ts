@@ -4,6 +4,7 @@ import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -28,6 +29,8 @@ import { funnelRoutes } from './routes/funnel';
 import { funnelOpenApiPaths, funnelOpenApiSchemas } from './routes/funnel.openapi';
 import { syncRoutes } from './routes/sync';
 import { syncOpenApiPaths, syncOpenApiSchemas } from './routes/sync.openapi';
+import { isImportPath, transferRoutes } from './routes/transfer';
+import { transferOpenApiPaths, transferOpenApiSchemas } from './routes/transfer.openapi';
 import { createDealSync, type DealSyncService } from './sync/deal-sync';
 
 /** How long `GET /api/ready` waits for the database. */
@@ -136,13 +139,12 @@ export function createApp(deps: AppDeps) {
     app.use('/api/*', rateLimit(deps.rateLimit, { exempt: ['/api/health', '/api/ready'] }));
   }
   app.use('/api/*', sameOriginOnly(deps.publicUrl));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => problem(c, 413, { code: 'body_too_large', detail: 'The request body is over 1 MB.' }),
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => problem(c, 413, { code: 'body_too_large', detail: 'The request body is over 1 MB.' }),
+  });
+  // An imported file has a limit of its own (4 MB, `IMPORT_MAX_BYTES`), applied by its route.
+  app.use('/api/*', except((c) => isImportPath(c.req.path), apiBodyLimit));
 
   app.get('/api/health', (c) => c.json({ status: 'ok' as const, version: API_VERSION }));
   // Readiness (for a load balancer): the process is up AND its database answers within 2 s.
@@ -167,8 +169,14 @@ export function createApp(deps: AppDeps) {
     c.json(
       buildOpenApiDocument({
         serverUrl: deps.publicUrl,
-        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths, ...funnelOpenApiPaths, ...driftOpenApiPaths },
-        extraSchemas: { ...crmOpenApiSchemas, ...syncOpenApiSchemas, ...funnelOpenApiSchemas, ...driftOpenApiSchemas },
+        extraPaths: { ...crmOpenApiPaths, ...syncOpenApiPaths, ...funnelOpenApiPaths, ...driftOpenApiPaths, ...transferOpenApiPaths },
+        extraSchemas: {
+          ...crmOpenApiSchemas,
+          ...syncOpenApiSchemas,
+          ...funnelOpenApiSchemas,
+          ...driftOpenApiSchemas,
+          ...transferOpenApiSchemas,
+        },
       }),
     ),
   );
@@ -184,6 +192,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/connectors', crmRoutes(deps.repo, deps.crm, deps.logger, schemas, dealSync, drift));
   app.route('/api/connectors', syncRoutes(deps.repo, deps.crm, dealSync));
   app.route('/api/connectors', funnelRoutes(deps.repo, deps.crm, deps.logger, schemas));
+  app.route('/api/connectors', transferRoutes(deps.repo, { schemas, logger: deps.logger, adapters: deps.crm.adapters, now: deps.crm.now }));
   // The OAuth callback finds its workspace from the one-time state, not the session middleware.
   app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret, dealSync));
 
