@@ -147,7 +147,9 @@ export function ImportDialog({ connector, crmName, account, replaces, open, onOp
 
   const confirm = () => {
     if (!preview) return;
-    save.mutate(preview.config, { onSuccess: () => onImported() });
+    // Not `mutate`'s callbacks: the saved draft can unmount what offered the import (the first
+    // step's offer goes once something is mapped), and the wizard must still move on.
+    save.mutateAsync(preview.config).then(onImported, () => undefined);
   };
 
   const changeOpen = (next: boolean) => {
