@@ -190,12 +190,18 @@ describe('Import configuration', () => {
     expect(within(review).getByRole('button', { name: 'Импортировать подходящее' })).toBeEnabled();
   });
 
-  it('the first wizard step of a fresh connector offers the import', async () => {
-    await api.current.seedConnectedAccount();
-    const { user } = renderApp('/setup/amocrm/filter');
+  it('the first wizard step of a fresh connector offers the import; once saved, the wizard goes on to the Mapping step', async () => {
+    const schema = await api.current.seedConnectedAccount();
+    const { user, router } = renderApp('/setup/amocrm/filter');
     await user.click(await screen.findByRole('button', { name: 'Import a configuration…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Import a configuration into amoCRM' });
     expect(dialog).not.toHaveTextContent('replaces');
-    expect(within(dialog).getByRole('button', { name: 'Choose a file…' })).toBeInTheDocument();
+    // A bare configuration document (not an export) of this account.
+    await user.upload(fileInput(dialog), jsonFile(completeConfigFor(schema)));
+    const review = await screen.findByRole('dialog', { name: 'Review the import into amoCRM' });
+    expect(review).toHaveTextContent('The file carries no CRM names (not an export): matched by id only.');
+    await user.click(within(review).getByRole('button', { name: 'Import' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/setup/amocrm/mapping'));
+    expect((await storedConfig())!.config.pipelines.map((pipeline) => pipeline.pipelineId)).toEqual(schema.pipelines.map((pipeline) => pipeline.id));
   });
 });
