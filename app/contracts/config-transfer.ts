@@ -19,7 +19,7 @@ export const EXPORT_FORMAT = 'hub-connect.configuration' as const;
  * The largest file an import takes: 4 MB, the import route's own body limit (every other request
  * body is held to 1 MB, `MAX_BODY_BYTES`). Why 4: a configuration at amoCRM's limits (50 pipelines
  * × 100 statuses, each status in a container of its own named after it, 2,000 other fields,
- * Cyrillic names of typical length) is 0.7 MB, within the 1 MB a save takes; its export, with the
+ * Cyrillic names of typical length) is 0.6 MB, within the 1 MB a save takes; its export, with the
  * names of what it refers to and indented to be read, is 2.2 MB (`config-import.test.ts` measures
  * both). 4 MB holds that with room, and bounds what the server parses (a few tens of ms).
  */
