@@ -60,7 +60,7 @@ test.describe('the connected card’s "⋯" menu', () => {
     await expectNoSeriousViolations(page);
     await trigger(page).click();
     const menu = page.getByRole('menu');
-    await expect(menu.getByRole('menuitem')).toHaveText(['Edit', 'Reset settings', 'Change access', 'Disconnect']);
+    await expect(menu.getByRole('menuitem')).toHaveText(['Edit', 'Reset settings', 'Change access', 'Export configuration', 'Import configuration…', 'Disconnect']);
     await menu.getByRole('menuitem', { name: 'Edit' }).click();
     await expect(page).toHaveURL(/\/setup\/amocrm\/filter$/);
     await expect(page.getByRole('heading', { level: 2, name: 'Data filtering' })).toBeVisible();

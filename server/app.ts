@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -30,6 +31,8 @@ import { funnelOpenApiPaths, funnelOpenApiSchemas } from './routes/funnel.openap
 import { syncRoutes } from './routes/sync';
 import { versionRoutes } from './routes/versions';
 import { versionsOpenApiPaths, versionsOpenApiSchemas } from './routes/versions.openapi';
+import { isImportPath, transferRoutes } from './routes/transfer';
+import { transferOpenApiPaths, transferOpenApiSchemas } from './routes/transfer.openapi';
 import { createDealSync, type DealSyncService } from './sync/deal-sync';
 
 /**
@@ -150,13 +153,12 @@ export function createApp(deps: AppDeps) {
     app.use('/api/*', rateLimit(deps.rateLimit, { exempt: ['/api/health', '/api/ready'] }));
   }
   app.use('/api/*', sameOriginOnly(deps.publicUrl));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => problem(c, 413, { code: 'body_too_large', detail: 'The request body is over 1 MB.' }),
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => problem(c, 413, { code: 'body_too_large', detail: 'The request body is over 1 MB.' }),
+  });
+  // An imported file has a limit of its own (4 MB, `IMPORT_MAX_BYTES`), applied by its route.
+  app.use('/api/*', except((c) => isImportPath(c.req.path), apiBodyLimit));
 
   app.get('/api/health', (c) => c.json({ status: 'ok' as const, version: API_VERSION }));
   // Readiness (for a load balancer): the process is up AND its database answers within 2 s.
@@ -181,8 +183,8 @@ export function createApp(deps: AppDeps) {
   app.get('/api/openapi.json', (c) => {
     openApiDocument ??= buildOpenApiDocument({
       serverUrl: deps.publicUrl,
-      extraPaths: { ...crmOpenApiPaths, ...funnelOpenApiPaths, ...driftOpenApiPaths, ...versionsOpenApiPaths },
-      extraSchemas: { ...crmOpenApiSchemas, ...funnelOpenApiSchemas, ...driftOpenApiSchemas, ...versionsOpenApiSchemas },
+      extraPaths: { ...crmOpenApiPaths, ...funnelOpenApiPaths, ...driftOpenApiPaths, ...versionsOpenApiPaths, ...transferOpenApiPaths },
+      extraSchemas: { ...crmOpenApiSchemas, ...funnelOpenApiSchemas, ...driftOpenApiSchemas, ...versionsOpenApiSchemas, ...transferOpenApiSchemas },
       generated: api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Hub Connect API', version: API_VERSION } }),
     });
     return c.json(openApiDocument);
@@ -201,6 +203,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', api);
   app.route('/api/connectors', versionRoutes(deps.repo, deps.crm.adapters));
   app.route('/api/connectors', funnelRoutes(deps.repo, deps.crm, deps.logger, schemas));
+  app.route('/api/connectors', transferRoutes(deps.repo, { schemas, logger: deps.logger, adapters: deps.crm.adapters, now: deps.crm.now }));
   // The OAuth callback finds its workspace from the one-time state, not the session middleware.
   app.route('/api/oauth', oauthRoutes(deps.repo, deps.crm, deps.logger, deps.sessionSecret, dealSync));
 

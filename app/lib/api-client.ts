@@ -22,6 +22,8 @@ export class ApiError extends Error {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   json?: unknown;
+  /** A body that is JSON text already (a file's contents, sent unchanged); instead of `json`. */
+  jsonText?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Lets the request outlive the page (sent while it is hidden or unloaded); browsers cap such bodies at 64 KiB in all. */
@@ -71,13 +73,13 @@ type SuccessBody<R> = R extends ClientResponse<infer Body, infer Status, 'json'>
  */
 export async function apiRequest<T>(path: string, schema: z.ZodType<T> | null, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
-  if (options.json !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.json !== undefined || options.jsonText !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(path, {
       method: options.method ?? 'GET',
       headers,
-      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      body: options.jsonText ?? (options.json === undefined ? undefined : JSON.stringify(options.json)),
       credentials: 'same-origin',
       signal: options.signal,
       keepalive: options.keepalive,

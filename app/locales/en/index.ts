@@ -7,5 +7,6 @@ export { filters } from './filters';
 export { funnel } from './funnel';
 export { history } from './history';
 export { mapping } from './mapping';
+export { transfer } from './transfer';
 export { wizard } from './wizard';
 export { versions } from './versions';

@@ -13,8 +13,18 @@ const DANGER_ITEM = cx(menuClass.item, menuClass.itemDanger);
 
 export type ConnectorAction = 'edit' | 'reset' | 'changeAccess' | 'disconnect';
 
+/** An entry another feature adds to the menu (export, import), composed in by the route. */
+export interface ExtraConnectorAction {
+  id: string;
+  label: string;
+  onSelect: () => void;
+  /** It opens a dialog, which takes focus: the closing menu must not take it back. */
+  opensDialog: boolean;
+}
+
 export interface ConnectorActionsMenuProps {
   connectorName: string;
+  extraActions?: readonly ExtraConnectorAction[];
   onAction: (action: ConnectorAction) => void;
   disabled?: boolean;
   triggerRef?: Ref<HTMLButtonElement>;
@@ -25,7 +35,7 @@ export interface ConnectorActionsMenuProps {
  * card's CSS fades it in on hover and on keyboard focus inside the card, on a touch screen
  * it is always shown. The menu keeps 8px from the screen's edges (a phone's too).
  */
-export function ConnectorActionsMenu({ connectorName, onAction, disabled, triggerRef }: ConnectorActionsMenuProps) {
+export function ConnectorActionsMenu({ connectorName, extraActions = [], onAction, disabled, triggerRef }: ConnectorActionsMenuProps) {
   const { t } = useTranslation();
   const handingFocusToDialog = useRef(false);
   return (
@@ -63,6 +73,19 @@ export function ConnectorActionsMenu({ connectorName, onAction, disabled, trigge
           <DropdownMenu.Item className={menuClass.item} onSelect={() => onAction('changeAccess')}>
             {t('connectors.actions.changeAccess')}
           </DropdownMenu.Item>
+          {extraActions.length > 0 ? <DropdownMenu.Separator className={menuClass.separator} /> : null}
+          {extraActions.map((action) => (
+            <DropdownMenu.Item
+              key={action.id}
+              className={menuClass.item}
+              onSelect={() => {
+                if (action.opensDialog) handingFocusToDialog.current = true;
+                action.onSelect();
+              }}
+            >
+              {action.label}
+            </DropdownMenu.Item>
+          ))}
           <DropdownMenu.Separator className={menuClass.separator} />
           <DropdownMenu.Item className={DANGER_ITEM} onSelect={() => {
               // The confirmation takes focus; the closing menu must not take it back.

@@ -16,7 +16,7 @@ import { useWizardStore } from '@/stores/wizard-store';
 import { browserLocation } from '@/lib/browser-location';
 
 import { ConnectDialog } from './connect-dialog';
-import { ConnectorActionsMenu, type ConnectorAction } from './connector-actions-menu';
+import { ConnectorActionsMenu, type ConnectorAction, type ExtraConnectorAction } from './connector-actions-menu';
 import { ConnectorLogo } from './connector-logo';
 import styles from './connectors.module.css';
 
@@ -56,9 +56,11 @@ export interface ConnectorCardProps {
    * sentence, composed in by the route); without it the reason's generic text.
    */
   driftSummary?: ReactNode;
+  /** More entries of the ⋯ menu (export and import, composed in by the route). */
+  extraActions?: readonly ExtraConnectorAction[];
 }
 
-export function ConnectorCard({ connector, onNotice, driftSummary }: ConnectorCardProps) {
+export function ConnectorCard({ connector, onNotice, driftSummary, extraActions }: ConnectorCardProps) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [dialog, setDialog] = useState<OpenDialog>(null);
@@ -184,7 +186,7 @@ export function ConnectorCard({ connector, onNotice, driftSummary }: ConnectorCa
         </div>
         {hasMenu ? (
           <div className={s.menu}>
-            <ConnectorActionsMenu connectorName={name} onAction={onAction} disabled={redirecting} triggerRef={menuTriggerRef} />
+            <ConnectorActionsMenu connectorName={name} extraActions={extraActions} onAction={onAction} disabled={redirecting} triggerRef={menuTriggerRef} />
           </div>
         ) : null}
       </div>

@@ -80,7 +80,7 @@ describe('Connectors page', () => {
     await waitFor(() => expect(router.state.location.pathname).toMatch(/^\/setup\/amocrm\//));
   });
 
-  it('shows Connected with the account name and a "⋯" menu with the four actions', async () => {
+  it('shows Connected with the account name and a "⋯" menu with the four actions, export and import', async () => {
     await connectFully();
     const { user } = renderApp('/connectors');
     const amo = await screen.findByRole('article', { name: 'amoCRM' });
@@ -92,6 +92,8 @@ describe('Connectors page', () => {
       'Edit',
       'Reset settings',
       'Change access',
+      'Export configuration',
+      'Import configuration…',
       'Disconnect',
     ]);
   });

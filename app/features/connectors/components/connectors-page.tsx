@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useState, type ComponentType, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { connectorsQueryOptions } from '@/api/connectors';
@@ -9,6 +9,7 @@ import { buttonClass } from '@/components/ui/button';
 import { cx, moduleClasses } from '@/components/ui/class-names';
 import { feedbackClass } from '@/components/ui/feedback';
 
+import type { ExtraConnectorAction } from './connector-actions-menu';
 import { ConnectorCard } from './connector-card';
 import styles from './connectors.module.css';
 
@@ -18,9 +19,18 @@ const SKELETON = cx(s.card, s.skeleton);
 export interface ConnectorsPageProps {
   /** What the CRM changed under a connector (composed in by the route from the review feature). */
   driftSummary?: (connector: ConnectorSummary) => ReactNode;
+  /**
+   * Wraps each card and gives it more ⋯ menu entries (export and import, from the transfer
+   * feature, composed in by the route); it may render next to the card (its dialog).
+   */
+  cardActions?: ComponentType<{
+    connector: ConnectorSummary;
+    onNotice: (message: string) => void;
+    children: (actions: ExtraConnectorAction[]) => ReactNode;
+  }>;
 }
 
-export function ConnectorsPage({ driftSummary }: ConnectorsPageProps = {}) {
+export function ConnectorsPage({ driftSummary, cardActions: CardActions }: ConnectorsPageProps = {}) {
   const { t } = useTranslation();
   const connectors = useQuery(connectorsQueryOptions());
   const [notice, setNotice] = useState('');
@@ -55,7 +65,20 @@ export function ConnectorsPage({ driftSummary }: ConnectorsPageProps = {}) {
         <ul className={s.grid} aria-label={t('connectors.catalogue')}>
           {connectors.data.connectors.map((connector) => (
             <li key={connector.id} className={s.gridItem}>
-              <ConnectorCard connector={connector} onNotice={setNotice} driftSummary={connector.drift ? driftSummary?.(connector) : undefined} />
+              {CardActions ? (
+                <CardActions connector={connector} onNotice={setNotice}>
+                  {(actions) => (
+                    <ConnectorCard
+                      connector={connector}
+                      onNotice={setNotice}
+                      driftSummary={connector.drift ? driftSummary?.(connector) : undefined}
+                      extraActions={actions}
+                    />
+                  )}
+                </CardActions>
+              ) : (
+                <ConnectorCard connector={connector} onNotice={setNotice} driftSummary={connector.drift ? driftSummary?.(connector) : undefined} />
+              )}
             </li>
           ))}
         </ul>
