@@ -162,3 +162,38 @@ test.describe('in Russian', () => {
     await expect(page.getByRole('link', { name: 'Connectors' })).toBeVisible();
   });
 });
+
+test.describe('initial load', () => {
+  test('downloads only the catalogue in use, switches language without a missing string, and breaks no CSP rule', async ({ page }) => {
+    // Every CSP violation the page reports (zod's `new Function` probe would be one), from the first script on.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
+    const scripts: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    const catalogue = (language: string) => scripts.filter((script) => new RegExp(`/assets/${language}-[\\w-]+\\.js$`).test(script));
+
+    await page.goto('/connectors');
+    await expect(page.getByRole('heading', { level: 1, name: 'Connectors' })).toBeVisible();
+    expect(catalogue('en')).toHaveLength(1);
+    expect(catalogue('ru')).toEqual([]);
+    // No wizard code for the Connectors page.
+    expect(scripts.filter((script) => /\/assets\/(mapping|filter|calculation|authorize|done)-route-/.test(script))).toEqual([]);
+
+    await page.getByRole('radio', { name: 'Русский' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Коннекторы' })).toBeVisible();
+    expect(catalogue('ru')).toHaveLength(1);
+    // No key shown instead of a string (i18next shows the key, e.g. `connectors.title`, when it is missing).
+    await expect(page.locator('body')).not.toContainText(/\b(?:app|nav|connectors|drift|errors|common)\.[a-z][A-Za-z]*/);
+
+    // The wizard's steps create zod schemas in their own chunks: still no violation there.
+    await authorizeViaSandbox(page);
+    await page.goto('/setup/amocrm/mapping');
+    await expect(page.getByRole('tab', { name: 'Статусы' })).toBeVisible();
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+  });
+});

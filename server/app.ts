@@ -219,6 +219,13 @@ export function createApp(deps: AppDeps) {
       await next();
       if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
     });
+    // index.html (at `/`, `/index.html` and every deep link) names the hashed assets of the build
+    // that is running: a browser must ask again each time (a 304 when unchanged), or it would keep
+    // loading the chunks of a build that is gone after a deploy.
+    app.use('*', async (c, next) => {
+      await next();
+      if (!c.req.path.startsWith('/assets/') && /^text\/html/.test(c.res.headers.get('Content-Type') ?? '')) c.header('Cache-Control', 'no-cache');
+    });
     // A built asset's `.br` or `.gz` sibling (written at build time) when the browser accepts it.
     app.use('*', async (c, next) => {
       await next();

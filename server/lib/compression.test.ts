@@ -92,4 +92,18 @@ describe('built assets', () => {
     expect(identity.headers.get('Vary')).toMatch(/Accept-Encoding/);
     expect((await bytes(identity)).toString('utf8')).toBe(script);
   });
+
+  it('index.html is revalidated every time (no-cache) at /, /index.html and a deep link, while a hashed asset is immutable', async () => {
+    const { dir } = builtSpa();
+    const { client } = serverWith(dir);
+    for (const page of ['/', '/index.html', '/setup/amocrm/mapping']) {
+      const response = await client.request(page, { headers: { 'Accept-Encoding': 'gzip, br' } });
+      expect(response.status, page).toBe(200);
+      expect(response.headers.get('Content-Type'), page).toMatch(/^text\/html/);
+      expect(response.headers.get('Cache-Control'), page).toBe('no-cache');
+      expect(await response.text(), page).toContain('/assets/index-abc123.js');
+    }
+    const asset = await client.request('/assets/index-abc123.js');
+    expect(asset.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
+  });
 });
