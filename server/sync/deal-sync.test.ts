@@ -169,6 +169,39 @@ describe('a full sync', () => {
     expect(await k.stored('amocrm')).toEqual([]);
   });
 
+  it('a look at the progress while our own run ends starts no second run (the record read still said loading)', async () => {
+    const k = await kit();
+    const repo = k.server.repo;
+    const read = repo.getDealSyncRecord.bind(repo);
+    let heldRead: Promise<void> | null = null;
+    let releaseRead = () => {};
+    // The next record read (the look below) is answered only after the run has ended.
+    repo.getDealSyncRecord = async (...args) => {
+      const record = await read(...args);
+      if (heldRead) {
+        const held = heldRead;
+        heldRead = null;
+        await held;
+      }
+      return record;
+    };
+    const looks: Array<Promise<DealSync>> = [];
+    k.onRequest((_, url) => {
+      if (url.pathname !== '/api/v4/leads' || looks.length > 0) return;
+      heldRead = new Promise((resolve) => (releaseRead = resolve));
+      looks.push(k.server.dealSync.status(k.workspaceId, 'amocrm'));
+    });
+    await k.server.dealSync.start(k.workspaceId, 'amocrm');
+    await k.server.dealSync.settled(k.workspaceId, 'amocrm');
+    const requestsOfTheRun = k.sent('amocrm', '/api/v4/leads').length;
+    releaseRead();
+    await Promise.all(looks);
+    expect(looks).toHaveLength(1);
+    await k.server.dealSync.idle();
+    expect(k.sent('amocrm', '/api/v4/leads')).toHaveLength(requestsOfTheRun);
+    expect((await k.server.dealSync.status(k.workspaceId, 'amocrm')).state).toBe('done');
+  });
+
   it('reports loaded growing page by page for amoCRM, with no total', async () => {
     const k = await kit({ sync: { dealPageSize: 100 } });
     const reads: Array<Promise<DealSync>> = [];

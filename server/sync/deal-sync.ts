@@ -311,10 +311,13 @@ export function createDealSync(options: DealSyncOptions): DealSyncService {
     start,
 
     async status(workspaceId, connector) {
-      const record = await repo.getDealSyncRecord(workspaceId, connector);
       const key = keyOf(workspaceId, connector);
+      // Whether this server runs it, asked BEFORE reading the record: a run of ours that ends while
+      // the record is read leaves a record that still says `loading`, which is not a run left behind.
+      const ours = runs.has(key) || starting.has(key);
+      const record = await repo.getDealSyncRecord(workspaceId, connector);
       // A run its server left behind (stopped mid-run) goes on here when someone looks at it.
-      if (record?.state === 'loading' && !closed && !runs.has(key) && !starting.has(key) && record.updatedAt < liveSince()) {
+      if (record?.state === 'loading' && !closed && !ours && !runs.has(key) && !starting.has(key) && record.updatedAt < liveSince()) {
         start(workspaceId, connector).catch((error: unknown) => {
           logger.warn('deal sync not resumed', { workspace: workspaceId, connector, reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown' });
         });
