@@ -72,27 +72,15 @@ type SuccessBody<R> = R extends ClientResponse<infer Body, infer Status, 'json'>
  * never works with a shape it did not expect.
  */
 export async function apiRequest<T>(path: string, schema: z.ZodType<T> | null, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  const headers: Record<string, string> = { ...options.headers };
   if (options.json !== undefined || options.jsonText !== undefined) headers['Content-Type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method: options.method ?? 'GET',
-      headers,
-      body: options.jsonText ?? (options.json === undefined ? undefined : JSON.stringify(options.json)),
-      credentials: 'same-origin',
-      signal: options.signal,
-      keepalive: options.keepalive,
-    });
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new ApiError(0, null);
-  }
-  if (!response.ok) {
-    const body: unknown = await response.json().catch(() => null);
-    const parsed = problemSchema.safeParse(body);
-    throw new ApiError(response.status, parsed.success ? parsed.data : null);
-  }
+  const response = await apiFetch(path, {
+    method: options.method ?? 'GET',
+    headers,
+    body: options.jsonText ?? (options.json === undefined ? undefined : JSON.stringify(options.json)),
+    signal: options.signal,
+    keepalive: options.keepalive,
+  });
   if (schema === null || response.status === 204) return undefined as T;
   return schema.parse(await response.json());
 }
